@@ -1,0 +1,12 @@
+//! The Kubernetes API types: kinds, object access, quantities, resources and selectors.
+pub mod kinds;
+pub mod object;
+pub mod quantity;
+pub mod resources;
+pub mod selector;
+
+pub use kinds::KindInfo;
+pub use object::Object;
+pub use quantity::Quantity;
+pub use resources::Resources;
+pub use selector::{FieldSelector, Selector};

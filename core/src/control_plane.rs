@@ -1,0 +1,442 @@
+//! `ControlPlane`: the API server, the store, the controllers, the scheduler and the node
+//! agents on one virtual clock. Everything a caller does goes through here.
+use crate::api::object;
+use crate::api::{FieldSelector, KindInfo, Resources, Selector};
+use crate::server::{decode, status::Status, Action, Propagation, Server};
+use crate::sim::{parse_rfc3339, Clock, Rng, Timers};
+use crate::store::{Store, StoreSnapshot};
+use crate::{controllers, kubectl, kubelet, scheduler};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// `new ControlPlane({ seed?, start? })`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Options {
+    /// Seed of the control plane's RNG (names, UIDs, scheduler tie-breaks). Default 0.
+    pub seed: u64,
+    /// Start of virtual time, RFC 3339. Default `2026-01-01T00:00:00Z`.
+    pub start: Option<String>,
+}
+
+/// Which object: `{ apiVersion?, kind, namespace?, name }`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ObjectRef {
+    pub api_version: Option<String>,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+/// `list` arguments: `{ apiVersion?, kind, namespace?, labelSelector?, fieldSelector? }`.
+/// No namespace lists across all namespaces.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListOptions {
+    pub api_version: Option<String>,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub label_selector: Option<String>,
+    pub field_selector: Option<String>,
+}
+
+/// `delete` arguments.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeleteOptions {
+    pub api_version: Option<String>,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    pub propagation_policy: Option<Propagation>,
+    pub grace_period_seconds: Option<i64>,
+}
+
+/// `apply` options.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApplyOptions {
+    /// The namespace for objects that name none (`kubectl apply -n`). Default `default`.
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedObject {
+    pub api_version: String,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub name: String,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApplyResult {
+    pub objects: Vec<AppliedObject>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settled {
+    pub settled: bool,
+    pub elapsed_seconds: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KubectlOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+/// What a node card shows: the node, how full it is, and its pods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSummary {
+    pub name: String,
+    pub ready: bool,
+    pub unschedulable: bool,
+    pub allocatable_milli_cpu: i64,
+    pub allocatable_memory: i64,
+    pub allocatable_pods: i64,
+    pub requested_milli_cpu: i64,
+    pub requested_memory: i64,
+    pub pods: Vec<PodSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodSummary {
+    pub namespace: String,
+    pub name: String,
+    /// The STATUS column of `kubectl get pods`.
+    pub status: String,
+    pub ready: bool,
+}
+
+/// The snapshot document's format version.
+const SNAPSHOT_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Snapshot {
+    kind: String,
+    version: u32,
+    now: String,
+    now_ms: i64,
+    rng: Rng,
+    timers: Vec<i64>,
+    scheduler: scheduler::State,
+    store: StoreSnapshot,
+}
+
+/// The most controller rounds at one instant before the control plane stops and reports
+/// (a guard against controllers that fight; never reached by the built-in ones).
+const MAX_ROUNDS: usize = 10_000;
+/// `runUntilSettled`'s default horizon.
+pub const DEFAULT_SETTLE_SECONDS: f64 = 600.0;
+
+#[derive(Debug, Clone)]
+pub struct ControlPlane {
+    server: Server,
+    scheduler: scheduler::State,
+}
+
+impl ControlPlane {
+    pub fn new(options: Options) -> Result<ControlPlane, Status> {
+        let start = options.start.as_deref().unwrap_or(crate::sim::clock::DEFAULT_START);
+        let start_ms = parse_rfc3339(start).ok_or_else(|| {
+            Status::bad_request(format!("invalid start time {start:?}: expected RFC 3339, e.g. 2026-01-01T00:00:00Z"))
+        })?;
+        Ok(ControlPlane { server: Server::new(options.seed, start_ms), scheduler: scheduler::State::default() })
+    }
+
+    /// The API server, for callers that need the request path directly.
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
+    /// Applies multi-document YAML or JSON (`kubectl apply -f`), then lets the controllers react
+    /// at the current instant. Stops at the first failing object; earlier ones stay applied.
+    pub fn apply(&mut self, workspace: &str, manifests: &str, options: &ApplyOptions) -> Result<ApplyResult, Status> {
+        self.server.check_workspace(workspace)?;
+        let docs = decode::decode(manifests)?;
+        let objects = docs.into_iter().map(|d| d.object).collect();
+        self.apply_objects(workspace, objects, options)
+    }
+
+    /// Applies already-decoded objects.
+    pub fn apply_objects(
+        &mut self,
+        workspace: &str,
+        objects: Vec<Value>,
+        options: &ApplyOptions,
+    ) -> Result<ApplyResult, Status> {
+        self.server.check_workspace(workspace)?;
+        let mut result = ApplyResult::default();
+        for mut obj in objects {
+            if let Some(ns) = &options.namespace {
+                if object::namespace(&obj).is_empty() && obj.is_object() {
+                    object::set_path(&mut obj, &["metadata", "namespace"], json!(ns));
+                }
+            }
+            let (stored, action) = self.server.apply(workspace, obj)?;
+            let namespace = Some(object::namespace(&stored).to_string()).filter(|n| !n.is_empty());
+            result.objects.push(AppliedObject {
+                api_version: object::api_version(&stored).to_string(),
+                kind: object::kind(&stored).to_string(),
+                namespace,
+                name: object::name(&stored).to_string(),
+                action,
+            });
+        }
+        self.reconcile();
+        Ok(result)
+    }
+
+    fn info(api_version: Option<&str>, kind: &str) -> Result<&'static KindInfo, Status> {
+        Server::resolve(api_version.filter(|v| !v.is_empty()), kind)
+    }
+
+    pub fn get(&self, workspace: &str, r: &ObjectRef) -> Result<Option<Value>, Status> {
+        self.server.check_workspace(workspace)?;
+        let info = Self::info(r.api_version.as_deref(), &r.kind)?;
+        let ns = r.namespace.as_deref().unwrap_or("default");
+        Ok(self.server.get(workspace, info, ns, &r.name).cloned())
+    }
+
+    /// Lists objects as the API does: `{ apiVersion, kind: "PodList", metadata: { resourceVersion }, items }`.
+    pub fn list(&self, workspace: &str, o: &ListOptions) -> Result<Value, Status> {
+        let items = self.list_items(workspace, o)?;
+        let info = Self::info(o.api_version.as_deref(), &o.kind)?;
+        Ok(json!({
+            "apiVersion": info.api_version(),
+            "kind": format!("{}List", info.kind),
+            "metadata": {"resourceVersion": self.server.store.revision().to_string()},
+            "items": items,
+        }))
+    }
+
+    /// The objects a `list` matches, in namespace/name order.
+    pub fn list_items(&self, workspace: &str, o: &ListOptions) -> Result<Vec<Value>, Status> {
+        self.server.check_workspace(workspace)?;
+        let info = Self::info(o.api_version.as_deref(), &o.kind)?;
+        let labels = match o.label_selector.as_deref() {
+            Some(s) => Selector::parse(s).map_err(Status::bad_request)?,
+            None => Selector::default(),
+        };
+        let fields = match o.field_selector.as_deref() {
+            Some(s) => {
+                let f = FieldSelector::parse(s).map_err(Status::bad_request)?;
+                f.check_supported(info.kind, &supported_fields(info))
+                    .map_err(Status::bad_request)?;
+                f
+            }
+            None => FieldSelector::default(),
+        };
+        Ok(self
+            .server
+            .list(workspace, info, o.namespace.as_deref())
+            .filter(|v| labels.matches(&object::labels(v)) && fields.matches(v))
+            .cloned()
+            .collect())
+    }
+
+    /// Replaces an object (HTTP PUT); a set `metadata.resourceVersion` must be current.
+    pub fn update(&mut self, workspace: &str, object: Value) -> Result<Value, Status> {
+        let out = self.server.update(workspace, object)?;
+        self.reconcile();
+        Ok(out)
+    }
+
+    /// Deletes an object; returns it as deleted (or as marked for deletion when graceful).
+    pub fn delete(&mut self, workspace: &str, o: &DeleteOptions) -> Result<Value, Status> {
+        let info = Self::info(o.api_version.as_deref(), &o.kind)?;
+        let ns = o.namespace.as_deref().unwrap_or("default");
+        let out = self.server.delete(workspace, info, ns, &o.name, o.propagation_policy, o.grace_period_seconds)?;
+        self.reconcile();
+        Ok(out)
+    }
+
+    /// Runs every controller that has work at the current instant, in a fixed order, until
+    /// none has (DESIGN.md, "How data flows").
+    fn reconcile(&mut self) {
+        for _ in 0..MAX_ROUNDS {
+            let before = self.server.store.revision();
+            controllers::namespace::reconcile(&mut self.server);
+            controllers::gc::reconcile(&mut self.server);
+            controllers::deployment::reconcile(&mut self.server);
+            controllers::replicaset::reconcile(&mut self.server);
+            scheduler::schedule(&mut self.server, &mut self.scheduler);
+            kubelet::reconcile(&mut self.server);
+            if self.server.store.revision() == before {
+                return;
+            }
+        }
+    }
+
+    /// Moves virtual time forward by `seconds`, stopping at every wake-up on the way.
+    pub fn advance(&mut self, seconds: f64) {
+        let seconds = if seconds.is_finite() { seconds.max(0.0) } else { 0.0 };
+        let until = self.server.clock.now_ms() + (seconds * 1000.0).round() as i64;
+        self.reconcile();
+        while let Some(t) = self.server.timers.next_between(self.server.clock.now_ms(), until) {
+            self.server.clock.set(t);
+            self.server.timers.expire(t);
+            self.reconcile();
+        }
+        self.server.clock.set(until);
+        self.server.timers.expire(until);
+        self.reconcile();
+    }
+
+    /// Advances to each next wake-up until none is left (settled) or `max_seconds` pass.
+    pub fn run_until_settled(&mut self, max_seconds: Option<f64>) -> Settled {
+        let max = max_seconds.filter(|m| m.is_finite() && *m >= 0.0).unwrap_or(DEFAULT_SETTLE_SECONDS);
+        let start = self.server.clock.now_ms();
+        let until = start + (max * 1000.0).round() as i64;
+        self.reconcile();
+        loop {
+            let now = self.server.clock.now_ms();
+            match self.server.timers.next_between(now, until) {
+                Some(t) => {
+                    self.server.clock.set(t);
+                    self.server.timers.expire(t);
+                    self.reconcile();
+                }
+                None => {
+                    let settled = self.server.timers.next_between(now, i64::MAX).is_none();
+                    if !settled {
+                        self.server.clock.set(until);
+                    }
+                    let elapsed = (self.server.clock.now_ms() - start) as f64 / 1000.0;
+                    return Settled { settled, elapsed_seconds: elapsed };
+                }
+            }
+        }
+    }
+
+    /// Runs a kubectl command line against the root workspace.
+    pub fn kubectl(&mut self, command_line: &str, stdin: &str) -> KubectlOutput {
+        let out = kubectl::run(self, command_line, stdin);
+        self.reconcile();
+        out
+    }
+
+    /// The virtual time, RFC 3339.
+    pub fn now(&self) -> String {
+        self.server.clock.rfc3339()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.server.clock.now_ms()
+    }
+
+    /// Every node with its pods and how full it is, in name order.
+    pub fn nodes(&self) -> Vec<NodeSummary> {
+        let node_info = controllers::kind("v1", "Node");
+        let pod_info = controllers::kind("v1", "Pod");
+        let mut by_node: std::collections::BTreeMap<&str, Vec<&Value>> = Default::default();
+        for p in self.server.list(crate::server::ROOT, pod_info, None) {
+            if let Some(n) = object::str_at(p, &["spec", "nodeName"]) {
+                by_node.entry(n).or_default().push(p);
+            }
+        }
+        self.server
+            .list(crate::server::ROOT, node_info, None)
+            .map(|n| {
+                let name = object::name(n);
+                let alloc = crate::api::resources::node_allocatable(n);
+                let pods = by_node.get(name).cloned().unwrap_or_default();
+                let mut requested = Resources::default();
+                for p in pods.iter().filter(|p| controllers::is_pod_active(p) || object::is_terminating(p)) {
+                    requested.add(&crate::api::resources::pod_requests(p, false));
+                }
+                NodeSummary {
+                    name: name.to_string(),
+                    ready: kubelet::node_ready(n),
+                    unschedulable: n["spec"]["unschedulable"] == true,
+                    allocatable_milli_cpu: alloc.milli_cpu,
+                    allocatable_memory: alloc.memory,
+                    allocatable_pods: alloc.get("pods"),
+                    requested_milli_cpu: requested.milli_cpu,
+                    requested_memory: requested.memory,
+                    pods: pods
+                        .iter()
+                        .map(|p| PodSummary {
+                            namespace: object::namespace(p).to_string(),
+                            name: object::name(p).to_string(),
+                            status: kubectl::pod_status(p),
+                            ready: controllers::is_pod_ready(p),
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Pods no node has taken yet.
+    pub fn pending_pods(&self) -> Vec<PodSummary> {
+        let pod_info = controllers::kind("v1", "Pod");
+        self.server
+            .list(crate::server::ROOT, pod_info, None)
+            .filter(|p| object::str_at(p, &["spec", "nodeName"]).is_none_or(str::is_empty))
+            .map(|p| PodSummary {
+                namespace: object::namespace(p).to_string(),
+                name: object::name(p).to_string(),
+                status: kubectl::pod_status(p),
+                ready: false,
+            })
+            .collect()
+    }
+
+    /// The whole control plane as one versioned JSON document, like `etcdctl snapshot save`.
+    pub fn snapshot(&self) -> String {
+        let s = Snapshot {
+            kind: "KplaneSnapshot".into(),
+            version: SNAPSHOT_VERSION,
+            now: self.now(),
+            now_ms: self.server.clock.now_ms(),
+            rng: self.server.rng.clone(),
+            timers: self.server.timers.all(),
+            scheduler: self.scheduler.clone(),
+            store: self.server.store.snapshot(),
+        };
+        serde_json::to_string(&s).expect("snapshot serializes")
+    }
+
+    /// Restores a snapshot; the restored control plane continues exactly as the original would.
+    pub fn restore(snapshot: &str) -> Result<ControlPlane, Status> {
+        let s: Snapshot = serde_json::from_str(snapshot)
+            .map_err(|e| Status::bad_request(format!("invalid snapshot: {e}")))?;
+        if s.kind != "KplaneSnapshot" || s.version != SNAPSHOT_VERSION {
+            return Err(Status::bad_request(format!(
+                "unsupported snapshot: kind {:?} version {} (expected KplaneSnapshot version {SNAPSHOT_VERSION})",
+                s.kind, s.version
+            )));
+        }
+        let mut timers = Timers::default();
+        for t in s.timers {
+            timers.wake_at(t);
+        }
+        let server = Server::from_parts(Store::restore(s.store), Clock::at(s.now_ms), s.rng, timers);
+        Ok(ControlPlane { server, scheduler: s.scheduler })
+    }
+}
+
+/// Field selectors a kind supports (every kind: metadata.name and metadata.namespace).
+fn supported_fields(info: &KindInfo) -> Vec<&'static str> {
+    let mut f = vec!["metadata.name", "metadata.namespace"];
+    match info.kind {
+        "Pod" => f.extend(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"]),
+        "Node" => f.push("spec.unschedulable"),
+        "Event" => f.extend(["involvedObject.kind", "involvedObject.name", "involvedObject.namespace", "involvedObject.uid", "reason", "type", "source"]),
+        "Namespace" => f.push("status.phase"),
+        _ => {}
+    }
+    f
+}

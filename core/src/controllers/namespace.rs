@@ -1,0 +1,34 @@
+//! The namespace controller: empties a terminating namespace, then lifts its `kubernetes`
+//! finalizer so the deletion completes.
+use crate::api::kinds::KINDS;
+use crate::api::object;
+use crate::server::{Server, ROOT};
+use serde_json::{json, Value};
+
+pub fn reconcile(s: &mut Server) {
+    let ns_info = super::kind("v1", "Namespace");
+    let terminating: Vec<Value> = s.list(ROOT, ns_info, None).filter(|n| object::is_terminating(n)).cloned().collect();
+    for ns in terminating {
+        let name = object::name(&ns).to_string();
+        let mut remaining = 0;
+        for info in KINDS.iter().filter(|k| k.namespaced) {
+            let names: Vec<(String, bool)> = s
+                .list(ROOT, info, Some(&name))
+                .map(|o| (object::name(o).to_string(), object::is_terminating(o)))
+                .collect();
+            remaining += names.len();
+            for (n, terminating) in names {
+                if !terminating {
+                    let _ = s.delete(ROOT, info, &name, &n, None, None);
+                }
+            }
+        }
+        if remaining == 0 {
+            let mut n = ns.clone();
+            let rest: Vec<Value> =
+                object::array_at(&n, &["metadata", "finalizers"]).iter().filter(|f| *f != "kubernetes").cloned().collect();
+            n["metadata"]["finalizers"] = json!(rest);
+            let _ = s.update(ROOT, n);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! A kubectl emulator: the commands people know, printing what kubectl prints.
+mod get;
+pub mod table;
+
+use crate::api::kinds::{self, KindInfo};
+use crate::control_plane::{ApplyOptions, ControlPlane, DeleteOptions, KubectlOutput};
+use crate::server::{status::Status, Action, Propagation, ROOT};
+pub use get::pod_status;
+
+/// Splits a command line as a POSIX shell would for plain words and '…' / "…" quoting.
+pub fn split_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(x) => cur.push(x),
+                        None => return Err("unterminated quote".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => cur.extend(chars.next()),
+                        Some(x) => cur.push(x),
+                        None => return Err("unterminated quote".into()),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                cur.extend(chars.next());
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+/// Parsed flags common to kubectl commands.
+#[derive(Debug, Default)]
+pub(crate) struct Flags {
+    pub namespace: Option<String>,
+    pub all_namespaces: bool,
+    pub output: Option<String>,
+    pub selector: Option<String>,
+    pub field_selector: Option<String>,
+    pub filename: Option<String>,
+    pub replicas: Option<i64>,
+    pub show_labels: bool,
+    pub cascade: Option<String>,
+    pub grace_period: Option<i64>,
+    pub positional: Vec<String>,
+}
+
+fn parse_flags(args: &[String]) -> Result<Flags, String> {
+    let mut f = Flags::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if a.starts_with('-') => (n.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let value = |i: &mut usize| -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            *i += 1;
+            args.get(*i).cloned().ok_or_else(|| format!("flag needs an argument: {name}"))
+        };
+        match name.as_str() {
+            "-n" | "--namespace" => f.namespace = Some(value(&mut i)?),
+            "-A" | "--all-namespaces" => f.all_namespaces = true,
+            "-o" | "--output" => f.output = Some(value(&mut i)?),
+            "-l" | "--selector" => f.selector = Some(value(&mut i)?),
+            "--field-selector" => f.field_selector = Some(value(&mut i)?),
+            "-f" | "--filename" => f.filename = Some(value(&mut i)?),
+            "--replicas" => {
+                let v = value(&mut i)?;
+                f.replicas = Some(v.parse().map_err(|_| format!("invalid argument \"{v}\" for \"--replicas\" flag"))?)
+            }
+            "--show-labels" => f.show_labels = true,
+            "--cascade" => f.cascade = Some(value(&mut i)?),
+            "--grace-period" => {
+                let v = value(&mut i)?;
+                f.grace_period = Some(v.parse().map_err(|_| format!("invalid argument \"{v}\" for \"--grace-period\" flag"))?)
+            }
+            "--now" => f.grace_period = Some(1),
+            "--force" | "--ignore-daemonsets" | "--delete-emptydir-data" | "--wait=false" | "-w" => {}
+            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown flag: {s}")),
+            _ => f.positional.push(a.clone()),
+        }
+        i += 1;
+    }
+    Ok(f)
+}
+
+fn out(stdout: String) -> KubectlOutput {
+    KubectlOutput { stdout, stderr: String::new(), exit_code: 0 }
+}
+
+fn fail(stderr: String) -> KubectlOutput {
+    KubectlOutput { stdout: String::new(), stderr: if stderr.ends_with('\n') { stderr } else { stderr + "\n" }, exit_code: 1 }
+}
+
+/// `Error from server (NotFound): pods "x" not found`.
+pub(crate) fn server_error(s: &Status) -> KubectlOutput {
+    fail(format!("Error from server ({}): {}", s.reason, s.message))
+}
+
+/// `deployment.apps/web`, `pod/web-abc`: how kubectl names an object.
+pub(crate) fn resource_ref(info: &KindInfo, name: &str) -> String {
+    let kind = info.kind.to_ascii_lowercase();
+    if info.group.is_empty() {
+        format!("{kind}/{name}")
+    } else {
+        format!("{kind}.{}/{name}", info.group)
+    }
+}
+
+pub(crate) fn resolve(resource: &str) -> Result<&'static KindInfo, KubectlOutput> {
+    kinds::by_resource_name(resource)
+        .ok_or_else(|| fail(format!("error: the server doesn't have a resource type \"{resource}\"")))
+}
+
+/// Runs one kubectl command line (`kubectl get pods -o wide`; the leading `kubectl` is optional).
+pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
+    let words = match split_words(line) {
+        Ok(w) => w,
+        Err(e) => return fail(format!("error: {e}")),
+    };
+    let words: &[String] = match words.first().map(String::as_str) {
+        Some("kubectl") | Some("k") => &words[1..],
+        _ => &words,
+    };
+    let Some((verb, rest)) = words.split_first() else {
+        return fail("error: no command given; try: get, apply, delete, scale, cordon, uncordon, version".into());
+    };
+    let flags = match parse_flags(rest) {
+        Ok(f) => f,
+        Err(e) => return fail(format!("error: {e}")),
+    };
+    match verb.as_str() {
+        "get" => get::get(cp, &flags),
+        "apply" | "create" => apply(cp, &flags, stdin, verb == "create"),
+        "delete" => delete(cp, &flags),
+        "scale" => scale(cp, &flags),
+        "cordon" | "uncordon" => cordon(cp, &flags, verb == "cordon"),
+        "version" => out(format!(
+            "Client Version: {v}\nKustomize Version: v5.7.1\nServer Version: {v}\n",
+            v = crate::kubelet::KUBELET_VERSION
+        )),
+        other => fail(format!("error: unknown command \"{other}\" for \"kubectl\"")),
+    }
+}
+
+fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> KubectlOutput {
+    if f.filename.as_deref() != Some("-") {
+        return fail("error: must specify -f - (manifests are read from stdin)".into());
+    }
+    let docs = match crate::server::decode::decode(stdin) {
+        Ok(d) => d,
+        Err(s) => return fail(format!("error: {}", s.message)),
+    };
+    if docs.is_empty() {
+        return fail("error: no objects passed to apply".into());
+    }
+    let mut stdout = String::new();
+    for d in docs {
+        let kind = d.object["kind"].as_str().unwrap_or("").to_string();
+        let api_version = d.object["apiVersion"].as_str().unwrap_or("").to_string();
+        let name = d.object["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let opts = ApplyOptions { namespace: f.namespace.clone() };
+        if create {
+            if let Some(info) = kinds::by_kind(Some(&api_version), &kind) {
+                let ns = d.object["metadata"]["namespace"].as_str().map(str::to_string).or_else(|| f.namespace.clone());
+                let exists = cp
+                    .get(ROOT, &crate::ObjectRef { api_version: Some(api_version.clone()), kind: kind.clone(), namespace: ns, name: name.clone() })
+                    .ok()
+                    .flatten()
+                    .is_some();
+                if exists {
+                    return KubectlOutput {
+                        stdout,
+                        ..server_error(&Status::already_exists(info, &name))
+                    };
+                }
+            }
+        }
+        match cp.apply_objects(ROOT, vec![d.object], &opts) {
+            Ok(r) => {
+                for o in r.objects {
+                    let info = kinds::by_kind(Some(&o.api_version), &o.kind).expect("applied kinds are served");
+                    let action = match o.action {
+                        Action::Created => "created",
+                        Action::Configured => "configured",
+                        Action::Unchanged => "unchanged",
+                    };
+                    stdout.push_str(&format!("{} {action}\n", resource_ref(info, &o.name)));
+                }
+            }
+            Err(s) => {
+                let verb = if create { "creating" } else { "applying" };
+                let mut e = fail(format!(
+                    "Error from server ({}): error when {verb} \"STDIN\": {}",
+                    s.reason, s.message
+                ));
+                e.stdout = stdout;
+                return e;
+            }
+        }
+    }
+    out(stdout)
+}
+
+/// `TYPE NAME` or `TYPE/NAME` arguments.
+fn targets(f: &Flags) -> Result<Vec<(&'static KindInfo, String)>, KubectlOutput> {
+    let mut out = Vec::new();
+    let mut kind: Option<&'static KindInfo> = None;
+    for p in &f.positional {
+        if let Some((t, n)) = p.split_once('/') {
+            out.push((resolve(t)?, n.to_string()));
+        } else if let Some(k) = kind {
+            out.push((k, p.clone()));
+        } else {
+            kind = Some(resolve(p)?);
+        }
+    }
+    if out.is_empty() {
+        return Err(fail("error: resource(s) were provided, but no name was specified".into()));
+    }
+    Ok(out)
+}
+
+fn delete(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
+    let targets = match targets(f) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let propagation = match f.cascade.as_deref() {
+        None | Some("background") | Some("true") => Propagation::Background,
+        Some("foreground") => Propagation::Foreground,
+        Some("orphan") | Some("false") => Propagation::Orphan,
+        Some(o) => return fail(format!("error: invalid cascade value ({o}). Must be \"background\", \"foreground\", or \"orphan\"")),
+    };
+    let mut stdout = String::new();
+    for (info, name) in targets {
+        let req = DeleteOptions {
+            api_version: Some(info.api_version()),
+            kind: info.kind.to_string(),
+            namespace: f.namespace.clone(),
+            name: name.clone(),
+            propagation_policy: Some(propagation),
+            grace_period_seconds: f.grace_period,
+        };
+        match cp.delete(ROOT, &req) {
+            Ok(_) => stdout.push_str(&format!("{} \"{name}\" deleted\n", info.kind.to_ascii_lowercase())),
+            Err(s) => return KubectlOutput { stdout, ..server_error(&s) },
+        }
+    }
+    out(stdout)
+}
+
+fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
+    let Some(replicas) = f.replicas else {
+        return fail("error: required flag(s) \"replicas\" not set".into());
+    };
+    let targets = match targets(f) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let mut stdout = String::new();
+    for (info, name) in targets {
+        if !matches!(info.kind, "Deployment" | "ReplicaSet" | "StatefulSet") {
+            return fail(format!("error: cannot scale {}", info.qualified_resource()));
+        }
+        let ns = f.namespace.clone().unwrap_or_else(|| "default".into());
+        let Some(mut obj) = cp.server().get(ROOT, info, &ns, &name).cloned() else {
+            return server_error(&Status::not_found(info, &name));
+        };
+        obj["spec"]["replicas"] = serde_json::json!(replicas);
+        match cp.update(ROOT, obj) {
+            Ok(_) => stdout.push_str(&format!("{} scaled\n", resource_ref(info, &name))),
+            Err(s) => return server_error(&s),
+        }
+    }
+    out(stdout)
+}
+
+fn cordon(cp: &mut ControlPlane, f: &Flags, on: bool) -> KubectlOutput {
+    let info = kinds::by_kind(Some("v1"), "Node").expect("Node is served");
+    let mut stdout = String::new();
+    for name in &f.positional {
+        let Some(mut node) = cp.server().get(ROOT, info, "", name).cloned() else {
+            return server_error(&Status::not_found(info, name));
+        };
+        let already = (node["spec"]["unschedulable"] == true) == on;
+        let word = if on { "cordoned" } else { "uncordoned" };
+        if already {
+            stdout.push_str(&format!("node/{name} already {word}\n"));
+            continue;
+        }
+        if on {
+            node["spec"]["unschedulable"] = serde_json::json!(true);
+        } else if let Some(spec) = node["spec"].as_object_mut() {
+            spec.shift_remove("unschedulable");
+        }
+        match cp.update(ROOT, node) {
+            Ok(_) => stdout.push_str(&format!("node/{name} {word}\n")),
+            Err(s) => return server_error(&s),
+        }
+    }
+    out(stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_a_shell() {
+        assert_eq!(split_words("get pods -l 'app in (a, b)'").unwrap(), vec!["get", "pods", "-l", "app in (a, b)"]);
+        assert_eq!(split_words("a \"b c\" d\\ e").unwrap(), vec!["a", "b c", "d e"]);
+        assert!(split_words("'open").is_err());
+    }
+}

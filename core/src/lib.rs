@@ -1,0 +1,27 @@
+//! kplane: a Kubernetes-like control plane in pure Rust, on a virtual clock.
+//!
+//! ```
+//! use kplane::{ControlPlane, Options, ApplyOptions};
+//! let mut cp = ControlPlane::new(Options { seed: 1, ..Default::default() }).unwrap();
+//! cp.apply("root", "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {capacity: {cpu: '4', memory: 8Gi, pods: '110'}}\n", &ApplyOptions::default()).unwrap();
+//! cp.advance(10.0);
+//! assert_eq!(cp.nodes().len(), 1);
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod controllers;
+mod control_plane;
+pub mod kubectl;
+pub mod kubelet;
+pub mod scheduler;
+pub mod server;
+pub mod sim;
+pub mod store;
+
+pub use control_plane::{
+    AppliedObject, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions, KubectlOutput, ListOptions, NodeSummary,
+    ObjectRef, Options, PodSummary, Settled, DEFAULT_SETTLE_SECONDS,
+};
+pub use server::status::{Status, StatusCause, StatusDetails};
+pub use server::{Action, Propagation};

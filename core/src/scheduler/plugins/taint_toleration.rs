@@ -1,0 +1,83 @@
+//! TaintToleration (weight 3): untolerated NoSchedule/NoExecute taints filter a node out;
+//! untolerated PreferNoSchedule taints lower its score.
+use super::{default_normalize, FilterResult, Unfit};
+use crate::scheduler::{NodeInfo, PodInfo, Taint, Toleration};
+
+/// `v1helper.ToleratesTaint` (k8s.io/api/core/v1/toleration.go).
+pub fn tolerates(t: &Toleration, taint: &Taint) -> bool {
+    if !t.effect.is_empty() && t.effect != taint.effect {
+        return false;
+    }
+    if !t.key.is_empty() && t.key != taint.key {
+        return false;
+    }
+    match t.operator.as_str() {
+        "Exists" => true,
+        "" | "Equal" => t.value == taint.value,
+        _ => false,
+    }
+}
+
+pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
+    for taint in node.taints.iter().filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute") {
+        if !pod.tolerations.iter().any(|t| tolerates(t, taint)) {
+            return Err(Unfit::unresolvable(format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                taint.key, taint.value
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Counts untolerated PreferNoSchedule taints (only tolerations with effect PreferNoSchedule
+/// or empty count).
+pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
+    let tols: Vec<&Toleration> =
+        pod.tolerations.iter().filter(|t| t.effect.is_empty() || t.effect == "PreferNoSchedule").collect();
+    node.taints
+        .iter()
+        .filter(|taint| taint.effect == "PreferNoSchedule" && !tols.iter().any(|t| tolerates(t, taint)))
+        .count() as i64
+}
+
+/// Reversed: fewer untolerated taints score higher; all 100 when none has any.
+pub fn normalize(scores: &mut [i64]) {
+    default_normalize(scores, true);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tol(key: &str, op: &str, value: &str, effect: &str) -> Toleration {
+        Toleration { key: key.into(), operator: op.into(), value: value.into(), effect: effect.into() }
+    }
+
+    #[test]
+    fn toleration_matching_table() {
+        let taint = Taint { key: "gpu-enabled".into(), value: "true".into(), effect: "NoSchedule".into() };
+        let cases = [
+            (tol("gpu-enabled", "Equal", "true", "NoSchedule"), true),
+            (tol("gpu-enabled", "", "true", "NoSchedule"), true),
+            (tol("gpu-enabled", "Equal", "false", "NoSchedule"), false),
+            (tol("gpu-enabled", "Exists", "", ""), true),
+            (tol("", "Exists", "", ""), true),
+            (tol("gpu-enabled", "Exists", "", "NoExecute"), false),
+            (tol("other", "Exists", "", "NoSchedule"), false),
+        ];
+        for (t, want) in cases {
+            assert_eq!(tolerates(&t, &taint), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn normalize_reverses() {
+        let mut s = [0, 1, 2];
+        normalize(&mut s);
+        assert_eq!(s, [100, 50, 0]);
+        let mut z = [0, 0];
+        normalize(&mut z);
+        assert_eq!(z, [100, 100]);
+    }
+}

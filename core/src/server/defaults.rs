@@ -1,0 +1,206 @@
+//! Defaulting, as the API server's `SetDefaults_*` functions (pkg/apis/*/v1/defaults.go) and
+//! the admission plugins that default (DefaultTolerationSeconds).
+use crate::api::object::{array_at, default_path, path, set_path};
+use serde_json::{json, Value};
+
+pub fn apply_defaults(kind: &str, obj: &mut Value) {
+    match kind {
+        "Pod" => {
+            if let Some(spec) = obj.get_mut("spec") {
+                default_pod_spec(spec);
+                default_tolerations(spec);
+            }
+            default_path(obj, &["status", "phase"], json!("Pending"));
+            default_path(obj, &["status", "qosClass"], json!(qos_class(obj)));
+        }
+        "Deployment" => {
+            // pkg/apis/apps/v1/defaults.go SetDefaults_Deployment.
+            default_path(obj, &["spec", "replicas"], json!(1));
+            let strategy_type =
+                path(obj, &["spec", "strategy", "type"]).and_then(Value::as_str).unwrap_or("").to_string();
+            if strategy_type.is_empty() || strategy_type == "RollingUpdate" {
+                default_path(obj, &["spec", "strategy", "type"], json!("RollingUpdate"));
+                default_path(obj, &["spec", "strategy", "rollingUpdate", "maxUnavailable"], json!("25%"));
+                default_path(obj, &["spec", "strategy", "rollingUpdate", "maxSurge"], json!("25%"));
+            }
+            default_path(obj, &["spec", "revisionHistoryLimit"], json!(10));
+            default_path(obj, &["spec", "progressDeadlineSeconds"], json!(600));
+            default_template(obj);
+        }
+        "ReplicaSet" => {
+            default_path(obj, &["spec", "replicas"], json!(1));
+            default_template(obj);
+        }
+        "Namespace" => {
+            default_path(obj, &["spec", "finalizers"], json!(["kubernetes"]));
+            default_path(obj, &["status", "phase"], json!("Active"));
+        }
+        _ => {}
+    }
+}
+
+fn default_template(obj: &mut Value) {
+    if let Some(spec) = obj.get_mut("spec").and_then(|s| s.get_mut("template")).and_then(|t| t.get_mut("spec")) {
+        default_pod_spec(spec);
+    }
+}
+
+/// `SetDefaults_PodSpec` and `SetDefaults_Container` (pkg/apis/core/v1/defaults.go).
+fn default_pod_spec(spec: &mut Value) {
+    default_path(spec, &["restartPolicy"], json!("Always"));
+    default_path(spec, &["terminationGracePeriodSeconds"], json!(30));
+    default_path(spec, &["dnsPolicy"], json!("ClusterFirst"));
+    default_path(spec, &["securityContext"], json!({}));
+    default_path(spec, &["schedulerName"], json!("default-scheduler"));
+    default_path(spec, &["enableServiceLinks"], json!(true));
+    for list in ["initContainers", "containers"] {
+        if let Some(Value::Array(cs)) = spec.get_mut(list) {
+            for c in cs {
+                default_container(c);
+            }
+        }
+    }
+}
+
+fn default_container(c: &mut Value) {
+    if !c.is_object() {
+        return;
+    }
+    let image = c.get("image").and_then(Value::as_str).unwrap_or("").to_string();
+    // `:latest` or no tag (and no digest) pulls Always; otherwise IfNotPresent.
+    let tag = image.rsplit('/').next().unwrap_or("");
+    let policy = if !image.contains('@') && (!tag.contains(':') || tag.ends_with(":latest")) {
+        "Always"
+    } else {
+        "IfNotPresent"
+    };
+    default_path(c, &["imagePullPolicy"], json!(policy));
+    default_path(c, &["terminationMessagePath"], json!("/dev/termination-log"));
+    default_path(c, &["terminationMessagePolicy"], json!("File"));
+    default_path(c, &["resources"], json!({}));
+    // Requests default to limits where only limits are set.
+    if let Some(limits) = path(c, &["resources", "limits"]).and_then(Value::as_object).cloned() {
+        for (name, q) in limits {
+            default_path(c, &["resources", "requests", &name], q);
+        }
+    }
+    for port in c.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten() {
+        default_path(port, &["protocol"], json!("TCP"));
+    }
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(p) = c.get_mut(probe).filter(|p| p.is_object()) {
+            default_path(p, &["timeoutSeconds"], json!(1));
+            default_path(p, &["periodSeconds"], json!(10));
+            default_path(p, &["successThreshold"], json!(1));
+            default_path(p, &["failureThreshold"], json!(3));
+        }
+    }
+}
+
+/// The DefaultTolerationSeconds admission plugin: not-ready and unreachable NoExecute
+/// tolerations of 300 s unless the pod already tolerates them.
+fn default_tolerations(spec: &mut Value) {
+    let existing = array_at(spec, &["tolerations"]).to_vec();
+    let tolerates = |key: &str| {
+        existing.iter().any(|t| {
+            let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+            let k = t.get("key").and_then(Value::as_str).unwrap_or("");
+            (effect.is_empty() || effect == "NoExecute") && (k.is_empty() || k == key)
+        })
+    };
+    let mut add = Vec::new();
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        if !tolerates(key) {
+            add.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}));
+        }
+    }
+    if !add.is_empty() {
+        let mut all = existing;
+        all.extend(add);
+        set_path(spec, &["tolerations"], Value::Array(all));
+    }
+}
+
+/// The pod's QoS class (pkg/apis/core/v1/helper/qos): Guaranteed when every container has
+/// equal CPU and memory requests and limits, BestEffort when none has any, else Burstable.
+pub fn qos_class(pod: &Value) -> &'static str {
+    let spec = pod.get("spec").unwrap_or(&Value::Null);
+    let containers: Vec<&Value> =
+        array_at(spec, &["containers"]).iter().chain(array_at(spec, &["initContainers"])).collect();
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in containers {
+        let req = path(c, &["resources", "requests"]).and_then(Value::as_object);
+        let lim = path(c, &["resources", "limits"]).and_then(Value::as_object);
+        let nonempty = |m: Option<&serde_json::Map<String, Value>>| m.is_some_and(|m| !m.is_empty());
+        if nonempty(req) || nonempty(lim) {
+            any = true;
+        }
+        for r in ["cpu", "memory"] {
+            let l = lim.and_then(|m| m.get(r));
+            let q = req.and_then(|m| m.get(r)).or(l);
+            if l.is_none() || q != l {
+                guaranteed = false;
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deployment_defaults_match_upstream() {
+        let mut d = json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "nginx"}]}}}});
+        apply_defaults("Deployment", &mut d);
+        assert_eq!(d["spec"]["replicas"], 1);
+        assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
+        assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"], "25%");
+        assert_eq!(d["spec"]["revisionHistoryLimit"], 10);
+        assert_eq!(d["spec"]["progressDeadlineSeconds"], 600);
+        let c = &d["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(c["imagePullPolicy"], "Always");
+        assert_eq!(d["spec"]["template"]["spec"]["restartPolicy"], "Always");
+        // Tolerations are admission for pods, not templates.
+        assert!(d["spec"]["template"]["spec"].get("tolerations").is_none());
+    }
+
+    #[test]
+    fn recreate_gets_no_rolling_update_defaults() {
+        let mut d = json!({"spec": {"strategy": {"type": "Recreate"}, "template": {"spec": {"containers": []}}}});
+        apply_defaults("Deployment", &mut d);
+        assert!(d["spec"]["strategy"].get("rollingUpdate").is_none());
+    }
+
+    #[test]
+    fn pod_defaults_and_tolerations() {
+        let mut p = json!({"spec": {"containers": [{"name": "a", "image": "nginx:1.27", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}],
+            "tolerations": [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60}]}});
+        apply_defaults("Pod", &mut p);
+        assert_eq!(p["spec"]["terminationGracePeriodSeconds"], 30);
+        assert_eq!(p["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent");
+        assert_eq!(p["spec"]["containers"][0]["resources"]["requests"]["cpu"], "1");
+        let tols = p["spec"]["tolerations"].as_array().unwrap();
+        assert_eq!(tols.len(), 2);
+        assert_eq!(tols[1]["key"], "node.kubernetes.io/not-ready");
+        assert_eq!(tols[1]["tolerationSeconds"], 300);
+        assert_eq!(p["status"]["qosClass"], "Guaranteed");
+    }
+
+    #[test]
+    fn qos_classes() {
+        assert_eq!(qos_class(&json!({"spec": {"containers": [{"name": "a"}]}})), "BestEffort");
+        assert_eq!(
+            qos_class(&json!({"spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "1"}}}]}})),
+            "Burstable"
+        );
+    }
+}

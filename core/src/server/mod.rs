@@ -1,0 +1,421 @@
+//! The API server's request path: decode → validate → default → admit → persist. Users and
+//! controllers take the same path (DESIGN.md, "How data flows").
+pub mod decode;
+pub mod defaults;
+mod events;
+pub use events::EventType;
+pub mod status;
+pub mod validate;
+
+use crate::api::kinds::{self, KindInfo};
+use crate::api::object::{self, path, set_path};
+use crate::sim::{Clock, Rng, Timers};
+use crate::store::{Key, Store};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use status::Status;
+use std::collections::HashMap;
+
+/// The root workspace: the only one until workspaces arrive, and the home of the shared data plane.
+pub const ROOT: &str = "root";
+
+/// Namespaces every workspace starts with.
+pub const INITIAL_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// `metav1.DeletionPropagation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Propagation {
+    Orphan,
+    #[default]
+    Background,
+    Foreground,
+}
+
+/// What `apply` did to one object, as kubectl prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub store: Store,
+    pub clock: Clock,
+    pub rng: Rng,
+    pub timers: Timers,
+    /// Event correlation: dedup key → the stored Event's key (rebuilt from the store on restore).
+    event_index: HashMap<String, Key>,
+}
+
+impl Server {
+    pub fn new(seed: u64, start_ms: i64) -> Server {
+        let mut s = Server {
+            store: Store::default(),
+            clock: Clock::at(start_ms),
+            rng: Rng::new(seed),
+            timers: Timers::default(),
+            event_index: HashMap::new(),
+        };
+        for ns in INITIAL_NAMESPACES {
+            s.create(ROOT, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}))
+                .expect("initial namespaces are valid");
+        }
+        s
+    }
+
+    pub fn from_parts(store: Store, clock: Clock, rng: Rng, timers: Timers) -> Server {
+        let mut s = Server { store, clock, rng, timers, event_index: HashMap::new() };
+        s.rebuild_event_index();
+        s
+    }
+
+    pub fn check_workspace(&self, workspace: &str) -> Result<(), Status> {
+        if workspace == ROOT {
+            Ok(())
+        } else {
+            Err(Status::workspace_not_found(workspace))
+        }
+    }
+
+    /// Resolves `apiVersion`/`kind` to a served kind, with kubectl's text when none matches.
+    pub fn resolve(api_version: Option<&str>, kind: &str) -> Result<&'static KindInfo, Status> {
+        kinds::by_kind(api_version, kind).ok_or_else(|| {
+            let version = api_version.unwrap_or("");
+            Status::new(404, "NotFound", format!("no matches for kind \"{kind}\" in version \"{version}\""))
+        })
+    }
+
+    pub fn key(workspace: &str, info: &KindInfo, namespace: &str, name: &str) -> Key {
+        Key {
+            workspace: workspace.to_string(),
+            resource: info.qualified_resource(),
+            namespace: if info.namespaced { namespace.to_string() } else { String::new() },
+            name: name.to_string(),
+        }
+    }
+
+    pub fn get(&self, workspace: &str, info: &KindInfo, namespace: &str, name: &str) -> Option<&Value> {
+        self.store.get(&Self::key(workspace, info, namespace, name))
+    }
+
+    pub fn list<'a>(
+        &'a self,
+        workspace: &'a str,
+        info: &KindInfo,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Value> + 'a {
+        let ns = if info.namespaced { namespace } else { None };
+        self.store.list(workspace, info.qualified_resource(), ns).map(|(_, v)| v)
+    }
+
+    fn info_of(obj: &Value) -> Result<&'static KindInfo, Status> {
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        match (api_version.is_empty(), kind.is_empty()) {
+            (true, true) => Err(Status::bad_request("error validating data: [apiVersion not set, kind not set]")),
+            (true, false) => Err(Status::bad_request("error validating data: apiVersion not set")),
+            (false, true) => Err(Status::bad_request("error validating data: kind not set")),
+            _ => Self::resolve(Some(api_version), kind),
+        }
+    }
+
+    /// The namespace an object goes to: its own, or `default` for namespaced kinds.
+    fn place(info: &KindInfo, obj: &mut Value) -> String {
+        if !info.namespaced {
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.shift_remove("namespace");
+            }
+            return String::new();
+        }
+        let ns = object::namespace(obj).to_string();
+        let ns = if ns.is_empty() { "default".to_string() } else { ns };
+        set_path(obj, &["metadata", "namespace"], json!(ns));
+        ns
+    }
+
+    /// The NamespaceLifecycle admission plugin.
+    fn admit_namespace(&self, workspace: &str, info: &KindInfo, ns: &str, name: &str) -> Result<(), Status> {
+        if !info.namespaced {
+            return Ok(());
+        }
+        let ns_info = kinds::by_kind(Some("v1"), "Namespace").expect("Namespace is served");
+        match self.get(workspace, ns_info, "", ns) {
+            None => Err(Status::not_found(ns_info, ns)),
+            Some(n) if object::is_terminating(n) => Err(Status::new(
+                403,
+                "Forbidden",
+                format!(
+                    "{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                    info.qualified_resource()
+                ),
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+
+    pub fn create(&mut self, workspace: &str, mut obj: Value) -> Result<Value, Status> {
+        self.check_workspace(workspace)?;
+        let info = Self::info_of(&obj)?;
+        if !obj.get("metadata").is_none_or(Value::is_object) {
+            return Err(Status::bad_request("metadata: expected an object"));
+        }
+        let ns = Self::place(info, &mut obj);
+        let mut name = object::name(&obj).to_string();
+        if name.is_empty() {
+            if let Some(base) = object::str_at(&obj, &["metadata", "generateName"]).map(str::to_string) {
+                // names.SimpleNameGenerator: base truncated to 58 characters + 5 random.
+                let base: String = base.chars().take(58).collect();
+                loop {
+                    name = format!("{base}{}", self.rng.alphanumeric(5));
+                    if self.get(workspace, info, &ns, &name).is_none() {
+                        break;
+                    }
+                }
+                set_path(&mut obj, &["metadata", "name"], json!(name));
+            }
+        }
+        self.admit_namespace(workspace, info, &ns, &name)?;
+        if info.status_subresource && info.kind != "Node" {
+            // Status is reset on create (strategy PrepareForCreate); a Node's status given at
+            // creation is its capacity, as with KWOK.
+            if let Some(m) = obj.as_object_mut() {
+                m.shift_remove("status");
+            }
+        }
+        defaults::apply_defaults(info.kind, &mut obj);
+        let errs = validate::validate(info, &obj);
+        if !errs.is_empty() {
+            return Err(Status::invalid(info, &name, errs));
+        }
+        let key = Self::key(workspace, info, &ns, &name);
+        if self.store.get(&key).is_some() {
+            return Err(Status::already_exists(info, &name));
+        }
+        let uid = self.rng.uuid();
+        let meta = obj["metadata"].as_object_mut().expect("validated metadata");
+        meta.insert("uid".into(), json!(uid));
+        meta.insert("creationTimestamp".into(), json!(self.clock.rfc3339()));
+        meta.shift_remove("resourceVersion");
+        meta.shift_remove("deletionTimestamp");
+        meta.shift_remove("deletionGracePeriodSeconds");
+        if has_generation(info) {
+            meta.insert("generation".into(), json!(1));
+        } else {
+            meta.shift_remove("generation");
+        }
+        Ok(self.store.put(key, obj))
+    }
+
+    /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
+    /// With a status subresource, `status` is kept from the stored object.
+    pub fn update(&mut self, workspace: &str, mut obj: Value) -> Result<Value, Status> {
+        self.check_workspace(workspace)?;
+        let info = Self::info_of(&obj)?;
+        let ns = Self::place(info, &mut obj);
+        let name = object::name(&obj).to_string();
+        let key = Self::key(workspace, info, &ns, &name);
+        let Some(old) = self.store.get(&key).cloned() else {
+            return Err(Status::not_found(info, &name));
+        };
+        if let Some(rv) = object::str_at(&obj, &["metadata", "resourceVersion"]) {
+            if !rv.is_empty() && Some(rv) != object::str_at(&old, &["metadata", "resourceVersion"]) {
+                return Err(Status::conflict(info, &name));
+            }
+        }
+        if info.status_subresource {
+            match old.get("status") {
+                Some(s) => set_path(&mut obj, &["status"], s.clone()),
+                None => {
+                    obj.as_object_mut().map(|m| m.shift_remove("status"));
+                }
+            }
+        }
+        // System metadata is the server's.
+        for field in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+            match old["metadata"].get(field) {
+                Some(v) => set_path(&mut obj, &["metadata", field], v.clone()),
+                None => {
+                    obj["metadata"].as_object_mut().map(|m| m.shift_remove(field));
+                }
+            }
+        }
+        defaults::apply_defaults(info.kind, &mut obj);
+        let errs = validate::validate(info, &obj);
+        if !errs.is_empty() {
+            return Err(Status::invalid(info, &name, errs));
+        }
+        if has_generation(info) && spec_of(&obj) != spec_of(&old) {
+            let g = object::i64_at(&old, &["metadata", "generation"]).unwrap_or(0) + 1;
+            set_path(&mut obj, &["metadata", "generation"], json!(g));
+        }
+        self.persist(key, old, obj)
+    }
+
+    /// Writes only `status` (the `/status` subresource).
+    pub fn update_status(&mut self, workspace: &str, obj: &Value) -> Result<Value, Status> {
+        let info = Self::info_of(obj)?;
+        let name = object::name(obj);
+        let key = Self::key(workspace, info, object::namespace(obj), name);
+        let Some(old) = self.store.get(&key).cloned() else {
+            return Err(Status::not_found(info, name));
+        };
+        let mut new = old.clone();
+        set_path(&mut new, &["status"], obj.get("status").cloned().unwrap_or(json!({})));
+        self.persist(key, old, new)
+    }
+
+    /// Stores `new` unless it equals `old` (a no-op write keeps the resourceVersion, as upstream);
+    /// completes a deletion once the last finalizer is gone.
+    fn persist(&mut self, key: Key, old: Value, mut new: Value) -> Result<Value, Status> {
+        set_path(&mut new, &["metadata", "resourceVersion"], old["metadata"]["resourceVersion"].clone());
+        if new == old {
+            return Ok(old);
+        }
+        if object::is_terminating(&new) && object::array_at(&new, &["metadata", "finalizers"]).is_empty() {
+            return Ok(self.store.remove(&key).unwrap_or(new));
+        }
+        Ok(self.store.put(key, new))
+    }
+
+    /// Client-side apply: the manifest's fields replace the object's, the server's fields
+    /// (identity, status) are kept. Server-side apply with field managers replaces this later.
+    pub fn apply(&mut self, workspace: &str, obj: Value) -> Result<(Value, Action), Status> {
+        self.check_workspace(workspace)?;
+        let info = Self::info_of(&obj)?;
+        let mut obj = obj;
+        let ns = Self::place(info, &mut obj);
+        let name = object::name(&obj).to_string();
+        if name.is_empty() {
+            return Err(Status::invalid(
+                info,
+                "",
+                vec![status::FieldError::required("metadata.name", "name is required")],
+            ));
+        }
+        let Some(old) = self.get(workspace, info, &ns, &name).cloned() else {
+            return Ok((self.create(workspace, obj)?, Action::Created));
+        };
+        for field in ["resourceVersion", "ownerReferences", "finalizers"] {
+            if path(&obj, &["metadata", field]).is_none() {
+                if let Some(v) = old["metadata"].get(field) {
+                    set_path(&mut obj, &["metadata", field], v.clone());
+                }
+            }
+        }
+        if !info.status_subresource || info.kind == "Node" {
+            if obj.get("status").is_none() {
+                if let Some(s) = old.get("status") {
+                    set_path(&mut obj, &["status"], s.clone());
+                }
+            }
+        }
+        let new = self.update(workspace, obj)?;
+        let action = if new == old { Action::Unchanged } else { Action::Configured };
+        Ok((new, action))
+    }
+
+    /// Deletes an object. Pods on a node are deleted gracefully (the node agent finishes the
+    /// job); objects with finalizers wait for them; `Foreground` waits for dependents.
+    pub fn delete(
+        &mut self,
+        workspace: &str,
+        info: &KindInfo,
+        namespace: &str,
+        name: &str,
+        propagation: Option<Propagation>,
+        grace_seconds: Option<i64>,
+    ) -> Result<Value, Status> {
+        self.check_workspace(workspace)?;
+        let namespace = if info.namespaced && namespace.is_empty() { "default" } else { namespace };
+        let key = Self::key(workspace, info, namespace, name);
+        let Some(old) = self.store.get(&key).cloned() else {
+            return Err(Status::not_found(info, name));
+        };
+        let now = self.clock.rfc3339();
+        let mut new = old.clone();
+        let mut finalizers: Vec<Value> = object::array_at(&old, &["metadata", "finalizers"]).to_vec();
+        match propagation.unwrap_or_default() {
+            Propagation::Orphan => self.orphan_dependents(workspace, namespace, object::uid(&old)),
+            Propagation::Foreground => {
+                if !finalizers.iter().any(|f| f == "foregroundDeletion") {
+                    finalizers.push(json!("foregroundDeletion"));
+                }
+            }
+            Propagation::Background => {}
+        }
+        if info.kind == "Namespace" && !finalizers.iter().any(|f| f == "kubernetes") {
+            // The namespace controller empties it first (spec.finalizers: [kubernetes]).
+            finalizers.push(json!("kubernetes"));
+        }
+        if info.kind == "Namespace" {
+            set_path(&mut new, &["status", "phase"], json!("Terminating"));
+        }
+        let grace = if info.kind == "Pod" && object::str_at(&old, &["spec", "nodeName"]).is_some() {
+            grace_seconds
+                .or_else(|| object::i64_at(&old, &["spec", "terminationGracePeriodSeconds"]))
+                .unwrap_or(30)
+                .max(0)
+        } else {
+            0
+        };
+        if finalizers.is_empty() && (grace == 0 || object::is_terminating(&old) && grace_seconds == Some(0)) {
+            return Ok(self.store.remove(&key).unwrap_or(old));
+        }
+        if !object::is_terminating(&old) {
+            let at = if grace > 0 { crate::sim::format_rfc3339(self.clock.now_ms() + grace * 1000) } else { now };
+            set_path(&mut new, &["metadata", "deletionTimestamp"], json!(at));
+            set_path(&mut new, &["metadata", "deletionGracePeriodSeconds"], json!(grace));
+        }
+        if !finalizers.is_empty() {
+            set_path(&mut new, &["metadata", "finalizers"], Value::Array(finalizers));
+        }
+        if new == old {
+            return Ok(old);
+        }
+        Ok(self.store.put(key, new))
+    }
+
+    /// Removes the owner reference to `owner_uid` from every object in the namespace.
+    fn orphan_dependents(&mut self, workspace: &str, namespace: &str, owner_uid: &str) {
+        let dependents: Vec<(Key, Value)> = self
+            .store
+            .list_workspace(workspace)
+            .filter(|(k, v)| {
+                (k.namespace == namespace || namespace.is_empty())
+                    && object::array_at(v, &["metadata", "ownerReferences"]).iter().any(|r| r["uid"] == owner_uid)
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (key, mut v) in dependents {
+            let refs: Vec<Value> = object::array_at(&v, &["metadata", "ownerReferences"])
+                .iter()
+                .filter(|r| r["uid"] != owner_uid)
+                .cloned()
+                .collect();
+            if refs.is_empty() {
+                v["metadata"].as_object_mut().map(|m| m.shift_remove("ownerReferences"));
+            } else {
+                set_path(&mut v, &["metadata", "ownerReferences"], Value::Array(refs));
+            }
+            self.store.put(key, v);
+        }
+    }
+}
+
+/// Kinds whose strategy maintains `metadata.generation`.
+fn has_generation(info: &KindInfo) -> bool {
+    !matches!(info.kind, "Node" | "Namespace" | "Event" | "ConfigMap" | "Secret" | "Endpoints" | "Lease")
+}
+
+/// Everything but `metadata` and `status`: a change here bumps `generation`.
+fn spec_of(obj: &Value) -> Value {
+    let mut o = obj.clone();
+    if let Some(m) = o.as_object_mut() {
+        m.shift_remove("metadata");
+        m.shift_remove("status");
+    }
+    o
+}

@@ -1,0 +1,224 @@
+//! `metav1.Status` errors, built as `k8s.io/apimachinery/pkg/api/errors` builds them.
+use crate::api::KindInfo;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    pub kind: String,
+    pub api_version: String,
+    pub status: String,
+    pub message: String,
+    pub reason: String,
+    pub code: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<StatusDetails>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusDetails {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<StatusCause>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCause {
+    pub reason: String,
+    pub message: String,
+    pub field: String,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Status {}
+
+impl Status {
+    pub fn new(code: u16, reason: &str, message: impl Into<String>) -> Status {
+        Status {
+            kind: "Status".into(),
+            api_version: "v1".into(),
+            status: "Failure".into(),
+            message: message.into(),
+            reason: reason.into(),
+            code,
+            details: None,
+        }
+    }
+
+    fn with_details(mut self, name: &str, group: &str, kind: &str) -> Status {
+        self.details = Some(StatusDetails {
+            name: name.into(),
+            group: group.into(),
+            kind: kind.into(),
+            causes: vec![],
+        });
+        self
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Status {
+        Status::new(400, "BadRequest", message)
+    }
+
+    /// `errors.NewNotFound`: `pods "x" not found`.
+    pub fn not_found(info: &KindInfo, name: &str) -> Status {
+        Status::new(404, "NotFound", format!("{} \"{name}\" not found", info.qualified_resource()))
+            .with_details(name, info.group, info.plural)
+    }
+
+    pub fn workspace_not_found(path: &str) -> Status {
+        Status::new(404, "NotFound", format!("workspaces.tenancy.kcp.io \"{path}\" not found"))
+            .with_details(path, "tenancy.kcp.io", "workspaces")
+    }
+
+    /// `errors.NewAlreadyExists`: `deployments.apps "x" already exists`.
+    pub fn already_exists(info: &KindInfo, name: &str) -> Status {
+        Status::new(409, "AlreadyExists", format!("{} \"{name}\" already exists", info.qualified_resource()))
+            .with_details(name, info.group, info.plural)
+    }
+
+    /// `errors.NewConflict` with `registry.OptimisticLockErrorMsg`.
+    pub fn conflict(info: &KindInfo, name: &str) -> Status {
+        Status::new(
+            409,
+            "Conflict",
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                info.qualified_resource()
+            ),
+        )
+        .with_details(name, info.group, info.plural)
+    }
+
+    /// `errors.NewInvalid`: `Deployment.apps "x" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`.
+    pub fn invalid(info: &KindInfo, name: &str, causes: Vec<FieldError>) -> Status {
+        let text: Vec<String> = causes.iter().map(FieldError::to_string).collect();
+        let joined = if text.len() == 1 { text[0].clone() } else { format!("[{}]", text.join(", ")) };
+        let mut s = Status::new(422, "Invalid", format!("{} \"{name}\" is invalid: {joined}", info.qualified_kind()))
+            .with_details(name, info.group, info.kind);
+        if let Some(d) = s.details.as_mut() {
+            d.causes = causes
+                .into_iter()
+                .map(|c| StatusCause { reason: c.kind.reason().into(), message: c.body(), field: c.field })
+                .collect();
+        }
+        s
+    }
+
+    pub fn expired(message: impl Into<String>) -> Status {
+        Status::new(410, "Expired", message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Status {
+        Status::new(500, "InternalError", format!("Internal error occurred: {}", message.into()))
+    }
+}
+
+/// `field.Error` (k8s.io/apimachinery/pkg/util/validation/field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub kind: FieldErrorKind,
+    pub field: String,
+    /// The bad value as upstream prints it (`-1`, `"Foo"`), empty when not shown.
+    pub value: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldErrorKind {
+    Required,
+    Invalid,
+    NotSupported,
+    Duplicate,
+    Forbidden,
+}
+
+impl FieldErrorKind {
+    pub fn reason(self) -> &'static str {
+        match self {
+            FieldErrorKind::Required => "FieldValueRequired",
+            FieldErrorKind::Invalid => "FieldValueInvalid",
+            FieldErrorKind::NotSupported => "FieldValueNotSupported",
+            FieldErrorKind::Duplicate => "FieldValueDuplicate",
+            FieldErrorKind::Forbidden => "FieldValueForbidden",
+        }
+    }
+}
+
+impl FieldError {
+    pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError { kind: FieldErrorKind::Required, field: field.into(), value: String::new(), detail: detail.into() }
+    }
+    pub fn invalid(field: impl Into<String>, value: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError { kind: FieldErrorKind::Invalid, field: field.into(), value: value.into(), detail: detail.into() }
+    }
+    pub fn not_supported(field: impl Into<String>, value: impl Into<String>, valid: &[&str]) -> Self {
+        let list: Vec<String> = valid.iter().map(|v| format!("\"{v}\"")).collect();
+        FieldError {
+            kind: FieldErrorKind::NotSupported,
+            field: field.into(),
+            value: value.into(),
+            detail: format!("supported values: {}", list.join(", ")),
+        }
+    }
+
+    /// The message without the field path (what `causes[].message` holds).
+    fn body(&self) -> String {
+        match self.kind {
+            FieldErrorKind::Required => {
+                if self.detail.is_empty() {
+                    "Required value".into()
+                } else {
+                    format!("Required value: {}", self.detail)
+                }
+            }
+            FieldErrorKind::Invalid => format!("Invalid value: {}: {}", self.value, self.detail),
+            FieldErrorKind::NotSupported => format!("Unsupported value: {}: {}", self.value, self.detail),
+            FieldErrorKind::Duplicate => format!("Duplicate value: {}", self.value),
+            FieldErrorKind::Forbidden => format!("Forbidden: {}", self.detail),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.body())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::kinds::by_kind;
+
+    #[test]
+    fn messages_match_apimachinery() {
+        let deploy = by_kind(None, "Deployment").unwrap();
+        assert_eq!(Status::not_found(deploy, "web").message, "deployments.apps \"web\" not found");
+        assert_eq!(Status::already_exists(deploy, "web").code, 409);
+        assert_eq!(
+            Status::conflict(deploy, "web").message,
+            "Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified; please apply your changes to the latest version and try again"
+        );
+        let s = Status::invalid(
+            deploy,
+            "web",
+            vec![FieldError::invalid("spec.replicas", "-1", "must be greater than or equal to 0")],
+        );
+        assert_eq!(s.message, "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0");
+        let cause = &s.details.unwrap().causes[0];
+        assert_eq!(cause.field, "spec.replicas");
+        assert_eq!(cause.reason, "FieldValueInvalid");
+    }
+}

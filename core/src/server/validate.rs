@@ -1,0 +1,310 @@
+//! Validation, as `pkg/apis/*/validation` does it, with upstream field paths and messages.
+use super::status::FieldError;
+use crate::api::object::{array_at, labels, path};
+use crate::api::quantity::{Quantity, QuantityError};
+use crate::api::{KindInfo, Selector};
+use serde_json::Value;
+
+const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const QUALIFIED_NAME_MSG: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+fn is_dns1123_label(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+}
+
+fn is_dns1123_subdomain(s: &str) -> bool {
+    s.len() <= 253 && s.split('.').all(is_dns1123_label)
+}
+
+fn is_label_value(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.is_empty()
+        || (b.len() <= 63
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1].is_ascii_alphanumeric())
+}
+
+/// A qualified name (`app`, `example.com/app`): an optional DNS subdomain prefix and a name part.
+fn qualified_name_errors(key: &str) -> Vec<String> {
+    let (prefix, name) = match key.split_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    let mut errs = Vec::new();
+    if let Some(p) = prefix {
+        if p.is_empty() {
+            errs.push("prefix part must be non-empty".to_string());
+        } else if !is_dns1123_subdomain(p) {
+            errs.push(format!("prefix part {DNS1123_SUBDOMAIN_MSG}"));
+        }
+    }
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".to_string());
+    } else if !is_label_value(name) {
+        errs.push(QUALIFIED_NAME_MSG.to_string());
+    }
+    errs
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+pub fn validate(info: &KindInfo, obj: &Value) -> Vec<FieldError> {
+    let mut errs = validate_meta(info, obj);
+    match info.kind {
+        "Pod" => validate_pod_spec(obj.get("spec"), "spec", &mut errs),
+        "Deployment" | "ReplicaSet" => validate_replicated(info.kind, obj, &mut errs),
+        _ => {}
+    }
+    errs
+}
+
+fn validate_meta(info: &KindInfo, obj: &Value) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let name = path(obj, &["metadata", "name"]).and_then(Value::as_str).unwrap_or("");
+    if name.is_empty() {
+        errs.push(FieldError::required("metadata.name", "name or generateName is required"));
+    } else {
+        // Namespaces and Services are DNS labels; most kinds are DNS subdomains.
+        let label_kinds = ["Namespace", "Service"];
+        let (ok, msg) = if label_kinds.contains(&info.kind) {
+            (is_dns1123_label(name), DNS1123_LABEL_MSG)
+        } else {
+            (is_dns1123_subdomain(name), DNS1123_SUBDOMAIN_MSG)
+        };
+        if !ok {
+            errs.push(FieldError::invalid("metadata.name", quoted(name), msg));
+        }
+    }
+    validate_labels(path(obj, &["metadata", "labels"]), "metadata.labels", &mut errs);
+    if let Some(ann) = path(obj, &["metadata", "annotations"]).and_then(Value::as_object) {
+        let mut total = 0;
+        for (k, v) in ann {
+            for e in qualified_name_errors(k) {
+                errs.push(FieldError::invalid("metadata.annotations", quoted(k), e));
+            }
+            total += k.len() + v.as_str().map_or(0, str::len);
+        }
+        if total > 256 * 1024 {
+            errs.push(FieldError::invalid("metadata.annotations", "", "must have at most 262144 bytes"));
+        }
+    }
+    errs
+}
+
+fn validate_labels(labels: Option<&Value>, field: &str, errs: &mut Vec<FieldError>) {
+    for (k, v) in labels.and_then(Value::as_object).into_iter().flatten() {
+        for e in qualified_name_errors(k) {
+            errs.push(FieldError::invalid(field, quoted(k), e));
+        }
+        let v = v.as_str().unwrap_or("");
+        if !is_label_value(v) {
+            let detail = if v.len() > 63 { "must be no more than 63 characters" } else { LABEL_VALUE_MSG };
+            errs.push(FieldError::invalid(field, quoted(v), detail));
+        }
+    }
+}
+
+fn validate_replicated(kind: &str, obj: &Value, errs: &mut Vec<FieldError>) {
+    if let Some(r) = path(obj, &["spec", "replicas"]) {
+        match r.as_i64() {
+            Some(n) if n < 0 => {
+                errs.push(FieldError::invalid("spec.replicas", n.to_string(), "must be greater than or equal to 0"))
+            }
+            Some(_) => {}
+            None => errs.push(FieldError::invalid("spec.replicas", r.to_string(), "must be an integer")),
+        }
+    }
+    let selector = path(obj, &["spec", "selector"]).filter(|v| !v.is_null());
+    match selector {
+        None => errs.push(FieldError::required("spec.selector", "")),
+        Some(sel) => match Selector::from_label_selector(Some(sel)) {
+            Err(e) => errs.push(FieldError::invalid("spec.selector", sel.to_string(), e)),
+            Ok(s) if s.requirements.is_empty() => errs.push(FieldError::invalid(
+                "spec.selector",
+                sel.to_string(),
+                format!("empty selector is invalid for {}", kind.to_ascii_lowercase()),
+            )),
+            Ok(s) => {
+                let template = path(obj, &["spec", "template"]).unwrap_or(&Value::Null);
+                let tl = labels(template);
+                if !s.matches(&tl) {
+                    let shown: Vec<String> = tl.iter().map(|(k, v)| format!("{}:{}", quoted(k), quoted(v))).collect();
+                    errs.push(FieldError::invalid(
+                        "spec.template.metadata.labels",
+                        format!("map[string]string{{{}}}", shown.join(", ")),
+                        "`selector` does not match template `labels`",
+                    ));
+                }
+            }
+        },
+    }
+    validate_labels(path(obj, &["spec", "template", "metadata", "labels"]), "spec.template.metadata.labels", errs);
+    match path(obj, &["spec", "template"]) {
+        None => errs.push(FieldError::required("spec.template", "")),
+        Some(t) => {
+            validate_pod_spec(t.get("spec"), "spec.template.spec", errs);
+            let policy = path(t, &["spec", "restartPolicy"]).and_then(Value::as_str).unwrap_or("Always");
+            if policy != "Always" {
+                errs.push(FieldError::not_supported("spec.template.spec.restartPolicy", quoted(policy), &["Always"]));
+            }
+        }
+    }
+}
+
+pub fn validate_pod_spec(spec: Option<&Value>, field: &str, errs: &mut Vec<FieldError>) {
+    let spec = spec.unwrap_or(&Value::Null);
+    if array_at(spec, &["containers"]).is_empty() {
+        errs.push(FieldError::required(format!("{field}.containers"), ""));
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for list in ["initContainers", "containers"] {
+        for (i, c) in array_at(spec, &[list]).iter().enumerate() {
+            let cf = format!("{field}.{list}[{i}]");
+            let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+            if name.is_empty() {
+                errs.push(FieldError::required(format!("{cf}.name"), ""));
+            } else if !is_dns1123_label(name) {
+                errs.push(FieldError::invalid(format!("{cf}.name"), quoted(name), DNS1123_LABEL_MSG));
+            } else if !names.insert(name.to_string()) {
+                errs.push(FieldError {
+                    kind: super::status::FieldErrorKind::Duplicate,
+                    field: format!("{cf}.name"),
+                    value: quoted(name),
+                    detail: String::new(),
+                });
+            }
+            if c.get("image").and_then(Value::as_str).unwrap_or("").trim().is_empty() {
+                errs.push(FieldError::required(format!("{cf}.image"), ""));
+            }
+            validate_resources(c, &cf, errs);
+        }
+    }
+    if let Some(p) = spec.get("restartPolicy").and_then(Value::as_str) {
+        if !["Always", "OnFailure", "Never"].contains(&p) {
+            errs.push(FieldError::not_supported(
+                format!("{field}.restartPolicy"),
+                quoted(p),
+                &["Always", "Never", "OnFailure"],
+            ));
+        }
+    }
+}
+
+fn quantity_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn validate_resources(c: &Value, cf: &str, errs: &mut Vec<FieldError>) {
+    let mut parsed = std::collections::BTreeMap::new();
+    for section in ["limits", "requests"] {
+        for (name, v) in path(c, &["resources", section]).and_then(Value::as_object).into_iter().flatten() {
+            let text = quantity_text(v).unwrap_or_default();
+            match Quantity::parse(&text) {
+                Err(QuantityError) => errs.push(FieldError::invalid(
+                    format!("{cf}.resources.{section}.{name}"),
+                    quoted(&text),
+                    QuantityError.to_string(),
+                )),
+                Ok(q) if q.is_negative() => errs.push(FieldError::invalid(
+                    format!("{cf}.resources.{section}[{name}]"),
+                    quoted(&text),
+                    "must be greater than or equal to 0",
+                )),
+                Ok(q) => {
+                    parsed.insert((section, name.clone()), (q, text));
+                }
+            }
+        }
+    }
+    for ((section, name), (q, text)) in &parsed {
+        if *section != "requests" {
+            continue;
+        }
+        if let Some((limit, ltext)) = parsed.get(&("limits", name.clone())) {
+            if q > limit {
+                errs.push(FieldError::invalid(
+                    format!("{cf}.resources.requests"),
+                    quoted(text),
+                    format!("must be less than or equal to {name} limit of {ltext}"),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::kinds::by_kind;
+    use serde_json::json;
+
+    fn deployment(spec: Value) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": spec})
+    }
+
+    fn fields(errs: &[FieldError]) -> Vec<String> {
+        errs.iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn table_of_upstream_messages() {
+        let d = by_kind(None, "Deployment").unwrap();
+        let template = json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx"}]}});
+        let cases: Vec<(Value, &str)> = vec![
+            (
+                deployment(json!({"replicas": -1, "selector": {"matchLabels": {"app": "web"}}, "template": template})),
+                "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+            ),
+            (
+                deployment(json!({"selector": {"matchLabels": {"app": "api"}}, "template": template})),
+                "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+            ),
+            (deployment(json!({"template": template})), "spec.selector: Required value"),
+            (
+                deployment(json!({"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx", "resources": {"requests": {"cpu": "lots"}}}]}}})),
+                "spec.template.spec.containers[0].resources.requests.cpu: Invalid value: \"lots\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            ),
+            (
+                deployment(json!({"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx", "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "1"}}}]}}})),
+                "spec.template.spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1",
+            ),
+            (
+                deployment(json!({"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web"}]}}})),
+                "spec.template.spec.containers[0].image: Required value",
+            ),
+        ];
+        for (obj, want) in cases {
+            let got = fields(&validate(d, &obj));
+            assert!(got.iter().any(|g| g == want), "want {want:?}, got {got:?}");
+        }
+    }
+
+    #[test]
+    fn names_and_labels() {
+        let pod = by_kind(None, "Pod").unwrap();
+        let bad = json!({"metadata": {"name": "Web_1", "labels": {"app": "bad value"}}, "spec": {"containers": [{"name": "a", "image": "x"}]}});
+        let got = fields(&validate(pod, &bad));
+        assert!(got[0].starts_with("metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain"), "{got:?}");
+        assert!(got[1].starts_with("metadata.labels: Invalid value: \"bad value\": a valid label must be"), "{got:?}");
+        let ok = json!({"metadata": {"name": "web-1.a", "labels": {"example.com/app": "web"}}, "spec": {"containers": [{"name": "a", "image": "x"}]}});
+        assert!(validate(pod, &ok).is_empty());
+        let ns = by_kind(None, "Namespace").unwrap();
+        assert!(!validate(ns, &json!({"metadata": {"name": "a.b"}})).is_empty());
+    }
+}

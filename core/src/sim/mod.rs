@@ -1,0 +1,8 @@
+//! The simulated world's machinery: the virtual clock, the seeded RNG and the timer queue.
+pub mod clock;
+pub mod rng;
+mod timers;
+
+pub use clock::{format_rfc3339, parse_rfc3339, Clock};
+pub use rng::Rng;
+pub use timers::Timers;

@@ -1,0 +1,32 @@
+//! Wake-up times. Controllers are level-triggered: a timer only says "look again at this
+//! instant"; what to do is decided from the state at that instant.
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Default)]
+pub struct Timers {
+    due: BTreeSet<i64>,
+}
+
+impl Timers {
+    pub fn wake_at(&mut self, ms: i64) {
+        self.due.insert(ms);
+    }
+    /// The earliest wake-up strictly after `now` and at or before `until`.
+    pub fn next_between(&self, now: i64, until: i64) -> Option<i64> {
+        self.due.range(now + 1..=until).next().copied()
+    }
+    /// Forgets every wake-up at or before `now`.
+    pub fn expire(&mut self, now: i64) {
+        self.due = self.due.split_off(&(now + 1));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.due.is_empty()
+    }
+}
+
+impl Timers {
+    /// Every pending wake-up, in order (for snapshots).
+    pub fn all(&self) -> Vec<i64> {
+        self.due.iter().copied().collect()
+    }
+}
