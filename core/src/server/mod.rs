@@ -1,6 +1,7 @@
 //! The API server's request path: decode → validate → default → admit → persist. Users and
 //! controllers take the same path (DESIGN.md, "How data flows").
 pub mod decode;
+mod merge;
 pub mod defaults;
 mod events;
 pub use events::EventType;
@@ -18,6 +19,9 @@ use std::collections::HashMap;
 
 /// The root workspace: the only one until workspaces arrive, and the home of the shared data plane.
 pub const ROOT: &str = "root";
+
+/// The annotation where `kubectl apply` keeps the last applied manifest.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// Namespaces every workspace starts with.
 pub const INITIAL_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
@@ -280,14 +284,16 @@ impl Server {
         Ok(self.store.put(key, new))
     }
 
-    /// Client-side apply: the manifest's fields replace the object's, the server's fields
-    /// (identity, status) are kept. Server-side apply with field managers replaces this later.
+    /// `kubectl apply` (client-side): a three-way merge of the last applied manifest (kept in
+    /// the `kubectl.kubernetes.io/last-applied-configuration` annotation), the new manifest and
+    /// the live object. Fields the manifest sets win, fields it dropped since the last apply are
+    /// removed, fields set by others (controllers, defaults) stay.
     pub fn apply(&mut self, workspace: &str, obj: Value) -> Result<(Value, Action), Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&obj)?;
-        let mut obj = obj;
-        let ns = Self::place(info, &mut obj);
-        let name = object::name(&obj).to_string();
+        let mut manifest = obj;
+        let ns = Self::place(info, &mut manifest);
+        let name = object::name(&manifest).to_string();
         if name.is_empty() {
             return Err(Status::invalid(
                 info,
@@ -295,24 +301,23 @@ impl Server {
                 vec![status::FieldError::required("metadata.name", "name is required")],
             ));
         }
+        let mut recorded = manifest.clone();
+        if let Some(a) = recorded["metadata"].get_mut("annotations").and_then(Value::as_object_mut) {
+            a.shift_remove(LAST_APPLIED);
+        }
+        let last_applied_text = serde_json::to_string(&recorded).unwrap_or_default();
         let Some(old) = self.get(workspace, info, &ns, &name).cloned() else {
-            return Ok((self.create(workspace, obj)?, Action::Created));
+            let mut new = manifest;
+            set_path(&mut new, &["metadata", "annotations", LAST_APPLIED], json!(last_applied_text));
+            return Ok((self.create(workspace, new)?, Action::Created));
         };
-        for field in ["resourceVersion", "ownerReferences", "finalizers"] {
-            if path(&obj, &["metadata", field]).is_none() {
-                if let Some(v) = old["metadata"].get(field) {
-                    set_path(&mut obj, &["metadata", field], v.clone());
-                }
-            }
-        }
-        if !info.status_subresource || info.kind == "Node" {
-            if obj.get("status").is_none() {
-                if let Some(s) = old.get("status") {
-                    set_path(&mut obj, &["status"], s.clone());
-                }
-            }
-        }
-        let new = self.update(workspace, obj)?;
+        let last: Value = object::str_at(&old, &["metadata", "annotations", LAST_APPLIED])
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        let mut new = old.clone();
+        merge::three_way(&mut new, &last, &recorded);
+        set_path(&mut new, &["metadata", "annotations", LAST_APPLIED], json!(last_applied_text));
+        let new = self.update(workspace, new)?;
         let action = if new == old { Action::Unchanged } else { Action::Configured };
         Ok((new, action))
     }

@@ -1,0 +1,185 @@
+//! Scenario tests over the manifests in `examples/`, so the examples stay true.
+use kplane::api::object::{self, str_at};
+use kplane::api::resources::{node_allocatable, pod_requests};
+use kplane::{ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options, Propagation};
+use serde_json::Value;
+
+const THREE_NODES: &str = include_str!("../../examples/three-nodes.yaml");
+
+fn plane(seed: u64) -> ControlPlane {
+    ControlPlane::new(Options { seed, ..Default::default() }).unwrap()
+}
+
+fn pods(cp: &ControlPlane) -> Vec<Value> {
+    cp.list_items("root", &ListOptions { kind: "Pod".into(), namespace: Some("default".into()), ..Default::default() })
+        .unwrap()
+}
+
+#[test]
+fn three_nodes_five_replicas_all_run_within_capacity() {
+    let mut cp = plane(1);
+    let r = cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    assert_eq!(r.objects.len(), 4);
+    cp.advance(60.0);
+    let pods = pods(&cp);
+    assert_eq!(pods.len(), 5);
+    for p in &pods {
+        assert_eq!(str_at(p, &["status", "phase"]), Some("Running"), "{}", object::name(p));
+        assert!(str_at(p, &["status", "podIP"]).is_some());
+    }
+    for n in cp.list_items("root", &ListOptions { kind: "Node".into(), ..Default::default() }).unwrap() {
+        let alloc = node_allocatable(&n);
+        let on_node: Vec<&Value> = pods.iter().filter(|p| str_at(p, &["spec", "nodeName"]) == Some(object::name(&n))).collect();
+        let cpu: i64 = on_node.iter().map(|p| pod_requests(p, false).milli_cpu).sum();
+        let mem: i64 = on_node.iter().map(|p| pod_requests(p, false).memory).sum();
+        assert!(cpu <= alloc.milli_cpu && mem <= alloc.memory, "{} over capacity", object::name(&n));
+    }
+    let d = cp
+        .get("root", &ObjectRef { kind: "Deployment".into(), namespace: Some("default".into()), name: "web".into(), ..Default::default() })
+        .unwrap()
+        .unwrap();
+    assert_eq!(d["status"]["readyReplicas"], 5);
+    assert_eq!(d["status"]["availableReplicas"], 5);
+}
+
+#[test]
+fn pods_wait_for_capacity_with_upstream_message() {
+    let mut cp = plane(2);
+    cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    // 2 + 2 + 4 cores hold at most 16 pods of 500m.
+    assert_eq!(cp.kubectl("scale deployment web --replicas=20", "").stdout, "deployment.apps/web scaled\n");
+    cp.advance(30.0);
+    let pending: Vec<Value> = pods(&cp).into_iter().filter(|p| str_at(p, &["spec", "nodeName"]).is_none()).collect();
+    assert_eq!(pending.len(), 4);
+    let cond = pending[0]["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "PodScheduled").unwrap().clone();
+    assert_eq!(cond["reason"], "Unschedulable");
+    assert_eq!(
+        cond["message"],
+        "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+    );
+    // Scaling back down deletes the pending pods first.
+    cp.kubectl("scale deployment web --replicas=16", "");
+    cp.advance(5.0);
+    assert!(pods(&cp).iter().all(|p| str_at(p, &["status", "phase"]) == Some("Running")));
+    // A new node lets pending pods schedule.
+    cp.kubectl("scale deployment web --replicas=18", "");
+    cp.advance(5.0);
+    cp.apply("root", "apiVersion: v1\nkind: Node\nmetadata: {name: node-d}\nstatus: {capacity: {cpu: '2', memory: 4Gi, pods: '110'}}\n", &ApplyOptions::default())
+        .unwrap();
+    cp.advance(5.0);
+    assert_eq!(pods(&cp).iter().filter(|p| str_at(p, &["status", "phase"]) == Some("Running")).count(), 18);
+}
+
+#[test]
+fn deleting_a_deployment_collects_its_replicasets_and_pods() {
+    for (policy, pods_left) in [(Propagation::Background, 0), (Propagation::Foreground, 0), (Propagation::Orphan, 5)] {
+        let mut cp = plane(3);
+        cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+        cp.advance(10.0);
+        cp.delete(
+            "root",
+            &DeleteOptions { kind: "Deployment".into(), name: "web".into(), propagation_policy: Some(policy), ..Default::default() },
+        )
+        .unwrap();
+        cp.advance(5.0);
+        assert_eq!(pods(&cp).len(), pods_left, "{policy:?}");
+        let d = cp.get("root", &ObjectRef { kind: "Deployment".into(), name: "web".into(), ..Default::default() }).unwrap();
+        assert!(d.is_none(), "{policy:?}");
+    }
+}
+
+#[test]
+fn same_seed_same_state_and_snapshot_continues_identically() {
+    let run = |split: bool| {
+        let mut cp = plane(42);
+        cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+        cp.advance(0.5);
+        if split {
+            let snap = cp.snapshot();
+            cp = ControlPlane::restore(&snap).unwrap();
+            assert_eq!(cp.snapshot(), snap, "snapshot → restore → snapshot is byte-identical");
+        }
+        cp.advance(30.0);
+        cp.kubectl("scale deploy web --replicas=7", "");
+        cp.advance(30.0);
+        cp.snapshot()
+    };
+    assert_eq!(run(false), run(false));
+    assert_eq!(run(false), run(true));
+}
+
+#[test]
+fn kubectl_get_pods_prints_kubectls_table() {
+    let mut cp = plane(5);
+    cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    cp.advance(60.0);
+    let out = cp.kubectl("kubectl get pods", "");
+    assert_eq!(out.exit_code, 0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    assert!(lines[0].starts_with("NAME                "));
+    assert_eq!(lines.len(), 6);
+    for l in &lines[1..] {
+        let cols: Vec<&str> = l.split_whitespace().collect();
+        assert!(cols[0].starts_with("web-"));
+        assert_eq!(&cols[1..4], ["1/1", "Running", "0"]);
+        assert_eq!(cols[4], "60s");
+    }
+    let nodes = cp.kubectl("get nodes", "").stdout;
+    assert!(nodes.starts_with("NAME     STATUS   ROLES    AGE   VERSION\nnode-a   Ready    <none>   60s   v1.34.0\n"), "{nodes}");
+    let missing = cp.kubectl("get pod nope", "");
+    assert_eq!(missing.exit_code, 1);
+    assert_eq!(missing.stderr, "Error from server (NotFound): pods \"nope\" not found\n");
+    let empty = cp.kubectl("get pods -n kube-system", "");
+    assert_eq!(empty.stderr, "No resources found in kube-system namespace.\n");
+}
+
+#[test]
+fn errors_are_statuses() {
+    let mut cp = plane(6);
+    let e = cp.apply("nope", THREE_NODES, &ApplyOptions::default()).unwrap_err();
+    assert_eq!((e.code, e.reason.as_str()), (404, "NotFound"));
+    let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n";
+    let e = cp.apply("root", bad, &ApplyOptions::default()).unwrap_err();
+    assert_eq!(e.code, 422);
+    assert_eq!(e.message, "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0");
+    assert_eq!(e.details.unwrap().causes[0].field, "spec.replicas");
+    let e = cp.apply("root", "kind: Widget\napiVersion: example.com/v1\nmetadata: {name: w}\n", &ApplyOptions::default()).unwrap_err();
+    assert_eq!(e.message, "no matches for kind \"Widget\" in version \"example.com/v1\"");
+    let e = cp.apply("root", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ghost}\nspec: {containers: [{name: a, image: x}]}\n", &ApplyOptions::default()).unwrap_err();
+    assert_eq!(e.message, "namespaces \"ghost\" not found");
+}
+
+#[test]
+fn reapplying_is_unchanged_and_changes_are_configured() {
+    let mut cp = plane(7);
+    cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    cp.advance(10.0);
+    let again = cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    assert!(again.objects.iter().all(|o| o.action == kplane::Action::Unchanged), "{:?}", again.objects);
+    let changed = THREE_NODES.replace("replicas: 5", "replicas: 3");
+    let r = cp.apply("root", &changed, &ApplyOptions::default()).unwrap();
+    assert_eq!(r.objects[3].action, kplane::Action::Configured);
+    cp.advance(10.0);
+    assert_eq!(pods(&cp).len(), 3);
+    let d = cp.get("root", &ObjectRef { kind: "Deployment".into(), name: "web".into(), ..Default::default() }).unwrap().unwrap();
+    assert_eq!(d["metadata"]["generation"], 2);
+    assert_eq!(d["status"]["observedGeneration"], 2);
+}
+
+#[test]
+fn a_new_template_rolls_to_a_new_replicaset() {
+    let mut cp = plane(8);
+    cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    cp.advance(10.0);
+    cp.apply("root", &THREE_NODES.replace("nginx:1.27", "nginx:1.28"), &ApplyOptions::default()).unwrap();
+    cp.advance(10.0);
+    let rs = cp.list_items("root", &ListOptions { kind: "ReplicaSet".into(), ..Default::default() }).unwrap();
+    assert_eq!(rs.len(), 2);
+    let current: Vec<&Value> = rs.iter().filter(|r| r["spec"]["replicas"] == 5).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "2");
+    let pods = pods(&cp);
+    assert_eq!(pods.len(), 5);
+    assert!(pods.iter().all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.28"));
+}
