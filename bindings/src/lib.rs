@@ -1,0 +1,226 @@
+//! `kplane-wasm`: the thin wasm-bindgen layer that builds the npm package `kplane`.
+//!
+//! Every method translates plain JS values to the core's types, calls [`kplane::ControlPlane`],
+//! and translates the answer back. All logic lives in the core. Errors are thrown as
+//! `KplaneError` carrying the Kubernetes `Status`; bad argument types become a 400 BadRequest
+//! `Status`, never a panic.
+//!
+//! The JS class `KplaneError` is defined by the package's entry files (`bindings/js/`), which
+//! hand it to [`set_error_class`] once the module is instantiated. Without it (e.g. in
+//! `wasm-bindgen-test`), errors are plain `Error`s named `KplaneError` with the same `status`.
+
+use kplane::{ApplyOptions, DeleteOptions, ListOptions, ObjectRef, Options, Status};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+thread_local! {
+    static ERROR_CLASS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Registers the `KplaneError` class that errors are constructed with (`new KplaneError(status)`).
+/// Called by the package's entry files; not part of the public API.
+#[wasm_bindgen(js_name = "__kplaneInit")]
+pub fn set_error_class(class: js_sys::Function) {
+    ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
+    // A panic is a bug in kplane (DESIGN.md, "Never panic on input"): say what it was
+    // before the instance traps.
+    std::panic::set_hook(Box::new(|info| console_error(&format!("kplane panicked (this is a bug): {info}"))));
+}
+
+/// Serializes to a plain, JSON-compatible JS value (objects, not `Map`s). Numbers beyond
+/// JS's safe integers fall back to `JSON.parse`, which rounds them as JSON does.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    if let Ok(v) = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        return Ok(v);
+    }
+    let text = serde_json::to_string(value).map_err(|e| error(&Status::internal(e.to_string())))?;
+    js_sys::JSON::parse(&text).map_err(|_| error(&Status::internal("cannot convert the result to JSON")))
+}
+
+/// The JS error for a `Status`: `new KplaneError(status)`.
+fn error(status: &Status) -> JsValue {
+    let js_status = status
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL);
+    let class = ERROR_CLASS.with(|c| c.borrow().clone());
+    if let Some(class) = class {
+        if let Ok(err) = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&js_status)) {
+            return err;
+        }
+    }
+    let err = js_sys::Error::new(&status.message);
+    err.set_name("KplaneError");
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("status"), &js_status);
+    err.into()
+}
+
+fn bad_request(message: String) -> JsValue {
+    error(&Status::bad_request(message))
+}
+
+fn fail(status: Status) -> JsValue {
+    error(&status)
+}
+
+fn is_missing(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+fn string_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    v.as_string().ok_or_else(|| bad_request(format!("{what} must be a string, got {}", type_name(v))))
+}
+
+fn optional_string_arg(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
+    if is_missing(v) {
+        Ok(None)
+    } else {
+        string_arg(v, what).map(Some)
+    }
+}
+
+fn number_arg(v: &JsValue, what: &str) -> Result<f64, JsValue> {
+    v.as_f64().ok_or_else(|| bad_request(format!("{what} must be a number, got {}", type_name(v))))
+}
+
+/// Decodes an options object into one of the core's argument structs.
+fn object_arg<T: DeserializeOwned>(v: &JsValue, what: &str) -> Result<T, JsValue> {
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return Err(bad_request(format!("{what} must be an object, got {}", type_name(v))));
+    }
+    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| bad_request(format!("invalid {what}: {e}")))
+}
+
+/// Like [`object_arg`], with `undefined`/`null` meaning the defaults.
+fn optional_object_arg<T: DeserializeOwned + Default>(v: &JsValue, what: &str) -> Result<T, JsValue> {
+    if is_missing(v) {
+        Ok(T::default())
+    } else {
+        object_arg(v, what)
+    }
+}
+
+fn type_name(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else if js_sys::Array::is_array(v) {
+        "array".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// A kplane control plane: API server, store, controllers, scheduler and simulated nodes on
+/// a virtual clock.
+#[wasm_bindgen]
+pub struct ControlPlane {
+    inner: kplane::ControlPlane,
+}
+
+#[wasm_bindgen]
+impl ControlPlane {
+    /// `new ControlPlane({ seed?, start? })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<ControlPlane, JsValue> {
+        let options: Options = optional_object_arg(&options, "options")?;
+        kplane::ControlPlane::new(options).map(|inner| ControlPlane { inner }).map_err(fail)
+    }
+
+    /// `apply(workspace, manifests, options?)`: manifests as YAML/JSON text, one object, or an
+    /// array of objects.
+    pub fn apply(&mut self, workspace: JsValue, manifests: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let options: ApplyOptions = optional_object_arg(&options, "apply options")?;
+        let result = if let Some(text) = manifests.as_string() {
+            self.inner.apply(&workspace, &text, &options)
+        } else if manifests.is_object() {
+            let value: Value = serde_wasm_bindgen::from_value(manifests)
+                .map_err(|e| bad_request(format!("invalid manifests: {e}")))?;
+            let objects = match value {
+                Value::Array(items) => items,
+                one => vec![one],
+            };
+            self.inner.apply_objects(&workspace, objects, &options)
+        } else {
+            return Err(bad_request(format!(
+                "manifests must be YAML or JSON text, an object or an array of objects, got {}",
+                type_name(&manifests)
+            )));
+        };
+        to_js(&result.map_err(fail)?)
+    }
+
+    /// `get(workspace, { apiVersion?, kind, namespace?, name })`: the object, or `null`.
+    pub fn get(&self, workspace: JsValue, object: JsValue) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let object: ObjectRef = object_arg(&object, "object reference")?;
+        match self.inner.get(&workspace, &object).map_err(fail)? {
+            Some(v) => to_js(&v),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// `list(workspace, { apiVersion?, kind, namespace?, labelSelector?, fieldSelector? })`.
+    pub fn list(&self, workspace: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let options: ListOptions = object_arg(&options, "list options")?;
+        to_js(&self.inner.list(&workspace, &options).map_err(fail)?)
+    }
+
+    /// `delete(workspace, { apiVersion?, kind, namespace?, name, propagationPolicy?, gracePeriodSeconds? })`.
+    pub fn delete(&mut self, workspace: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let options: DeleteOptions = object_arg(&options, "delete options")?;
+        to_js(&self.inner.delete(&workspace, &options).map_err(fail)?)
+    }
+
+    /// Moves virtual time forward by `seconds`.
+    pub fn advance(&mut self, seconds: JsValue) -> Result<(), JsValue> {
+        let seconds = number_arg(&seconds, "seconds")?;
+        self.inner.advance(seconds);
+        Ok(())
+    }
+
+    /// `runUntilSettled(maxSeconds?)` → `{ settled, elapsedSeconds }`.
+    #[wasm_bindgen(js_name = runUntilSettled)]
+    pub fn run_until_settled(&mut self, max_seconds: JsValue) -> Result<JsValue, JsValue> {
+        let max = if is_missing(&max_seconds) { None } else { Some(number_arg(&max_seconds, "maxSeconds")?) };
+        to_js(&self.inner.run_until_settled(max))
+    }
+
+    /// `kubectl(commandLine, stdin?)` → `{ stdout, stderr, exitCode }`.
+    pub fn kubectl(&mut self, command_line: JsValue, stdin: JsValue) -> Result<JsValue, JsValue> {
+        let line = string_arg(&command_line, "commandLine")?;
+        let stdin = optional_string_arg(&stdin, "stdin")?.unwrap_or_default();
+        to_js(&self.inner.kubectl(&line, &stdin))
+    }
+
+    /// The virtual time, RFC 3339.
+    pub fn now(&self) -> String {
+        self.inner.now()
+    }
+
+    /// The whole control plane as one JSON document.
+    pub fn snapshot(&self) -> String {
+        self.inner.snapshot()
+    }
+
+    /// `ControlPlane.restore(snapshot)`.
+    pub fn restore(snapshot: JsValue) -> Result<ControlPlane, JsValue> {
+        let snapshot = string_arg(&snapshot, "snapshot")?;
+        kplane::ControlPlane::restore(&snapshot).map(|inner| ControlPlane { inner }).map_err(fail)
+    }
+
+    /// Every node with its pods and how full it is, in name order.
+    pub fn nodes(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.nodes())
+    }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the npm package `kplane` into bindings/pkg/:
+#   cjs/          wasm-bindgen --target nodejs  (CommonJS, loads the .wasm synchronously)
+#   esm/          wasm-bindgen --target web     (ES module; Node ESM via initSync, browsers via fetch)
+#   index.mjs     Node.js ESM entry       index.cjs   Node.js CommonJS entry
+#   browser.mjs   browser/bundler entry   error.*     the KplaneError class
+#   index.d.ts    TypeScript types (index.d.cts for require)
+# Needs the wasm32-unknown-unknown target and the wasm-bindgen CLI of the same version as
+# the wasm-bindgen crate in Cargo.lock (scripts/setup.sh installs both). Downloads nothing.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bindgen="${WASM_BINDGEN:-wasm-bindgen}"
+if ! command -v "$bindgen" >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/wasm-bindgen" ]; then
+  bindgen="$HOME/.cargo/bin/wasm-bindgen"
+fi
+want="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')"
+have="$("$bindgen" --version 2>/dev/null | awk '{print $2}' || true)"
+if [ -z "$have" ]; then
+  echo "build-npm: wasm-bindgen CLI not found; install wasm-bindgen-cli $want (scripts/setup.sh)" >&2
+  exit 1
+fi
+if [ "$have" != "$want" ]; then
+  echo "build-npm: wasm-bindgen CLI is $have but Cargo.lock has wasm-bindgen $want; install wasm-bindgen-cli $want" >&2
+  exit 1
+fi
+
+cargo build -p kplane-wasm --lib --target wasm32-unknown-unknown --release
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+wasm="$target_dir/wasm32-unknown-unknown/release/kplane_wasm.wasm"
+
+out="$root/bindings/pkg"
+js="$root/bindings/js"
+rm -rf "$out"
+mkdir -p "$out"
+
+"$bindgen" --target nodejs --no-typescript --out-name kplane --out-dir "$out/cjs" "$wasm"
+"$bindgen" --target web --no-typescript --out-name kplane --out-dir "$out/esm" "$wasm"
+echo '{ "type": "commonjs" }' >"$out/cjs/package.json"
+echo '{ "type": "module" }' >"$out/esm/package.json"
+
+cp "$js/index.mjs" "$js/index.cjs" "$js/browser.mjs" "$js/error.mjs" "$js/index.d.ts" "$out/"
+cp "$js/index.d.ts" "$out/index.d.cts"
+# error.cjs: the same class as error.mjs, for require().
+{
+  echo "'use strict';"
+  sed 's/^export class KplaneError/class KplaneError/' "$js/error.mjs"
+  echo 'module.exports = { KplaneError };'
+} >"$out/error.cjs"
+
+version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)"
+sed "s/@VERSION@/$version/" "$js/package.json" >"$out/package.json"
+cp "$root/bindings/README.md" "$out/README.md"
+
+echo "build-npm: built npm package kplane@$version in bindings/pkg ($(du -sh "$out" | cut -f1))"
