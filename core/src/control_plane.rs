@@ -53,6 +53,29 @@ pub struct DeleteOptions {
     pub grace_period_seconds: Option<i64>,
 }
 
+/// `watch` arguments: `{ apiVersion?, kind?, namespace?, resourceVersion?, labelSelector?, fieldSelector? }`.
+/// No kind watches every kind. `resourceVersion` unset or `"0"` starts with synthetic ADDED
+/// events for the current state; otherwise the events after that revision.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WatchOptions {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub namespace: Option<String>,
+    pub resource_version: Option<String>,
+    pub label_selector: Option<String>,
+    pub field_selector: Option<String>,
+}
+
+/// One watch event: `ADDED`, `MODIFIED`, `DELETED` or `BOOKMARK` (the last event of every
+/// watch, carrying only `metadata.resourceVersion` to resume from).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchEvent {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub object: Value,
+}
+
 /// `apply` options.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -251,6 +274,67 @@ impl ControlPlane {
         let out = self.server.update(workspace, object)?;
         self.reconcile();
         Ok(out)
+    }
+
+    /// The watch events after `resourceVersion` (exclusive), in revision order, ending with a
+    /// BOOKMARK at the current revision. A compacted revision is a 410 `Expired`.
+    pub fn watch(&self, workspace: &str, o: &WatchOptions) -> Result<Vec<WatchEvent>, Status> {
+        self.server.check_workspace(workspace)?;
+        let info = match o.kind.as_deref().filter(|k| !k.is_empty()) {
+            Some(k) => Some(Self::info(o.api_version.as_deref(), k)?),
+            None => None,
+        };
+        let labels = match o.label_selector.as_deref() {
+            Some(s) => Selector::parse(s).map_err(Status::bad_request)?,
+            None => Selector::default(),
+        };
+        let fields = match o.field_selector.as_deref() {
+            Some(s) => FieldSelector::parse(s).map_err(Status::bad_request)?,
+            None => FieldSelector::default(),
+        };
+        let resource = info.map(KindInfo::qualified_resource);
+        let wanted = |key: &crate::store::Key, obj: &Value| {
+            key.workspace == workspace
+                && resource.as_ref().is_none_or(|r| *r == key.resource)
+                && o.namespace.as_deref().is_none_or(|ns| ns == key.namespace)
+                && labels.matches(&object::labels(obj))
+                && fields.matches(obj)
+        };
+        let store = &self.server.store;
+        let mut events = Vec::new();
+        match o.resource_version.as_deref().filter(|rv| !rv.is_empty() && *rv != "0") {
+            None => {
+                for (k, v) in store.list_workspace(workspace) {
+                    if wanted(k, v) {
+                        events.push(WatchEvent { kind: "ADDED".into(), object: v.clone() });
+                    }
+                }
+            }
+            Some(rv) => {
+                let since: u64 = rv.parse().map_err(|_| {
+                    Status::bad_request(format!("invalid resource version {rv:?}: expected a number"))
+                })?;
+                let history = store.events_since(since).map_err(|oldest| {
+                    Status::expired(format!("too old resource version: {since} ({oldest})"))
+                })?;
+                for e in history {
+                    if wanted(&e.key, &e.object) {
+                        let kind = match e.kind {
+                            crate::store::EventType::Added => "ADDED",
+                            crate::store::EventType::Modified => "MODIFIED",
+                            crate::store::EventType::Deleted => "DELETED",
+                        };
+                        events.push(WatchEvent { kind: kind.into(), object: e.object.clone() });
+                    }
+                }
+            }
+        }
+        let (api_version, kind) = info.map_or(("v1".to_string(), "Status".to_string()), |i| (i.api_version(), i.kind.to_string()));
+        events.push(WatchEvent {
+            kind: "BOOKMARK".into(),
+            object: json!({"apiVersion": api_version, "kind": kind, "metadata": {"resourceVersion": store.revision().to_string()}}),
+        });
+        Ok(events)
     }
 
     /// Deletes an object; returns it as deleted (or as marked for deletion when graceful).

@@ -21,7 +21,7 @@ pub mod store;
 
 pub use control_plane::{
     AppliedObject, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions, KubectlOutput, ListOptions, NodeSummary,
-    ObjectRef, Options, PodSummary, Settled, DEFAULT_SETTLE_SECONDS,
+    ObjectRef, Options, PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
 pub use server::status::{Status, StatusCause, StatusDetails};
 pub use server::{Action, Propagation};

@@ -9,7 +9,7 @@ pub mod status;
 pub mod validate;
 
 use crate::api::kinds::{self, KindInfo};
-use crate::api::object::{self, path, set_path};
+use crate::api::object::{self, set_path};
 use crate::sim::{Clock, Rng, Timers};
 use crate::store::{Key, Store};
 use serde::{Deserialize, Serialize};

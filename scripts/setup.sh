@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what kplane needs to build, play and test, skipping whatever is already present.
+# Only package registries are used (crates.io, npm, Debian); nothing downloads binaries.
+#   scripts/setup.sh          everything (build + tests)
+#   scripts/setup.sh --play   only what the playground needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+TRUNK_VERSION=0.21.14
+mode=${1:-all}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
+if [ ! -f Cargo.lock ]; then cargo generate-lockfile --offline 2>/dev/null || cargo generate-lockfile; fi
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WB_VERSION (a few minutes, once)"
+  # --locked fails for some versions (a locked dependency is no longer on the registry).
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+
+if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (several minutes, once)"
+  # Without --locked, 0.21.14 picks a newer lightningcss that does not compile.
+  cargo install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+[ "$mode" = "--play" ] && exit 0
+
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  say "installing Node.js"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+
+if [ -f tests/browser/package.json ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+  say "installing the browser tests' npm packages"
+  (cd tests/browser && npm ci --no-audit --no-fund)
+fi
+say "setup done"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets up (if needed) and runs every test tier: the core (native), the bindings under Node
+# (wasm-bindgen-test), the built npm package under node --test (ESM and CommonJS), and the
+# playground in Debian's chromium driven by playwright-core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+
+scripts/setup.sh
+
+tier() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+start=$(date +%s)
+
+tier "format and lints"
+cargo fmt --all -- --check
+cargo clippy -p kplane --all-targets -- -D warnings
+
+tier "core: cargo test"
+cargo test -p kplane
+
+tier "bindings: wasm-bindgen-test under Node"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p kplane-wasm --target wasm32-unknown-unknown
+
+tier "npm package: build bindings/pkg, then node --test (ESM and CommonJS)"
+scripts/build-npm.sh
+tests/node/run.sh
+
+tier "playground: release build in chromium with playwright-core"
+tests/browser/run.sh
+
+tier "all tiers passed in $(( $(date +%s) - start ))s"
