@@ -33,7 +33,9 @@ pub fn set_error_class(class: js_sys::Function) {
     ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
     // A panic is a bug in kplane (DESIGN.md, "Never panic on input"): say what it was
     // before the instance traps.
-    std::panic::set_hook(Box::new(|info| console_error(&format!("kplane panicked (this is a bug): {info}"))));
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&format!("kplane panicked (this is a bug): {info}"))
+    }));
 }
 
 /// Serializes to a plain, JSON-compatible JS value (objects, not `Map`s). Numbers beyond
@@ -43,7 +45,8 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         return Ok(v);
     }
     let text = serde_json::to_string(value).map_err(|e| error(&Status::internal(e.to_string())))?;
-    js_sys::JSON::parse(&text).map_err(|_| error(&Status::internal("cannot convert the result to JSON")))
+    js_sys::JSON::parse(&text)
+        .map_err(|_| error(&Status::internal("cannot convert the result to JSON")))
 }
 
 /// The JS error for a `Status`: `new KplaneError(status)`.
@@ -76,7 +79,8 @@ fn is_missing(v: &JsValue) -> bool {
 }
 
 fn string_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    v.as_string().ok_or_else(|| bad_request(format!("{what} must be a string, got {}", type_name(v))))
+    v.as_string()
+        .ok_or_else(|| bad_request(format!("{what} must be a string, got {}", type_name(v))))
 }
 
 fn optional_string_arg(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
@@ -88,19 +92,27 @@ fn optional_string_arg(v: &JsValue, what: &str) -> Result<Option<String>, JsValu
 }
 
 fn number_arg(v: &JsValue, what: &str) -> Result<f64, JsValue> {
-    v.as_f64().ok_or_else(|| bad_request(format!("{what} must be a number, got {}", type_name(v))))
+    v.as_f64()
+        .ok_or_else(|| bad_request(format!("{what} must be a number, got {}", type_name(v))))
 }
 
 /// Decodes an options object into one of the core's argument structs.
 fn object_arg<T: DeserializeOwned>(v: &JsValue, what: &str) -> Result<T, JsValue> {
     if !v.is_object() || js_sys::Array::is_array(v) {
-        return Err(bad_request(format!("{what} must be an object, got {}", type_name(v))));
+        return Err(bad_request(format!(
+            "{what} must be an object, got {}",
+            type_name(v)
+        )));
     }
-    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| bad_request(format!("invalid {what}: {e}")))
+    serde_wasm_bindgen::from_value(v.clone())
+        .map_err(|e| bad_request(format!("invalid {what}: {e}")))
 }
 
 /// Like [`object_arg`], with `undefined`/`null` meaning the defaults.
-fn optional_object_arg<T: DeserializeOwned + Default>(v: &JsValue, what: &str) -> Result<T, JsValue> {
+fn optional_object_arg<T: DeserializeOwned + Default>(
+    v: &JsValue,
+    what: &str,
+) -> Result<T, JsValue> {
     if is_missing(v) {
         Ok(T::default())
     } else {
@@ -131,12 +143,19 @@ impl ControlPlane {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<ControlPlane, JsValue> {
         let options: Options = optional_object_arg(&options, "options")?;
-        kplane::ControlPlane::new(options).map(|inner| ControlPlane { inner }).map_err(fail)
+        kplane::ControlPlane::new(options)
+            .map(|inner| ControlPlane { inner })
+            .map_err(fail)
     }
 
     /// `apply(workspace, manifests, options?)`: manifests as YAML/JSON text, one object, or an
     /// array of objects.
-    pub fn apply(&mut self, workspace: JsValue, manifests: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn apply(
+        &mut self,
+        workspace: JsValue,
+        manifests: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let workspace = string_arg(&workspace, "workspace")?;
         let options: ApplyOptions = optional_object_arg(&options, "apply options")?;
         let result = if let Some(text) = manifests.as_string() {
@@ -192,7 +211,11 @@ impl ControlPlane {
     /// `runUntilSettled(maxSeconds?)` → `{ settled, elapsedSeconds }`.
     #[wasm_bindgen(js_name = runUntilSettled)]
     pub fn run_until_settled(&mut self, max_seconds: JsValue) -> Result<JsValue, JsValue> {
-        let max = if is_missing(&max_seconds) { None } else { Some(number_arg(&max_seconds, "maxSeconds")?) };
+        let max = if is_missing(&max_seconds) {
+            None
+        } else {
+            Some(number_arg(&max_seconds, "maxSeconds")?)
+        };
         to_js(&self.inner.run_until_settled(max))
     }
 
@@ -216,7 +239,9 @@ impl ControlPlane {
     /// `ControlPlane.restore(snapshot)`.
     pub fn restore(snapshot: JsValue) -> Result<ControlPlane, JsValue> {
         let snapshot = string_arg(&snapshot, "snapshot")?;
-        kplane::ControlPlane::restore(&snapshot).map(|inner| ControlPlane { inner }).map_err(fail)
+        kplane::ControlPlane::restore(&snapshot)
+            .map(|inner| ControlPlane { inner })
+            .map_err(fail)
     }
 
     /// Every node with its pods and how full it is, in name order.

@@ -1,0 +1,378 @@
+//! The binding seen from JS, run in Node by wasm-bindgen-test-runner:
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p kplane-wasm --target wasm32-unknown-unknown`
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Object, Reflect};
+use kplane_wasm::ControlPlane;
+use serde::Serialize;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const THREE_NODES: &str = include_str!("../../examples/three-nodes.yaml");
+
+fn js(v: Value) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn rust(v: &JsValue) -> Value {
+    serde_wasm_bindgen::from_value(v.clone()).unwrap()
+}
+
+fn s(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+fn undef() -> JsValue {
+    JsValue::UNDEFINED
+}
+
+/// The `status` of a thrown error, after checking it is a `KplaneError` whose message is the
+/// Status's message.
+fn status_of(err: JsValue) -> Value {
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "not an Error: {err:?}"
+    );
+    let e: js_sys::Error = err.clone().unchecked_into();
+    assert_eq!(e.name(), "KplaneError");
+    let status = rust(&Reflect::get(&err, &s("status")).unwrap());
+    assert_eq!(status["kind"], "Status");
+    assert_eq!(status["apiVersion"], "v1");
+    assert_eq!(status["status"], "Failure");
+    assert_eq!(
+        String::from(e.message()),
+        status["message"].as_str().unwrap()
+    );
+    status
+}
+
+fn code(err: JsValue) -> u64 {
+    status_of(err)["code"].as_u64().unwrap()
+}
+
+/// True when `v` holds only plain objects, arrays and JSON scalars (no `Map`, no `undefined`).
+fn plain(v: &JsValue) -> bool {
+    if v.is_null() || v.is_string() || v.as_bool().is_some() || v.as_f64().is_some() {
+        return true;
+    }
+    if Array::is_array(v) {
+        return Array::from(v).iter().all(|x| plain(&x));
+    }
+    if v.is_object() {
+        let proto = Object::get_prototype_of(v);
+        if proto != Object::get_prototype_of(&Object::new()) {
+            return false;
+        }
+        return Object::values(v.unchecked_ref()).iter().all(|x| plain(&x));
+    }
+    false
+}
+
+fn cpu_milli(q: &str) -> i64 {
+    match q.strip_suffix('m') {
+        Some(m) => m.parse().unwrap(),
+        None => (q.parse::<f64>().unwrap() * 1000.0).round() as i64,
+    }
+}
+
+fn mem_bytes(q: &str) -> i64 {
+    for (suffix, mult) in [
+        ("Ki", 1i64 << 10),
+        ("Mi", 1 << 20),
+        ("Gi", 1 << 30),
+        ("Ti", 1 << 40),
+    ] {
+        if let Some(n) = q.strip_suffix(suffix) {
+            return n.parse::<i64>().unwrap() * mult;
+        }
+    }
+    q.parse().unwrap()
+}
+
+fn scenario() -> ControlPlane {
+    let mut cp = ControlPlane::new(js(json!({"seed": 1}))).unwrap();
+    let applied = rust(&cp.apply(s("root"), s(THREE_NODES), undef()).unwrap());
+    let kinds: Vec<&str> = applied["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Node", "Node", "Node", "Deployment"]);
+    assert!(applied["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["action"] == "created"));
+    assert_eq!(applied["warnings"], json!([]));
+    cp.advance(JsValue::from_f64(60.0)).unwrap();
+    cp
+}
+
+#[wasm_bindgen_test]
+fn three_nodes_all_pods_running_and_fit() {
+    let cp = scenario();
+    let list = cp
+        .list(
+            s("root"),
+            js(json!({"kind": "Pod", "namespace": "default", "labelSelector": "app=web"})),
+        )
+        .unwrap();
+    assert!(plain(&list), "list must be plain JSON objects");
+    let list = rust(&list);
+    assert_eq!(list["kind"], "PodList");
+    assert_eq!(list["apiVersion"], "v1");
+    assert!(list["metadata"]["resourceVersion"].is_string());
+    let pods = list["items"].as_array().unwrap();
+    assert_eq!(pods.len(), 5);
+    let mut used: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    for p in pods {
+        assert_eq!(p["status"]["phase"], "Running", "{}", p["metadata"]["name"]);
+        let node = p["spec"]["nodeName"]
+            .as_str()
+            .expect("pod is bound")
+            .to_string();
+        let e = used.entry(node).or_default();
+        for c in p["spec"]["containers"].as_array().unwrap() {
+            e.0 += cpu_milli(c["resources"]["requests"]["cpu"].as_str().unwrap());
+            e.1 += mem_bytes(c["resources"]["requests"]["memory"].as_str().unwrap());
+        }
+    }
+    for (node, (cpu, mem)) in used {
+        let n = rust(
+            &cp.get(s("root"), js(json!({"kind": "Node", "name": node})))
+                .unwrap(),
+        );
+        let alloc = if n["status"]["allocatable"].is_object() {
+            &n["status"]["allocatable"]
+        } else {
+            &n["status"]["capacity"]
+        };
+        assert!(
+            cpu <= cpu_milli(alloc["cpu"].as_str().unwrap()),
+            "{node}: cpu {cpu}m over {alloc}"
+        );
+        assert!(
+            mem <= mem_bytes(alloc["memory"].as_str().unwrap()),
+            "{node}: memory {mem} over {alloc}"
+        );
+    }
+    let nodes = cp.nodes().unwrap();
+    assert!(plain(&nodes));
+    let nodes = rust(&nodes);
+    assert_eq!(nodes.as_array().unwrap().len(), 3);
+    let placed: usize = nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["pods"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(placed, 5);
+    for n in nodes.as_array().unwrap() {
+        assert!(n["requestedMilliCpu"].as_i64() <= n["allocatableMilliCpu"].as_i64());
+        assert!(n["requestedMemory"].as_i64() <= n["allocatableMemory"].as_i64());
+    }
+}
+
+#[wasm_bindgen_test]
+fn apply_accepts_objects_and_arrays() {
+    let mut cp = ControlPlane::new(undef()).unwrap();
+    let node = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"},
+        "status": {"capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"}}});
+    let one = rust(&cp.apply(s("root"), js(node.clone()), undef()).unwrap());
+    assert_eq!(one["objects"][0]["name"], "n1");
+    assert_eq!(one["objects"][0]["action"], "created");
+    assert!(
+        one["objects"][0].get("namespace").is_none(),
+        "cluster-scoped: no namespace key"
+    );
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p1"},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
+    let many = rust(
+        &cp.apply(
+            s("root"),
+            js(json!([node, pod])),
+            js(json!({"namespace": "default"})),
+        )
+        .unwrap(),
+    );
+    assert_eq!(many["objects"][0]["action"], "unchanged");
+    assert_eq!(many["objects"][1]["namespace"], "default");
+    let got = cp
+        .get(s("root"), js(json!({"kind": "Pod", "name": "p1"})))
+        .unwrap();
+    assert!(plain(&got));
+    assert_eq!(rust(&got)["metadata"]["name"], "p1");
+}
+
+#[wasm_bindgen_test]
+fn errors_carry_the_status() {
+    let mut cp = ControlPlane::new(undef()).unwrap();
+    assert_eq!(
+        code(cp.apply(s("nope"), s(THREE_NODES), undef()).unwrap_err()),
+        404
+    );
+    assert_eq!(
+        code(
+            cp.get(s("nope"), js(json!({"kind": "Pod", "name": "x"})))
+                .unwrap_err()
+        ),
+        404
+    );
+    let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: bad}}\n  template:\n    metadata: {labels: {app: bad}}\n    spec: {containers: [{name: c, image: nginx}]}\n";
+    let status = status_of(cp.apply(s("root"), s(bad), undef()).unwrap_err());
+    assert_eq!(status["code"], 422);
+    assert_eq!(status["reason"], "Invalid");
+    let causes = status["details"]["causes"].as_array().unwrap();
+    assert!(
+        causes.iter().any(|c| c["field"] == "spec.replicas"),
+        "{status}"
+    );
+    assert!(cp
+        .get(s("root"), js(json!({"kind": "Pod", "name": "missing"})))
+        .unwrap()
+        .is_null());
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_400_not_panics() {
+    assert_eq!(code(ControlPlane::new(s("seed")).err().unwrap()), 400);
+    assert_eq!(
+        code(ControlPlane::new(js(json!({"seed": -1}))).err().unwrap()),
+        400
+    );
+    assert_eq!(
+        code(
+            ControlPlane::new(js(json!({"start": "yesterday"})))
+                .err()
+                .unwrap()
+        ),
+        400
+    );
+    let mut cp = ControlPlane::new(JsValue::NULL).unwrap();
+    assert_eq!(
+        code(
+            cp.apply(JsValue::from_f64(1.0), s(""), undef())
+                .unwrap_err()
+        ),
+        400
+    );
+    assert_eq!(
+        code(
+            cp.apply(s("root"), JsValue::from_f64(1.0), undef())
+                .unwrap_err()
+        ),
+        400
+    );
+    assert_eq!(
+        code(cp.apply(s("root"), undef(), undef()).unwrap_err()),
+        400
+    );
+    assert_eq!(
+        code(cp.apply(s("root"), s("{}"), s("default")).unwrap_err()),
+        400
+    );
+    assert_eq!(
+        code(
+            cp.apply(s("root"), s("kind: [unclosed"), undef())
+                .unwrap_err()
+        ),
+        400
+    );
+    assert_eq!(code(cp.get(s("root"), undef()).unwrap_err()), 400);
+    assert_eq!(
+        code(
+            cp.get(s("root"), js(json!({"kind": 5, "name": "x"})))
+                .unwrap_err()
+        ),
+        400
+    );
+    assert_eq!(
+        code(cp.list(s("root"), js(json!(["Pod"]))).unwrap_err()),
+        400
+    );
+    assert_eq!(
+        code(
+            cp.list(
+                s("root"),
+                js(json!({"kind": "Pod", "labelSelector": "a in ("}))
+            )
+            .unwrap_err()
+        ),
+        400
+    );
+    assert_eq!(code(cp.delete(s("root"), JsValue::TRUE).unwrap_err()), 400);
+    assert_eq!(code(cp.advance(s("60")).unwrap_err()), 400);
+    assert_eq!(code(cp.run_until_settled(s("1")).unwrap_err()), 400);
+    assert_eq!(code(cp.kubectl(undef(), undef()).unwrap_err()), 400);
+    assert_eq!(
+        code(
+            cp.kubectl(s("get pods"), JsValue::from_f64(3.0))
+                .unwrap_err()
+        ),
+        400
+    );
+    assert_eq!(code(ControlPlane::restore(undef()).err().unwrap()), 400);
+    assert_eq!(
+        code(ControlPlane::restore(s("not a snapshot")).err().unwrap()),
+        400
+    );
+    // Still usable afterwards: nothing trapped.
+    cp.advance(JsValue::from_f64(1.0)).unwrap();
+    assert_eq!(cp.now(), "2026-01-01T00:00:01Z");
+}
+
+#[wasm_bindgen_test]
+fn snapshot_restore_round_trip() {
+    let mut cp = scenario();
+    let snap = cp.snapshot();
+    let mut back = ControlPlane::restore(s(&snap)).unwrap();
+    assert_eq!(back.now(), cp.now());
+    assert_eq!(back.snapshot(), snap);
+    cp.advance(JsValue::from_f64(30.0)).unwrap();
+    back.advance(JsValue::from_f64(30.0)).unwrap();
+    assert_eq!(back.snapshot(), cp.snapshot());
+}
+
+#[wasm_bindgen_test]
+fn kubectl_get_pods_prints_a_table() {
+    let mut cp = scenario();
+    let out = rust(&cp.kubectl(s("get pods"), undef()).unwrap());
+    assert_eq!(out["exitCode"], 0, "{out}");
+    assert_eq!(out["stderr"], "");
+    let stdout = out["stdout"].as_str().unwrap();
+    let mut lines = stdout.lines();
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r.contains("Running")), "{stdout}");
+}
+
+#[wasm_bindgen_test]
+fn run_until_settled_and_delete() {
+    let mut cp = scenario();
+    let settled = rust(&cp.run_until_settled(JsValue::from_f64(120.0)).unwrap());
+    assert!(settled["settled"].is_boolean());
+    assert!(settled["elapsedSeconds"].is_number());
+    let deleted = rust(
+        &cp.delete(
+            s("root"),
+            js(json!({"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"})),
+        )
+        .unwrap(),
+    );
+    assert_eq!(deleted["metadata"]["name"], "web");
+    assert_eq!(
+        code(
+            cp.delete(
+                s("root"),
+                js(json!({"kind": "Deployment", "name": "web", "propagationPolicy": "Sideways"}))
+            )
+            .unwrap_err()
+        ),
+        400
+    );
+}
