@@ -39,7 +39,7 @@ export declare class KplaneError extends Error {
 /** `new ControlPlane(options)`. */
 export interface ControlPlaneOptions {
   /** Seed of the control plane's RNG (names, UIDs, scheduler tie-breaks). Default 0. */
-  seed?: number | bigint;
+  seed?: number;
   /** Start of virtual time, RFC 3339. Default `2026-01-01T00:00:00Z`. */
   start?: string;
 }

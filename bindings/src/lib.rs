@@ -104,8 +104,26 @@ fn object_arg<T: DeserializeOwned>(v: &JsValue, what: &str) -> Result<T, JsValue
             type_name(v)
         )));
     }
-    serde_wasm_bindgen::from_value(v.clone())
-        .map_err(|e| bad_request(format!("invalid {what}: {e}")))
+    from_js(v, what)
+}
+
+/// Reads a JS value as JSON does (`JSON.stringify`): circular or too deeply nested values,
+/// BigInts and the like become a 400 instead of exhausting the stack.
+fn from_js<T: DeserializeOwned>(v: &JsValue, what: &str) -> Result<T, JsValue> {
+    let text = js_sys::JSON::stringify(v)
+        .map_err(|e| bad_request(format!("invalid {what}: {}", js_message(&e))))?
+        .as_string()
+        .ok_or_else(|| bad_request(format!("invalid {what}: not a JSON value")))?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| bad_request(format!("invalid {what}: {e}")))?;
+    serde_json::from_value(value).map_err(|e| bad_request(format!("invalid {what}: {e}")))
+}
+
+fn js_message(e: &JsValue) -> String {
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(e) => e.message().into(),
+        None => format!("{e:?}"),
+    }
 }
 
 /// Like [`object_arg`], with `undefined`/`null` meaning the defaults.
@@ -161,8 +179,7 @@ impl ControlPlane {
         let result = if let Some(text) = manifests.as_string() {
             self.inner.apply(&workspace, &text, &options)
         } else if manifests.is_object() {
-            let value: Value = serde_wasm_bindgen::from_value(manifests)
-                .map_err(|e| bad_request(format!("invalid manifests: {e}")))?;
+            let value: Value = from_js(&manifests, "manifests")?;
             let objects = match value {
                 Value::Array(items) => items,
                 one => vec![one],
