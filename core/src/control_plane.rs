@@ -82,6 +82,18 @@ pub struct WatchEvent {
 pub struct ApplyOptions {
     /// The namespace for objects that name none (`kubectl apply -n`). Default `default`.
     pub namespace: Option<String>,
+    /// What to do with fields the schema does not know. Default `Warn`.
+    pub field_validation: Option<FieldValidation>,
+}
+
+/// `fieldValidation` (`metav1.FieldValidation*`): unknown fields are an error (`Strict`),
+/// a warning (`Warn`, the default) or dropped silently (`Ignore`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldValidation {
+    Strict,
+    #[default]
+    Warn,
+    Ignore,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,6 +217,22 @@ impl ControlPlane {
             if let Some(ns) = &options.namespace {
                 if object::namespace(&obj).is_empty() && obj.is_object() {
                     object::set_path(&mut obj, &["metadata", "namespace"], json!(ns));
+                }
+            }
+            let kind = object::kind(&obj).to_string();
+            let unknown = crate::api::schema::prune_unknown(&kind, &mut obj);
+            if !unknown.is_empty() {
+                let text: Vec<String> = unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect();
+                match options.field_validation.unwrap_or_default() {
+                    FieldValidation::Strict => {
+                        let version = object::api_version(&obj).rsplit('/').next().unwrap_or("");
+                        return Err(Status::bad_request(format!(
+                            "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+                            text.join(", ")
+                        )));
+                    }
+                    FieldValidation::Warn => result.warnings.extend(text),
+                    FieldValidation::Ignore => {}
                 }
             }
             let (stored, action) = self.server.apply(workspace, obj)?;

@@ -20,7 +20,7 @@ pub mod sim;
 pub mod store;
 
 pub use control_plane::{
-    AppliedObject, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions, KubectlOutput, ListOptions, NodeSummary,
+    AppliedObject, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput, ListOptions, NodeSummary,
     ObjectRef, Options, PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
 pub use server::status::{Status, StatusCause, StatusDetails};

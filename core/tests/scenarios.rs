@@ -183,3 +183,84 @@ fn a_new_template_rolls_to_a_new_replicaset() {
     assert_eq!(pods.len(), 5);
     assert!(pods.iter().all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.28"));
 }
+
+#[test]
+fn field_validation_warns_rejects_or_ignores_unknown_fields() {
+    use kplane::FieldValidation;
+    let typo = THREE_NODES.replace("  replicas: 5", "  replica: 5");
+    let mut cp = plane(9);
+    let r = cp.apply("root", &typo, &ApplyOptions::default()).unwrap();
+    assert_eq!(r.warnings, vec!["unknown field \"spec.replica\"".to_string()]);
+    let d = cp.get("root", &ObjectRef { kind: "Deployment".into(), name: "web".into(), ..Default::default() }).unwrap().unwrap();
+    assert_eq!(d["spec"]["replicas"], 1, "the unknown field is dropped and the default applies");
+
+    let mut cp = plane(9);
+    let strict = ApplyOptions { field_validation: Some(FieldValidation::Strict), ..Default::default() };
+    let e = cp.apply("root", &typo, &strict).unwrap_err();
+    assert_eq!((e.code, e.reason.as_str()), (400, "BadRequest"));
+    assert_eq!(e.message, "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\"");
+
+    let ignore = ApplyOptions { field_validation: Some(FieldValidation::Ignore), ..Default::default() };
+    assert!(plane(9).apply("root", &typo, &ignore).unwrap().warnings.is_empty());
+
+    // kubectl validates strictly by default, and warns with --validate=warn.
+    let mut cp = plane(9);
+    let out = cp.kubectl("apply -f -", &typo);
+    assert_eq!(out.exit_code, 1);
+    assert!(out.stderr.contains("strict decoding error: unknown field \"spec.replica\""), "{}", out.stderr);
+    let out = cp.kubectl("apply --validate=warn -f -", &typo);
+    assert_eq!(out.exit_code, 0);
+    assert!(out.stderr.starts_with("Warning: unknown field \"spec.replica\"\n"), "{}", out.stderr);
+    assert!(out.stdout.contains("deployment.apps/web created"));
+}
+
+#[test]
+fn real_fields_round_trip_and_raise_no_warnings() {
+    let manifest = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: full
+  annotations: {team: core}
+spec:
+  replicas: 2
+  minReadySeconds: 5
+  selector: {matchLabels: {app: full}}
+  template:
+    metadata: {labels: {app: full}}
+    spec:
+      serviceAccountName: default
+      securityContext: {runAsNonRoot: true, fsGroup: 2000}
+      affinity:
+        nodeAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 1
+            preference: {matchExpressions: [{key: disk, operator: In, values: [ssd]}]}
+      volumes:
+      - name: cache
+        emptyDir: {sizeLimit: 1Gi}
+      containers:
+      - name: app
+        image: registry.example.com/app:2.1
+        command: [/app]
+        args: [--port=8080]
+        env:
+        - {name: MODE, value: prod}
+        - name: POD
+          valueFrom: {fieldRef: {fieldPath: metadata.name}}
+        ports: [{containerPort: 8080, name: http}]
+        volumeMounts: [{name: cache, mountPath: /cache}]
+        readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 5}
+        lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
+        securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+"#;
+    let mut cp = plane(10);
+    let r = cp.apply("root", manifest, &ApplyOptions::default()).unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let d = cp.get("root", &ObjectRef { kind: "Deployment".into(), name: "full".into(), ..Default::default() }).unwrap().unwrap();
+    let c = &d["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["lifecycle"]["preStop"]["exec"]["command"][1], "5");
+    assert_eq!(c["securityContext"]["capabilities"]["drop"][0], "ALL");
+    assert_eq!(c["readinessProbe"]["failureThreshold"], 3, "probe defaults");
+    assert_eq!(d["spec"]["template"]["spec"]["volumes"][0]["emptyDir"]["sizeLimit"], "1Gi");
+}

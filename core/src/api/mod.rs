@@ -3,6 +3,7 @@ pub mod kinds;
 pub mod object;
 pub mod quantity;
 pub mod resources;
+pub mod schema;
 pub mod selector;
 
 pub use kinds::KindInfo;

@@ -97,7 +97,7 @@ fn split_terms(s: &str) -> Result<Vec<&str>, String> {
             }
             _ => {}
         }
-        if depth < 0 || depth > 1 {
+        if !(0..=1).contains(&depth) {
             return Err(format!("unable to parse requirement: unbalanced parentheses in {s:?}"));
         }
     }

@@ -1,7 +1,7 @@
 //! The Deployment controller (pkg/controller/deployment): one ReplicaSet per pod template,
 //! named `<deployment>-<pod-template-hash>`; the current one is scaled to `spec.replicas`,
 //! older ones to zero. (RollingUpdate surge/unavailability pacing arrives with the workloads issue.)
-use super::{is_pod_ready, kind};
+use super::kind;
 use crate::api::object::{self, array_at, controller_of, controller_ref, path, set_path};
 use crate::server::{EventType, Server, ROOT};
 use crate::sim::rng::ALPHANUMS;
@@ -146,10 +146,6 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
         .unwrap_or(0);
     let replicas = object::i64_at(d, &["spec", "replicas"]).unwrap_or(1);
     let (total, ready, available) = (sum("replicas"), sum("readyReplicas"), sum("availableReplicas"));
-    let max_unavailable = object::str_at(d, &["spec", "strategy", "rollingUpdate", "maxUnavailable"])
-        .map(|_| 0)
-        .unwrap_or(0);
-    let _ = max_unavailable;
     let now = s.clock.rfc3339();
     let old_conditions = array_at(d, &["status", "conditions"]).to_vec();
     let condition = |t: &str, ok: bool, reason: &str, message: String| -> Value {
@@ -167,7 +163,6 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
         };
         json!({"type": t, "status": status, "lastUpdateTime": update_time, "lastTransitionTime": transition, "reason": reason, "message": message})
     };
-    let name = object::name(d);
     let complete = updated == replicas && available == replicas && total == replicas;
     let available_ok = available >= replicas - max_unavailable_count(d, replicas);
     let conditions = vec![
@@ -192,7 +187,6 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
             },
         ),
     ];
-    let _ = name;
     let mut status = json!({
         "observedGeneration": object::i64_at(d, &["metadata", "generation"]).unwrap_or(1),
         "replicas": total,
@@ -211,7 +205,6 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
     let mut new = d.clone();
     new["status"] = status;
     let _ = s.update_status(ROOT, &new);
-    let _ = is_pod_ready;
 }
 
 /// `maxUnavailable` resolved against `replicas` (percentages round down, as

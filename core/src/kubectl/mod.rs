@@ -3,7 +3,7 @@ mod get;
 pub mod table;
 
 use crate::api::kinds::{self, KindInfo};
-use crate::control_plane::{ApplyOptions, ControlPlane, DeleteOptions, KubectlOutput};
+use crate::control_plane::{ApplyOptions, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput};
 use crate::server::{status::Status, Action, Propagation, ROOT};
 pub use get::pod_status;
 
@@ -71,6 +71,7 @@ pub(crate) struct Flags {
     pub show_labels: bool,
     pub cascade: Option<String>,
     pub grace_period: Option<i64>,
+    pub validate: Option<String>,
     pub positional: Vec<String>,
 }
 
@@ -107,6 +108,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
                 let v = value(&mut i)?;
                 f.grace_period = Some(v.parse().map_err(|_| format!("invalid argument \"{v}\" for \"--grace-period\" flag"))?)
             }
+            "--validate" => f.validate = Some(value(&mut i)?),
             "--now" => f.grace_period = Some(1),
             "--force" | "--ignore-daemonsets" | "--delete-emptydir-data" | "--wait=false" | "-w" => {}
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown flag: {s}")),
@@ -188,11 +190,19 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
         return fail("error: no objects passed to apply".into());
     }
     let mut stdout = String::new();
+    let mut stderr = String::new();
     for d in docs {
         let kind = d.object["kind"].as_str().unwrap_or("").to_string();
         let api_version = d.object["apiVersion"].as_str().unwrap_or("").to_string();
         let name = d.object["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let opts = ApplyOptions { namespace: f.namespace.clone() };
+        // kubectl's --validate defaults to strict (server-side field validation).
+        let field_validation = match f.validate.as_deref() {
+            None | Some("strict") | Some("true") => FieldValidation::Strict,
+            Some("warn") => FieldValidation::Warn,
+            Some("ignore") | Some("false") => FieldValidation::Ignore,
+            Some(o) => return fail(format!("error: invalid - validate option {o:?}; must be one of: strict (or true), warn, ignore (or false)")),
+        };
+        let opts = ApplyOptions { namespace: f.namespace.clone(), field_validation: Some(field_validation) };
         if create {
             if let Some(info) = kinds::by_kind(Some(&api_version), &kind) {
                 let ns = d.object["metadata"]["namespace"].as_str().map(str::to_string).or_else(|| f.namespace.clone());
@@ -211,6 +221,9 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
         }
         match cp.apply_objects(ROOT, vec![d.object], &opts) {
             Ok(r) => {
+                for w in r.warnings {
+                    stderr.push_str(&format!("Warning: {w}\n"));
+                }
                 for o in r.objects {
                     let info = kinds::by_kind(Some(&o.api_version), &o.kind).expect("applied kinds are served");
                     let action = match o.action {
@@ -224,7 +237,7 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
             Err(s) => {
                 let verb = if create { "creating" } else { "applying" };
                 let mut e = fail(format!(
-                    "Error from server ({}): error when {verb} \"STDIN\": {}",
+                    "{stderr}Error from server ({}): error when {verb} \"STDIN\": {}",
                     s.reason, s.message
                 ));
                 e.stdout = stdout;
@@ -232,7 +245,7 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
             }
         }
     }
-    out(stdout)
+    KubectlOutput { stdout, stderr, exit_code: 0 }
 }
 
 /// `TYPE NAME` or `TYPE/NAME` arguments.
