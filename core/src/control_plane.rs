@@ -2,7 +2,7 @@
 //! agents on one virtual clock. Everything a caller does goes through here.
 use crate::api::object;
 use crate::api::{FieldSelector, KindInfo, Resources, Selector};
-use crate::server::{decode, status::Status, Action, Propagation, Server};
+use crate::server::{decode, patch::PatchType, status::Status, Action, Propagation, Server};
 use crate::sim::{parse_rfc3339, Clock, Rng, Timers};
 use crate::store::{Store, StoreSnapshot};
 use crate::{controllers, kubectl, kubelet, scheduler};
@@ -183,11 +183,19 @@ pub struct ControlPlane {
 
 impl ControlPlane {
     pub fn new(options: Options) -> Result<ControlPlane, Status> {
-        let start = options.start.as_deref().unwrap_or(crate::sim::clock::DEFAULT_START);
+        let start = options
+            .start
+            .as_deref()
+            .unwrap_or(crate::sim::clock::DEFAULT_START);
         let start_ms = parse_rfc3339(start).ok_or_else(|| {
-            Status::bad_request(format!("invalid start time {start:?}: expected RFC 3339, e.g. 2026-01-01T00:00:00Z"))
+            Status::bad_request(format!(
+                "invalid start time {start:?}: expected RFC 3339, e.g. 2026-01-01T00:00:00Z"
+            ))
         })?;
-        Ok(ControlPlane { server: Server::new(options.seed, start_ms), scheduler: scheduler::State::default() })
+        Ok(ControlPlane {
+            server: Server::new(options.seed, start_ms),
+            scheduler: scheduler::State::default(),
+        })
     }
 
     /// The API server, for callers that need the request path directly.
@@ -197,7 +205,12 @@ impl ControlPlane {
 
     /// Applies multi-document YAML or JSON (`kubectl apply -f`), then lets the controllers react
     /// at the current instant. Stops at the first failing object; earlier ones stay applied.
-    pub fn apply(&mut self, workspace: &str, manifests: &str, options: &ApplyOptions) -> Result<ApplyResult, Status> {
+    pub fn apply(
+        &mut self,
+        workspace: &str,
+        manifests: &str,
+        options: &ApplyOptions,
+    ) -> Result<ApplyResult, Status> {
         self.server.check_workspace(workspace)?;
         let docs = decode::decode(manifests)?;
         let objects = docs.into_iter().map(|d| d.object).collect();
@@ -222,7 +235,10 @@ impl ControlPlane {
             let kind = object::kind(&obj).to_string();
             let unknown = crate::api::schema::prune_unknown(&kind, &mut obj);
             if !unknown.is_empty() {
-                let text: Vec<String> = unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect();
+                let text: Vec<String> = unknown
+                    .iter()
+                    .map(|f| format!("unknown field \"{f}\""))
+                    .collect();
                 match options.field_validation.unwrap_or_default() {
                     FieldValidation::Strict => {
                         let version = object::api_version(&obj).rsplit('/').next().unwrap_or("");
@@ -330,17 +346,26 @@ impl ControlPlane {
         };
         let store = &self.server.store;
         let mut events = Vec::new();
-        match o.resource_version.as_deref().filter(|rv| !rv.is_empty() && *rv != "0") {
+        match o
+            .resource_version
+            .as_deref()
+            .filter(|rv| !rv.is_empty() && *rv != "0")
+        {
             None => {
                 for (k, v) in store.list_workspace(workspace) {
                     if wanted(k, v) {
-                        events.push(WatchEvent { kind: "ADDED".into(), object: v.clone() });
+                        events.push(WatchEvent {
+                            kind: "ADDED".into(),
+                            object: v.clone(),
+                        });
                     }
                 }
             }
             Some(rv) => {
                 let since: u64 = rv.parse().map_err(|_| {
-                    Status::bad_request(format!("invalid resource version {rv:?}: expected a number"))
+                    Status::bad_request(format!(
+                        "invalid resource version {rv:?}: expected a number"
+                    ))
                 })?;
                 let history = store.events_since(since).map_err(|oldest| {
                     Status::expired(format!("too old resource version: {since} ({oldest})"))
@@ -352,12 +377,17 @@ impl ControlPlane {
                             crate::store::EventType::Modified => "MODIFIED",
                             crate::store::EventType::Deleted => "DELETED",
                         };
-                        events.push(WatchEvent { kind: kind.into(), object: e.object.clone() });
+                        events.push(WatchEvent {
+                            kind: kind.into(),
+                            object: e.object.clone(),
+                        });
                     }
                 }
             }
         }
-        let (api_version, kind) = info.map_or(("v1".to_string(), "Status".to_string()), |i| (i.api_version(), i.kind.to_string()));
+        let (api_version, kind) = info.map_or(("v1".to_string(), "Status".to_string()), |i| {
+            (i.api_version(), i.kind.to_string())
+        });
         events.push(WatchEvent {
             kind: "BOOKMARK".into(),
             object: json!({"apiVersion": api_version, "kind": kind, "metadata": {"resourceVersion": store.revision().to_string()}}),
@@ -365,11 +395,35 @@ impl ControlPlane {
         Ok(events)
     }
 
+    /// Patches an object with a JSON merge patch, a JSON patch or a strategic merge patch.
+    pub fn patch(
+        &mut self,
+        workspace: &str,
+        r: &ObjectRef,
+        patch: &Value,
+        kind: PatchType,
+    ) -> Result<Value, Status> {
+        let info = Self::info(r.api_version.as_deref(), &r.kind)?;
+        let ns = r.namespace.as_deref().unwrap_or("default");
+        let out = self
+            .server
+            .patch(workspace, info, ns, &r.name, patch, kind)?;
+        self.reconcile();
+        Ok(out)
+    }
+
     /// Deletes an object; returns it as deleted (or as marked for deletion when graceful).
     pub fn delete(&mut self, workspace: &str, o: &DeleteOptions) -> Result<Value, Status> {
         let info = Self::info(o.api_version.as_deref(), &o.kind)?;
         let ns = o.namespace.as_deref().unwrap_or("default");
-        let out = self.server.delete(workspace, info, ns, &o.name, o.propagation_policy, o.grace_period_seconds)?;
+        let out = self.server.delete(
+            workspace,
+            info,
+            ns,
+            &o.name,
+            o.propagation_policy,
+            o.grace_period_seconds,
+        )?;
         self.reconcile();
         Ok(out)
     }
@@ -393,10 +447,18 @@ impl ControlPlane {
 
     /// Moves virtual time forward by `seconds`, stopping at every wake-up on the way.
     pub fn advance(&mut self, seconds: f64) {
-        let seconds = if seconds.is_finite() { seconds.max(0.0) } else { 0.0 };
+        let seconds = if seconds.is_finite() {
+            seconds.max(0.0)
+        } else {
+            0.0
+        };
         let until = self.server.clock.now_ms() + (seconds * 1000.0).round() as i64;
         self.reconcile();
-        while let Some(t) = self.server.timers.next_between(self.server.clock.now_ms(), until) {
+        while let Some(t) = self
+            .server
+            .timers
+            .next_between(self.server.clock.now_ms(), until)
+        {
             self.server.clock.set(t);
             self.server.timers.expire(t);
             self.reconcile();
@@ -408,7 +470,9 @@ impl ControlPlane {
 
     /// Advances to each next wake-up until none is left (settled) or `max_seconds` pass.
     pub fn run_until_settled(&mut self, max_seconds: Option<f64>) -> Settled {
-        let max = max_seconds.filter(|m| m.is_finite() && *m >= 0.0).unwrap_or(DEFAULT_SETTLE_SECONDS);
+        let max = max_seconds
+            .filter(|m| m.is_finite() && *m >= 0.0)
+            .unwrap_or(DEFAULT_SETTLE_SECONDS);
         let start = self.server.clock.now_ms();
         let until = start + (max * 1000.0).round() as i64;
         self.reconcile();
@@ -426,7 +490,10 @@ impl ControlPlane {
                         self.server.clock.set(until);
                     }
                     let elapsed = (self.server.clock.now_ms() - start) as f64 / 1000.0;
-                    return Settled { settled, elapsed_seconds: elapsed };
+                    return Settled {
+                        settled,
+                        elapsed_seconds: elapsed,
+                    };
                 }
             }
         }
@@ -465,7 +532,10 @@ impl ControlPlane {
                 let alloc = crate::api::resources::node_allocatable(n);
                 let pods = by_node.get(name).cloned().unwrap_or_default();
                 let mut requested = Resources::default();
-                for p in pods.iter().filter(|p| controllers::is_pod_active(p) || object::is_terminating(p)) {
+                for p in pods
+                    .iter()
+                    .filter(|p| controllers::is_pod_active(p) || object::is_terminating(p))
+                {
                     requested.add(&crate::api::resources::pod_requests(p, false));
                 }
                 NodeSummary {
@@ -535,8 +605,12 @@ impl ControlPlane {
         for t in s.timers {
             timers.wake_at(t);
         }
-        let server = Server::from_parts(Store::restore(s.store), Clock::at(s.now_ms), s.rng, timers);
-        Ok(ControlPlane { server, scheduler: s.scheduler })
+        let server =
+            Server::from_parts(Store::restore(s.store), Clock::at(s.now_ms), s.rng, timers);
+        Ok(ControlPlane {
+            server,
+            scheduler: s.scheduler,
+        })
     }
 }
 
@@ -544,9 +618,25 @@ impl ControlPlane {
 fn supported_fields(info: &KindInfo) -> Vec<&'static str> {
     let mut f = vec!["metadata.name", "metadata.namespace"];
     match info.kind {
-        "Pod" => f.extend(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"]),
+        "Pod" => f.extend([
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "spec.serviceAccountName",
+            "status.phase",
+            "status.podIP",
+            "status.nominatedNodeName",
+        ]),
         "Node" => f.push("spec.unschedulable"),
-        "Event" => f.extend(["involvedObject.kind", "involvedObject.name", "involvedObject.namespace", "involvedObject.uid", "reason", "type", "source"]),
+        "Event" => f.extend([
+            "involvedObject.kind",
+            "involvedObject.name",
+            "involvedObject.namespace",
+            "involvedObject.uid",
+            "reason",
+            "type",
+            "source",
+        ]),
         "Namespace" => f.push("status.phase"),
         _ => {}
     }

@@ -10,8 +10,8 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
-pub mod controllers;
 mod control_plane;
+pub mod controllers;
 pub mod kubectl;
 pub mod kubelet;
 pub mod scheduler;
@@ -20,8 +20,10 @@ pub mod sim;
 pub mod store;
 
 pub use control_plane::{
-    AppliedObject, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput, ListOptions, NodeSummary,
-    ObjectRef, Options, PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
+    AppliedObject, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions, FieldValidation,
+    KubectlOutput, ListOptions, NodeSummary, ObjectRef, Options, PodSummary, Settled, WatchEvent,
+    WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
+pub use server::patch::PatchType;
 pub use server::status::{Status, StatusCause, StatusDetails};
 pub use server::{Action, Propagation};

@@ -58,7 +58,10 @@ enum Op {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![(0u8..6, any::<u8>()).prop_map(|(n, v)| Op::Put(n, v)), (0u8..6).prop_map(Op::Delete)]
+    prop_oneof![
+        (0u8..6, any::<u8>()).prop_map(|(n, v)| Op::Put(n, v)),
+        (0u8..6).prop_map(Op::Delete)
+    ]
 }
 
 proptest! {
@@ -115,11 +118,26 @@ fn watch_from_a_compacted_revision_is_410_expired() {
     use kplane::WatchOptions;
     let mut cp = ControlPlane::new(Options::default()).unwrap();
     for i in 0..(kplane::store::HISTORY_LIMIT / 2 + 10) {
-        let m = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm}}\ndata: {{v: '{i}'}}\n");
+        let m = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm}}\ndata: {{v: '{i}'}}\n"
+        );
         cp.apply("root", &m, &ApplyOptions::default()).unwrap();
-        cp.apply("root", &m.replace("cm}", "cm2}"), &ApplyOptions::default()).unwrap();
+        cp.apply("root", &m.replace("cm}", "cm2}"), &ApplyOptions::default())
+            .unwrap();
     }
-    let err = cp.watch("root", &WatchOptions { resource_version: Some("2".into()), ..Default::default() }).unwrap_err();
+    let err = cp
+        .watch(
+            "root",
+            &WatchOptions {
+                resource_version: Some("2".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
     assert_eq!((err.code, err.reason.as_str()), (410, "Expired"));
-    assert!(err.message.starts_with("too old resource version: 2 ("), "{}", err.message);
+    assert!(
+        err.message.starts_with("too old resource version: 2 ("),
+        "{}",
+        err.message
+    );
 }

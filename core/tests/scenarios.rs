@@ -1,41 +1,88 @@
 //! Scenario tests over the manifests in `examples/`, so the examples stay true.
 use kplane::api::object::{self, str_at};
 use kplane::api::resources::{node_allocatable, pod_requests};
-use kplane::{ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options, Propagation};
+use kplane::{
+    ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options, Propagation,
+};
 use serde_json::Value;
 
 const THREE_NODES: &str = include_str!("../../examples/three-nodes.yaml");
 
 fn plane(seed: u64) -> ControlPlane {
-    ControlPlane::new(Options { seed, ..Default::default() }).unwrap()
+    ControlPlane::new(Options {
+        seed,
+        ..Default::default()
+    })
+    .unwrap()
 }
 
 fn pods(cp: &ControlPlane) -> Vec<Value> {
-    cp.list_items("root", &ListOptions { kind: "Pod".into(), namespace: Some("default".into()), ..Default::default() })
-        .unwrap()
+    cp.list_items(
+        "root",
+        &ListOptions {
+            kind: "Pod".into(),
+            namespace: Some("default".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
 }
 
 #[test]
 fn three_nodes_five_replicas_all_run_within_capacity() {
     let mut cp = plane(1);
-    let r = cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    let r = cp
+        .apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
     assert_eq!(r.objects.len(), 4);
     cp.advance(60.0);
     let pods = pods(&cp);
     assert_eq!(pods.len(), 5);
     for p in &pods {
-        assert_eq!(str_at(p, &["status", "phase"]), Some("Running"), "{}", object::name(p));
+        assert_eq!(
+            str_at(p, &["status", "phase"]),
+            Some("Running"),
+            "{}",
+            object::name(p)
+        );
         assert!(str_at(p, &["status", "podIP"]).is_some());
     }
-    for n in cp.list_items("root", &ListOptions { kind: "Node".into(), ..Default::default() }).unwrap() {
+    for n in cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "Node".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    {
         let alloc = node_allocatable(&n);
-        let on_node: Vec<&Value> = pods.iter().filter(|p| str_at(p, &["spec", "nodeName"]) == Some(object::name(&n))).collect();
-        let cpu: i64 = on_node.iter().map(|p| pod_requests(p, false).milli_cpu).sum();
+        let on_node: Vec<&Value> = pods
+            .iter()
+            .filter(|p| str_at(p, &["spec", "nodeName"]) == Some(object::name(&n)))
+            .collect();
+        let cpu: i64 = on_node
+            .iter()
+            .map(|p| pod_requests(p, false).milli_cpu)
+            .sum();
         let mem: i64 = on_node.iter().map(|p| pod_requests(p, false).memory).sum();
-        assert!(cpu <= alloc.milli_cpu && mem <= alloc.memory, "{} over capacity", object::name(&n));
+        assert!(
+            cpu <= alloc.milli_cpu && mem <= alloc.memory,
+            "{} over capacity",
+            object::name(&n)
+        );
     }
     let d = cp
-        .get("root", &ObjectRef { kind: "Deployment".into(), namespace: Some("default".into()), name: "web".into(), ..Default::default() })
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "Deployment".into(),
+                namespace: Some("default".into()),
+                name: "web".into(),
+                ..Default::default()
+            },
+        )
         .unwrap()
         .unwrap();
     assert_eq!(d["status"]["readyReplicas"], 5);
@@ -45,13 +92,26 @@ fn three_nodes_five_replicas_all_run_within_capacity() {
 #[test]
 fn pods_wait_for_capacity_with_upstream_message() {
     let mut cp = plane(2);
-    cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    cp.apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
     // 2 + 2 + 4 cores hold at most 16 pods of 500m.
-    assert_eq!(cp.kubectl("scale deployment web --replicas=20", "").stdout, "deployment.apps/web scaled\n");
+    assert_eq!(
+        cp.kubectl("scale deployment web --replicas=20", "").stdout,
+        "deployment.apps/web scaled\n"
+    );
     cp.advance(30.0);
-    let pending: Vec<Value> = pods(&cp).into_iter().filter(|p| str_at(p, &["spec", "nodeName"]).is_none()).collect();
+    let pending: Vec<Value> = pods(&cp)
+        .into_iter()
+        .filter(|p| str_at(p, &["spec", "nodeName"]).is_none())
+        .collect();
     assert_eq!(pending.len(), 4);
-    let cond = pending[0]["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "PodScheduled").unwrap().clone();
+    let cond = pending[0]["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "PodScheduled")
+        .unwrap()
+        .clone();
     assert_eq!(cond["reason"], "Unschedulable");
     assert_eq!(
         cond["message"],
@@ -60,30 +120,57 @@ fn pods_wait_for_capacity_with_upstream_message() {
     // Scaling back down deletes the pending pods first.
     cp.kubectl("scale deployment web --replicas=16", "");
     cp.advance(5.0);
-    assert!(pods(&cp).iter().all(|p| str_at(p, &["status", "phase"]) == Some("Running")));
+    assert!(pods(&cp)
+        .iter()
+        .all(|p| str_at(p, &["status", "phase"]) == Some("Running")));
     // A new node lets pending pods schedule.
     cp.kubectl("scale deployment web --replicas=18", "");
     cp.advance(5.0);
     cp.apply("root", "apiVersion: v1\nkind: Node\nmetadata: {name: node-d}\nstatus: {capacity: {cpu: '2', memory: 4Gi, pods: '110'}}\n", &ApplyOptions::default())
         .unwrap();
     cp.advance(5.0);
-    assert_eq!(pods(&cp).iter().filter(|p| str_at(p, &["status", "phase"]) == Some("Running")).count(), 18);
+    assert_eq!(
+        pods(&cp)
+            .iter()
+            .filter(|p| str_at(p, &["status", "phase"]) == Some("Running"))
+            .count(),
+        18
+    );
 }
 
 #[test]
 fn deleting_a_deployment_collects_its_replicasets_and_pods() {
-    for (policy, pods_left) in [(Propagation::Background, 0), (Propagation::Foreground, 0), (Propagation::Orphan, 5)] {
+    for (policy, pods_left) in [
+        (Propagation::Background, 0),
+        (Propagation::Foreground, 0),
+        (Propagation::Orphan, 5),
+    ] {
         let mut cp = plane(3);
-        cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+        cp.apply("root", THREE_NODES, &ApplyOptions::default())
+            .unwrap();
         cp.advance(10.0);
         cp.delete(
             "root",
-            &DeleteOptions { kind: "Deployment".into(), name: "web".into(), propagation_policy: Some(policy), ..Default::default() },
+            &DeleteOptions {
+                kind: "Deployment".into(),
+                name: "web".into(),
+                propagation_policy: Some(policy),
+                ..Default::default()
+            },
         )
         .unwrap();
         cp.advance(5.0);
         assert_eq!(pods(&cp).len(), pods_left, "{policy:?}");
-        let d = cp.get("root", &ObjectRef { kind: "Deployment".into(), name: "web".into(), ..Default::default() }).unwrap();
+        let d = cp
+            .get(
+                "root",
+                &ObjectRef {
+                    kind: "Deployment".into(),
+                    name: "web".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
         assert!(d.is_none(), "{policy:?}");
     }
 }
@@ -92,12 +179,17 @@ fn deleting_a_deployment_collects_its_replicasets_and_pods() {
 fn same_seed_same_state_and_snapshot_continues_identically() {
     let run = |split: bool| {
         let mut cp = plane(42);
-        cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+        cp.apply("root", THREE_NODES, &ApplyOptions::default())
+            .unwrap();
         cp.advance(0.5);
         if split {
             let snap = cp.snapshot();
             cp = ControlPlane::restore(&snap).unwrap();
-            assert_eq!(cp.snapshot(), snap, "snapshot → restore → snapshot is byte-identical");
+            assert_eq!(
+                cp.snapshot(),
+                snap,
+                "snapshot → restore → snapshot is byte-identical"
+            );
         }
         cp.advance(30.0);
         cp.kubectl("scale deploy web --replicas=7", "");
@@ -111,12 +203,16 @@ fn same_seed_same_state_and_snapshot_continues_identically() {
 #[test]
 fn kubectl_get_pods_prints_kubectls_table() {
     let mut cp = plane(5);
-    cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    cp.apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
     cp.advance(60.0);
     let out = cp.kubectl("kubectl get pods", "");
     assert_eq!(out.exit_code, 0);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    );
     assert!(lines[0].starts_with("NAME                "));
     assert_eq!(lines.len(), 6);
     for l in &lines[1..] {
@@ -126,26 +222,48 @@ fn kubectl_get_pods_prints_kubectls_table() {
         assert_eq!(cols[4], "60s");
     }
     let nodes = cp.kubectl("get nodes", "").stdout;
-    assert!(nodes.starts_with("NAME     STATUS   ROLES    AGE   VERSION\nnode-a   Ready    <none>   60s   v1.34.0\n"), "{nodes}");
+    assert!(
+        nodes.starts_with(
+            "NAME     STATUS   ROLES    AGE   VERSION\nnode-a   Ready    <none>   60s   v1.34.0\n"
+        ),
+        "{nodes}"
+    );
     let missing = cp.kubectl("get pod nope", "");
     assert_eq!(missing.exit_code, 1);
-    assert_eq!(missing.stderr, "Error from server (NotFound): pods \"nope\" not found\n");
+    assert_eq!(
+        missing.stderr,
+        "Error from server (NotFound): pods \"nope\" not found\n"
+    );
     let empty = cp.kubectl("get pods -n kube-system", "");
-    assert_eq!(empty.stderr, "No resources found in kube-system namespace.\n");
+    assert_eq!(
+        empty.stderr,
+        "No resources found in kube-system namespace.\n"
+    );
 }
 
 #[test]
 fn errors_are_statuses() {
     let mut cp = plane(6);
-    let e = cp.apply("nope", THREE_NODES, &ApplyOptions::default()).unwrap_err();
+    let e = cp
+        .apply("nope", THREE_NODES, &ApplyOptions::default())
+        .unwrap_err();
     assert_eq!((e.code, e.reason.as_str()), (404, "NotFound"));
     let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n";
     let e = cp.apply("root", bad, &ApplyOptions::default()).unwrap_err();
     assert_eq!(e.code, 422);
     assert_eq!(e.message, "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0");
     assert_eq!(e.details.unwrap().causes[0].field, "spec.replicas");
-    let e = cp.apply("root", "kind: Widget\napiVersion: example.com/v1\nmetadata: {name: w}\n", &ApplyOptions::default()).unwrap_err();
-    assert_eq!(e.message, "no matches for kind \"Widget\" in version \"example.com/v1\"");
+    let e = cp
+        .apply(
+            "root",
+            "kind: Widget\napiVersion: example.com/v1\nmetadata: {name: w}\n",
+            &ApplyOptions::default(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.message,
+        "no matches for kind \"Widget\" in version \"example.com/v1\""
+    );
     let e = cp.apply("root", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ghost}\nspec: {containers: [{name: a, image: x}]}\n", &ApplyOptions::default()).unwrap_err();
     assert_eq!(e.message, "namespaces \"ghost\" not found");
 }
@@ -153,16 +271,38 @@ fn errors_are_statuses() {
 #[test]
 fn reapplying_is_unchanged_and_changes_are_configured() {
     let mut cp = plane(7);
-    cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    cp.apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
     cp.advance(10.0);
-    let again = cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
-    assert!(again.objects.iter().all(|o| o.action == kplane::Action::Unchanged), "{:?}", again.objects);
+    let again = cp
+        .apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
+    assert!(
+        again
+            .objects
+            .iter()
+            .all(|o| o.action == kplane::Action::Unchanged),
+        "{:?}",
+        again.objects
+    );
     let changed = THREE_NODES.replace("replicas: 5", "replicas: 3");
-    let r = cp.apply("root", &changed, &ApplyOptions::default()).unwrap();
+    let r = cp
+        .apply("root", &changed, &ApplyOptions::default())
+        .unwrap();
     assert_eq!(r.objects[3].action, kplane::Action::Configured);
     cp.advance(10.0);
     assert_eq!(pods(&cp).len(), 3);
-    let d = cp.get("root", &ObjectRef { kind: "Deployment".into(), name: "web".into(), ..Default::default() }).unwrap().unwrap();
+    let d = cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "Deployment".into(),
+                name: "web".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
     assert_eq!(d["metadata"]["generation"], 2);
     assert_eq!(d["status"]["observedGeneration"], 2);
 }
@@ -170,18 +310,37 @@ fn reapplying_is_unchanged_and_changes_are_configured() {
 #[test]
 fn a_new_template_rolls_to_a_new_replicaset() {
     let mut cp = plane(8);
-    cp.apply("root", THREE_NODES, &ApplyOptions::default()).unwrap();
+    cp.apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
     cp.advance(10.0);
-    cp.apply("root", &THREE_NODES.replace("nginx:1.27", "nginx:1.28"), &ApplyOptions::default()).unwrap();
+    cp.apply(
+        "root",
+        &THREE_NODES.replace("nginx:1.27", "nginx:1.28"),
+        &ApplyOptions::default(),
+    )
+    .unwrap();
     cp.advance(10.0);
-    let rs = cp.list_items("root", &ListOptions { kind: "ReplicaSet".into(), ..Default::default() }).unwrap();
+    let rs = cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "ReplicaSet".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(rs.len(), 2);
     let current: Vec<&Value> = rs.iter().filter(|r| r["spec"]["replicas"] == 5).collect();
     assert_eq!(current.len(), 1);
-    assert_eq!(current[0]["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "2");
+    assert_eq!(
+        current[0]["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "2"
+    );
     let pods = pods(&cp);
     assert_eq!(pods.len(), 5);
-    assert!(pods.iter().all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.28"));
+    assert!(pods
+        .iter()
+        .all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.28"));
 }
 
 #[test]
@@ -190,27 +349,63 @@ fn field_validation_warns_rejects_or_ignores_unknown_fields() {
     let typo = THREE_NODES.replace("  replicas: 5", "  replica: 5");
     let mut cp = plane(9);
     let r = cp.apply("root", &typo, &ApplyOptions::default()).unwrap();
-    assert_eq!(r.warnings, vec!["unknown field \"spec.replica\"".to_string()]);
-    let d = cp.get("root", &ObjectRef { kind: "Deployment".into(), name: "web".into(), ..Default::default() }).unwrap().unwrap();
-    assert_eq!(d["spec"]["replicas"], 1, "the unknown field is dropped and the default applies");
+    assert_eq!(
+        r.warnings,
+        vec!["unknown field \"spec.replica\"".to_string()]
+    );
+    let d = cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "Deployment".into(),
+                name: "web".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        d["spec"]["replicas"], 1,
+        "the unknown field is dropped and the default applies"
+    );
 
     let mut cp = plane(9);
-    let strict = ApplyOptions { field_validation: Some(FieldValidation::Strict), ..Default::default() };
+    let strict = ApplyOptions {
+        field_validation: Some(FieldValidation::Strict),
+        ..Default::default()
+    };
     let e = cp.apply("root", &typo, &strict).unwrap_err();
     assert_eq!((e.code, e.reason.as_str()), (400, "BadRequest"));
     assert_eq!(e.message, "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\"");
 
-    let ignore = ApplyOptions { field_validation: Some(FieldValidation::Ignore), ..Default::default() };
-    assert!(plane(9).apply("root", &typo, &ignore).unwrap().warnings.is_empty());
+    let ignore = ApplyOptions {
+        field_validation: Some(FieldValidation::Ignore),
+        ..Default::default()
+    };
+    assert!(plane(9)
+        .apply("root", &typo, &ignore)
+        .unwrap()
+        .warnings
+        .is_empty());
 
     // kubectl validates strictly by default, and warns with --validate=warn.
     let mut cp = plane(9);
     let out = cp.kubectl("apply -f -", &typo);
     assert_eq!(out.exit_code, 1);
-    assert!(out.stderr.contains("strict decoding error: unknown field \"spec.replica\""), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("strict decoding error: unknown field \"spec.replica\""),
+        "{}",
+        out.stderr
+    );
     let out = cp.kubectl("apply --validate=warn -f -", &typo);
     assert_eq!(out.exit_code, 0);
-    assert!(out.stderr.starts_with("Warning: unknown field \"spec.replica\"\n"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("Warning: unknown field \"spec.replica\"\n"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stdout.contains("deployment.apps/web created"));
 }
 
@@ -255,12 +450,99 @@ spec:
         securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
 "#;
     let mut cp = plane(10);
-    let r = cp.apply("root", manifest, &ApplyOptions::default()).unwrap();
+    let r = cp
+        .apply("root", manifest, &ApplyOptions::default())
+        .unwrap();
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
-    let d = cp.get("root", &ObjectRef { kind: "Deployment".into(), name: "full".into(), ..Default::default() }).unwrap().unwrap();
+    let d = cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "Deployment".into(),
+                name: "full".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
     let c = &d["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(c["lifecycle"]["preStop"]["exec"]["command"][1], "5");
     assert_eq!(c["securityContext"]["capabilities"]["drop"][0], "ALL");
     assert_eq!(c["readinessProbe"]["failureThreshold"], 3, "probe defaults");
-    assert_eq!(d["spec"]["template"]["spec"]["volumes"][0]["emptyDir"]["sizeLimit"], "1Gi");
+    assert_eq!(
+        d["spec"]["template"]["spec"]["volumes"][0]["emptyDir"]["sizeLimit"],
+        "1Gi"
+    );
+}
+
+#[test]
+fn patches_conflicts_and_immutable_fields() {
+    use kplane::PatchType;
+    let mut cp = plane(11);
+    cp.apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
+    cp.advance(5.0);
+    let web = ObjectRef {
+        kind: "Deployment".into(),
+        name: "web".into(),
+        ..Default::default()
+    };
+    // Strategic merge patch merges containers by name.
+    let out = cp.kubectl(r#"patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.28"}]}}}}'"#, "");
+    assert_eq!(
+        out.stdout, "deployment.apps/web patched\n",
+        "{}",
+        out.stderr
+    );
+    let d = cp.get("root", &web).unwrap().unwrap();
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.28"
+    );
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"],
+        "500m"
+    );
+    // JSON patch and merge patch.
+    cp.patch(
+        "root",
+        &web,
+        &serde_json::json!([{"op": "replace", "path": "/spec/replicas", "value": 2}]),
+        PatchType::Json,
+    )
+    .unwrap();
+    cp.patch(
+        "root",
+        &web,
+        &serde_json::json!({"metadata": {"labels": {"tier": "front"}}}),
+        PatchType::Merge,
+    )
+    .unwrap();
+    let d = cp.get("root", &web).unwrap().unwrap();
+    assert_eq!(
+        (
+            d["spec"]["replicas"].as_i64(),
+            d["metadata"]["labels"]["tier"].as_str()
+        ),
+        (Some(2), Some("front"))
+    );
+    // A stale resourceVersion is a 409 Conflict with upstream's text.
+    let mut stale = d.clone();
+    stale["metadata"]["resourceVersion"] = serde_json::json!("1");
+    let e = cp.update("root", stale).unwrap_err();
+    assert_eq!((e.code, e.reason.as_str()), (409, "Conflict"));
+    assert_eq!(e.message, "Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified; please apply your changes to the latest version and try again");
+    // The selector is immutable.
+    let e = cp.patch("root", &web, &serde_json::json!({"spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {"metadata": {"labels": {"app": "x"}}}}}), PatchType::Merge).unwrap_err();
+    assert_eq!(e.code, 422);
+    assert!(e.message.ends_with("field is immutable"), "{}", e.message);
+    // kubectl create of an existing object is AlreadyExists.
+    let out = cp.kubectl(
+        "create -f -",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n",
+    );
+    assert_eq!(
+        out.stderr,
+        "Error from server (AlreadyExists): namespaces \"default\" already exists\n"
+    );
 }

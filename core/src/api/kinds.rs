@@ -85,7 +85,9 @@ kinds! {
 
 /// Finds a kind by its `apiVersion` (optional: the preferred version when absent) and `kind`.
 pub fn by_kind(api_version: Option<&str>, kind: &str) -> Option<&'static KindInfo> {
-    KINDS.iter().find(|k| k.kind == kind && api_version.is_none_or(|v| v == k.api_version()))
+    KINDS
+        .iter()
+        .find(|k| k.kind == kind && api_version.is_none_or(|v| v == k.api_version()))
 }
 
 /// Resolves what a user types on the kubectl command line: `pods`, `pod`, `po`, `Pod`,
@@ -98,7 +100,9 @@ pub fn by_resource_name(name: &str) -> Option<&'static KindInfo> {
     };
     KINDS.iter().find(|k| {
         group.as_deref().is_none_or(|g| g == k.group)
-            && (k.plural == res || k.kind.eq_ignore_ascii_case(&res) || k.short_names.contains(&res.as_str()))
+            && (k.plural == res
+                || k.kind.eq_ignore_ascii_case(&res)
+                || k.short_names.contains(&res.as_str()))
     })
 }
 
@@ -108,15 +112,24 @@ mod tests {
 
     #[test]
     fn resolves_kinds_and_resource_names() {
-        assert_eq!(by_kind(Some("apps/v1"), "Deployment").unwrap().plural, "deployments");
+        assert_eq!(
+            by_kind(Some("apps/v1"), "Deployment").unwrap().plural,
+            "deployments"
+        );
         assert_eq!(by_kind(None, "Pod").unwrap().api_version(), "v1");
         assert!(by_kind(Some("apps/v1beta1"), "Deployment").is_none());
         for name in ["pods", "pod", "po", "Pod"] {
             assert_eq!(by_resource_name(name).unwrap().kind, "Pod");
         }
         assert_eq!(by_resource_name("deploy").unwrap().kind, "Deployment");
-        assert_eq!(by_resource_name("deployments.apps").unwrap().kind, "Deployment");
+        assert_eq!(
+            by_resource_name("deployments.apps").unwrap().kind,
+            "Deployment"
+        );
         assert!(by_resource_name("widgets").is_none());
-        assert_eq!(by_kind(None, "Deployment").unwrap().qualified_resource(), "deployments.apps");
+        assert_eq!(
+            by_kind(None, "Deployment").unwrap().qualified_resource(),
+            "deployments.apps"
+        );
     }
 }

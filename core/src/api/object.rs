@@ -18,7 +18,9 @@ pub fn i64_at(obj: &Value, keys: &[&str]) -> Option<i64> {
 }
 
 pub fn array_at<'a>(obj: &'a Value, keys: &[&str]) -> &'a [Value] {
-    path(obj, keys).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    path(obj, keys)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Sets `keys` to `value`, creating intermediate objects (replacing non-objects on the way).
@@ -79,7 +81,11 @@ pub fn api_version(obj: &Value) -> &str {
 pub fn string_map(obj: &Value, keys: &[&str]) -> BTreeMap<String, String> {
     path(obj, keys)
         .and_then(Value::as_object)
-        .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

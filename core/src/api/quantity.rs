@@ -24,10 +24,14 @@ impl Quantity {
     pub const ZERO: Quantity = Quantity { nanos: 0 };
 
     pub fn from_milli(m: i64) -> Self {
-        Quantity { nanos: m as i128 * 1_000_000 }
+        Quantity {
+            nanos: m as i128 * 1_000_000,
+        }
     }
     pub fn from_units(v: i64) -> Self {
-        Quantity { nanos: v as i128 * NANO }
+        Quantity {
+            nanos: v as i128 * NANO,
+        }
     }
 
     pub fn parse(s: &str) -> Result<Self, QuantityError> {
@@ -90,7 +94,11 @@ impl Quantity {
         if digits.len() > 30 {
             return Err(QuantityError);
         }
-        let mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| QuantityError)? };
+        let mantissa: i128 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().map_err(|_| QuantityError)?
+        };
         // value = mantissa * 10^(exp10 - frac_len) * mul, expressed in nanos (×10^9), rounded up
         // to the nano as upstream rounds sub-nano precision up.
         let scale = exp10 - frac_part.len() as i32 + 9;
@@ -105,7 +113,9 @@ impl Quantity {
             let v = mantissa.checked_mul(mul).ok_or(QuantityError)?;
             (v + p - 1) / p
         };
-        Ok(Quantity { nanos: if negative { -value } else { value } })
+        Ok(Quantity {
+            nanos: if negative { -value } else { value },
+        })
     }
 
     /// `Quantity.MilliValue()`: rounded up to the next milli-unit.
@@ -137,7 +147,14 @@ pub fn format_cpu_milli(m: i64) -> String {
 
 /// Formats bytes in the largest binary SI unit that divides them exactly (`512Mi`, `8Gi`).
 pub fn format_bytes(b: i64) -> String {
-    for (suffix, shift) in [("Ei", 60), ("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)] {
+    for (suffix, shift) in [
+        ("Ei", 60),
+        ("Pi", 50),
+        ("Ti", 40),
+        ("Gi", 30),
+        ("Mi", 20),
+        ("Ki", 10),
+    ] {
         if b != 0 && b % (1i64 << shift) == 0 {
             return format!("{}{suffix}", b >> shift);
         }

@@ -97,7 +97,12 @@ impl Resources {
         if self.ephemeral_storage != 0 {
             names.push("ephemeral-storage".to_string());
         }
-        names.extend(self.scalar.iter().filter(|(_, v)| **v != 0).map(|(k, _)| k.clone()));
+        names.extend(
+            self.scalar
+                .iter()
+                .filter(|(_, v)| **v != 0)
+                .map(|(k, _)| k.clone()),
+        );
         names
     }
 }
@@ -160,7 +165,10 @@ pub fn pod_requests(pod: &Value, non_zero: bool) -> Resources {
 /// A node's allocatable resources (`status.allocatable`, falling back to `status.capacity`).
 pub fn node_allocatable(node: &Value) -> Resources {
     let status = node.get("status").unwrap_or(&Value::Null);
-    match status.get("allocatable").filter(|v| v.as_object().is_some_and(|m| !m.is_empty())) {
+    match status
+        .get("allocatable")
+        .filter(|v| v.as_object().is_some_and(|m| !m.is_empty()))
+    {
         Some(a) => Resources::from_list(Some(a)),
         None => Resources::from_list(status.get("capacity")),
     }

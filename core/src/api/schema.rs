@@ -61,7 +61,9 @@ fn parse_type(t: &'static str) -> Field {
     match t {
         "*" => Field::Any,
         "map" => Field::Map,
-        _ if t.starts_with('[') && t.ends_with(']') => Field::List(Box::new(parse_type(&t[1..t.len() - 1]))),
+        _ if t.starts_with('[') && t.ends_with(']') => {
+            Field::List(Box::new(parse_type(&t[1..t.len() - 1])))
+        }
         _ => Field::Object(t),
     }
 }
@@ -101,7 +103,11 @@ fn walk(field: &Field, v: &mut Value, path: &str, out: &mut Vec<String>) {
         (Field::Object(t), Value::Object(m)) => {
             let Some(known) = types().get(t) else { return };
             m.retain(|k, child| {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 match known.get(k.as_str()) {
                     Some(f) => {
                         walk(f, child, &p, out);
@@ -134,9 +140,16 @@ mod tests {
             "spec": {"replica": 3, "template": {"spec": {"containers": [{"name": "a", "image": "x", "imagePolicy": "Always"}]}}}});
         assert_eq!(
             prune_unknown("Deployment", &mut d),
-            vec!["metadata.labelz", "spec.replica", "spec.template.spec.containers[0].imagePolicy"]
+            vec![
+                "metadata.labelz",
+                "spec.replica",
+                "spec.template.spec.containers[0].imagePolicy"
+            ]
         );
-        assert_eq!(d["spec"], json!({"template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}));
+        assert_eq!(
+            d["spec"],
+            json!({"template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}})
+        );
         assert!(prune_unknown("Service", &mut json!({"spec": {"whatever": 1}})).is_empty());
     }
 
@@ -144,7 +157,9 @@ mod tests {
     fn every_referenced_type_is_defined() {
         fn check(f: &Field) {
             match f {
-                Field::Object(t) => assert!(types().contains_key(t), "{t} is referenced but not defined"),
+                Field::Object(t) => {
+                    assert!(types().contains_key(t), "{t} is referenced but not defined")
+                }
                 Field::List(i) => check(i),
                 _ => {}
             }

@@ -43,22 +43,44 @@ impl Selector {
     /// `metav1.LabelSelectorAsSelector`. A missing selector (`None`) matches nothing, as upstream.
     pub fn from_label_selector(sel: Option<&Value>) -> Result<Selector, String> {
         let Some(sel) = sel.filter(|v| !v.is_null()) else {
-            return Ok(Selector { requirements: vec![], matches_nothing: true });
+            return Ok(Selector {
+                requirements: vec![],
+                matches_nothing: true,
+            });
         };
         let mut requirements = Vec::new();
         if let Some(ml) = sel.get("matchLabels").and_then(Value::as_object) {
             for (k, v) in ml {
-                requirements.push(Requirement::Equals(k.clone(), v.as_str().unwrap_or_default().to_string()));
+                requirements.push(Requirement::Equals(
+                    k.clone(),
+                    v.as_str().unwrap_or_default().to_string(),
+                ));
             }
         }
-        for expr in sel.get("matchExpressions").and_then(Value::as_array).into_iter().flatten() {
-            let key = expr.get("key").and_then(Value::as_str).unwrap_or_default().to_string();
+        for expr in sel
+            .get("matchExpressions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let key = expr
+                .get("key")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             let values: Vec<String> = expr
                 .get("values")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
-            let op = expr.get("operator").and_then(Value::as_str).unwrap_or_default();
+            let op = expr
+                .get("operator")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             requirements.push(match op {
                 "In" => Requirement::In(key, values),
                 "NotIn" => Requirement::NotIn(key, values),
@@ -67,7 +89,10 @@ impl Selector {
                 other => return Err(format!("{other:?} is not a valid label selector operator")),
             });
         }
-        Ok(Selector { requirements, matches_nothing: false })
+        Ok(Selector {
+            requirements,
+            matches_nothing: false,
+        })
     }
 
     /// Parses the string form (`labels.Parse`).
@@ -80,7 +105,10 @@ impl Selector {
             }
             requirements.push(parse_term(term)?);
         }
-        Ok(Selector { requirements, matches_nothing: false })
+        Ok(Selector {
+            requirements,
+            matches_nothing: false,
+        })
     }
 }
 
@@ -98,11 +126,15 @@ fn split_terms(s: &str) -> Result<Vec<&str>, String> {
             _ => {}
         }
         if !(0..=1).contains(&depth) {
-            return Err(format!("unable to parse requirement: unbalanced parentheses in {s:?}"));
+            return Err(format!(
+                "unable to parse requirement: unbalanced parentheses in {s:?}"
+            ));
         }
     }
     if depth != 0 {
-        return Err(format!("unable to parse requirement: unbalanced parentheses in {s:?}"));
+        return Err(format!(
+            "unable to parse requirement: unbalanced parentheses in {s:?}"
+        ));
     }
     out.push(&s[start..]);
     Ok(out)
@@ -114,7 +146,11 @@ fn parse_set(rest: &str) -> Result<Vec<String>, String> {
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .ok_or_else(|| format!("found '{rest}', expected: '('"))?;
-    Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+    Ok(inner
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
 }
 
 fn parse_term(term: &str) -> Result<Requirement, String> {
@@ -132,7 +168,10 @@ fn parse_term(term: &str) -> Result<Requirement, String> {
         }
     }
     for (op, ctor) in [
-        ("!=", Requirement::NotEquals as fn(String, String) -> Requirement),
+        (
+            "!=",
+            Requirement::NotEquals as fn(String, String) -> Requirement,
+        ),
         ("==", Requirement::Equals),
         ("=", Requirement::Equals),
     ] {
@@ -145,7 +184,9 @@ fn parse_term(term: &str) -> Result<Requirement, String> {
 
 fn check_key(key: &str) -> Result<String, String> {
     if key.is_empty() || key.contains(char::is_whitespace) || key.contains(['(', ')', '=', '!']) {
-        return Err(format!("unable to parse requirement: invalid label key {key:?}"));
+        return Err(format!(
+            "unable to parse requirement: invalid label key {key:?}"
+        ));
     }
     Ok(key.to_string())
 }
@@ -168,7 +209,9 @@ impl FieldSelector {
             } else if let Some((f, v)) = term.split_once('=') {
                 (f, true, v)
             } else {
-                return Err(format!("invalid selector: '{s}'; can't understand '{term}'"));
+                return Err(format!(
+                    "invalid selector: '{s}'; can't understand '{term}'"
+                ));
             };
             terms.push((field.trim().to_string(), eq, value.trim().to_string()));
         }
@@ -200,7 +243,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -233,16 +279,28 @@ mod tests {
         let s = Selector::from_label_selector(Some(&sel)).unwrap();
         assert!(s.matches(&labels(&[("app", "web"), ("env", "a")])));
         assert!(!s.matches(&labels(&[("app", "web")])));
-        assert!(!Selector::from_label_selector(None).unwrap().matches(&labels(&[])));
+        assert!(!Selector::from_label_selector(None)
+            .unwrap()
+            .matches(&labels(&[])));
         let empty = serde_json::json!({});
-        assert!(Selector::from_label_selector(Some(&empty)).unwrap().matches(&labels(&[])));
+        assert!(Selector::from_label_selector(Some(&empty))
+            .unwrap()
+            .matches(&labels(&[])));
     }
 
     #[test]
     fn field_selectors() {
         let pod = serde_json::json!({"metadata": {"name": "a"}, "spec": {"nodeName": "n1"}, "status": {"phase": "Running"}});
-        assert!(FieldSelector::parse("spec.nodeName=n1,status.phase!=Pending").unwrap().matches(&pod));
-        assert!(!FieldSelector::parse("metadata.name=b").unwrap().matches(&pod));
-        assert!(FieldSelector::parse("spec.nodeName=").unwrap().matches(&serde_json::json!({})));
+        assert!(
+            FieldSelector::parse("spec.nodeName=n1,status.phase!=Pending")
+                .unwrap()
+                .matches(&pod)
+        );
+        assert!(!FieldSelector::parse("metadata.name=b")
+            .unwrap()
+            .matches(&pod));
+        assert!(FieldSelector::parse("spec.nodeName=")
+            .unwrap()
+            .matches(&serde_json::json!({})));
     }
 }

@@ -19,7 +19,9 @@ pub fn reconcile(s: &mut Server) {
 
 /// FNV-32a, the hash behind `controller.ComputeHash`.
 fn fnv32a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193))
+    bytes.iter().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// `pod-template-hash`: FNV-32a of the template (and collision count), written with
@@ -52,7 +54,16 @@ fn sync(s: &mut Server, d: &Value) {
     let replicas = object::i64_at(d, &["spec", "replicas"]).unwrap_or(1);
     let max_revision = owned
         .iter()
-        .filter_map(|rs| object::str_at(rs, &["metadata", "annotations", "deployment.kubernetes.io/revision"]))
+        .filter_map(|rs| {
+            object::str_at(
+                rs,
+                &[
+                    "metadata",
+                    "annotations",
+                    "deployment.kubernetes.io/revision",
+                ],
+            )
+        })
         .filter_map(|r| r.parse::<i64>().ok())
         .max()
         .unwrap_or(0);
@@ -60,9 +71,17 @@ fn sync(s: &mut Server, d: &Value) {
     match current {
         None => {
             let mut tpl = template.clone();
-            set_path(&mut tpl, &["metadata", "labels", "pod-template-hash"], json!(hash));
+            set_path(
+                &mut tpl,
+                &["metadata", "labels", "pod-template-hash"],
+                json!(hash),
+            );
             let mut selector = path(d, &["spec", "selector"]).cloned().unwrap_or(json!({}));
-            set_path(&mut selector, &["matchLabels", "pod-template-hash"], json!(hash));
+            set_path(
+                &mut selector,
+                &["matchLabels", "pod-template-hash"],
+                json!(hash),
+            );
             let mut labels = object::string_map(&template, &["metadata", "labels"]);
             labels.insert("pod-template-hash".into(), hash.clone());
             let rs = json!({
@@ -95,7 +114,10 @@ fn sync(s: &mut Server, d: &Value) {
                     d,
                     EventType::Warning,
                     "FailedCreate",
-                    &format!("Failed to create new replica set {rs_name:?}: {}", e.message),
+                    &format!(
+                        "Failed to create new replica set {rs_name:?}: {}",
+                        e.message
+                    ),
                     "deployment-controller",
                 ),
             }
@@ -115,7 +137,15 @@ fn scale(s: &mut Server, d: &Value, rs: &Value, to: i64) {
     }
     let mut new = rs.clone();
     new["spec"]["replicas"] = json!(to);
-    set_path(&mut new, &["metadata", "annotations", "deployment.kubernetes.io/desired-replicas"], json!(to.to_string()));
+    set_path(
+        &mut new,
+        &[
+            "metadata",
+            "annotations",
+            "deployment.kubernetes.io/desired-replicas",
+        ],
+        json!(to.to_string()),
+    );
     if s.update(ROOT, new).is_ok() {
         let verb = if to > from { "up" } else { "down" };
         s.event(
@@ -123,7 +153,10 @@ fn scale(s: &mut Server, d: &Value, rs: &Value, to: i64) {
             d,
             EventType::Normal,
             "ScalingReplicaSet",
-            &format!("Scaled {verb} replica set {} from {from} to {to}", object::name(rs)),
+            &format!(
+                "Scaled {verb} replica set {} from {from} to {to}",
+                object::name(rs)
+            ),
             "deployment-controller",
         );
     }
@@ -138,14 +171,23 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
         .filter(|rs| controller_of(rs).is_some_and(|r| r["uid"] == uid.as_str()))
         .cloned()
         .collect();
-    let sum = |field: &str| -> i64 { owned.iter().map(|rs| object::i64_at(rs, &["status", field]).unwrap_or(0)).sum() };
+    let sum = |field: &str| -> i64 {
+        owned
+            .iter()
+            .map(|rs| object::i64_at(rs, &["status", field]).unwrap_or(0))
+            .sum()
+    };
     let updated = owned
         .iter()
         .find(|rs| object::name(rs) == current_rs)
         .and_then(|rs| object::i64_at(rs, &["status", "replicas"]))
         .unwrap_or(0);
     let replicas = object::i64_at(d, &["spec", "replicas"]).unwrap_or(1);
-    let (total, ready, available) = (sum("replicas"), sum("readyReplicas"), sum("availableReplicas"));
+    let (total, ready, available) = (
+        sum("replicas"),
+        sum("readyReplicas"),
+        sum("availableReplicas"),
+    );
     let now = s.clock.rfc3339();
     let old_conditions = array_at(d, &["status", "conditions"]).to_vec();
     let condition = |t: &str, ok: bool, reason: &str, message: String| -> Value {
@@ -156,7 +198,11 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
             _ => json!(now),
         };
         let update_time = match prev {
-            Some(p) if p["status"] == status && p["reason"] == reason && p["message"] == message.as_str() => {
+            Some(p)
+                if p["status"] == status
+                    && p["reason"] == reason
+                    && p["message"] == message.as_str() =>
+            {
                 p["lastUpdateTime"].clone()
             }
             _ => json!(now),
@@ -169,7 +215,11 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
         condition(
             "Available",
             available_ok,
-            if available_ok { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
+            if available_ok {
+                "MinimumReplicasAvailable"
+            } else {
+                "MinimumReplicasUnavailable"
+            },
             if available_ok {
                 "Deployment has minimum availability.".into()
             } else {
@@ -179,7 +229,11 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
         condition(
             "Progressing",
             true,
-            if complete { "NewReplicaSetAvailable" } else { "ReplicaSetUpdated" },
+            if complete {
+                "NewReplicaSetAvailable"
+            } else {
+                "ReplicaSetUpdated"
+            },
             if complete {
                 format!("ReplicaSet \"{current_rs}\" has successfully progressed.")
             } else {

@@ -9,7 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub fn reconcile(s: &mut Server) {
     let ws = ROOT;
-    let uids: BTreeSet<String> = s.store.list_workspace(ws).map(|(_, v)| object::uid(v).to_string()).collect();
+    let uids: BTreeSet<String> = s
+        .store
+        .list_workspace(ws)
+        .map(|(_, v)| object::uid(v).to_string())
+        .collect();
     let mut dependents_of: BTreeMap<String, Vec<(Key, Value)>> = BTreeMap::new();
     let mut orphans = Vec::new();
     for (k, v) in s.store.list_workspace(ws) {
@@ -18,9 +22,15 @@ pub fn reconcile(s: &mut Server) {
             continue;
         }
         for r in refs {
-            dependents_of.entry(r["uid"].as_str().unwrap_or("").to_string()).or_default().push((k.clone(), v.clone()));
+            dependents_of
+                .entry(r["uid"].as_str().unwrap_or("").to_string())
+                .or_default()
+                .push((k.clone(), v.clone()));
         }
-        if refs.iter().all(|r| !uids.contains(r["uid"].as_str().unwrap_or(""))) {
+        if refs
+            .iter()
+            .all(|r| !uids.contains(r["uid"].as_str().unwrap_or("")))
+        {
             orphans.push((k.clone(), v.clone()));
         }
     }
@@ -34,13 +44,21 @@ pub fn reconcile(s: &mut Server) {
         .store
         .list_workspace(ws)
         .filter(|(_, v)| {
-            object::is_terminating(v) && array_at(v, &["metadata", "finalizers"]).iter().any(|f| f == "foregroundDeletion")
+            object::is_terminating(v)
+                && array_at(v, &["metadata", "finalizers"])
+                    .iter()
+                    .any(|f| f == "foregroundDeletion")
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     for (_, owner) in owners {
-        let deps = dependents_of.remove(object::uid(&owner)).unwrap_or_default();
-        let live: Vec<&(Key, Value)> = deps.iter().filter(|(k, _)| s.store.get(k).is_some()).collect();
+        let deps = dependents_of
+            .remove(object::uid(&owner))
+            .unwrap_or_default();
+        let live: Vec<&(Key, Value)> = deps
+            .iter()
+            .filter(|(k, _)| s.store.get(k).is_some())
+            .collect();
         if live.is_empty() {
             let mut o = owner.clone();
             let rest: Vec<Value> = array_at(&o, &["metadata", "finalizers"])

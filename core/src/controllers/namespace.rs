@@ -7,7 +7,11 @@ use serde_json::{json, Value};
 
 pub fn reconcile(s: &mut Server) {
     let ns_info = super::kind("v1", "Namespace");
-    let terminating: Vec<Value> = s.list(ROOT, ns_info, None).filter(|n| object::is_terminating(n)).cloned().collect();
+    let terminating: Vec<Value> = s
+        .list(ROOT, ns_info, None)
+        .filter(|n| object::is_terminating(n))
+        .cloned()
+        .collect();
     for ns in terminating {
         let name = object::name(&ns).to_string();
         let mut remaining = 0;
@@ -25,8 +29,11 @@ pub fn reconcile(s: &mut Server) {
         }
         if remaining == 0 {
             let mut n = ns.clone();
-            let rest: Vec<Value> =
-                object::array_at(&n, &["metadata", "finalizers"]).iter().filter(|f| *f != "kubernetes").cloned().collect();
+            let rest: Vec<Value> = object::array_at(&n, &["metadata", "finalizers"])
+                .iter()
+                .filter(|f| *f != "kubernetes")
+                .cloned()
+                .collect();
             n["metadata"]["finalizers"] = json!(rest);
             let _ = s.update(ROOT, n);
         }

@@ -29,7 +29,9 @@ fn sync(s: &mut Server, rs: &Value) {
     let ns = object::namespace(rs).to_string();
     let pods = owned_pods(s, rs);
     let active: Vec<&Value> = pods.iter().filter(|p| is_pod_active(p)).collect();
-    let want = object::i64_at(rs, &["spec", "replicas"]).unwrap_or(1).max(0) as usize;
+    let want = object::i64_at(rs, &["spec", "replicas"])
+        .unwrap_or(1)
+        .max(0) as usize;
     if active.len() < want {
         for _ in active.len()..want {
             let pod = pod_from_template(rs);
@@ -78,7 +80,17 @@ fn sync(s: &mut Server, rs: &Value) {
 /// Sort key for scale-down, smallest deleted first (`controller.ActivePodsWithRanks`):
 /// unassigned < assigned; Pending < Unknown < Running; not ready < ready; higher deletion
 /// cost kept; more recently ready first; more restarts first; newer first.
-fn deletion_rank(p: &Value) -> (bool, u8, bool, i64, std::cmp::Reverse<String>, std::cmp::Reverse<i64>, std::cmp::Reverse<String>) {
+fn deletion_rank(
+    p: &Value,
+) -> (
+    bool,
+    u8,
+    bool,
+    i64,
+    std::cmp::Reverse<String>,
+    std::cmp::Reverse<i64>,
+    std::cmp::Reverse<String>,
+) {
     let assigned = object::str_at(p, &["spec", "nodeName"]).is_some_and(|n| !n.is_empty());
     let phase = match object::str_at(p, &["status", "phase"]).unwrap_or("") {
         "Pending" => 0,
@@ -86,9 +98,16 @@ fn deletion_rank(p: &Value) -> (bool, u8, bool, i64, std::cmp::Reverse<String>, 
         "Running" => 2,
         _ => 0,
     };
-    let cost = object::str_at(p, &["metadata", "annotations", "controller.kubernetes.io/pod-deletion-cost"])
-        .and_then(|c| c.parse::<i64>().ok())
-        .unwrap_or(0);
+    let cost = object::str_at(
+        p,
+        &[
+            "metadata",
+            "annotations",
+            "controller.kubernetes.io/pod-deletion-cost",
+        ],
+    )
+    .and_then(|c| c.parse::<i64>().ok())
+    .unwrap_or(0);
     let ready_since = array_at(p, &["status", "conditions"])
         .iter()
         .find(|c| c["type"] == "Ready")
@@ -99,7 +118,9 @@ fn deletion_rank(p: &Value) -> (bool, u8, bool, i64, std::cmp::Reverse<String>, 
         .iter()
         .map(|c| c["restartCount"].as_i64().unwrap_or(0))
         .sum();
-    let created = object::str_at(p, &["metadata", "creationTimestamp"]).unwrap_or("").to_string();
+    let created = object::str_at(p, &["metadata", "creationTimestamp"])
+        .unwrap_or("")
+        .to_string();
     (
         assigned,
         phase,
@@ -112,11 +133,16 @@ fn deletion_rank(p: &Value) -> (bool, u8, bool, i64, std::cmp::Reverse<String>, 
 }
 
 fn pod_from_template(rs: &Value) -> Value {
-    let template = path(rs, &["spec", "template"]).cloned().unwrap_or(json!({}));
+    let template = path(rs, &["spec", "template"])
+        .cloned()
+        .unwrap_or(json!({}));
     let mut meta = template.get("metadata").cloned().unwrap_or(json!({}));
     if let Some(m) = meta.as_object_mut() {
         m.shift_remove("name");
-        m.insert("generateName".into(), json!(format!("{}-", object::name(rs))));
+        m.insert(
+            "generateName".into(),
+            json!(format!("{}-", object::name(rs))),
+        );
         m.insert("namespace".into(), json!(object::namespace(rs)));
         m.insert("ownerReferences".into(), json!([controller_ref(rs)]));
     }
@@ -125,7 +151,8 @@ fn pod_from_template(rs: &Value) -> Value {
 
 fn update_status(s: &mut Server, rs: &Value) {
     let pods = owned_pods(s, rs);
-    let selector = Selector::from_label_selector(path(rs, &["spec", "selector"])).unwrap_or_default();
+    let selector =
+        Selector::from_label_selector(path(rs, &["spec", "selector"])).unwrap_or_default();
     let template_labels = object::labels(path(rs, &["spec", "template"]).unwrap_or(&Value::Null));
     let active: Vec<&Value> = pods.iter().filter(|p| is_pod_active(p)).collect();
     let fully_labeled = active

@@ -41,7 +41,10 @@ pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
         }
     } else {
         for n in &names {
-            match cp.server().get(ROOT, info, namespace.as_deref().unwrap_or(""), n) {
+            match cp
+                .server()
+                .get(ROOT, info, namespace.as_deref().unwrap_or(""), n)
+            {
                 Some(o) => items.push(o.clone()),
                 None => return server_error(&crate::Status::not_found(info, n)),
             }
@@ -112,12 +115,31 @@ fn int(o: &Value, keys: &[&str]) -> i64 {
 
 fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
     match (info.kind, wide) {
-        ("Pod", false) => (vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"], |o, now| {
-            let (ready, total, restarts) = pod_counts(o);
-            vec![object::name(o).into(), format!("{ready}/{total}"), pod_status(o), restarts.to_string(), age(o, now)]
-        }),
+        ("Pod", false) => (
+            vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            |o, now| {
+                let (ready, total, restarts) = pod_counts(o);
+                vec![
+                    object::name(o).into(),
+                    format!("{ready}/{total}"),
+                    pod_status(o),
+                    restarts.to_string(),
+                    age(o, now),
+                ]
+            },
+        ),
         ("Pod", true) => (
-            vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+            vec![
+                "NAME",
+                "READY",
+                "STATUS",
+                "RESTARTS",
+                "AGE",
+                "IP",
+                "NODE",
+                "NOMINATED NODE",
+                "READINESS GATES",
+            ],
             |o, now| {
                 let (ready, total, restarts) = pod_counts(o);
                 vec![
@@ -128,22 +150,40 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
                     age(o, now),
                     str_at(o, &["status", "podIP"]).unwrap_or("<none>").into(),
                     str_at(o, &["spec", "nodeName"]).unwrap_or("<none>").into(),
-                    str_at(o, &["status", "nominatedNodeName"]).unwrap_or("<none>").into(),
+                    str_at(o, &["status", "nominatedNodeName"])
+                        .unwrap_or("<none>")
+                        .into(),
                     "<none>".into(),
                 ]
             },
         ),
-        ("Node", false) => (vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"], |o, now| {
-            vec![
-                object::name(o).into(),
-                node_status(o),
-                node_roles(o),
-                age(o, now),
-                str_at(o, &["status", "nodeInfo", "kubeletVersion"]).unwrap_or("").into(),
-            ]
-        }),
+        ("Node", false) => (
+            vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            |o, now| {
+                vec![
+                    object::name(o).into(),
+                    node_status(o),
+                    node_roles(o),
+                    age(o, now),
+                    str_at(o, &["status", "nodeInfo", "kubeletVersion"])
+                        .unwrap_or("")
+                        .into(),
+                ]
+            },
+        ),
         ("Node", true) => (
-            vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+            vec![
+                "NAME",
+                "STATUS",
+                "ROLES",
+                "AGE",
+                "VERSION",
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
             |o, now| {
                 let addr = |t: &str| {
                     array_at(o, &["status", "addresses"])
@@ -153,13 +193,19 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
                         .unwrap_or("<none>")
                         .to_string()
                 };
-                let info = |k: &str| str_at(o, &["status", "nodeInfo", k]).unwrap_or("<unknown>").to_string();
+                let info = |k: &str| {
+                    str_at(o, &["status", "nodeInfo", k])
+                        .unwrap_or("<unknown>")
+                        .to_string()
+                };
                 vec![
                     object::name(o).into(),
                     node_status(o),
                     node_roles(o),
                     age(o, now),
-                    str_at(o, &["status", "nodeInfo", "kubeletVersion"]).unwrap_or("").into(),
+                    str_at(o, &["status", "nodeInfo", "kubeletVersion"])
+                        .unwrap_or("")
+                        .into(),
                     addr("InternalIP"),
                     addr("ExternalIP"),
                     info("osImage"),
@@ -168,47 +214,72 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
                 ]
             },
         ),
-        ("Deployment", _) => (vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], |o, now| {
-            vec![
-                object::name(o).into(),
-                format!("{}/{}", int(o, &["status", "readyReplicas"]), int(o, &["spec", "replicas"])),
-                int(o, &["status", "updatedReplicas"]).to_string(),
-                int(o, &["status", "availableReplicas"]).to_string(),
-                age(o, now),
-            ]
-        }),
-        ("ReplicaSet", _) => (vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"], |o, now| {
-            vec![
-                object::name(o).into(),
-                int(o, &["spec", "replicas"]).to_string(),
-                int(o, &["status", "replicas"]).to_string(),
-                int(o, &["status", "readyReplicas"]).to_string(),
-                age(o, now),
-            ]
-        }),
+        ("Deployment", _) => (
+            vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            |o, now| {
+                vec![
+                    object::name(o).into(),
+                    format!(
+                        "{}/{}",
+                        int(o, &["status", "readyReplicas"]),
+                        int(o, &["spec", "replicas"])
+                    ),
+                    int(o, &["status", "updatedReplicas"]).to_string(),
+                    int(o, &["status", "availableReplicas"]).to_string(),
+                    age(o, now),
+                ]
+            },
+        ),
+        ("ReplicaSet", _) => (
+            vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            |o, now| {
+                vec![
+                    object::name(o).into(),
+                    int(o, &["spec", "replicas"]).to_string(),
+                    int(o, &["status", "replicas"]).to_string(),
+                    int(o, &["status", "readyReplicas"]).to_string(),
+                    age(o, now),
+                ]
+            },
+        ),
         ("Namespace", _) => (vec!["NAME", "STATUS", "AGE"], |o, now| {
-            vec![object::name(o).into(), str_at(o, &["status", "phase"]).unwrap_or("Active").into(), age(o, now)]
-        }),
-        ("Event", _) => (vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], |o, now| {
-            let last = str_at(o, &["lastTimestamp"]).and_then(parse_rfc3339).map(|t| human_duration(now - t));
             vec![
-                last.unwrap_or_else(|| "<unknown>".into()),
-                str_at(o, &["type"]).unwrap_or("").into(),
-                str_at(o, &["reason"]).unwrap_or("").into(),
-                format!(
-                    "{}/{}",
-                    str_at(o, &["involvedObject", "kind"]).unwrap_or("").to_ascii_lowercase(),
-                    str_at(o, &["involvedObject", "name"]).unwrap_or("")
-                ),
-                str_at(o, &["message"]).unwrap_or("").into(),
+                object::name(o).into(),
+                str_at(o, &["status", "phase"]).unwrap_or("Active").into(),
+                age(o, now),
             ]
         }),
-        _ => (vec!["NAME", "AGE"], |o, now| vec![object::name(o).into(), age(o, now)]),
+        ("Event", _) => (
+            vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+            |o, now| {
+                let last = str_at(o, &["lastTimestamp"])
+                    .and_then(parse_rfc3339)
+                    .map(|t| human_duration(now - t));
+                vec![
+                    last.unwrap_or_else(|| "<unknown>".into()),
+                    str_at(o, &["type"]).unwrap_or("").into(),
+                    str_at(o, &["reason"]).unwrap_or("").into(),
+                    format!(
+                        "{}/{}",
+                        str_at(o, &["involvedObject", "kind"])
+                            .unwrap_or("")
+                            .to_ascii_lowercase(),
+                        str_at(o, &["involvedObject", "name"]).unwrap_or("")
+                    ),
+                    str_at(o, &["message"]).unwrap_or("").into(),
+                ]
+            },
+        ),
+        _ => (vec!["NAME", "AGE"], |o, now| {
+            vec![object::name(o).into(), age(o, now)]
+        }),
     }
 }
 
 fn node_status(o: &Value) -> String {
-    let ready = array_at(o, &["status", "conditions"]).iter().find(|c| c["type"] == "Ready");
+    let ready = array_at(o, &["status", "conditions"])
+        .iter()
+        .find(|c| c["type"] == "Ready");
     let mut s = match ready.and_then(|c| c["status"].as_str()) {
         Some("True") => "Ready".to_string(),
         Some(_) => "NotReady".to_string(),
@@ -241,12 +312,23 @@ fn node_roles(o: &Value) -> String {
 
 /// (ready containers, total containers, restarts) as `printPod` counts them.
 fn pod_counts(o: &Value) -> (usize, usize, i64) {
-    let sidecars = array_at(o, &["spec", "initContainers"]).iter().filter(|c| c["restartPolicy"] == "Always").count();
+    let sidecars = array_at(o, &["spec", "initContainers"])
+        .iter()
+        .filter(|c| c["restartPolicy"] == "Always")
+        .count();
     let total = array_at(o, &["spec", "containers"]).len() + sidecars;
     let statuses = array_at(o, &["status", "containerStatuses"]);
     let init = array_at(o, &["status", "initContainerStatuses"]);
-    let ready = statuses.iter().chain(init).filter(|c| c["ready"] == true && c["state"].get("running").is_some()).count();
-    let restarts = statuses.iter().chain(init).map(|c| c["restartCount"].as_i64().unwrap_or(0)).sum();
+    let ready = statuses
+        .iter()
+        .chain(init)
+        .filter(|c| c["ready"] == true && c["state"].get("running").is_some())
+        .count();
+    let restarts = statuses
+        .iter()
+        .chain(init)
+        .map(|c| c["restartCount"].as_i64().unwrap_or(0))
+        .sum();
     (ready, total, restarts)
 }
 
@@ -265,9 +347,14 @@ pub fn pod_status(o: &Value) -> String {
     }
     let init_specs = array_at(o, &["spec", "initContainers"]);
     let mut initializing = false;
-    for (i, c) in array_at(o, &["status", "initContainerStatuses"]).iter().enumerate() {
+    for (i, c) in array_at(o, &["status", "initContainerStatuses"])
+        .iter()
+        .enumerate()
+    {
         let state = &c["state"];
-        let sidecar = init_specs.iter().any(|s| s["name"] == c["name"] && s["restartPolicy"] == "Always");
+        let sidecar = init_specs
+            .iter()
+            .any(|s| s["name"] == c["name"] && s["restartPolicy"] == "Always");
         if state["terminated"]["exitCode"] == 0 && state.get("terminated").is_some() {
             continue;
         }
@@ -280,7 +367,10 @@ pub fn pod_status(o: &Value) -> String {
                 Some(r) => format!("Init:{r}"),
                 None => format!("Init:ExitCode:{}", t["exitCode"]),
             }
-        } else if let Some(w) = state["waiting"]["reason"].as_str().filter(|r| !r.is_empty() && *r != "PodInitializing") {
+        } else if let Some(w) = state["waiting"]["reason"]
+            .as_str()
+            .filter(|r| !r.is_empty() && *r != "PodInitializing")
+        {
             format!("Init:{w}")
         } else {
             format!("Init:{i}/{}", init_specs.len())
@@ -291,7 +381,10 @@ pub fn pod_status(o: &Value) -> String {
         let mut has_running = false;
         for c in array_at(o, &["status", "containerStatuses"]).iter().rev() {
             let state = &c["state"];
-            if let Some(w) = state["waiting"]["reason"].as_str().filter(|r| !r.is_empty()) {
+            if let Some(w) = state["waiting"]["reason"]
+                .as_str()
+                .filter(|r| !r.is_empty())
+            {
                 reason = w.to_string();
             } else if let Some(t) = state.get("terminated") {
                 reason = match t["reason"].as_str().filter(|r| !r.is_empty()) {
@@ -303,10 +396,17 @@ pub fn pod_status(o: &Value) -> String {
             }
         }
         if reason == "Completed" && has_running {
-            reason = if crate::controllers::is_pod_ready(o) { "Running".into() } else { "NotReady".into() };
+            reason = if crate::controllers::is_pod_ready(o) {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
         }
     }
-    let terminal = matches!(str_at(o, &["status", "phase"]), Some("Succeeded") | Some("Failed"));
+    let terminal = matches!(
+        str_at(o, &["status", "phase"]),
+        Some("Succeeded") | Some("Failed")
+    );
     if object::is_terminating(o) && str_at(o, &["status", "reason"]) == Some("NodeLost") {
         reason = "Unknown".into();
     } else if object::is_terminating(o) && !terminal {

@@ -3,8 +3,10 @@ mod get;
 pub mod table;
 
 use crate::api::kinds::{self, KindInfo};
-use crate::control_plane::{ApplyOptions, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput};
-use crate::server::{status::Status, Action, Propagation, ROOT};
+use crate::control_plane::{
+    ApplyOptions, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput,
+};
+use crate::server::{patch::PatchType, status::Status, Action, Propagation, ROOT};
 pub use get::pod_status;
 
 /// Splits a command line as a POSIX shell would for plain words and '…' / "…" quoting.
@@ -72,6 +74,8 @@ pub(crate) struct Flags {
     pub cascade: Option<String>,
     pub grace_period: Option<i64>,
     pub validate: Option<String>,
+    pub patch: Option<String>,
+    pub patch_type: Option<String>,
     pub positional: Vec<String>,
 }
 
@@ -89,7 +93,9 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
                 return Ok(v);
             }
             *i += 1;
-            args.get(*i).cloned().ok_or_else(|| format!("flag needs an argument: {name}"))
+            args.get(*i)
+                .cloned()
+                .ok_or_else(|| format!("flag needs an argument: {name}"))
         };
         match name.as_str() {
             "-n" | "--namespace" => f.namespace = Some(value(&mut i)?),
@@ -100,17 +106,29 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "-f" | "--filename" => f.filename = Some(value(&mut i)?),
             "--replicas" => {
                 let v = value(&mut i)?;
-                f.replicas = Some(v.parse().map_err(|_| format!("invalid argument \"{v}\" for \"--replicas\" flag"))?)
+                f.replicas = Some(
+                    v.parse()
+                        .map_err(|_| format!("invalid argument \"{v}\" for \"--replicas\" flag"))?,
+                )
             }
             "--show-labels" => f.show_labels = true,
             "--cascade" => f.cascade = Some(value(&mut i)?),
             "--grace-period" => {
                 let v = value(&mut i)?;
-                f.grace_period = Some(v.parse().map_err(|_| format!("invalid argument \"{v}\" for \"--grace-period\" flag"))?)
+                f.grace_period =
+                    Some(v.parse().map_err(|_| {
+                        format!("invalid argument \"{v}\" for \"--grace-period\" flag")
+                    })?)
             }
             "--validate" => f.validate = Some(value(&mut i)?),
+            "-p" | "--patch" => f.patch = Some(value(&mut i)?),
+            "--type" => f.patch_type = Some(value(&mut i)?),
             "--now" => f.grace_period = Some(1),
-            "--force" | "--ignore-daemonsets" | "--delete-emptydir-data" | "--wait=false" | "-w" => {}
+            "--force"
+            | "--ignore-daemonsets"
+            | "--delete-emptydir-data"
+            | "--wait=false"
+            | "-w" => {}
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown flag: {s}")),
             _ => f.positional.push(a.clone()),
         }
@@ -120,11 +138,23 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
 }
 
 fn out(stdout: String) -> KubectlOutput {
-    KubectlOutput { stdout, stderr: String::new(), exit_code: 0 }
+    KubectlOutput {
+        stdout,
+        stderr: String::new(),
+        exit_code: 0,
+    }
 }
 
 fn fail(stderr: String) -> KubectlOutput {
-    KubectlOutput { stdout: String::new(), stderr: if stderr.ends_with('\n') { stderr } else { stderr + "\n" }, exit_code: 1 }
+    KubectlOutput {
+        stdout: String::new(),
+        stderr: if stderr.ends_with('\n') {
+            stderr
+        } else {
+            stderr + "\n"
+        },
+        exit_code: 1,
+    }
 }
 
 /// `Error from server (NotFound): pods "x" not found`.
@@ -143,8 +173,11 @@ pub(crate) fn resource_ref(info: &KindInfo, name: &str) -> String {
 }
 
 pub(crate) fn resolve(resource: &str) -> Result<&'static KindInfo, KubectlOutput> {
-    kinds::by_resource_name(resource)
-        .ok_or_else(|| fail(format!("error: the server doesn't have a resource type \"{resource}\"")))
+    kinds::by_resource_name(resource).ok_or_else(|| {
+        fail(format!(
+            "error: the server doesn't have a resource type \"{resource}\""
+        ))
+    })
 }
 
 /// Runs one kubectl command line (`kubectl get pods -o wide`; the leading `kubectl` is optional).
@@ -158,7 +191,10 @@ pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
         _ => &words,
     };
     let Some((verb, rest)) = words.split_first() else {
-        return fail("error: no command given; try: get, apply, delete, scale, cordon, uncordon, version".into());
+        return fail(
+            "error: no command given; try: get, apply, delete, scale, cordon, uncordon, version"
+                .into(),
+        );
     };
     let flags = match parse_flags(rest) {
         Ok(f) => f,
@@ -169,12 +205,15 @@ pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
         "apply" | "create" => apply(cp, &flags, stdin, verb == "create"),
         "delete" => delete(cp, &flags),
         "scale" => scale(cp, &flags),
+        "patch" => patch(cp, &flags),
         "cordon" | "uncordon" => cordon(cp, &flags, verb == "cordon"),
         "version" => out(format!(
             "Client Version: {v}\nKustomize Version: v5.7.1\nServer Version: {v}\n",
             v = crate::kubelet::KUBELET_VERSION
         )),
-        other => fail(format!("error: unknown command \"{other}\" for \"kubectl\"")),
+        other => fail(format!(
+            "error: unknown command \"{other}\" for \"kubectl\""
+        )),
     }
 }
 
@@ -194,7 +233,10 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
     for d in docs {
         let kind = d.object["kind"].as_str().unwrap_or("").to_string();
         let api_version = d.object["apiVersion"].as_str().unwrap_or("").to_string();
-        let name = d.object["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let name = d.object["metadata"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         // kubectl's --validate defaults to strict (server-side field validation).
         let field_validation = match f.validate.as_deref() {
             None | Some("strict") | Some("true") => FieldValidation::Strict,
@@ -202,12 +244,26 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
             Some("ignore") | Some("false") => FieldValidation::Ignore,
             Some(o) => return fail(format!("error: invalid - validate option {o:?}; must be one of: strict (or true), warn, ignore (or false)")),
         };
-        let opts = ApplyOptions { namespace: f.namespace.clone(), field_validation: Some(field_validation) };
+        let opts = ApplyOptions {
+            namespace: f.namespace.clone(),
+            field_validation: Some(field_validation),
+        };
         if create {
             if let Some(info) = kinds::by_kind(Some(&api_version), &kind) {
-                let ns = d.object["metadata"]["namespace"].as_str().map(str::to_string).or_else(|| f.namespace.clone());
+                let ns = d.object["metadata"]["namespace"]
+                    .as_str()
+                    .map(str::to_string)
+                    .or_else(|| f.namespace.clone());
                 let exists = cp
-                    .get(ROOT, &crate::ObjectRef { api_version: Some(api_version.clone()), kind: kind.clone(), namespace: ns, name: name.clone() })
+                    .get(
+                        ROOT,
+                        &crate::ObjectRef {
+                            api_version: Some(api_version.clone()),
+                            kind: kind.clone(),
+                            namespace: ns,
+                            name: name.clone(),
+                        },
+                    )
                     .ok()
                     .flatten()
                     .is_some();
@@ -225,7 +281,8 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
                     stderr.push_str(&format!("Warning: {w}\n"));
                 }
                 for o in r.objects {
-                    let info = kinds::by_kind(Some(&o.api_version), &o.kind).expect("applied kinds are served");
+                    let info = kinds::by_kind(Some(&o.api_version), &o.kind)
+                        .expect("applied kinds are served");
                     let action = match o.action {
                         Action::Created => "created",
                         Action::Configured => "configured",
@@ -245,7 +302,11 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
             }
         }
     }
-    KubectlOutput { stdout, stderr, exit_code: 0 }
+    KubectlOutput {
+        stdout,
+        stderr,
+        exit_code: 0,
+    }
 }
 
 /// `TYPE NAME` or `TYPE/NAME` arguments.
@@ -262,7 +323,9 @@ fn targets(f: &Flags) -> Result<Vec<(&'static KindInfo, String)>, KubectlOutput>
         }
     }
     if out.is_empty() {
-        return Err(fail("error: resource(s) were provided, but no name was specified".into()));
+        return Err(fail(
+            "error: resource(s) were provided, but no name was specified".into(),
+        ));
     }
     Ok(out)
 }
@@ -289,8 +352,78 @@ fn delete(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
             grace_period_seconds: f.grace_period,
         };
         match cp.delete(ROOT, &req) {
-            Ok(_) => stdout.push_str(&format!("{} \"{name}\" deleted\n", info.kind.to_ascii_lowercase())),
-            Err(s) => return KubectlOutput { stdout, ..server_error(&s) },
+            Ok(_) => stdout.push_str(&format!(
+                "{} \"{name}\" deleted\n",
+                info.kind.to_ascii_lowercase()
+            )),
+            Err(s) => {
+                return KubectlOutput {
+                    stdout,
+                    ..server_error(&s)
+                }
+            }
+        }
+    }
+    out(stdout)
+}
+
+fn patch(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
+    let kind = match f.patch_type.as_deref() {
+        None | Some("strategic") => PatchType::Strategic,
+        Some("merge") => PatchType::Merge,
+        Some("json") => PatchType::Json,
+        Some(o) => {
+            return fail(format!(
+                "error: --type must be one of [json merge strategic], not {o:?}"
+            ))
+        }
+    };
+    let Some(text) = &f.patch else {
+        return fail("error: must specify -p to patch".into());
+    };
+    let patch: serde_json::Value = match crate::server::decode::decode(text) {
+        Ok(mut docs) if docs.len() == 1 => docs.remove(0).object,
+        _ => match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return fail(format!("error: unable to parse \"{text}\": {e}")),
+        },
+    };
+    let targets = match targets(f) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let mut stdout = String::new();
+    for (info, name) in targets {
+        let r = crate::ObjectRef {
+            api_version: Some(info.api_version()),
+            kind: info.kind.into(),
+            namespace: f.namespace.clone(),
+            name: name.clone(),
+        };
+        let before = cp
+            .server()
+            .get(
+                ROOT,
+                info,
+                f.namespace.as_deref().unwrap_or("default"),
+                &name,
+            )
+            .cloned();
+        match cp.patch(ROOT, &r, &patch, kind) {
+            Ok(after) => {
+                let word = if Some(&after) == before.as_ref() {
+                    "patched (no change)"
+                } else {
+                    "patched"
+                };
+                stdout.push_str(&format!("{} {word}\n", resource_ref(info, &name)));
+            }
+            Err(s) => {
+                return KubectlOutput {
+                    stdout,
+                    ..server_error(&s)
+                }
+            }
         }
     }
     out(stdout)
@@ -354,8 +487,14 @@ mod tests {
 
     #[test]
     fn splits_like_a_shell() {
-        assert_eq!(split_words("get pods -l 'app in (a, b)'").unwrap(), vec!["get", "pods", "-l", "app in (a, b)"]);
-        assert_eq!(split_words("a \"b c\" d\\ e").unwrap(), vec!["a", "b c", "d e"]);
+        assert_eq!(
+            split_words("get pods -l 'app in (a, b)'").unwrap(),
+            vec!["get", "pods", "-l", "app in (a, b)"]
+        );
+        assert_eq!(
+            split_words("a \"b c\" d\\ e").unwrap(),
+            vec!["a", "b c", "d e"]
+        );
         assert!(split_words("'open").is_err());
     }
 }

@@ -18,7 +18,9 @@ pub const DEFAULT_START_SECONDS: f64 = 1.0;
 pub const START_ANNOTATION: &str = "sim.kplane.dev/start-seconds";
 
 pub fn node_ready(node: &Value) -> bool {
-    array_at(node, &["status", "conditions"]).iter().any(|c| c["type"] == "Ready" && c["status"] == "True")
+    array_at(node, &["status", "conditions"])
+        .iter()
+        .any(|c| c["type"] == "Ready" && c["status"] == "True")
 }
 
 pub fn reconcile(s: &mut Server) {
@@ -37,7 +39,10 @@ fn register_nodes(s: &mut Server) {
         .filter_map(|c| c.strip_prefix("10.244.")?.split('.').next()?.parse().ok())
         .collect();
     let now = s.clock.rfc3339();
-    for node in nodes.iter().filter(|n| str_at(n, &["spec", "podCIDR"]).is_none()) {
+    for node in nodes
+        .iter()
+        .filter(|n| str_at(n, &["spec", "podCIDR"]).is_none())
+    {
         let index = (0..).find(|i| !used.contains(i)).unwrap_or(0);
         used.insert(index);
         let mut n = node.clone();
@@ -47,10 +52,18 @@ fn register_nodes(s: &mut Server) {
         if let Ok(updated) = s.update(ROOT, n) {
             let mut st = updated;
             let status = st["status"].as_object().cloned().unwrap_or_default();
-            let has = |k: &str| status.get(k).is_some_and(|v| v.as_object().is_some_and(|m| !m.is_empty()));
+            let has = |k: &str| {
+                status
+                    .get(k)
+                    .is_some_and(|v| v.as_object().is_some_and(|m| !m.is_empty()))
+            };
             if !has("capacity") {
                 let (cpu, mem, pods) = DEFAULT_CAPACITY;
-                set_path(&mut st, &["status", "capacity"], json!({"cpu": cpu, "memory": mem, "pods": pods}));
+                set_path(
+                    &mut st,
+                    &["status", "capacity"],
+                    json!({"cpu": cpu, "memory": mem, "pods": pods}),
+                );
             }
             if !has("allocatable") {
                 let cap = st["status"]["capacity"].clone();
@@ -84,22 +97,47 @@ fn register_nodes(s: &mut Server) {
                 );
             }
             if array_at(&st, &["status", "conditions"]).is_empty() {
-                let cond = |t: &str, status: &str, reason: &str, message: &str| {
-                    json!({"type": t, "status": status, "lastHeartbeatTime": now, "lastTransitionTime": now, "reason": reason, "message": message})
-                };
+                let cond = |t: &str, status: &str, reason: &str, message: &str| json!({"type": t, "status": status, "lastHeartbeatTime": now, "lastTransitionTime": now, "reason": reason, "message": message});
                 set_path(
                     &mut st,
                     &["status", "conditions"],
                     json!([
-                        cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                        cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                        cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                        cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+                        cond(
+                            "MemoryPressure",
+                            "False",
+                            "KubeletHasSufficientMemory",
+                            "kubelet has sufficient memory available"
+                        ),
+                        cond(
+                            "DiskPressure",
+                            "False",
+                            "KubeletHasNoDiskPressure",
+                            "kubelet has no disk pressure"
+                        ),
+                        cond(
+                            "PIDPressure",
+                            "False",
+                            "KubeletHasSufficientPID",
+                            "kubelet has sufficient PID available"
+                        ),
+                        cond(
+                            "Ready",
+                            "True",
+                            "KubeletReady",
+                            "kubelet is posting ready status"
+                        ),
                     ]),
                 );
             }
             if let Ok(n) = s.update_status(ROOT, &st) {
-                s.event(ROOT, &n, EventType::Normal, "NodeReady", &format!("Node {name} status is now: NodeReady"), "kubelet");
+                s.event(
+                    ROOT,
+                    &n,
+                    EventType::Normal,
+                    "NodeReady",
+                    &format!("Node {name} status is now: NodeReady"),
+                    "kubelet",
+                );
             }
         }
     }
@@ -122,14 +160,25 @@ fn run_pods(s: &mut Server) {
         .collect();
     let now_ms = s.clock.now_ms();
     for pod in pods {
-        let node_name = str_at(&pod, &["spec", "nodeName"]).unwrap_or("").to_string();
-        let Some(node) = s.get(ROOT, node_info, "", &node_name).cloned() else { continue };
+        let node_name = str_at(&pod, &["spec", "nodeName"])
+            .unwrap_or("")
+            .to_string();
+        let Some(node) = s.get(ROOT, node_info, "", &node_name).cloned() else {
+            continue;
+        };
         if !node_ready(&node) {
             continue;
         }
         if object::is_terminating(&pod) {
             // Containers receive SIGTERM and exit at once (no preStop hooks are simulated).
-            let _ = s.delete(ROOT, pod_info, object::namespace(&pod), object::name(&pod), None, Some(0));
+            let _ = s.delete(
+                ROOT,
+                pod_info,
+                object::namespace(&pod),
+                object::name(&pod),
+                None,
+                Some(0),
+            );
             continue;
         }
         let phase = str_at(&pod, &["status", "phase"]).unwrap_or("Pending");
@@ -153,7 +202,12 @@ fn run_pods(s: &mut Server) {
 fn container_names(pod: &Value) -> Vec<(String, String)> {
     array_at(pod, &["spec", "containers"])
         .iter()
-        .map(|c| (c["name"].as_str().unwrap_or("").to_string(), c["image"].as_str().unwrap_or("").to_string()))
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or("").to_string(),
+                c["image"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect()
 }
 
@@ -170,13 +224,23 @@ fn accept(s: &mut Server, pod: &Value, node: &Value) {
     set_path(&mut st, &["status", "startTime"], json!(now));
     set_path(&mut st, &["status", "hostIP"], json!(host_ip));
     set_path(&mut st, &["status", "hostIPs"], json!([{"ip": host_ip}]));
-    for (t, status) in [("PodReadyToStartContainers", "False"), ("Initialized", "True"), ("Ready", "False"), ("ContainersReady", "False")] {
-        let mut c = json!({"type": t, "status": status, "lastProbeTime": null, "lastTransitionTime": now});
+    for (t, status) in [
+        ("PodReadyToStartContainers", "False"),
+        ("Initialized", "True"),
+        ("Ready", "False"),
+        ("ContainersReady", "False"),
+    ] {
+        let mut c =
+            json!({"type": t, "status": status, "lastProbeTime": null, "lastTransitionTime": now});
         if status == "False" && t != "PodReadyToStartContainers" {
             c["reason"] = json!("ContainersNotReady");
             c["message"] = json!(format!(
                 "containers with unready status: [{}]",
-                container_names(pod).iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" ")
+                container_names(pod)
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ));
         }
         set_condition(&mut st, c);
@@ -188,7 +252,11 @@ fn accept(s: &mut Server, pod: &Value, node: &Value) {
                    "state": {"waiting": {"reason": "ContainerCreating"}}, "lastState": {}})
         })
         .collect();
-    set_path(&mut st, &["status", "containerStatuses"], Value::Array(statuses));
+    set_path(
+        &mut st,
+        &["status", "containerStatuses"],
+        Value::Array(statuses),
+    );
     let wake = s.clock.now_ms() + (start_seconds(pod) * 1000.0).round() as i64;
     s.timers.wake_at(wake);
     let _ = s.update_status(ROOT, &st);
@@ -202,7 +270,13 @@ fn allocate_pod_ip(s: &Server, node: &Value) -> String {
     let used: BTreeSet<u32> = s
         .list(ROOT, kind("v1", "Pod"), None)
         .filter(|p| str_at(p, &["spec", "nodeName"]) == Some(name))
-        .filter_map(|p| str_at(p, &["status", "podIP"])?.rsplit('.').next()?.parse().ok())
+        .filter_map(|p| {
+            str_at(p, &["status", "podIP"])?
+                .rsplit('.')
+                .next()?
+                .parse()
+                .ok()
+        })
         .collect();
     let host = (2..255).find(|h| !used.contains(h)).unwrap_or(254);
     format!("{prefix}.{host}")
@@ -211,14 +285,24 @@ fn allocate_pod_ip(s: &Server, node: &Value) -> String {
 fn start_containers(s: &mut Server, pod: &Value) {
     let now = s.clock.rfc3339();
     let node_name = str_at(pod, &["spec", "nodeName"]).unwrap_or("").to_string();
-    let Some(node) = s.get(ROOT, kind("v1", "Node"), "", &node_name).cloned() else { return };
+    let Some(node) = s.get(ROOT, kind("v1", "Node"), "", &node_name).cloned() else {
+        return;
+    };
     let ip = allocate_pod_ip(s, &node);
     let mut st = pod.clone();
     set_path(&mut st, &["status", "phase"], json!("Running"));
     set_path(&mut st, &["status", "podIP"], json!(ip));
     set_path(&mut st, &["status", "podIPs"], json!([{"ip": ip}]));
-    for t in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"] {
-        set_condition(&mut st, json!({"type": t, "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
+    for t in [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+    ] {
+        set_condition(
+            &mut st,
+            json!({"type": t, "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
+        );
     }
     let statuses: Vec<Value> = container_names(pod)
         .into_iter()
@@ -230,11 +314,38 @@ fn start_containers(s: &mut Server, pod: &Value) {
                    "state": {"running": {"startedAt": now}}, "lastState": {}})
         })
         .collect();
-    set_path(&mut st, &["status", "containerStatuses"], Value::Array(statuses));
-    let Ok(updated) = s.update_status(ROOT, &st) else { return };
+    set_path(
+        &mut st,
+        &["status", "containerStatuses"],
+        Value::Array(statuses),
+    );
+    let Ok(updated) = s.update_status(ROOT, &st) else {
+        return;
+    };
     for (name, image) in container_names(pod) {
-        s.event(ROOT, &updated, EventType::Normal, "Pulled", &format!("Container image \"{image}\" already present on machine"), "kubelet");
-        s.event(ROOT, &updated, EventType::Normal, "Created", &format!("Created container: {name}"), "kubelet");
-        s.event(ROOT, &updated, EventType::Normal, "Started", &format!("Started container {name}"), "kubelet");
+        s.event(
+            ROOT,
+            &updated,
+            EventType::Normal,
+            "Pulled",
+            &format!("Container image \"{image}\" already present on machine"),
+            "kubelet",
+        );
+        s.event(
+            ROOT,
+            &updated,
+            EventType::Normal,
+            "Created",
+            &format!("Created container: {name}"),
+            "kubelet",
+        );
+        s.event(
+            ROOT,
+            &updated,
+            EventType::Normal,
+            "Started",
+            &format!("Started container {name}"),
+            "kubelet",
+        );
     }
 }

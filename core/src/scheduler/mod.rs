@@ -102,7 +102,11 @@ impl NodeInfo {
             labels: object::labels(node),
             taints: array_at(node, &["spec", "taints"])
                 .iter()
-                .map(|t| Taint { key: field(t, "key"), value: field(t, "value"), effect: field(t, "effect") })
+                .map(|t| Taint {
+                    key: field(t, "key"),
+                    value: field(t, "value"),
+                    effect: field(t, "effect"),
+                })
                 .collect(),
             unschedulable: node["spec"]["unschedulable"] == true,
             allocatable: node_allocatable(node),
@@ -139,7 +143,9 @@ pub fn decide(pod: &PodInfo, nodes: &[NodeInfo], rng: &mut crate::sim::Rng) -> D
                     *reasons.entry(r).or_default() += 1;
                 }
                 let p = match unfit.code {
-                    Code::UnschedulableAndUnresolvable => "Preemption is not helpful for scheduling",
+                    Code::UnschedulableAndUnresolvable => {
+                        "Preemption is not helpful for scheduling"
+                    }
                     Code::Unschedulable => "No preemption victims found for incoming pod",
                 };
                 *preemption.entry(p).or_default() += 1;
@@ -152,7 +158,10 @@ pub fn decide(pod: &PodInfo, nodes: &[NodeInfo], rng: &mut crate::sim::Rng) -> D
         _ => {
             let mut totals = vec![0i64; feasible.len()];
             for scorer in SCORERS {
-                let mut scores: Vec<i64> = feasible.iter().map(|&i| (scorer.score)(pod, &nodes[i])).collect();
+                let mut scores: Vec<i64> = feasible
+                    .iter()
+                    .map(|&i| (scorer.score)(pod, &nodes[i]))
+                    .collect();
                 if let Some(n) = scorer.normalize {
                     n(&mut scores);
                 }
@@ -179,7 +188,11 @@ pub fn decide(pod: &PodInfo, nodes: &[NodeInfo], rng: &mut crate::sim::Rng) -> D
 
 /// `FitError.Error()`: "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated
 /// taint {gpu: true}. preemption: 0/3 nodes are available: …".
-fn fit_error(n: usize, reasons: &BTreeMap<String, usize>, preemption: &BTreeMap<&str, usize>) -> String {
+fn fit_error(
+    n: usize,
+    reasons: &BTreeMap<String, usize>,
+    preemption: &BTreeMap<&str, usize>,
+) -> String {
     let histogram = |m: Vec<String>| {
         let mut m = m;
         m.sort();
@@ -199,7 +212,9 @@ fn fit_error(n: usize, reasons: &BTreeMap<String, usize>, preemption: &BTreeMap<
 fn pod_key(p: &Value) -> (std::cmp::Reverse<i64>, String, String, String) {
     (
         std::cmp::Reverse(object::i64_at(p, &["spec", "priority"]).unwrap_or(0)),
-        str_at(p, &["metadata", "creationTimestamp"]).unwrap_or("").to_string(),
+        str_at(p, &["metadata", "creationTimestamp"])
+            .unwrap_or("")
+            .to_string(),
         object::namespace(p).to_string(),
         object::name(p).to_string(),
     )
@@ -215,7 +230,8 @@ fn observe(s: &Server, state: &mut State) {
                     "nodes" => true,
                     "pods" => {
                         e.kind == WatchType::Deleted
-                            || (str_at(&e.object, &["spec", "nodeName"]).is_some() && !is_pod_active(&e.object))
+                            || (str_at(&e.object, &["spec", "nodeName"]).is_some()
+                                && !is_pod_active(&e.object))
                     }
                     _ => false,
                 };
@@ -241,13 +257,20 @@ pub fn schedule(s: &mut Server, state: &mut State) {
         match str_at(p, &["spec", "nodeName"]).filter(|n| !n.is_empty()) {
             Some(n) => {
                 if is_pod_active(p) || object::is_terminating(p) {
-                    bound.entry(n.to_string()).or_default().push(PodInfo::from_pod(p));
+                    bound
+                        .entry(n.to_string())
+                        .or_default()
+                        .push(PodInfo::from_pod(p));
                 }
             }
             None => {
-                let ours = str_at(p, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME;
+                let ours = str_at(p, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME)
+                    == SCHEDULER_NAME;
                 let gated = !array_at(p, &["spec", "schedulingGates"]).is_empty();
-                let retry = state.unschedulable.get(object::uid(p)).is_none_or(|e| *e < state.cluster_epoch);
+                let retry = state
+                    .unschedulable
+                    .get(object::uid(p))
+                    .is_none_or(|e| *e < state.cluster_epoch);
                 if ours && !gated && is_pod_active(p) && retry {
                     pending.push(p.clone());
                 }
@@ -279,14 +302,18 @@ pub fn schedule(s: &mut Server, state: &mut State) {
                 bind(s, &pod, &node);
             }
             Decision::Unschedulable(message) => {
-                state.unschedulable.insert(object::uid(&pod).to_string(), state.cluster_epoch);
+                state
+                    .unschedulable
+                    .insert(object::uid(&pod).to_string(), state.cluster_epoch);
                 mark_unschedulable(s, &pod, &message);
             }
         }
     }
     // Forget pods that are gone.
-    let live: std::collections::BTreeSet<String> =
-        s.list(ROOT, pod_info, None).map(|p| object::uid(p).to_string()).collect();
+    let live: std::collections::BTreeSet<String> = s
+        .list(ROOT, pod_info, None)
+        .map(|p| object::uid(p).to_string())
+        .collect();
     state.unschedulable.retain(|uid, _| live.contains(uid));
     state.seen_revision = s.store.revision();
 }
@@ -294,18 +321,25 @@ pub fn schedule(s: &mut Server, state: &mut State) {
 /// The Binding subresource: sets `spec.nodeName` and the PodScheduled condition.
 fn bind(s: &mut Server, pod: &Value, node: &str) {
     let now = s.clock.rfc3339();
-    let mut p = pod.clone();
-    p["spec"]["nodeName"] = json!(node);
-    let Ok(updated) = s.update(ROOT, p) else { return };
+    let Ok(updated) = s.bind(ROOT, object::namespace(pod), object::name(pod), node) else {
+        return;
+    };
     let mut st = updated.clone();
-    set_condition(&mut st, json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
+    set_condition(
+        &mut st,
+        json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
+    );
     let _ = s.update_status(ROOT, &st);
     s.event(
         ROOT,
         &updated,
         EventType::Normal,
         "Scheduled",
-        &format!("Successfully assigned {}/{} to {node}", object::namespace(pod), object::name(pod)),
+        &format!(
+            "Successfully assigned {}/{} to {node}",
+            object::namespace(pod),
+            object::name(pod)
+        ),
         SCHEDULER_NAME,
     );
 }
@@ -318,7 +352,14 @@ fn mark_unschedulable(s: &mut Server, pod: &Value, message: &str) {
         json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}),
     );
     let _ = s.update_status(ROOT, &st);
-    s.event(ROOT, pod, EventType::Warning, "FailedScheduling", message, SCHEDULER_NAME);
+    s.event(
+        ROOT,
+        pod,
+        EventType::Warning,
+        "FailedScheduling",
+        message,
+        SCHEDULER_NAME,
+    );
 }
 
 /// Replaces the condition of the same type, keeping `lastTransitionTime` when the status is unchanged.
@@ -345,11 +386,17 @@ mod tests {
     fn fit_error_message_shape() {
         let reasons: BTreeMap<String, usize> = [
             ("Insufficient cpu".to_string(), 1),
-            ("node(s) had untolerated taint {dedicated: gpu}".to_string(), 2),
+            (
+                "node(s) had untolerated taint {dedicated: gpu}".to_string(),
+                2,
+            ),
         ]
         .into();
-        let pre: BTreeMap<&str, usize> =
-            [("No preemption victims found for incoming pod", 1), ("Preemption is not helpful for scheduling", 2)].into();
+        let pre: BTreeMap<&str, usize> = [
+            ("No preemption victims found for incoming pod", 1),
+            ("Preemption is not helpful for scheduling", 2),
+        ]
+        .into();
         assert_eq!(
             fit_error(3, &reasons, &pre),
             "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."

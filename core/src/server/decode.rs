@@ -33,7 +33,10 @@ pub fn decode(text: &str) -> Result<Vec<Decoded>, Status> {
     let mut out = Vec::new();
     for d in docs {
         check_depth(&d.object, 0).map_err(|_| {
-            Status::bad_request(format!("error parsing document {}: exceeded max depth of {MAX_DEPTH}", d.document))
+            Status::bad_request(format!(
+                "error parsing document {}: exceeded max depth of {MAX_DEPTH}",
+                d.document
+            ))
         })?;
         expand_lists(d, &mut out)?;
     }
@@ -52,7 +55,11 @@ fn check_depth(v: &Value, depth: usize) -> Result<(), ()> {
 }
 
 fn expand_lists(d: Decoded, out: &mut Vec<Decoded>) -> Result<(), Status> {
-    let is_list = d.object.get("kind").and_then(Value::as_str).is_some_and(|k| k == "List" || k.ends_with("List"))
+    let is_list = d
+        .object
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List"))
         && d.object.get("items").is_some_and(Value::is_array);
     if !is_list {
         if !d.object.is_object() {
@@ -69,7 +76,14 @@ fn expand_lists(d: Decoded, out: &mut Vec<Decoded>) -> Result<(), Status> {
     if let Value::Object(mut m) = d.object {
         if let Some(Value::Array(items)) = m.remove("items") {
             for item in items {
-                expand_lists(Decoded { object: item, document: d.document, line: d.line }, out)?;
+                expand_lists(
+                    Decoded {
+                        object: item,
+                        document: d.document,
+                        line: d.line,
+                    },
+                    out,
+                )?;
             }
         }
     }
@@ -101,10 +115,16 @@ fn decode_json(text: &str) -> Result<Vec<Decoded>, Status> {
             ))
         })?;
         match v {
-            Value::Array(items) => {
-                out.extend(items.into_iter().map(|object| Decoded { object, document: i + 1, line: 1 }))
-            }
-            object => out.push(Decoded { object, document: i + 1, line: 1 }),
+            Value::Array(items) => out.extend(items.into_iter().map(|object| Decoded {
+                object,
+                document: i + 1,
+                line: 1,
+            })),
+            object => out.push(Decoded {
+                object,
+                document: i + 1,
+                line: 1,
+            }),
         }
     }
     Ok(out)
@@ -121,7 +141,11 @@ fn decode_yaml(text: &str) -> Result<Vec<Decoded>, Status> {
         if is_marker || line == "..." {
             docs.push((start_line, std::mem::take(&mut current)));
             start_line = i + 2;
-            if let Some(rest) = line.strip_prefix("---").map(str::trim).filter(|r| !r.is_empty()) {
+            if let Some(rest) = line
+                .strip_prefix("---")
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+            {
                 current.push_str(rest);
                 current.push('\n');
                 start_line = i + 1;
@@ -140,23 +164,38 @@ fn decode_yaml(text: &str) -> Result<Vec<Decoded>, Status> {
     let mut out = Vec::new();
     let mut number = 0;
     for (line, body) in docs {
-        if body.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        if body
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
             continue;
         }
         number += 1;
         let value: Value = serde_saphyr::from_str(&body).map_err(|e| {
             let location = e
                 .location()
-                .map(|l| format!(" line {}, column {}:", l.line() as usize + line - 1, l.column()))
+                .map(|l| {
+                    format!(
+                        " line {}, column {}:",
+                        l.line() as usize + line - 1,
+                        l.column()
+                    )
+                })
                 .unwrap_or_default();
             let msg = e.to_string();
             let first = msg.lines().next().unwrap_or("invalid YAML");
-            Status::bad_request(format!("error parsing document {number}:{location} {first}"))
+            Status::bad_request(format!(
+                "error parsing document {number}:{location} {first}"
+            ))
         })?;
         if value.is_null() {
             continue;
         }
-        out.push(Decoded { object: value, document: number, line });
+        out.push(Decoded {
+            object: value,
+            document: number,
+            line,
+        });
     }
     Ok(out)
 }
@@ -176,7 +215,9 @@ mod tests {
 
     #[test]
     fn json_stream_and_list() {
-        let docs = decode(r#"{"kind":"List","items":[{"kind":"Pod"},{"kind":"Node"}]} {"kind":"Pod"}"#).unwrap();
+        let docs =
+            decode(r#"{"kind":"List","items":[{"kind":"Pod"},{"kind":"Node"}]} {"kind":"Pod"}"#)
+                .unwrap();
         assert_eq!(docs.len(), 3);
         assert_eq!(docs[1].object["kind"], "Node");
     }
@@ -185,7 +226,11 @@ mod tests {
     fn errors_name_document_and_line() {
         let err = decode("a: 1\n---\nb: [1, 2\nc: 3\n").unwrap_err();
         assert_eq!(err.code, 400);
-        assert!(err.message.starts_with("error parsing document 2:"), "{}", err.message);
+        assert!(
+            err.message.starts_with("error parsing document 2:"),
+            "{}",
+            err.message
+        );
         assert!(err.message.contains("line "), "{}", err.message);
         assert!(decode("- 1\n- 2\n").is_err());
     }
@@ -194,7 +239,11 @@ mod tests {
     fn rejects_alias_bombs_and_deep_nesting() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         assert!(decode(&bomb).is_err());

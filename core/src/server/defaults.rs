@@ -16,12 +16,22 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
         "Deployment" => {
             // pkg/apis/apps/v1/defaults.go SetDefaults_Deployment.
             default_path(obj, &["spec", "replicas"], json!(1));
-            let strategy_type =
-                path(obj, &["spec", "strategy", "type"]).and_then(Value::as_str).unwrap_or("").to_string();
+            let strategy_type = path(obj, &["spec", "strategy", "type"])
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             if strategy_type.is_empty() || strategy_type == "RollingUpdate" {
                 default_path(obj, &["spec", "strategy", "type"], json!("RollingUpdate"));
-                default_path(obj, &["spec", "strategy", "rollingUpdate", "maxUnavailable"], json!("25%"));
-                default_path(obj, &["spec", "strategy", "rollingUpdate", "maxSurge"], json!("25%"));
+                default_path(
+                    obj,
+                    &["spec", "strategy", "rollingUpdate", "maxUnavailable"],
+                    json!("25%"),
+                );
+                default_path(
+                    obj,
+                    &["spec", "strategy", "rollingUpdate", "maxSurge"],
+                    json!("25%"),
+                );
             }
             default_path(obj, &["spec", "revisionHistoryLimit"], json!(10));
             default_path(obj, &["spec", "progressDeadlineSeconds"], json!(600));
@@ -40,7 +50,11 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
 }
 
 fn default_template(obj: &mut Value) {
-    if let Some(spec) = obj.get_mut("spec").and_then(|s| s.get_mut("template")).and_then(|t| t.get_mut("spec")) {
+    if let Some(spec) = obj
+        .get_mut("spec")
+        .and_then(|s| s.get_mut("template"))
+        .and_then(|t| t.get_mut("spec"))
+    {
         default_pod_spec(spec);
     }
 }
@@ -66,7 +80,11 @@ fn default_container(c: &mut Value) {
     if !c.is_object() {
         return;
     }
-    let image = c.get("image").and_then(Value::as_str).unwrap_or("").to_string();
+    let image = c
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     // `:latest` or no tag (and no digest) pulls Always; otherwise IfNotPresent.
     let tag = image.rsplit('/').next().unwrap_or("");
     let policy = if !image.contains('@') && (!tag.contains(':') || tag.ends_with(":latest")) {
@@ -75,16 +93,28 @@ fn default_container(c: &mut Value) {
         "IfNotPresent"
     };
     default_path(c, &["imagePullPolicy"], json!(policy));
-    default_path(c, &["terminationMessagePath"], json!("/dev/termination-log"));
+    default_path(
+        c,
+        &["terminationMessagePath"],
+        json!("/dev/termination-log"),
+    );
     default_path(c, &["terminationMessagePolicy"], json!("File"));
     default_path(c, &["resources"], json!({}));
     // Requests default to limits where only limits are set.
-    if let Some(limits) = path(c, &["resources", "limits"]).and_then(Value::as_object).cloned() {
+    if let Some(limits) = path(c, &["resources", "limits"])
+        .and_then(Value::as_object)
+        .cloned()
+    {
         for (name, q) in limits {
             default_path(c, &["resources", "requests", &name], q);
         }
     }
-    for port in c.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten() {
+    for port in c
+        .get_mut("ports")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         default_path(port, &["protocol"], json!("TCP"));
     }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
@@ -109,7 +139,10 @@ fn default_tolerations(spec: &mut Value) {
         })
     };
     let mut add = Vec::new();
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         if !tolerates(key) {
             add.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}));
         }
@@ -125,14 +158,17 @@ fn default_tolerations(spec: &mut Value) {
 /// equal CPU and memory requests and limits, BestEffort when none has any, else Burstable.
 pub fn qos_class(pod: &Value) -> &'static str {
     let spec = pod.get("spec").unwrap_or(&Value::Null);
-    let containers: Vec<&Value> =
-        array_at(spec, &["containers"]).iter().chain(array_at(spec, &["initContainers"])).collect();
+    let containers: Vec<&Value> = array_at(spec, &["containers"])
+        .iter()
+        .chain(array_at(spec, &["initContainers"]))
+        .collect();
     let mut any = false;
     let mut guaranteed = true;
     for c in containers {
         let req = path(c, &["resources", "requests"]).and_then(Value::as_object);
         let lim = path(c, &["resources", "limits"]).and_then(Value::as_object);
-        let nonempty = |m: Option<&serde_json::Map<String, Value>>| m.is_some_and(|m| !m.is_empty());
+        let nonempty =
+            |m: Option<&serde_json::Map<String, Value>>| m.is_some_and(|m| !m.is_empty());
         if nonempty(req) || nonempty(lim) {
             any = true;
         }
@@ -163,7 +199,10 @@ mod tests {
         apply_defaults("Deployment", &mut d);
         assert_eq!(d["spec"]["replicas"], 1);
         assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
-        assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"], "25%");
+        assert_eq!(
+            d["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"],
+            "25%"
+        );
         assert_eq!(d["spec"]["revisionHistoryLimit"], 10);
         assert_eq!(d["spec"]["progressDeadlineSeconds"], 600);
         let c = &d["spec"]["template"]["spec"]["containers"][0];
@@ -186,8 +225,14 @@ mod tests {
             "tolerations": [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60}]}});
         apply_defaults("Pod", &mut p);
         assert_eq!(p["spec"]["terminationGracePeriodSeconds"], 30);
-        assert_eq!(p["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent");
-        assert_eq!(p["spec"]["containers"][0]["resources"]["requests"]["cpu"], "1");
+        assert_eq!(
+            p["spec"]["containers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
+        assert_eq!(
+            p["spec"]["containers"][0]["resources"]["requests"]["cpu"],
+            "1"
+        );
         let tols = p["spec"]["tolerations"].as_array().unwrap();
         assert_eq!(tols.len(), 2);
         assert_eq!(tols[1]["key"], "node.kubernetes.io/not-ready");
@@ -197,9 +242,14 @@ mod tests {
 
     #[test]
     fn qos_classes() {
-        assert_eq!(qos_class(&json!({"spec": {"containers": [{"name": "a"}]}})), "BestEffort");
         assert_eq!(
-            qos_class(&json!({"spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "1"}}}]}})),
+            qos_class(&json!({"spec": {"containers": [{"name": "a"}]}})),
+            "BestEffort"
+        );
+        assert_eq!(
+            qos_class(
+                &json!({"spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "1"}}}]}})
+            ),
             "Burstable"
         );
     }

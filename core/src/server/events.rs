@@ -78,7 +78,12 @@ impl Server {
             event["involvedObject"]["resourceVersion"] = json!(rv);
         }
         let dk = dedup_key(workspace, &event);
-        if let Some(existing) = self.event_index.get(&dk).and_then(|k| self.store.get(k)).cloned() {
+        if let Some(existing) = self
+            .event_index
+            .get(&dk)
+            .and_then(|k| self.store.get(k))
+            .cloned()
+        {
             let key = self.event_index[&dk].clone();
             let mut updated = existing;
             let count = updated["count"].as_i64().unwrap_or(1) + 1;
@@ -89,12 +94,18 @@ impl Server {
         }
         // Upstream names events `<object>.<UnixNano in hex>`; the revision keeps them unique
         // within one virtual millisecond.
-        let nanos = self.clock.now_ms() as u64 * 1_000_000 + (self.store.revision() + 1) % 1_000_000;
+        let nanos =
+            self.clock.now_ms() as u64 * 1_000_000 + (self.store.revision() + 1) % 1_000_000;
         let name = format!("{}.{:x}", object::name(involved), nanos);
         event["metadata"]["name"] = json!(name);
         event["metadata"]["uid"] = json!(self.rng.uuid());
         event["metadata"]["creationTimestamp"] = json!(now);
-        let key = Key { workspace: workspace.into(), resource: "events".into(), namespace: ns.into(), name };
+        let key = Key {
+            workspace: workspace.into(),
+            resource: "events".into(),
+            namespace: ns.into(),
+            name,
+        };
         self.store.put(key.clone(), event);
         self.event_index.insert(dk, key);
     }

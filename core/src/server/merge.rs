@@ -19,7 +19,9 @@ pub fn three_way(live: &mut Value, last: &Value, manifest: &Value) {
     for (key, value) in m {
         let last_child = last.get(key).unwrap_or(&Value::Null);
         match live_map.get_mut(key) {
-            Some(existing) if existing.is_object() && value.is_object() => three_way(existing, last_child, value),
+            Some(existing) if existing.is_object() && value.is_object() => {
+                three_way(existing, last_child, value)
+            }
             _ => {
                 live_map.insert(key.clone(), value.clone());
             }
@@ -38,6 +40,9 @@ mod tests {
         let last = json!({"spec": {"replicas": 3, "paused": true}});
         let manifest = json!({"spec": {"replicas": 5}});
         three_way(&mut live, &last, &manifest);
-        assert_eq!(live, json!({"spec": {"replicas": 5, "podCIDR": "10.244.0.0/24"}, "status": {"x": 1}}));
+        assert_eq!(
+            live,
+            json!({"spec": {"replicas": 5, "podCIDR": "10.244.0.0/24"}, "status": {"x": 1}})
+        );
     }
 }

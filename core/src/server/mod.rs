@@ -1,9 +1,10 @@
 //! The API server's request path: decode → validate → default → admit → persist. Users and
 //! controllers take the same path (DESIGN.md, "How data flows").
 pub mod decode;
-mod merge;
 pub mod defaults;
 mod events;
+mod merge;
+pub mod patch;
 pub use events::EventType;
 pub mod status;
 pub mod validate;
@@ -24,7 +25,8 @@ pub const ROOT: &str = "root";
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// Namespaces every workspace starts with.
-pub const INITIAL_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
+pub const INITIAL_NAMESPACES: &[&str] =
+    &["default", "kube-node-lease", "kube-public", "kube-system"];
 
 /// `metav1.DeletionPropagation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -64,14 +66,23 @@ impl Server {
             event_index: HashMap::new(),
         };
         for ns in INITIAL_NAMESPACES {
-            s.create(ROOT, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}))
-                .expect("initial namespaces are valid");
+            s.create(
+                ROOT,
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+            )
+            .expect("initial namespaces are valid");
         }
         s
     }
 
     pub fn from_parts(store: Store, clock: Clock, rng: Rng, timers: Timers) -> Server {
-        let mut s = Server { store, clock, rng, timers, event_index: HashMap::new() };
+        let mut s = Server {
+            store,
+            clock,
+            rng,
+            timers,
+            event_index: HashMap::new(),
+        };
         s.rebuild_event_index();
         s
     }
@@ -88,7 +99,11 @@ impl Server {
     pub fn resolve(api_version: Option<&str>, kind: &str) -> Result<&'static KindInfo, Status> {
         kinds::by_kind(api_version, kind).ok_or_else(|| {
             let version = api_version.unwrap_or("");
-            Status::new(404, "NotFound", format!("no matches for kind \"{kind}\" in version \"{version}\""))
+            Status::new(
+                404,
+                "NotFound",
+                format!("no matches for kind \"{kind}\" in version \"{version}\""),
+            )
         })
     }
 
@@ -96,12 +111,22 @@ impl Server {
         Key {
             workspace: workspace.to_string(),
             resource: info.qualified_resource(),
-            namespace: if info.namespaced { namespace.to_string() } else { String::new() },
+            namespace: if info.namespaced {
+                namespace.to_string()
+            } else {
+                String::new()
+            },
             name: name.to_string(),
         }
     }
 
-    pub fn get(&self, workspace: &str, info: &KindInfo, namespace: &str, name: &str) -> Option<&Value> {
+    pub fn get(
+        &self,
+        workspace: &str,
+        info: &KindInfo,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&Value> {
         self.store.get(&Self::key(workspace, info, namespace, name))
     }
 
@@ -112,15 +137,21 @@ impl Server {
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Value> + 'a {
         let ns = if info.namespaced { namespace } else { None };
-        self.store.list(workspace, info.qualified_resource(), ns).map(|(_, v)| v)
+        self.store
+            .list(workspace, info.qualified_resource(), ns)
+            .map(|(_, v)| v)
     }
 
     fn info_of(obj: &Value) -> Result<&'static KindInfo, Status> {
         let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
         let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         match (api_version.is_empty(), kind.is_empty()) {
-            (true, true) => Err(Status::bad_request("error validating data: [apiVersion not set, kind not set]")),
-            (true, false) => Err(Status::bad_request("error validating data: apiVersion not set")),
+            (true, true) => Err(Status::bad_request(
+                "error validating data: [apiVersion not set, kind not set]",
+            )),
+            (true, false) => Err(Status::bad_request(
+                "error validating data: apiVersion not set",
+            )),
             (false, true) => Err(Status::bad_request("error validating data: kind not set")),
             _ => Self::resolve(Some(api_version), kind),
         }
@@ -135,13 +166,23 @@ impl Server {
             return String::new();
         }
         let ns = object::namespace(obj).to_string();
-        let ns = if ns.is_empty() { "default".to_string() } else { ns };
+        let ns = if ns.is_empty() {
+            "default".to_string()
+        } else {
+            ns
+        };
         set_path(obj, &["metadata", "namespace"], json!(ns));
         ns
     }
 
     /// The NamespaceLifecycle admission plugin.
-    fn admit_namespace(&self, workspace: &str, info: &KindInfo, ns: &str, name: &str) -> Result<(), Status> {
+    fn admit_namespace(
+        &self,
+        workspace: &str,
+        info: &KindInfo,
+        ns: &str,
+        name: &str,
+    ) -> Result<(), Status> {
         if !info.namespaced {
             return Ok(());
         }
@@ -169,7 +210,9 @@ impl Server {
         let ns = Self::place(info, &mut obj);
         let mut name = object::name(&obj).to_string();
         if name.is_empty() {
-            if let Some(base) = object::str_at(&obj, &["metadata", "generateName"]).map(str::to_string) {
+            if let Some(base) =
+                object::str_at(&obj, &["metadata", "generateName"]).map(str::to_string)
+            {
                 // names.SimpleNameGenerator: base truncated to 58 characters + 5 random.
                 let base: String = base.chars().take(58).collect();
                 loop {
@@ -225,7 +268,8 @@ impl Server {
             return Err(Status::not_found(info, &name));
         };
         if let Some(rv) = object::str_at(&obj, &["metadata", "resourceVersion"]) {
-            if !rv.is_empty() && Some(rv) != object::str_at(&old, &["metadata", "resourceVersion"]) {
+            if !rv.is_empty() && Some(rv) != object::str_at(&old, &["metadata", "resourceVersion"])
+            {
                 return Err(Status::conflict(info, &name));
             }
         }
@@ -238,16 +282,25 @@ impl Server {
             }
         }
         // System metadata is the server's.
-        for field in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+        for field in [
+            "uid",
+            "creationTimestamp",
+            "generation",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+        ] {
             match old["metadata"].get(field) {
                 Some(v) => set_path(&mut obj, &["metadata", field], v.clone()),
                 None => {
-                    obj["metadata"].as_object_mut().map(|m| m.shift_remove(field));
+                    obj["metadata"]
+                        .as_object_mut()
+                        .map(|m| m.shift_remove(field));
                 }
             }
         }
         defaults::apply_defaults(info.kind, &mut obj);
-        let errs = validate::validate(info, &obj);
+        let mut errs = validate::validate(info, &obj);
+        errs.extend(validate::validate_update(info, &old, &obj));
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
@@ -267,18 +320,28 @@ impl Server {
             return Err(Status::not_found(info, name));
         };
         let mut new = old.clone();
-        set_path(&mut new, &["status"], obj.get("status").cloned().unwrap_or(json!({})));
+        set_path(
+            &mut new,
+            &["status"],
+            obj.get("status").cloned().unwrap_or(json!({})),
+        );
         self.persist(key, old, new)
     }
 
     /// Stores `new` unless it equals `old` (a no-op write keeps the resourceVersion, as upstream);
     /// completes a deletion once the last finalizer is gone.
     fn persist(&mut self, key: Key, old: Value, mut new: Value) -> Result<Value, Status> {
-        set_path(&mut new, &["metadata", "resourceVersion"], old["metadata"]["resourceVersion"].clone());
+        set_path(
+            &mut new,
+            &["metadata", "resourceVersion"],
+            old["metadata"]["resourceVersion"].clone(),
+        );
         if new == old {
             return Ok(old);
         }
-        if object::is_terminating(&new) && object::array_at(&new, &["metadata", "finalizers"]).is_empty() {
+        if object::is_terminating(&new)
+            && object::array_at(&new, &["metadata", "finalizers"]).is_empty()
+        {
             return Ok(self.store.remove(&key).unwrap_or(new));
         }
         Ok(self.store.put(key, new))
@@ -298,17 +361,27 @@ impl Server {
             return Err(Status::invalid(
                 info,
                 "",
-                vec![status::FieldError::required("metadata.name", "name is required")],
+                vec![status::FieldError::required(
+                    "metadata.name",
+                    "name is required",
+                )],
             ));
         }
         let mut recorded = manifest.clone();
-        if let Some(a) = recorded["metadata"].get_mut("annotations").and_then(Value::as_object_mut) {
+        if let Some(a) = recorded["metadata"]
+            .get_mut("annotations")
+            .and_then(Value::as_object_mut)
+        {
             a.shift_remove(LAST_APPLIED);
         }
         let last_applied_text = serde_json::to_string(&recorded).unwrap_or_default();
         let Some(old) = self.get(workspace, info, &ns, &name).cloned() else {
             let mut new = manifest;
-            set_path(&mut new, &["metadata", "annotations", LAST_APPLIED], json!(last_applied_text));
+            set_path(
+                &mut new,
+                &["metadata", "annotations", LAST_APPLIED],
+                json!(last_applied_text),
+            );
             return Ok((self.create(workspace, new)?, Action::Created));
         };
         let last: Value = object::str_at(&old, &["metadata", "annotations", LAST_APPLIED])
@@ -316,10 +389,78 @@ impl Server {
             .unwrap_or(Value::Null);
         let mut new = old.clone();
         merge::three_way(&mut new, &last, &recorded);
-        set_path(&mut new, &["metadata", "annotations", LAST_APPLIED], json!(last_applied_text));
+        set_path(
+            &mut new,
+            &["metadata", "annotations", LAST_APPLIED],
+            json!(last_applied_text),
+        );
         let new = self.update(workspace, new)?;
-        let action = if new == old { Action::Unchanged } else { Action::Configured };
+        let action = if new == old {
+            Action::Unchanged
+        } else {
+            Action::Configured
+        };
         Ok((new, action))
+    }
+
+    /// The `pods/binding` subresource: assigns a pod to a node, once.
+    pub fn bind(
+        &mut self,
+        workspace: &str,
+        namespace: &str,
+        name: &str,
+        node: &str,
+    ) -> Result<Value, Status> {
+        let info = kinds::by_kind(Some("v1"), "Pod").expect("Pod is served");
+        let key = Self::key(workspace, info, namespace, name);
+        let Some(old) = self.store.get(&key).cloned() else {
+            return Err(Status::not_found(info, name));
+        };
+        if let Some(current) = object::str_at(&old, &["spec", "nodeName"]).filter(|n| !n.is_empty())
+        {
+            return Err(Status::conflict(info, name).with_message(format!(
+                "pod {name} is already assigned to node \"{current}\""
+            )));
+        }
+        let mut new = old.clone();
+        set_path(&mut new, &["spec", "nodeName"], json!(node));
+        self.persist(key, old, new)
+    }
+
+    /// Patches an object (HTTP PATCH): the patch applies to the stored object, then the result
+    /// takes the update path (a `metadata.resourceVersion` in the patch is a precondition).
+    pub fn patch(
+        &mut self,
+        workspace: &str,
+        info: &KindInfo,
+        namespace: &str,
+        name: &str,
+        patch: &Value,
+        kind: patch::PatchType,
+    ) -> Result<Value, Status> {
+        self.check_workspace(workspace)?;
+        let namespace = if info.namespaced && namespace.is_empty() {
+            "default"
+        } else {
+            namespace
+        };
+        let Some(old) = self.get(workspace, info, namespace, name).cloned() else {
+            return Err(Status::not_found(info, name));
+        };
+        let mut new = patch::apply_patch(&old, patch, kind)?;
+        if object::name(&new) != name || (info.namespaced && object::namespace(&new) != namespace) {
+            return Err(Status::bad_request(
+                "the name and namespace of an object cannot be changed by a patch",
+            ));
+        }
+        if object::str_at(patch, &["metadata", "resourceVersion"]).is_none() {
+            set_path(
+                &mut new,
+                &["metadata", "resourceVersion"],
+                old["metadata"]["resourceVersion"].clone(),
+            );
+        }
+        self.update(workspace, new)
     }
 
     /// Deletes an object. Pods on a node are deleted gracefully (the node agent finishes the
@@ -334,14 +475,19 @@ impl Server {
         grace_seconds: Option<i64>,
     ) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
-        let namespace = if info.namespaced && namespace.is_empty() { "default" } else { namespace };
+        let namespace = if info.namespaced && namespace.is_empty() {
+            "default"
+        } else {
+            namespace
+        };
         let key = Self::key(workspace, info, namespace, name);
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Status::not_found(info, name));
         };
         let now = self.clock.rfc3339();
         let mut new = old.clone();
-        let mut finalizers: Vec<Value> = object::array_at(&old, &["metadata", "finalizers"]).to_vec();
+        let mut finalizers: Vec<Value> =
+            object::array_at(&old, &["metadata", "finalizers"]).to_vec();
         match propagation.unwrap_or_default() {
             Propagation::Orphan => self.orphan_dependents(workspace, namespace, object::uid(&old)),
             Propagation::Foreground => {
@@ -366,16 +512,30 @@ impl Server {
         } else {
             0
         };
-        if finalizers.is_empty() && (grace == 0 || object::is_terminating(&old) && grace_seconds == Some(0)) {
+        if finalizers.is_empty()
+            && (grace == 0 || object::is_terminating(&old) && grace_seconds == Some(0))
+        {
             return Ok(self.store.remove(&key).unwrap_or(old));
         }
         if !object::is_terminating(&old) {
-            let at = if grace > 0 { crate::sim::format_rfc3339(self.clock.now_ms() + grace * 1000) } else { now };
+            let at = if grace > 0 {
+                crate::sim::format_rfc3339(self.clock.now_ms() + grace * 1000)
+            } else {
+                now
+            };
             set_path(&mut new, &["metadata", "deletionTimestamp"], json!(at));
-            set_path(&mut new, &["metadata", "deletionGracePeriodSeconds"], json!(grace));
+            set_path(
+                &mut new,
+                &["metadata", "deletionGracePeriodSeconds"],
+                json!(grace),
+            );
         }
         if !finalizers.is_empty() {
-            set_path(&mut new, &["metadata", "finalizers"], Value::Array(finalizers));
+            set_path(
+                &mut new,
+                &["metadata", "finalizers"],
+                Value::Array(finalizers),
+            );
         }
         if new == old {
             return Ok(old);
@@ -390,7 +550,9 @@ impl Server {
             .list_workspace(workspace)
             .filter(|(k, v)| {
                 (k.namespace == namespace || namespace.is_empty())
-                    && object::array_at(v, &["metadata", "ownerReferences"]).iter().any(|r| r["uid"] == owner_uid)
+                    && object::array_at(v, &["metadata", "ownerReferences"])
+                        .iter()
+                        .any(|r| r["uid"] == owner_uid)
             })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
@@ -401,7 +563,9 @@ impl Server {
                 .cloned()
                 .collect();
             if refs.is_empty() {
-                v["metadata"].as_object_mut().map(|m| m.shift_remove("ownerReferences"));
+                v["metadata"]
+                    .as_object_mut()
+                    .map(|m| m.shift_remove("ownerReferences"));
             } else {
                 set_path(&mut v, &["metadata", "ownerReferences"], Value::Array(refs));
             }
@@ -412,7 +576,10 @@ impl Server {
 
 /// Kinds whose strategy maintains `metadata.generation`.
 fn has_generation(info: &KindInfo) -> bool {
-    !matches!(info.kind, "Node" | "Namespace" | "Event" | "ConfigMap" | "Secret" | "Endpoints" | "Lease")
+    !matches!(
+        info.kind,
+        "Node" | "Namespace" | "Event" | "ConfigMap" | "Secret" | "Endpoints" | "Lease"
+    )
 }
 
 /// Everything but `metadata` and `status`: a change here bumps `generation`.

@@ -67,25 +67,42 @@ impl Status {
         self
     }
 
+    pub fn with_message(mut self, message: impl Into<String>) -> Status {
+        self.message = message.into();
+        self
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Status {
         Status::new(400, "BadRequest", message)
     }
 
     /// `errors.NewNotFound`: `pods "x" not found`.
     pub fn not_found(info: &KindInfo, name: &str) -> Status {
-        Status::new(404, "NotFound", format!("{} \"{name}\" not found", info.qualified_resource()))
-            .with_details(name, info.group, info.plural)
+        Status::new(
+            404,
+            "NotFound",
+            format!("{} \"{name}\" not found", info.qualified_resource()),
+        )
+        .with_details(name, info.group, info.plural)
     }
 
     pub fn workspace_not_found(path: &str) -> Status {
-        Status::new(404, "NotFound", format!("workspaces.tenancy.kcp.io \"{path}\" not found"))
-            .with_details(path, "tenancy.kcp.io", "workspaces")
+        Status::new(
+            404,
+            "NotFound",
+            format!("workspaces.tenancy.kcp.io \"{path}\" not found"),
+        )
+        .with_details(path, "tenancy.kcp.io", "workspaces")
     }
 
     /// `errors.NewAlreadyExists`: `deployments.apps "x" already exists`.
     pub fn already_exists(info: &KindInfo, name: &str) -> Status {
-        Status::new(409, "AlreadyExists", format!("{} \"{name}\" already exists", info.qualified_resource()))
-            .with_details(name, info.group, info.plural)
+        Status::new(
+            409,
+            "AlreadyExists",
+            format!("{} \"{name}\" already exists", info.qualified_resource()),
+        )
+        .with_details(name, info.group, info.plural)
     }
 
     /// `errors.NewConflict` with `registry.OptimisticLockErrorMsg`.
@@ -104,13 +121,25 @@ impl Status {
     /// `errors.NewInvalid`: `Deployment.apps "x" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`.
     pub fn invalid(info: &KindInfo, name: &str, causes: Vec<FieldError>) -> Status {
         let text: Vec<String> = causes.iter().map(FieldError::to_string).collect();
-        let joined = if text.len() == 1 { text[0].clone() } else { format!("[{}]", text.join(", ")) };
-        let mut s = Status::new(422, "Invalid", format!("{} \"{name}\" is invalid: {joined}", info.qualified_kind()))
-            .with_details(name, info.group, info.kind);
+        let joined = if text.len() == 1 {
+            text[0].clone()
+        } else {
+            format!("[{}]", text.join(", "))
+        };
+        let mut s = Status::new(
+            422,
+            "Invalid",
+            format!("{} \"{name}\" is invalid: {joined}", info.qualified_kind()),
+        )
+        .with_details(name, info.group, info.kind);
         if let Some(d) = s.details.as_mut() {
             d.causes = causes
                 .into_iter()
-                .map(|c| StatusCause { reason: c.kind.reason().into(), message: c.body(), field: c.field })
+                .map(|c| StatusCause {
+                    reason: c.kind.reason().into(),
+                    message: c.body(),
+                    field: c.field,
+                })
                 .collect();
         }
         s
@@ -121,7 +150,11 @@ impl Status {
     }
 
     pub fn internal(message: impl Into<String>) -> Status {
-        Status::new(500, "InternalError", format!("Internal error occurred: {}", message.into()))
+        Status::new(
+            500,
+            "InternalError",
+            format!("Internal error occurred: {}", message.into()),
+        )
     }
 }
 
@@ -158,12 +191,30 @@ impl FieldErrorKind {
 
 impl FieldError {
     pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { kind: FieldErrorKind::Required, field: field.into(), value: String::new(), detail: detail.into() }
+        FieldError {
+            kind: FieldErrorKind::Required,
+            field: field.into(),
+            value: String::new(),
+            detail: detail.into(),
+        }
     }
-    pub fn invalid(field: impl Into<String>, value: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { kind: FieldErrorKind::Invalid, field: field.into(), value: value.into(), detail: detail.into() }
+    pub fn invalid(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            kind: FieldErrorKind::Invalid,
+            field: field.into(),
+            value: value.into(),
+            detail: detail.into(),
+        }
     }
-    pub fn not_supported(field: impl Into<String>, value: impl Into<String>, valid: &[&str]) -> Self {
+    pub fn not_supported(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        valid: &[&str],
+    ) -> Self {
         let list: Vec<String> = valid.iter().map(|v| format!("\"{v}\"")).collect();
         FieldError {
             kind: FieldErrorKind::NotSupported,
@@ -184,7 +235,9 @@ impl FieldError {
                 }
             }
             FieldErrorKind::Invalid => format!("Invalid value: {}: {}", self.value, self.detail),
-            FieldErrorKind::NotSupported => format!("Unsupported value: {}: {}", self.value, self.detail),
+            FieldErrorKind::NotSupported => {
+                format!("Unsupported value: {}: {}", self.value, self.detail)
+            }
             FieldErrorKind::Duplicate => format!("Duplicate value: {}", self.value),
             FieldErrorKind::Forbidden => format!("Forbidden: {}", self.detail),
         }
@@ -205,7 +258,10 @@ mod tests {
     #[test]
     fn messages_match_apimachinery() {
         let deploy = by_kind(None, "Deployment").unwrap();
-        assert_eq!(Status::not_found(deploy, "web").message, "deployments.apps \"web\" not found");
+        assert_eq!(
+            Status::not_found(deploy, "web").message,
+            "deployments.apps \"web\" not found"
+        );
         assert_eq!(Status::already_exists(deploy, "web").code, 409);
         assert_eq!(
             Status::conflict(deploy, "web").message,
@@ -214,7 +270,11 @@ mod tests {
         let s = Status::invalid(
             deploy,
             "web",
-            vec![FieldError::invalid("spec.replicas", "-1", "must be greater than or equal to 0")],
+            vec![FieldError::invalid(
+                "spec.replicas",
+                "-1",
+                "must be greater than or equal to 0",
+            )],
         );
         assert_eq!(s.message, "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0");
         let cause = &s.details.unwrap().causes[0];

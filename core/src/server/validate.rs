@@ -14,7 +14,8 @@ fn is_dns1123_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }
@@ -27,7 +28,8 @@ fn is_label_value(s: &str) -> bool {
     let b = s.as_bytes();
     b.is_empty()
         || (b.len() <= 63
-            && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
             && b[0].is_ascii_alphanumeric()
             && b[b.len() - 1].is_ascii_alphanumeric())
 }
@@ -72,9 +74,14 @@ pub fn validate(info: &KindInfo, obj: &Value) -> Vec<FieldError> {
 
 fn validate_meta(info: &KindInfo, obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let name = path(obj, &["metadata", "name"]).and_then(Value::as_str).unwrap_or("");
+    let name = path(obj, &["metadata", "name"])
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if name.is_empty() {
-        errs.push(FieldError::required("metadata.name", "name or generateName is required"));
+        errs.push(FieldError::required(
+            "metadata.name",
+            "name or generateName is required",
+        ));
     } else {
         // Namespaces and Services are DNS labels; most kinds are DNS subdomains.
         let label_kinds = ["Namespace", "Service"];
@@ -87,7 +94,11 @@ fn validate_meta(info: &KindInfo, obj: &Value) -> Vec<FieldError> {
             errs.push(FieldError::invalid("metadata.name", quoted(name), msg));
         }
     }
-    validate_labels(path(obj, &["metadata", "labels"]), "metadata.labels", &mut errs);
+    validate_labels(
+        path(obj, &["metadata", "labels"]),
+        "metadata.labels",
+        &mut errs,
+    );
     if let Some(ann) = path(obj, &["metadata", "annotations"]).and_then(Value::as_object) {
         let mut total = 0;
         for (k, v) in ann {
@@ -97,7 +108,11 @@ fn validate_meta(info: &KindInfo, obj: &Value) -> Vec<FieldError> {
             total += k.len() + v.as_str().map_or(0, str::len);
         }
         if total > 256 * 1024 {
-            errs.push(FieldError::invalid("metadata.annotations", "", "must have at most 262144 bytes"));
+            errs.push(FieldError::invalid(
+                "metadata.annotations",
+                "",
+                "must have at most 262144 bytes",
+            ));
         }
     }
     errs
@@ -110,7 +125,11 @@ fn validate_labels(labels: Option<&Value>, field: &str, errs: &mut Vec<FieldErro
         }
         let v = v.as_str().unwrap_or("");
         if !is_label_value(v) {
-            let detail = if v.len() > 63 { "must be no more than 63 characters" } else { LABEL_VALUE_MSG };
+            let detail = if v.len() > 63 {
+                "must be no more than 63 characters"
+            } else {
+                LABEL_VALUE_MSG
+            };
             errs.push(FieldError::invalid(field, quoted(v), detail));
         }
     }
@@ -119,11 +138,17 @@ fn validate_labels(labels: Option<&Value>, field: &str, errs: &mut Vec<FieldErro
 fn validate_replicated(kind: &str, obj: &Value, errs: &mut Vec<FieldError>) {
     if let Some(r) = path(obj, &["spec", "replicas"]) {
         match r.as_i64() {
-            Some(n) if n < 0 => {
-                errs.push(FieldError::invalid("spec.replicas", n.to_string(), "must be greater than or equal to 0"))
-            }
+            Some(n) if n < 0 => errs.push(FieldError::invalid(
+                "spec.replicas",
+                n.to_string(),
+                "must be greater than or equal to 0",
+            )),
             Some(_) => {}
-            None => errs.push(FieldError::invalid("spec.replicas", r.to_string(), "must be an integer")),
+            None => errs.push(FieldError::invalid(
+                "spec.replicas",
+                r.to_string(),
+                "must be an integer",
+            )),
         }
     }
     let selector = path(obj, &["spec", "selector"]).filter(|v| !v.is_null());
@@ -134,13 +159,19 @@ fn validate_replicated(kind: &str, obj: &Value, errs: &mut Vec<FieldError>) {
             Ok(s) if s.requirements.is_empty() => errs.push(FieldError::invalid(
                 "spec.selector",
                 sel.to_string(),
-                format!("empty selector is invalid for {}", kind.to_ascii_lowercase()),
+                format!(
+                    "empty selector is invalid for {}",
+                    kind.to_ascii_lowercase()
+                ),
             )),
             Ok(s) => {
                 let template = path(obj, &["spec", "template"]).unwrap_or(&Value::Null);
                 let tl = labels(template);
                 if !s.matches(&tl) {
-                    let shown: Vec<String> = tl.iter().map(|(k, v)| format!("{}:{}", quoted(k), quoted(v))).collect();
+                    let shown: Vec<String> = tl
+                        .iter()
+                        .map(|(k, v)| format!("{}:{}", quoted(k), quoted(v)))
+                        .collect();
                     errs.push(FieldError::invalid(
                         "spec.template.metadata.labels",
                         format!("map[string]string{{{}}}", shown.join(", ")),
@@ -150,14 +181,24 @@ fn validate_replicated(kind: &str, obj: &Value, errs: &mut Vec<FieldError>) {
             }
         },
     }
-    validate_labels(path(obj, &["spec", "template", "metadata", "labels"]), "spec.template.metadata.labels", errs);
+    validate_labels(
+        path(obj, &["spec", "template", "metadata", "labels"]),
+        "spec.template.metadata.labels",
+        errs,
+    );
     match path(obj, &["spec", "template"]) {
         None => errs.push(FieldError::required("spec.template", "")),
         Some(t) => {
             validate_pod_spec(t.get("spec"), "spec.template.spec", errs);
-            let policy = path(t, &["spec", "restartPolicy"]).and_then(Value::as_str).unwrap_or("Always");
+            let policy = path(t, &["spec", "restartPolicy"])
+                .and_then(Value::as_str)
+                .unwrap_or("Always");
             if policy != "Always" {
-                errs.push(FieldError::not_supported("spec.template.spec.restartPolicy", quoted(policy), &["Always"]));
+                errs.push(FieldError::not_supported(
+                    "spec.template.spec.restartPolicy",
+                    quoted(policy),
+                    &["Always"],
+                ));
             }
         }
     }
@@ -176,7 +217,11 @@ pub fn validate_pod_spec(spec: Option<&Value>, field: &str, errs: &mut Vec<Field
             if name.is_empty() {
                 errs.push(FieldError::required(format!("{cf}.name"), ""));
             } else if !is_dns1123_label(name) {
-                errs.push(FieldError::invalid(format!("{cf}.name"), quoted(name), DNS1123_LABEL_MSG));
+                errs.push(FieldError::invalid(
+                    format!("{cf}.name"),
+                    quoted(name),
+                    DNS1123_LABEL_MSG,
+                ));
             } else if !names.insert(name.to_string()) {
                 errs.push(FieldError {
                     kind: super::status::FieldErrorKind::Duplicate,
@@ -185,7 +230,12 @@ pub fn validate_pod_spec(spec: Option<&Value>, field: &str, errs: &mut Vec<Field
                     detail: String::new(),
                 });
             }
-            if c.get("image").and_then(Value::as_str).unwrap_or("").trim().is_empty() {
+            if c.get("image")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .trim()
+                .is_empty()
+            {
                 errs.push(FieldError::required(format!("{cf}.image"), ""));
             }
             validate_resources(c, &cf, errs);
@@ -213,7 +263,11 @@ fn quantity_text(v: &Value) -> Option<String> {
 fn validate_resources(c: &Value, cf: &str, errs: &mut Vec<FieldError>) {
     let mut parsed = std::collections::BTreeMap::new();
     for section in ["limits", "requests"] {
-        for (name, v) in path(c, &["resources", section]).and_then(Value::as_object).into_iter().flatten() {
+        for (name, v) in path(c, &["resources", section])
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let text = quantity_text(v).unwrap_or_default();
             match Quantity::parse(&text) {
                 Err(QuantityError) => errs.push(FieldError::invalid(
@@ -300,11 +354,173 @@ mod tests {
         let pod = by_kind(None, "Pod").unwrap();
         let bad = json!({"metadata": {"name": "Web_1", "labels": {"app": "bad value"}}, "spec": {"containers": [{"name": "a", "image": "x"}]}});
         let got = fields(&validate(pod, &bad));
-        assert!(got[0].starts_with("metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain"), "{got:?}");
-        assert!(got[1].starts_with("metadata.labels: Invalid value: \"bad value\": a valid label must be"), "{got:?}");
+        assert!(
+            got[0].starts_with(
+                "metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain"
+            ),
+            "{got:?}"
+        );
+        assert!(
+            got[1].starts_with(
+                "metadata.labels: Invalid value: \"bad value\": a valid label must be"
+            ),
+            "{got:?}"
+        );
         let ok = json!({"metadata": {"name": "web-1.a", "labels": {"example.com/app": "web"}}, "spec": {"containers": [{"name": "a", "image": "x"}]}});
         assert!(validate(pod, &ok).is_empty());
         let ns = by_kind(None, "Namespace").unwrap();
         assert!(!validate(ns, &json!({"metadata": {"name": "a.b"}})).is_empty());
+    }
+}
+
+/// Update validation: the fields upstream makes immutable.
+pub fn validate_update(info: &KindInfo, old: &Value, new: &Value) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    match info.kind {
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => {
+            let (a, b) = (
+                path(old, &["spec", "selector"]),
+                path(new, &["spec", "selector"]),
+            );
+            if a != b {
+                errs.push(FieldError::invalid(
+                    "spec.selector",
+                    go_label_selector(b.unwrap_or(&Value::Null)),
+                    "field is immutable",
+                ));
+            }
+        }
+        "Pod" => {
+            if mutable_pod_spec(old) != mutable_pod_spec(new) {
+                errs.push(FieldError {
+                    kind: super::status::FieldErrorKind::Forbidden,
+                    field: "spec".into(),
+                    value: String::new(),
+                    detail: "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into(),
+                });
+            }
+            let old_tols = array_at(old, &["spec", "tolerations"]);
+            let new_tols = array_at(new, &["spec", "tolerations"]);
+            if !old_tols.iter().all(|t| new_tols.contains(t)) {
+                errs.push(FieldError {
+                    kind: super::status::FieldErrorKind::Forbidden,
+                    field: "spec.tolerations".into(),
+                    value: String::new(),
+                    detail: "existing toleration can not be modified except its tolerationSeconds"
+                        .into(),
+                });
+            }
+        }
+        _ => {}
+    }
+    errs
+}
+
+/// The pod spec with the fields an update may change blanked out.
+fn mutable_pod_spec(pod: &Value) -> Value {
+    let mut spec = pod.get("spec").cloned().unwrap_or(Value::Null);
+    if let Some(m) = spec.as_object_mut() {
+        for f in [
+            "activeDeadlineSeconds",
+            "tolerations",
+            "terminationGracePeriodSeconds",
+            "schedulingGates",
+        ] {
+            m.shift_remove(f);
+        }
+        for list in ["containers", "initContainers"] {
+            for c in m
+                .get_mut(list)
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(c) = c.as_object_mut() {
+                    c.shift_remove("image");
+                }
+            }
+        }
+    }
+    spec
+}
+
+/// A LabelSelector as Go's `%#v` prints it in upstream messages.
+fn go_label_selector(sel: &Value) -> String {
+    let labels: Vec<String> = sel["matchLabels"]
+        .as_object()
+        .map(|m| {
+            let mut v: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}:{}", quoted(k), quoted(v.as_str().unwrap_or(""))))
+                .collect();
+            v.sort();
+            v
+        })
+        .unwrap_or_default();
+    let labels = if sel["matchLabels"].is_object() {
+        format!("map[string]string{{{}}}", labels.join(", "))
+    } else {
+        "map[string]string(nil)".into()
+    };
+    let exprs: Vec<String> = array_at(sel, &["matchExpressions"])
+        .iter()
+        .map(|e| {
+            let values: Vec<String> = array_at(e, &["values"])
+                .iter()
+                .map(|v| quoted(v.as_str().unwrap_or("")))
+                .collect();
+            let values = if e["values"].is_array() {
+                format!("[]string{{{}}}", values.join(", "))
+            } else {
+                "[]string(nil)".into()
+            };
+            format!(
+                "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{values}}}",
+                quoted(e["key"].as_str().unwrap_or("")),
+                quoted(e["operator"].as_str().unwrap_or(""))
+            )
+        })
+        .collect();
+    let exprs = if exprs.is_empty() {
+        "[]v1.LabelSelectorRequirement(nil)".to_string()
+    } else {
+        format!("[]v1.LabelSelectorRequirement{{{}}}", exprs.join(", "))
+    };
+    format!("v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}")
+}
+
+#[cfg(test)]
+mod update_tests {
+    use super::*;
+    use crate::api::kinds::by_kind;
+    use serde_json::json;
+
+    #[test]
+    fn selectors_are_immutable_with_upstreams_message() {
+        let d = by_kind(None, "Deployment").unwrap();
+        let old = json!({"spec": {"selector": {"matchLabels": {"app": "web"}}}});
+        let new = json!({"spec": {"selector": {"matchLabels": {"app": "api"}}}});
+        let errs = validate_update(d, &old, &new);
+        assert_eq!(
+            errs[0].to_string(),
+            "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"api\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"
+        );
+    }
+
+    #[test]
+    fn pod_updates_may_change_only_images_and_a_few_fields() {
+        let p = by_kind(None, "Pod").unwrap();
+        let old = json!({"spec": {"containers": [{"name": "a", "image": "x:1"}], "tolerations": [{"key": "k"}]}});
+        let image = json!({"spec": {"containers": [{"name": "a", "image": "x:2"}], "tolerations": [{"key": "k"}, {"key": "j"}]}});
+        assert!(validate_update(p, &old, &image).is_empty());
+        let cmd = json!({"spec": {"containers": [{"name": "a", "image": "x:1", "command": ["sh"]}], "tolerations": [{"key": "k"}]}});
+        assert!(validate_update(p, &old, &cmd)[0]
+            .to_string()
+            .starts_with("spec: Forbidden: pod updates may not change fields other than"));
+        let dropped = json!({"spec": {"containers": [{"name": "a", "image": "x:1"}]}});
+        assert_eq!(
+            validate_update(p, &old, &dropped)[0].field,
+            "spec.tolerations"
+        );
     }
 }

@@ -71,25 +71,41 @@ impl Store {
             name: String::new(),
         };
         self.objects.range(start..).take_while(move |(k, _)| {
-            k.workspace == workspace && k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns)
+            k.workspace == workspace
+                && k.resource == resource
+                && namespace.is_none_or(|ns| k.namespace == ns)
         })
     }
 
     /// Every object of one workspace, in key order.
-    pub fn list_workspace<'a>(&'a self, workspace: &'a str) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
-        self.objects.iter().filter(move |(k, _)| k.workspace == workspace)
+    pub fn list_workspace<'a>(
+        &'a self,
+        workspace: &'a str,
+    ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
+        self.objects
+            .iter()
+            .filter(move |(k, _)| k.workspace == workspace)
     }
 
     /// Every object of one resource across workspaces.
-    pub fn list_all<'a>(&'a self, resource: &'a str) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
-        self.objects.iter().filter(move |(k, _)| k.resource == resource)
+    pub fn list_all<'a>(
+        &'a self,
+        resource: &'a str,
+    ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
+        self.objects
+            .iter()
+            .filter(move |(k, _)| k.resource == resource)
     }
 
     /// Writes `object` at `key` (create or update), stamping the new revision. Returns it.
     pub fn put(&mut self, key: Key, mut object: Value) -> Value {
         self.revision += 1;
         set_resource_version(&mut object, self.revision);
-        let kind = if self.objects.contains_key(&key) { EventType::Modified } else { EventType::Added };
+        let kind = if self.objects.contains_key(&key) {
+            EventType::Modified
+        } else {
+            EventType::Added
+        };
         self.objects.insert(key.clone(), object.clone());
         self.record(kind, key, object.clone());
         object
@@ -105,7 +121,12 @@ impl Store {
     }
 
     fn record(&mut self, kind: EventType, key: Key, object: Value) {
-        self.history.push_back(WatchEvent { revision: self.revision, kind, key, object });
+        self.history.push_back(WatchEvent {
+            revision: self.revision,
+            kind,
+            key,
+            object,
+        });
         while self.history.len() > HISTORY_LIMIT {
             if let Some(e) = self.history.pop_front() {
                 self.compacted = e.revision;
@@ -134,7 +155,11 @@ impl Store {
         StoreSnapshot {
             revision: self.revision,
             compacted: self.compacted,
-            objects: self.objects.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            objects: self
+                .objects
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             history: self.history.iter().cloned().collect(),
         }
     }
@@ -159,7 +184,11 @@ pub struct StoreSnapshot {
 }
 
 fn set_resource_version(object: &mut Value, revision: u64) {
-    crate::api::object::set_path(object, &["metadata", "resourceVersion"], Value::String(revision.to_string()));
+    crate::api::object::set_path(
+        object,
+        &["metadata", "resourceVersion"],
+        Value::String(revision.to_string()),
+    );
 }
 
 #[cfg(test)]
@@ -168,7 +197,12 @@ mod tests {
     use serde_json::json;
 
     fn key(name: &str) -> Key {
-        Key { workspace: "root".into(), resource: "pods".into(), namespace: "default".into(), name: name.into() }
+        Key {
+            workspace: "root".into(),
+            resource: "pods".into(),
+            namespace: "default".into(),
+            name: name.into(),
+        }
     }
 
     #[test]

@@ -16,9 +16,21 @@ pub fn balanced_score(fractions: &[f64]) -> i64 {
 }
 
 pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
-    let fraction = |req: i64, alloc: i64| if alloc == 0 { 1.0 } else { (req as f64 / alloc as f64).min(1.0) };
-    let cpu = fraction(node.requested.milli_cpu + pod.requests.milli_cpu, node.allocatable.milli_cpu);
-    let mem = fraction(node.requested.memory + pod.requests.memory, node.allocatable.memory);
+    let fraction = |req: i64, alloc: i64| {
+        if alloc == 0 {
+            1.0
+        } else {
+            (req as f64 / alloc as f64).min(1.0)
+        }
+    };
+    let cpu = fraction(
+        node.requested.milli_cpu + pod.requests.milli_cpu,
+        node.allocatable.milli_cpu,
+    );
+    let mem = fraction(
+        node.requested.memory + pod.requests.memory,
+        node.allocatable.memory,
+    );
     balanced_score(&[cpu, mem])
 }
 

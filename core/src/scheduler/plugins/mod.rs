@@ -26,7 +26,10 @@ pub struct Unfit {
 
 impl Unfit {
     pub fn unresolvable(reason: impl Into<String>) -> Unfit {
-        Unfit { code: Code::UnschedulableAndUnresolvable, reasons: vec![reason.into()] }
+        Unfit {
+            code: Code::UnschedulableAndUnresolvable,
+            reasons: vec![reason.into()],
+        }
     }
 }
 
@@ -47,11 +50,26 @@ pub struct Scorer {
 }
 
 pub const FILTERS: &[Filter] = &[
-    Filter { name: "NodeUnschedulable", run: node_unschedulable::filter },
-    Filter { name: "NodeName", run: node_name::filter },
-    Filter { name: "TaintToleration", run: taint_toleration::filter },
-    Filter { name: "NodeAffinity", run: node_affinity::filter },
-    Filter { name: "NodeResourcesFit", run: node_resources_fit::filter },
+    Filter {
+        name: "NodeUnschedulable",
+        run: node_unschedulable::filter,
+    },
+    Filter {
+        name: "NodeName",
+        run: node_name::filter,
+    },
+    Filter {
+        name: "TaintToleration",
+        run: taint_toleration::filter,
+    },
+    Filter {
+        name: "NodeAffinity",
+        run: node_affinity::filter,
+    },
+    Filter {
+        name: "NodeResourcesFit",
+        run: node_resources_fit::filter,
+    },
 ];
 
 /// Score plugins with the default profile's weights (`default_plugins.go`).
@@ -62,9 +80,24 @@ pub const SCORERS: &[Scorer] = &[
         score: taint_toleration::score,
         normalize: Some(taint_toleration::normalize),
     },
-    Scorer { name: "NodeAffinity", weight: 2, score: node_affinity::score, normalize: Some(node_affinity::normalize) },
-    Scorer { name: "NodeResourcesFit", weight: 1, score: node_resources_fit::score, normalize: None },
-    Scorer { name: "NodeResourcesBalancedAllocation", weight: 1, score: balanced_allocation::score, normalize: None },
+    Scorer {
+        name: "NodeAffinity",
+        weight: 2,
+        score: node_affinity::score,
+        normalize: Some(node_affinity::normalize),
+    },
+    Scorer {
+        name: "NodeResourcesFit",
+        weight: 1,
+        score: node_resources_fit::score,
+        normalize: None,
+    },
+    Scorer {
+        name: "NodeResourcesBalancedAllocation",
+        weight: 1,
+        score: balanced_allocation::score,
+        normalize: None,
+    },
 ];
 
 /// `helper.DefaultNormalizeScore`: scales to [0, 100] by the maximum, optionally reversed.

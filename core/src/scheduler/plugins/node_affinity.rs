@@ -10,7 +10,10 @@ pub const ERR_REASON: &str = "node(s) didn't match Pod's node affinity/selector"
 /// A `NodeSelectorRequirement` against the node's labels (`nodeaffinity.NodeSelector`).
 fn requirement_matches(req: &Value, labels: &BTreeMap<String, String>) -> bool {
     let key = req["key"].as_str().unwrap_or("");
-    let values: Vec<&str> = req["values"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let values: Vec<&str> = req["values"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let label = labels.get(key);
     match req["operator"].as_str().unwrap_or("") {
         "In" => label.is_some_and(|l| values.contains(&l.as_str())),
@@ -18,8 +21,10 @@ fn requirement_matches(req: &Value, labels: &BTreeMap<String, String>) -> bool {
         "Exists" => label.is_some(),
         "DoesNotExist" => label.is_none(),
         op @ ("Gt" | "Lt") => {
-            let (Some(l), Some(v)) = (label.and_then(|l| l.parse::<i64>().ok()), values.first().and_then(|v| v.parse::<i64>().ok()))
-            else {
+            let (Some(l), Some(v)) = (
+                label.and_then(|l| l.parse::<i64>().ok()),
+                values.first().and_then(|v| v.parse::<i64>().ok()),
+            ) else {
                 return false;
             };
             if op == "Gt" {
@@ -34,20 +39,33 @@ fn requirement_matches(req: &Value, labels: &BTreeMap<String, String>) -> bool {
 
 /// A `NodeSelectorTerm`: all its matchExpressions and matchFields hold. An empty term matches nothing.
 pub fn term_matches(term: &Value, node: &NodeInfo) -> bool {
-    let exprs = term["matchExpressions"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let fields = term["matchFields"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let exprs = term["matchExpressions"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let fields = term["matchFields"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     if exprs.is_empty() && fields.is_empty() {
         return false;
     }
-    let name_labels: BTreeMap<String, String> = [("metadata.name".to_string(), node.name.clone())].into();
-    exprs.iter().all(|r| requirement_matches(r, &node.labels)) && fields.iter().all(|r| requirement_matches(r, &name_labels))
+    let name_labels: BTreeMap<String, String> =
+        [("metadata.name".to_string(), node.name.clone())].into();
+    exprs.iter().all(|r| requirement_matches(r, &node.labels))
+        && fields.iter().all(|r| requirement_matches(r, &name_labels))
 }
 
 pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
-    if !pod.node_selector.iter().all(|(k, v)| node.labels.get(k) == Some(v)) {
+    if !pod
+        .node_selector
+        .iter()
+        .all(|(k, v)| node.labels.get(k) == Some(v))
+    {
         return Err(Unfit::unresolvable(ERR_REASON));
     }
-    let required = &pod.affinity["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"];
+    let required = &pod.affinity["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+        ["nodeSelectorTerms"];
     if let Some(terms) = required.as_array() {
         if !terms.iter().any(|t| term_matches(t, node)) {
             return Err(Unfit::unresolvable(ERR_REASON));

@@ -29,7 +29,10 @@ pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
     if reasons.is_empty() {
         Ok(())
     } else {
-        Err(Unfit { code: Code::Unschedulable, reasons })
+        Err(Unfit {
+            code: Code::Unschedulable,
+            reasons,
+        })
     }
 }
 
@@ -42,8 +45,14 @@ pub fn least_requested(requested: i64, capacity: i64) -> i64 {
 }
 
 pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
-    let cpu = least_requested(node.non_zero_requested.milli_cpu + pod.non_zero_requests.milli_cpu, node.allocatable.milli_cpu);
-    let mem = least_requested(node.non_zero_requested.memory + pod.non_zero_requests.memory, node.allocatable.memory);
+    let cpu = least_requested(
+        node.non_zero_requested.milli_cpu + pod.non_zero_requests.milli_cpu,
+        node.allocatable.milli_cpu,
+    );
+    let mem = least_requested(
+        node.non_zero_requested.memory + pod.non_zero_requests.memory,
+        node.allocatable.memory,
+    );
     (cpu + mem) / 2
 }
 

@@ -9,7 +9,11 @@ pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
     if !node.unschedulable {
         return Ok(());
     }
-    let taint = Taint { key: "node.kubernetes.io/unschedulable".into(), value: String::new(), effect: "NoSchedule".into() };
+    let taint = Taint {
+        key: "node.kubernetes.io/unschedulable".into(),
+        value: String::new(),
+        effect: "NoSchedule".into(),
+    };
     if pod.tolerations.iter().any(|t| tolerates(t, &taint)) {
         Ok(())
     } else {

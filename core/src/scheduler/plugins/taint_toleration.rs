@@ -19,7 +19,11 @@ pub fn tolerates(t: &Toleration, taint: &Taint) -> bool {
 }
 
 pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
-    for taint in node.taints.iter().filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute") {
+    for taint in node
+        .taints
+        .iter()
+        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+    {
         if !pod.tolerations.iter().any(|t| tolerates(t, taint)) {
             return Err(Unfit::unresolvable(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
@@ -33,11 +37,16 @@ pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
 /// Counts untolerated PreferNoSchedule taints (only tolerations with effect PreferNoSchedule
 /// or empty count).
 pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
-    let tols: Vec<&Toleration> =
-        pod.tolerations.iter().filter(|t| t.effect.is_empty() || t.effect == "PreferNoSchedule").collect();
+    let tols: Vec<&Toleration> = pod
+        .tolerations
+        .iter()
+        .filter(|t| t.effect.is_empty() || t.effect == "PreferNoSchedule")
+        .collect();
     node.taints
         .iter()
-        .filter(|taint| taint.effect == "PreferNoSchedule" && !tols.iter().any(|t| tolerates(t, taint)))
+        .filter(|taint| {
+            taint.effect == "PreferNoSchedule" && !tols.iter().any(|t| tolerates(t, taint))
+        })
         .count() as i64
 }
 
@@ -51,12 +60,21 @@ mod tests {
     use super::*;
 
     fn tol(key: &str, op: &str, value: &str, effect: &str) -> Toleration {
-        Toleration { key: key.into(), operator: op.into(), value: value.into(), effect: effect.into() }
+        Toleration {
+            key: key.into(),
+            operator: op.into(),
+            value: value.into(),
+            effect: effect.into(),
+        }
     }
 
     #[test]
     fn toleration_matching_table() {
-        let taint = Taint { key: "gpu-enabled".into(), value: "true".into(), effect: "NoSchedule".into() };
+        let taint = Taint {
+            key: "gpu-enabled".into(),
+            value: "true".into(),
+            effect: "NoSchedule".into(),
+        };
         let cases = [
             (tol("gpu-enabled", "Equal", "true", "NoSchedule"), true),
             (tol("gpu-enabled", "", "true", "NoSchedule"), true),
