@@ -16,14 +16,18 @@ bindgen="${WASM_BINDGEN:-wasm-bindgen}"
 if ! command -v "$bindgen" >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/wasm-bindgen" ]; then
   bindgen="$HOME/.cargo/bin/wasm-bindgen"
 fi
-want="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')"
+# The version the crate is pinned to (`=X` in Cargo.toml; Cargo.lock when there is one).
+want="$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)"
+if [ -f Cargo.lock ]; then
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+fi
 have="$("$bindgen" --version 2>/dev/null | awk '{print $2}' || true)"
 if [ -z "$have" ]; then
   echo "build-npm: wasm-bindgen CLI not found; install wasm-bindgen-cli $want (scripts/setup.sh)" >&2
   exit 1
 fi
 if [ "$have" != "$want" ]; then
-  echo "build-npm: wasm-bindgen CLI is $have but Cargo.lock has wasm-bindgen $want; install wasm-bindgen-cli $want" >&2
+  echo "build-npm: wasm-bindgen CLI is $have but the wasm-bindgen crate is $want; install wasm-bindgen-cli $want" >&2
   exit 1
 fi
 
