@@ -84,6 +84,18 @@ pub struct ApplyOptions {
     pub namespace: Option<String>,
     /// What to do with fields the schema does not know. Default `Warn`.
     pub field_validation: Option<FieldValidation>,
+    /// The field manager that owns what this apply sets. Default `kubectl`.
+    pub field_manager: Option<String>,
+    /// Take over fields other managers own instead of failing with a 409 conflict.
+    pub force: bool,
+}
+
+/// How `apply` merges: server-side (field ownership, the API's apply) or as `kubectl apply`
+/// does without `--server-side` (a three-way merge with the last-applied annotation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyMode {
+    ServerSide,
+    ClientSide,
 }
 
 /// `fieldValidation` (`metav1.FieldValidation*`): unknown fields are an error (`Strict`),
@@ -172,6 +184,8 @@ struct Snapshot {
 /// The most controller rounds at one instant before the control plane stops and reports
 /// (a guard against controllers that fight; never reached by the built-in ones).
 const MAX_ROUNDS: usize = 10_000;
+/// The field manager of updates and patches made through this API.
+const USER_MANAGER: &str = "kplane";
 /// `runUntilSettled`'s default horizon.
 pub const DEFAULT_SETTLE_SECONDS: f64 = 600.0;
 
@@ -217,12 +231,23 @@ impl ControlPlane {
         self.apply_objects(workspace, objects, options)
     }
 
-    /// Applies already-decoded objects.
+    /// Applies already-decoded objects with server-side apply.
     pub fn apply_objects(
         &mut self,
         workspace: &str,
         objects: Vec<Value>,
         options: &ApplyOptions,
+    ) -> Result<ApplyResult, Status> {
+        self.apply_with(workspace, objects, options, ApplyMode::ServerSide)
+    }
+
+    /// Applies objects server-side or client-side (`kubectl apply` without `--server-side`).
+    pub fn apply_with(
+        &mut self,
+        workspace: &str,
+        objects: Vec<Value>,
+        options: &ApplyOptions,
+        mode: ApplyMode,
     ) -> Result<ApplyResult, Status> {
         self.server.check_workspace(workspace)?;
         let mut result = ApplyResult::default();
@@ -232,26 +257,22 @@ impl ControlPlane {
                     object::set_path(&mut obj, &["metadata", "namespace"], json!(ns));
                 }
             }
-            let kind = object::kind(&obj).to_string();
-            let unknown = crate::api::schema::prune_unknown(&kind, &mut obj);
-            if !unknown.is_empty() {
-                let text: Vec<String> = unknown
-                    .iter()
-                    .map(|f| format!("unknown field \"{f}\""))
-                    .collect();
-                match options.field_validation.unwrap_or_default() {
-                    FieldValidation::Strict => {
-                        let version = object::api_version(&obj).rsplit('/').next().unwrap_or("");
-                        return Err(Status::bad_request(format!(
-                            "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
-                            text.join(", ")
-                        )));
-                    }
-                    FieldValidation::Warn => result.warnings.extend(text),
-                    FieldValidation::Ignore => {}
+            let warnings = self.check_fields(&mut obj, options)?;
+            result.warnings.extend(warnings);
+            let (stored, action) = match mode {
+                ApplyMode::ServerSide => {
+                    let manager = options
+                        .field_manager
+                        .as_deref()
+                        .unwrap_or(crate::server::DEFAULT_MANAGER);
+                    self.server
+                        .server_side_apply(workspace, obj, manager, options.force)?
                 }
-            }
-            let (stored, action) = self.server.apply(workspace, obj)?;
+                ApplyMode::ClientSide => {
+                    self.server.act_as("kubectl-client-side-apply");
+                    self.server.apply(workspace, obj)?
+                }
+            };
             let namespace = Some(object::namespace(&stored).to_string()).filter(|n| !n.is_empty());
             result.objects.push(AppliedObject {
                 api_version: object::api_version(&stored).to_string(),
@@ -313,8 +334,52 @@ impl ControlPlane {
             .collect())
     }
 
+    /// Creates an object (HTTP POST; `kubectl create`): 409 `AlreadyExists` if it exists.
+    /// Returns the object and any field-validation warnings.
+    pub fn create(
+        &mut self,
+        workspace: &str,
+        mut object: Value,
+        options: &ApplyOptions,
+    ) -> Result<(Value, Vec<String>), Status> {
+        let warnings = self.check_fields(&mut object, options)?;
+        if let Some(ns) = &options.namespace {
+            if object::namespace(&object).is_empty() && object.is_object() {
+                object::set_path(&mut object, &["metadata", "namespace"], json!(ns));
+            }
+        }
+        self.server
+            .act_as(options.field_manager.as_deref().unwrap_or(USER_MANAGER));
+        let out = self.server.create(workspace, object)?;
+        self.reconcile();
+        Ok((out, warnings))
+    }
+
+    /// Field validation: drops unknown fields and returns them as warnings, or fails (`Strict`).
+    fn check_fields(&self, obj: &mut Value, options: &ApplyOptions) -> Result<Vec<String>, Status> {
+        let kind = object::kind(obj).to_string();
+        let unknown = crate::api::schema::prune_unknown(&kind, obj);
+        let text: Vec<String> = unknown
+            .iter()
+            .map(|f| format!("unknown field \"{f}\""))
+            .collect();
+        match options.field_validation.unwrap_or_default() {
+            _ if text.is_empty() => Ok(text),
+            FieldValidation::Strict => {
+                let version = object::api_version(obj).rsplit('/').next().unwrap_or("");
+                Err(Status::bad_request(format!(
+                    "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+                    text.join(", ")
+                )))
+            }
+            FieldValidation::Warn => Ok(text),
+            FieldValidation::Ignore => Ok(vec![]),
+        }
+    }
+
     /// Replaces an object (HTTP PUT); a set `metadata.resourceVersion` must be current.
     pub fn update(&mut self, workspace: &str, object: Value) -> Result<Value, Status> {
+        self.server.act_as(USER_MANAGER);
         let out = self.server.update(workspace, object)?;
         self.reconcile();
         Ok(out)
@@ -433,14 +498,17 @@ impl ControlPlane {
     fn reconcile(&mut self) {
         for _ in 0..MAX_ROUNDS {
             let before = self.server.store.revision();
+            self.server.act_as("kube-controller-manager");
             controllers::namespace::reconcile(&mut self.server);
             controllers::gc::reconcile(&mut self.server);
             controllers::deployment::reconcile(&mut self.server);
             controllers::replicaset::reconcile(&mut self.server);
+            self.server.act_as("kube-scheduler");
             scheduler::schedule(&mut self.server, &mut self.scheduler);
+            self.server.act_as("kubelet");
             kubelet::reconcile(&mut self.server);
             if self.server.store.revision() == before {
-                return;
+                break;
             }
         }
     }

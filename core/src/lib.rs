@@ -20,9 +20,9 @@ pub mod sim;
 pub mod store;
 
 pub use control_plane::{
-    AppliedObject, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions, FieldValidation,
-    KubectlOutput, ListOptions, NodeSummary, ObjectRef, Options, PodSummary, Settled, WatchEvent,
-    WatchOptions, DEFAULT_SETTLE_SECONDS,
+    AppliedObject, ApplyMode, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions,
+    FieldValidation, KubectlOutput, ListOptions, NodeSummary, ObjectRef, Options, PodSummary,
+    Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
 pub use server::patch::PatchType;
 pub use server::status::{Status, StatusCause, StatusDetails};

@@ -541,8 +541,121 @@ fn patches_conflicts_and_immutable_fields() {
         "create -f -",
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n",
     );
-    assert_eq!(
-        out.stderr,
-        "Error from server (AlreadyExists): namespaces \"default\" already exists\n"
+    assert_eq!(out.stderr, "Error from server (AlreadyExists): error when creating \"STDIN\": namespaces \"default\" already exists\n");
+}
+
+#[test]
+fn server_side_apply_tracks_owners_conflicts_and_removals() {
+    let mut cp = plane(12);
+    let web = ObjectRef {
+        kind: "Deployment".into(),
+        name: "web".into(),
+        ..Default::default()
+    };
+    let labelled = THREE_NODES.replace(
+        "  labels:\n    app: web\nspec:",
+        "  labels:\n    app: web\n    tier: front\nspec:",
     );
+    assert_ne!(labelled, THREE_NODES);
+    cp.apply("root", &labelled, &ApplyOptions::default())
+        .unwrap();
+    cp.advance(5.0);
+    let d = cp.get("root", &web).unwrap().unwrap();
+    let mf = d["metadata"]["managedFields"].as_array().unwrap();
+    assert_eq!(mf[0]["manager"], "kubectl");
+    assert_eq!(mf[0]["operation"], "Apply");
+    assert_eq!(
+        mf[0]["fieldsV1"]["f:spec"]["f:replicas"],
+        serde_json::json!({})
+    );
+    assert!(mf
+        .iter()
+        .any(|e| e["manager"] == "kube-controller-manager" && e["subresource"] == "status"));
+
+    // Another writer takes spec.replicas; re-applying a different value conflicts.
+    let mut scaled = d.clone();
+    scaled["spec"]["replicas"] = serde_json::json!(7);
+    cp.update("root", scaled).unwrap();
+    let changed = labelled.replace("replicas: 5", "replicas: 4");
+    let e = cp
+        .apply("root", &changed, &ApplyOptions::default())
+        .unwrap_err();
+    assert_eq!((e.code, e.reason.as_str()), (409, "Conflict"));
+    assert_eq!(
+        e.message,
+        "Apply failed with 1 conflict: conflict with \"kplane\" using apps/v1: .spec.replicas"
+    );
+    assert_eq!(e.details.unwrap().causes[0].reason, "FieldManagerConflict");
+    // Re-applying the same manifest is not a conflict for unchanged fields... but replicas differ (7 vs 5).
+    assert!(cp
+        .apply("root", &labelled, &ApplyOptions::default())
+        .is_err());
+    // Forcing takes ownership.
+    let forced = cp
+        .apply(
+            "root",
+            &changed,
+            &ApplyOptions {
+                force: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(forced.objects[3].action, kplane::Action::Configured);
+    let d = cp.get("root", &web).unwrap().unwrap();
+    assert_eq!(d["spec"]["replicas"], 4);
+    assert!(!d["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["manager"] == "kplane" && e["fieldsV1"]["f:spec"].get("f:replicas").is_some()));
+
+    // A field dropped from the manifest is removed when no other manager owns it.
+    cp.apply(
+        "root",
+        &changed.replace("    tier: front\n", ""),
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    let d = cp.get("root", &web).unwrap().unwrap();
+    assert!(d["metadata"]["labels"].get("tier").is_none());
+    assert_eq!(d["metadata"]["labels"]["app"], "web");
+    // A no-op apply changes nothing, not even the resourceVersion.
+    let rv = d["metadata"]["resourceVersion"].clone();
+    let r = cp
+        .apply(
+            "root",
+            &changed.replace("    tier: front\n", ""),
+            &ApplyOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(r.objects[3].action, kplane::Action::Unchanged);
+    assert_eq!(
+        cp.get("root", &web).unwrap().unwrap()["metadata"]["resourceVersion"],
+        rv
+    );
+}
+
+#[test]
+fn kubectl_server_side_apply_prints_kubectls_text() {
+    let mut cp = plane(13);
+    let out = cp.kubectl("apply --server-side -f -", THREE_NODES);
+    assert!(
+        out.stdout
+            .ends_with("deployment.apps/web serverside-applied\n"),
+        "{}",
+        out.stdout
+    );
+    cp.kubectl("scale deployment web --replicas=2", "");
+    let out = cp.kubectl("apply --server-side -f -", THREE_NODES);
+    assert_eq!(out.exit_code, 1);
+    assert!(
+        out.stderr
+            .contains("Apply failed with 1 conflict: conflict with"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--force-conflicts"));
+    let out = cp.kubectl("apply --server-side --force-conflicts -f -", THREE_NODES);
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
 }

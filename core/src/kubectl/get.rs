@@ -51,6 +51,14 @@ pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
         }
     }
     let single = !names.is_empty() && items.len() == 1;
+    // kubectl hides managedFields unless --show-managed-fields.
+    if !f.show_managed_fields {
+        for o in items.iter_mut() {
+            if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.shift_remove("managedFields");
+            }
+        }
+    }
     match f.output.as_deref() {
         Some("json") => {
             let v = if single { items.remove(0) } else { json!({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}}) };

@@ -4,7 +4,7 @@ pub mod table;
 
 use crate::api::kinds::{self, KindInfo};
 use crate::control_plane::{
-    ApplyOptions, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput,
+    ApplyMode, ApplyOptions, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput,
 };
 use crate::server::{patch::PatchType, status::Status, Action, Propagation, ROOT};
 pub use get::pod_status;
@@ -71,10 +71,14 @@ pub(crate) struct Flags {
     pub filename: Option<String>,
     pub replicas: Option<i64>,
     pub show_labels: bool,
+    pub show_managed_fields: bool,
     pub cascade: Option<String>,
     pub grace_period: Option<i64>,
     pub validate: Option<String>,
     pub patch: Option<String>,
+    pub server_side: bool,
+    pub force_conflicts: bool,
+    pub field_manager: Option<String>,
     pub patch_type: Option<String>,
     pub positional: Vec<String>,
 }
@@ -112,6 +116,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
                 )
             }
             "--show-labels" => f.show_labels = true,
+            "--show-managed-fields" => f.show_managed_fields = true,
             "--cascade" => f.cascade = Some(value(&mut i)?),
             "--grace-period" => {
                 let v = value(&mut i)?;
@@ -121,6 +126,9 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
                     })?)
             }
             "--validate" => f.validate = Some(value(&mut i)?),
+            "--server-side" => f.server_side = true,
+            "--force-conflicts" => f.force_conflicts = true,
+            "--field-manager" => f.field_manager = Some(value(&mut i)?),
             "-p" | "--patch" => f.patch = Some(value(&mut i)?),
             "--type" => f.patch_type = Some(value(&mut i)?),
             "--now" => f.grace_period = Some(1),
@@ -228,54 +236,48 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
     if docs.is_empty() {
         return fail("error: no objects passed to apply".into());
     }
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    for d in docs {
-        let kind = d.object["kind"].as_str().unwrap_or("").to_string();
-        let api_version = d.object["apiVersion"].as_str().unwrap_or("").to_string();
-        let name = d.object["metadata"]["name"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
-        // kubectl's --validate defaults to strict (server-side field validation).
-        let field_validation = match f.validate.as_deref() {
-            None | Some("strict") | Some("true") => FieldValidation::Strict,
-            Some("warn") => FieldValidation::Warn,
-            Some("ignore") | Some("false") => FieldValidation::Ignore,
-            Some(o) => return fail(format!("error: invalid - validate option {o:?}; must be one of: strict (or true), warn, ignore (or false)")),
-        };
-        let opts = ApplyOptions {
-            namespace: f.namespace.clone(),
-            field_validation: Some(field_validation),
-        };
-        if create {
-            if let Some(info) = kinds::by_kind(Some(&api_version), &kind) {
-                let ns = d.object["metadata"]["namespace"]
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| f.namespace.clone());
-                let exists = cp
-                    .get(
-                        ROOT,
-                        &crate::ObjectRef {
-                            api_version: Some(api_version.clone()),
-                            kind: kind.clone(),
-                            namespace: ns,
-                            name: name.clone(),
-                        },
-                    )
-                    .ok()
-                    .flatten()
-                    .is_some();
-                if exists {
-                    return KubectlOutput {
-                        stdout,
-                        ..server_error(&Status::already_exists(info, &name))
-                    };
-                }
-            }
+    // kubectl's --validate defaults to strict (server-side field validation).
+    let field_validation = match f.validate.as_deref() {
+        None | Some("strict") | Some("true") => FieldValidation::Strict,
+        Some("warn") => FieldValidation::Warn,
+        Some("ignore") | Some("false") => FieldValidation::Ignore,
+        Some(o) => {
+            return fail(format!(
+                "error: invalid - validate option {o:?}; must be one of: strict (or true), warn, ignore (or false)"
+            ))
         }
-        match cp.apply_objects(ROOT, vec![d.object], &opts) {
+    };
+    let opts = ApplyOptions {
+        namespace: f.namespace.clone(),
+        field_validation: Some(field_validation),
+        field_manager: f.field_manager.clone().or_else(|| Some("kubectl".into())),
+        force: f.force_conflicts,
+    };
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    for d in docs {
+        let result = if create {
+            cp.create(ROOT, d.object, &opts).map(|(o, w)| {
+                let r = crate::control_plane::AppliedObject {
+                    api_version: crate::api::object::api_version(&o).into(),
+                    kind: crate::api::object::kind(&o).into(),
+                    namespace: None,
+                    name: crate::api::object::name(&o).into(),
+                    action: Action::Created,
+                };
+                crate::ApplyResult {
+                    objects: vec![r],
+                    warnings: w,
+                }
+            })
+        } else {
+            let mode = if f.server_side {
+                ApplyMode::ServerSide
+            } else {
+                ApplyMode::ClientSide
+            };
+            cp.apply_with(ROOT, vec![d.object], &opts, mode)
+        };
+        match result {
             Ok(r) => {
                 for w in r.warnings {
                     stderr.push_str(&format!("Warning: {w}\n"));
@@ -284,6 +286,7 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
                     let info = kinds::by_kind(Some(&o.api_version), &o.kind)
                         .expect("applied kinds are served");
                     let action = match o.action {
+                        _ if f.server_side => "serverside-applied",
                         Action::Created => "created",
                         Action::Configured => "configured",
                         Action::Unchanged => "unchanged",
@@ -293,9 +296,17 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
             }
             Err(s) => {
                 let verb = if create { "creating" } else { "applying" };
+                let message = if s.code == 409 && s.reason == "Conflict" && f.server_side {
+                    format!(
+                        "{}\nPlease review the fields above--they currently have other managers. Here\nare the ways you can resolve this warning:\n* If you intend to manage all of these fields, please re-run the apply\n  command with the `--force-conflicts` flag.",
+                        s.message
+                    )
+                } else {
+                    s.message.clone()
+                };
                 let mut e = fail(format!(
-                    "{stderr}Error from server ({}): error when {verb} \"STDIN\": {}",
-                    s.reason, s.message
+                    "{stderr}Error from server ({}): error when {verb} \"STDIN\": {message}",
+                    s.reason
                 ));
                 e.stdout = stdout;
                 return e;

@@ -3,6 +3,7 @@
 pub mod decode;
 pub mod defaults;
 mod events;
+pub mod fields;
 mod merge;
 pub mod patch;
 pub use events::EventType;
@@ -20,6 +21,9 @@ use std::collections::HashMap;
 
 /// The root workspace: the only one until workspaces arrive, and the home of the shared data plane.
 pub const ROOT: &str = "root";
+
+/// The field manager of API calls that name none.
+pub const DEFAULT_MANAGER: &str = "kubectl";
 
 /// The annotation where `kubectl apply` keeps the last applied manifest.
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -54,6 +58,8 @@ pub struct Server {
     pub timers: Timers,
     /// Event correlation: dedup key → the stored Event's key (rebuilt from the store on restore).
     event_index: HashMap<String, Key>,
+    /// The field manager of the writes in progress (`kubectl`, `kube-scheduler`, …).
+    manager: String,
 }
 
 impl Server {
@@ -64,6 +70,7 @@ impl Server {
             rng: Rng::new(seed),
             timers: Timers::default(),
             event_index: HashMap::new(),
+            manager: DEFAULT_MANAGER.into(),
         };
         for ns in INITIAL_NAMESPACES {
             s.create(
@@ -82,9 +89,17 @@ impl Server {
             rng,
             timers,
             event_index: HashMap::new(),
+            manager: DEFAULT_MANAGER.into(),
         };
         s.rebuild_event_index();
         s
+    }
+
+    /// Sets the field manager that the following writes are recorded under.
+    pub fn act_as(&mut self, manager: &str) {
+        if self.manager != manager {
+            self.manager = manager.to_string();
+        }
     }
 
     pub fn check_workspace(&self, workspace: &str) -> Result<(), Status> {
@@ -232,6 +247,10 @@ impl Server {
                 m.shift_remove("status");
             }
         }
+        if object::path(&obj, &["metadata", "managedFields"]).is_none() {
+            let now = self.clock.rfc3339();
+            fields::record_update(None, &mut obj, &self.manager, "", &now);
+        }
         defaults::apply_defaults(info.kind, &mut obj);
         let errs = validate::validate(info, &obj);
         if !errs.is_empty() {
@@ -258,7 +277,16 @@ impl Server {
 
     /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
     /// With a status subresource, `status` is kept from the stored object.
-    pub fn update(&mut self, workspace: &str, mut obj: Value) -> Result<Value, Status> {
+    pub fn update(&mut self, workspace: &str, obj: Value) -> Result<Value, Status> {
+        self.update_inner(workspace, obj, true)
+    }
+
+    fn update_inner(
+        &mut self,
+        workspace: &str,
+        mut obj: Value,
+        record: bool,
+    ) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&obj)?;
         let ns = Self::place(info, &mut obj);
@@ -298,6 +326,10 @@ impl Server {
                 }
             }
         }
+        if record {
+            let (now, manager) = (self.clock.rfc3339(), self.manager.clone());
+            fields::record_update(Some(&old), &mut obj, &manager, "", &now);
+        }
         defaults::apply_defaults(info.kind, &mut obj);
         let mut errs = validate::validate(info, &obj);
         errs.extend(validate::validate_update(info, &old, &obj));
@@ -325,6 +357,8 @@ impl Server {
             &["status"],
             obj.get("status").cloned().unwrap_or(json!({})),
         );
+        let (now, manager) = (self.clock.rfc3339(), self.manager.clone());
+        fields::record_update(Some(&old), &mut new, &manager, "status", &now);
         self.persist(key, old, new)
     }
 
@@ -395,6 +429,61 @@ impl Server {
             json!(last_applied_text),
         );
         let new = self.update(workspace, new)?;
+        let action = if new == old {
+            Action::Unchanged
+        } else {
+            Action::Configured
+        };
+        Ok((new, action))
+    }
+
+    /// Server-side apply (`PATCH` with `application/apply-patch+yaml`): `config` is merged by
+    /// field ownership; conflicts with other managers are a 409 unless `force`.
+    pub fn server_side_apply(
+        &mut self,
+        workspace: &str,
+        mut config: Value,
+        manager: &str,
+        force: bool,
+    ) -> Result<(Value, Action), Status> {
+        self.check_workspace(workspace)?;
+        let info = Self::info_of(&config)?;
+        let ns = Self::place(info, &mut config);
+        let name = object::name(&config).to_string();
+        if name.is_empty() {
+            return Err(Status::invalid(
+                info,
+                "",
+                vec![status::FieldError::required(
+                    "metadata.name",
+                    "name is required",
+                )],
+            ));
+        }
+        let now = self.clock.rfc3339();
+        let live = self.get(workspace, info, &ns, &name).cloned();
+        let merged = fields::server_side_apply(info, live.as_ref(), &config, manager, force, &now)?;
+        let Some(old) = live else {
+            return Ok((self.create(workspace, merged)?, Action::Created));
+        };
+        // A no-op apply writes nothing (not even the time in managedFields).
+        let strip = |v: &Value| {
+            let mut v = v.clone();
+            for e in v["metadata"]["managedFields"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+            {
+                e.as_object_mut().map(|m| m.shift_remove("time"));
+            }
+            v
+        };
+        let mut candidate = merged.clone();
+        defaults::apply_defaults(info.kind, &mut candidate);
+        if strip(&candidate) == strip(&old) {
+            return Ok((old, Action::Unchanged));
+        }
+        let new = self.update_inner(workspace, merged, false)?;
         let action = if new == old {
             Action::Unchanged
         } else {

@@ -52,7 +52,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 /// The merge key of a list field, by the field's name (the `patchMergeKey` tags in k8s.io/api).
-fn merge_key(field: &str) -> Option<&'static str> {
+pub(crate) fn merge_key(field: &str) -> Option<&'static str> {
     Some(match field {
         "containers"
         | "initContainers"
