@@ -496,6 +496,7 @@ impl ControlPlane {
     /// Runs every controller that has work at the current instant, in a fixed order, until
     /// none has (DESIGN.md, "How data flows").
     fn reconcile(&mut self) {
+        self.server.store.tick(self.server.clock.now_ms());
         for _ in 0..MAX_ROUNDS {
             let before = self.server.store.revision();
             self.server.act_as("kube-controller-manager");
@@ -680,6 +681,15 @@ impl ControlPlane {
             scheduler: s.scheduler,
         })
     }
+}
+
+/// Seconds → milliseconds, clamped to [0, 100 years]; NaN is 0.
+fn millis(seconds: f64) -> i64 {
+    const MAX_SECONDS: f64 = 100.0 * 365.0 * 86_400.0;
+    if seconds.is_nan() {
+        return 0;
+    }
+    (seconds.clamp(0.0, MAX_SECONDS) * 1000.0).round() as i64
 }
 
 /// Field selectors a kind supports (every kind: metadata.name and metadata.namespace).

@@ -141,3 +141,33 @@ fn watch_from_a_compacted_revision_is_410_expired() {
         err.message
     );
 }
+
+#[test]
+fn history_is_compacted_every_five_minutes_like_the_apiserver() {
+    use kplane::WatchOptions;
+    let mut cp = ControlPlane::new(Options::default()).unwrap();
+    cp.apply(
+        "root",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    let from_start = WatchOptions {
+        resource_version: Some("1".into()),
+        ..Default::default()
+    };
+    cp.advance(299.0);
+    assert!(
+        cp.watch("root", &from_start).is_ok(),
+        "history survives the first 5 minutes"
+    );
+    cp.advance(302.0);
+    assert_eq!(cp.watch("root", &from_start).unwrap_err().code, 410);
+    // Huge or odd durations neither panic nor move time backwards.
+    let before = cp.now();
+    cp.advance(f64::NAN);
+    cp.advance(-5.0);
+    assert_eq!(cp.now(), before);
+    cp.advance(1e300);
+    assert!(cp.now() > before);
+}

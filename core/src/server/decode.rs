@@ -184,6 +184,11 @@ fn decode_yaml(text: &str) -> Result<Vec<Decoded>, Status> {
                 .unwrap_or_default();
             let msg = e.to_string();
             let first = msg.lines().next().unwrap_or("invalid YAML");
+            // The message may repeat the position ("error: line 1 column 9: …"): keep the reason.
+            let first = match first.strip_prefix("error: line ") {
+                Some(rest) => rest.split_once(": ").map_or(first, |(_, reason)| reason),
+                None => first,
+            };
             Status::bad_request(format!(
                 "error parsing document {number}:{location} {first}"
             ))

@@ -32,8 +32,11 @@ pub struct WatchEvent {
     pub object: Value,
 }
 
-/// How many events of history are kept before the oldest are compacted away.
+/// How many events of history are kept at most before the oldest are compacted away.
 pub const HISTORY_LIMIT: usize = 50_000;
+/// kube-apiserver compacts etcd every 5 minutes (`--etcd-compaction-interval`), to the
+/// revision it saw at the previous run: history lives between 5 and 10 minutes.
+pub const COMPACTION_INTERVAL_MS: i64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone, Default)]
 pub struct Store {
@@ -42,6 +45,15 @@ pub struct Store {
     history: VecDeque<WatchEvent>,
     /// Events at or below this revision are gone.
     compacted: u64,
+    /// The periodic compactor: when it runs next, and the revision it will compact to.
+    compactor: Compactor,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Compactor {
+    pub next_at_ms: i64,
+    pub revision: u64,
 }
 
 impl Store {
@@ -134,6 +146,32 @@ impl Store {
         }
     }
 
+    /// Runs the periodic compactor if it is due at `now_ms`.
+    pub fn tick(&mut self, now_ms: i64) {
+        if self.compactor.next_at_ms == 0 {
+            self.compactor = Compactor {
+                next_at_ms: now_ms + COMPACTION_INTERVAL_MS,
+                revision: self.revision,
+            };
+            return;
+        }
+        while now_ms >= self.compactor.next_at_ms {
+            self.compact(self.compactor.revision);
+            self.compactor = Compactor {
+                next_at_ms: self.compactor.next_at_ms + COMPACTION_INTERVAL_MS,
+                revision: self.revision,
+            };
+        }
+    }
+
+    /// Drops the history at or below `revision` (`etcdctl compact`).
+    pub fn compact(&mut self, revision: u64) {
+        while self.history.front().is_some_and(|e| e.revision <= revision) {
+            self.history.pop_front();
+        }
+        self.compacted = self.compacted.max(revision);
+    }
+
     /// Events with revision > `since`, or `Err(oldest available)` when `since` was compacted.
     pub fn events_since(&self, since: u64) -> Result<impl Iterator<Item = &WatchEvent>, u64> {
         if since < self.compacted {
@@ -155,6 +193,7 @@ impl Store {
         StoreSnapshot {
             revision: self.revision,
             compacted: self.compacted,
+            compactor: self.compactor,
             objects: self
                 .objects
                 .iter()
@@ -168,6 +207,7 @@ impl Store {
         Store {
             revision: s.revision,
             compacted: s.compacted,
+            compactor: s.compactor,
             objects: s.objects.into_iter().collect(),
             history: s.history.into(),
         }
@@ -179,6 +219,8 @@ impl Store {
 pub struct StoreSnapshot {
     pub revision: u64,
     pub compacted: u64,
+    #[serde(default)]
+    pub compactor: Compactor,
     pub objects: Vec<(Key, Value)>,
     pub history: Vec<WatchEvent>,
 }
