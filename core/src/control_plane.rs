@@ -516,12 +516,7 @@ impl ControlPlane {
 
     /// Moves virtual time forward by `seconds`, stopping at every wake-up on the way.
     pub fn advance(&mut self, seconds: f64) {
-        let seconds = if seconds.is_finite() {
-            seconds.max(0.0)
-        } else {
-            0.0
-        };
-        let until = self.server.clock.now_ms() + (seconds * 1000.0).round() as i64;
+        let until = self.server.clock.now_ms().saturating_add(millis(seconds));
         self.reconcile();
         while let Some(t) = self
             .server
@@ -543,7 +538,7 @@ impl ControlPlane {
             .filter(|m| m.is_finite() && *m >= 0.0)
             .unwrap_or(DEFAULT_SETTLE_SECONDS);
         let start = self.server.clock.now_ms();
-        let until = start + (max * 1000.0).round() as i64;
+        let until = start.saturating_add(millis(max));
         self.reconcile();
         loop {
             let now = self.server.clock.now_ms();
