@@ -659,3 +659,70 @@ fn kubectl_server_side_apply_prints_kubectls_text() {
     let out = cp.kubectl("apply --server-side --force-conflicts -f -", THREE_NODES);
     assert_eq!(out.exit_code, 0, "{}", out.stderr);
 }
+
+#[test]
+fn admission_priority_services_and_service_accounts() {
+    let mut cp = plane(14);
+    cp.advance(1.0);
+    let svc = cp.kubectl("get svc", "").stdout;
+    assert!(svc.starts_with("NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nkubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   1s\n"), "{svc}");
+    assert!(cp
+        .kubectl("get sa -n kube-system", "")
+        .stdout
+        .contains("default"));
+    let pc = "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n---\n";
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {priorityClassName: high, containers: [{name: a, image: x}]}\n";
+    cp.apply("root", &format!("{pc}{pod}"), &ApplyOptions::default())
+        .unwrap();
+    let p = cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "Pod".into(),
+                name: "p".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            p["spec"]["priority"].as_i64(),
+            p["spec"]["preemptionPolicy"].as_str()
+        ),
+        (Some(1000), Some("PreemptLowerPriority"))
+    );
+    assert_eq!(p["spec"]["serviceAccountName"], "default");
+    let e = cp
+        .apply(
+            "root",
+            &pod.replace("name: p}", "name: q}")
+                .replace("high", "missing"),
+            &ApplyOptions::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, 403);
+    assert_eq!(
+        e.message,
+        "pods \"q\" is forbidden: no PriorityClass with name missing was found"
+    );
+    let node_port = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, selector: {app: web}, ports: [{port: 80}]}\n";
+    cp.apply("root", node_port, &ApplyOptions::default())
+        .unwrap();
+    let s = cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "Service".into(),
+                name: "web".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+    let ip = s["spec"]["clusterIP"].as_str().unwrap();
+    assert!(ip.starts_with("10.") && ip != "10.96.0.1");
+    let np = s["spec"]["ports"][0]["nodePort"].as_i64().unwrap();
+    assert!((30000..=32767).contains(&np));
+    assert_eq!(s["spec"]["ports"][0]["targetPort"], 80);
+}

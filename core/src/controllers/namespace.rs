@@ -1,11 +1,13 @@
 //! The namespace controller: empties a terminating namespace, then lifts its `kubernetes`
-//! finalizer so the deletion completes.
+//! finalizer so the deletion completes. With it, the service account controller: every
+//! active namespace has a `default` ServiceAccount.
 use crate::api::kinds::KINDS;
 use crate::api::object;
 use crate::server::{Server, ROOT};
 use serde_json::{json, Value};
 
 pub fn reconcile(s: &mut Server) {
+    ensure_default_service_accounts(s);
     let ns_info = super::kind("v1", "Namespace");
     let terminating: Vec<Value> = s
         .list(ROOT, ns_info, None)
@@ -37,5 +39,22 @@ pub fn reconcile(s: &mut Server) {
             n["metadata"]["finalizers"] = json!(rest);
             let _ = s.update(ROOT, n);
         }
+    }
+}
+
+fn ensure_default_service_accounts(s: &mut Server) {
+    let ns_info = super::kind("v1", "Namespace");
+    let sa_info = super::kind("v1", "ServiceAccount");
+    let missing: Vec<String> = s
+        .list(ROOT, ns_info, None)
+        .filter(|n| !object::is_terminating(n))
+        .map(|n| object::name(n).to_string())
+        .filter(|ns| s.get(ROOT, sa_info, ns, "default").is_none())
+        .collect();
+    for ns in missing {
+        let _ = s.create(
+            ROOT,
+            json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": ns}}),
+        );
     }
 }

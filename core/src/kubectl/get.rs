@@ -250,6 +250,85 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
                 ]
             },
         ),
+        ("Service", _) => (
+            vec![
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            |o, now| {
+                let kind = str_at(o, &["spec", "type"]).unwrap_or("ClusterIP");
+                let external = match kind {
+                    "LoadBalancer" => {
+                        let ingress: Vec<String> =
+                            array_at(o, &["status", "loadBalancer", "ingress"])
+                                .iter()
+                                .filter_map(|i| {
+                                    i["ip"]
+                                        .as_str()
+                                        .or(i["hostname"].as_str())
+                                        .map(String::from)
+                                })
+                                .collect();
+                        if ingress.is_empty() {
+                            "<pending>".to_string()
+                        } else {
+                            ingress.join(",")
+                        }
+                    }
+                    "ExternalName" => str_at(o, &["spec", "externalName"])
+                        .unwrap_or("<none>")
+                        .to_string(),
+                    _ => "<none>".to_string(),
+                };
+                let ports: Vec<String> = array_at(o, &["spec", "ports"])
+                    .iter()
+                    .map(|p| {
+                        let proto = p["protocol"].as_str().unwrap_or("TCP");
+                        match p["nodePort"].as_i64() {
+                            Some(n) => format!("{}:{n}/{proto}", p["port"]),
+                            None => format!("{}/{proto}", p["port"]),
+                        }
+                    })
+                    .collect();
+                vec![
+                    object::name(o).into(),
+                    kind.into(),
+                    str_at(o, &["spec", "clusterIP"]).unwrap_or("<none>").into(),
+                    external,
+                    if ports.is_empty() {
+                        "<none>".into()
+                    } else {
+                        ports.join(",")
+                    },
+                    age(o, now),
+                ]
+            },
+        ),
+        ("ServiceAccount", _) => (vec!["NAME", "SECRETS", "AGE"], |o, now| {
+            vec![
+                object::name(o).into(),
+                array_at(o, &["secrets"]).len().to_string(),
+                age(o, now),
+            ]
+        }),
+        ("PriorityClass", _) => (
+            vec!["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
+            |o, now| {
+                vec![
+                    object::name(o).into(),
+                    o["value"].as_i64().unwrap_or(0).to_string(),
+                    (o["globalDefault"] == true).to_string(),
+                    age(o, now),
+                    str_at(o, &["preemptionPolicy"])
+                        .unwrap_or("PreemptLowerPriority")
+                        .into(),
+                ]
+            },
+        ),
         ("Namespace", _) => (vec!["NAME", "STATUS", "AGE"], |o, now| {
             vec![
                 object::name(o).into(),

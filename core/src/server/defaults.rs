@@ -9,6 +9,11 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             if let Some(spec) = obj.get_mut("spec") {
                 default_pod_spec(spec);
                 default_tolerations(spec);
+                // The ServiceAccount admission plugin: pods run as `default` unless they name one.
+                default_path(spec, &["serviceAccountName"], json!("default"));
+                if let Some(sa) = spec.get("serviceAccountName").cloned() {
+                    default_path(spec, &["serviceAccount"], sa);
+                }
             }
             default_path(obj, &["status", "phase"], json!("Pending"));
             default_path(obj, &["status", "qosClass"], json!(qos_class(obj)));
@@ -44,6 +49,150 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
         "Namespace" => {
             default_path(obj, &["spec", "finalizers"], json!(["kubernetes"]));
             default_path(obj, &["status", "phase"], json!("Active"));
+        }
+        "StatefulSet" => {
+            // SetDefaults_StatefulSet.
+            default_path(obj, &["spec", "replicas"], json!(1));
+            default_path(obj, &["spec", "podManagementPolicy"], json!("OrderedReady"));
+            default_path(
+                obj,
+                &["spec", "updateStrategy", "type"],
+                json!("RollingUpdate"),
+            );
+            if path(obj, &["spec", "updateStrategy", "type"]) == Some(&json!("RollingUpdate")) {
+                default_path(
+                    obj,
+                    &["spec", "updateStrategy", "rollingUpdate", "partition"],
+                    json!(0),
+                );
+            }
+            default_path(obj, &["spec", "revisionHistoryLimit"], json!(10));
+            default_path(
+                obj,
+                &[
+                    "spec",
+                    "persistentVolumeClaimRetentionPolicy",
+                    "whenDeleted",
+                ],
+                json!("Retain"),
+            );
+            default_path(
+                obj,
+                &["spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"],
+                json!("Retain"),
+            );
+            default_template(obj);
+        }
+        "DaemonSet" => {
+            // SetDefaults_DaemonSet.
+            default_path(
+                obj,
+                &["spec", "updateStrategy", "type"],
+                json!("RollingUpdate"),
+            );
+            if path(obj, &["spec", "updateStrategy", "type"]) == Some(&json!("RollingUpdate")) {
+                default_path(
+                    obj,
+                    &["spec", "updateStrategy", "rollingUpdate", "maxUnavailable"],
+                    json!(1),
+                );
+                default_path(
+                    obj,
+                    &["spec", "updateStrategy", "rollingUpdate", "maxSurge"],
+                    json!(0),
+                );
+            }
+            default_path(obj, &["spec", "revisionHistoryLimit"], json!(10));
+            default_template(obj);
+        }
+        "Job" => {
+            // SetDefaults_Job: completions and parallelism 1 when neither is set.
+            let completions = path(obj, &["spec", "completions"]).is_some_and(|v| !v.is_null());
+            let parallelism = path(obj, &["spec", "parallelism"]).is_some_and(|v| !v.is_null());
+            if !completions && !parallelism {
+                set_path(obj, &["spec", "completions"], json!(1));
+            }
+            default_path(obj, &["spec", "parallelism"], json!(1));
+            if path(obj, &["spec", "backoffLimitPerIndex"]).is_none_or(Value::is_null) {
+                default_path(obj, &["spec", "backoffLimit"], json!(6));
+            }
+            default_path(obj, &["spec", "completionMode"], json!("NonIndexed"));
+            default_path(obj, &["spec", "suspend"], json!(false));
+            let replacement = if path(obj, &["spec", "podFailurePolicy"]).is_some() {
+                "Failed"
+            } else {
+                "TerminatingOrFailed"
+            };
+            default_path(obj, &["spec", "podReplacementPolicy"], json!(replacement));
+            default_template(obj);
+        }
+        "CronJob" => {
+            default_path(obj, &["spec", "concurrencyPolicy"], json!("Allow"));
+            default_path(obj, &["spec", "suspend"], json!(false));
+            default_path(obj, &["spec", "successfulJobsHistoryLimit"], json!(3));
+            default_path(obj, &["spec", "failedJobsHistoryLimit"], json!(1));
+        }
+        "Service" => {
+            // SetDefaults_Service.
+            default_path(obj, &["spec", "type"], json!("ClusterIP"));
+            default_path(obj, &["spec", "sessionAffinity"], json!("None"));
+            let external =
+                path(obj, &["spec", "type"]).and_then(Value::as_str) != Some("ExternalName");
+            if external {
+                default_path(obj, &["spec", "internalTrafficPolicy"], json!("Cluster"));
+                default_path(obj, &["spec", "ipFamilyPolicy"], json!("SingleStack"));
+                default_path(obj, &["spec", "ipFamilies"], json!(["IPv4"]));
+            }
+            if matches!(
+                path(obj, &["spec", "type"]).and_then(Value::as_str),
+                Some("NodePort" | "LoadBalancer")
+            ) {
+                default_path(obj, &["spec", "externalTrafficPolicy"], json!("Cluster"));
+            }
+            for port in obj
+                .pointer_mut("/spec/ports")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                default_path(port, &["protocol"], json!("TCP"));
+                if let Some(p) = port.get("port").cloned() {
+                    default_path(port, &["targetPort"], p);
+                }
+            }
+        }
+        "PriorityClass" => {
+            default_path(obj, &["preemptionPolicy"], json!("PreemptLowerPriority"));
+        }
+        "HorizontalPodAutoscaler" => {
+            // autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: 1 replica minimum, 80% CPU.
+            default_path(obj, &["spec", "minReplicas"], json!(1));
+            if path(obj, &["spec", "metrics"])
+                .is_none_or(|m| m.as_array().is_none_or(Vec::is_empty))
+            {
+                set_path(
+                    obj,
+                    &["spec", "metrics"],
+                    json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]),
+                );
+            }
+        }
+        "PersistentVolumeClaim" => {
+            default_path(obj, &["spec", "volumeMode"], json!("Filesystem"));
+            default_path(obj, &["status", "phase"], json!("Pending"));
+        }
+        "PersistentVolume" => {
+            default_path(
+                obj,
+                &["spec", "persistentVolumeReclaimPolicy"],
+                json!("Retain"),
+            );
+            default_path(obj, &["spec", "volumeMode"], json!("Filesystem"));
+            default_path(obj, &["status", "phase"], json!("Pending"));
+        }
+        "StorageClass" => {
+            default_path(obj, &["reclaimPolicy"], json!("Delete"));
+            default_path(obj, &["volumeBindingMode"], json!("Immediate"));
         }
         _ => {}
     }

@@ -1,5 +1,6 @@
 //! The API server's request path: decode → validate → default → admit → persist. Users and
 //! controllers take the same path (DESIGN.md, "How data flows").
+mod admission;
 pub mod decode;
 pub mod defaults;
 mod events;
@@ -72,6 +73,13 @@ impl Server {
             event_index: HashMap::new(),
             manager: DEFAULT_MANAGER.into(),
         };
+        for (name, value, description) in admission::SYSTEM_PRIORITY_CLASSES {
+            s.create(
+                ROOT,
+                json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": name}, "value": value, "description": description}),
+            )
+            .expect("system priority classes are valid");
+        }
         for ns in INITIAL_NAMESPACES {
             s.create(
                 ROOT,
@@ -79,6 +87,13 @@ impl Server {
             )
             .expect("initial namespaces are valid");
         }
+        s.create(
+            ROOT,
+            json!({"apiVersion": "v1", "kind": "Service",
+                   "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                   "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}),
+        )
+        .expect("the kubernetes Service is valid");
         s
     }
 
@@ -252,6 +267,7 @@ impl Server {
             fields::record_update(None, &mut obj, &self.manager, "", &now);
         }
         defaults::apply_defaults(info.kind, &mut obj);
+        self.admit_create(workspace, &mut obj)?;
         let errs = validate::validate(info, &obj);
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
