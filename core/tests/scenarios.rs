@@ -726,3 +726,93 @@ fn admission_priority_services_and_service_accounts() {
     assert!((30000..=32767).contains(&np));
     assert_eq!(s["spec"]["ports"][0]["targetPort"], 80);
 }
+
+#[test]
+fn seed_manifests_of_other_kinds_are_stored_unchanged() {
+    // The seed's HPA, VPA, NetworkPolicy, StorageClass and PVC examples apply as written.
+    let manifests = r#"
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: mi-aplicacion-hpa}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: mi-aplicacion-deployment}
+  minReplicas: 3
+  maxReplicas: 10
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 75}}
+---
+apiVersion: autoscaling.k8s.io/v1
+kind: VerticalPodAutoscaler
+metadata: {name: my-app-vpa}
+spec:
+  targetRef: {apiVersion: "apps/v1", kind: Deployment, name: my-app-deployment}
+  updatePolicy: {updateMode: "Auto"}
+  resourcePolicy:
+    containerPolicies:
+    - {containerName: '*', minAllowed: {cpu: 100m, memory: 256Mi}, maxAllowed: {cpu: 1, memory: 1Gi}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: frontend-backend-policy}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: frontend}}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: efs-sc}
+provisioner: efs.csi.aws.com
+parameters: {fileSystemId: <file-system-id>, directoryPerms: "700"}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: efs-pvc}
+spec:
+  accessModes: [ReadWriteMany]
+  resources: {requests: {storage: 5Gi}}
+  storageClassName: efs-sc
+"#;
+    let mut cp = plane(15);
+    let r = cp
+        .apply("root", manifests, &ApplyOptions::default())
+        .unwrap();
+    assert_eq!(r.objects.len(), 5);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let vpa = cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "VerticalPodAutoscaler".into(),
+                name: "my-app-vpa".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        vpa["spec"]["resourcePolicy"]["containerPolicies"][0]["maxAllowed"]["memory"],
+        "1Gi"
+    );
+    let sc = cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "StorageClass".into(),
+                name: "efs-sc".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            sc["reclaimPolicy"].as_str(),
+            sc["volumeBindingMode"].as_str()
+        ),
+        (Some("Delete"), Some("Immediate"))
+    );
+    assert_eq!(cp.kubectl("get hpa", "").stdout.lines().count(), 2);
+}

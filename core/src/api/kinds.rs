@@ -81,6 +81,34 @@ kinds! {
     "rbac.authorization.k8s.io" "v1" "ClusterRoleBinding" "clusterrolebindings" false false [];
     "apiextensions.k8s.io" "v1" "CustomResourceDefinition" "customresourcedefinitions" false true ["crd", "crds"];
     "coordination.k8s.io" "v1" "Lease" "leases" true false [];
+    "" "v1" "PodTemplate" "podtemplates" true false [];
+    "" "v1" "ReplicationController" "replicationcontrollers" true true ["rc"];
+    "autoscaling" "v1" "HorizontalPodAutoscaler" "horizontalpodautoscalers" true true ["hpa"];
+    "discovery.k8s.io" "v1" "EndpointSlice" "endpointslices" true false [];
+    "events.k8s.io" "v1" "Event" "events" true false ["ev"];
+    "networking.k8s.io" "v1" "IngressClass" "ingressclasses" false false [];
+    "storage.k8s.io" "v1" "CSIDriver" "csidrivers" false false [];
+    "storage.k8s.io" "v1" "CSINode" "csinodes" false false [];
+    "storage.k8s.io" "v1" "VolumeAttachment" "volumeattachments" false true [];
+    "admissionregistration.k8s.io" "v1" "MutatingWebhookConfiguration" "mutatingwebhookconfigurations" false false [];
+    "admissionregistration.k8s.io" "v1" "ValidatingWebhookConfiguration" "validatingwebhookconfigurations" false false [];
+    "apiregistration.k8s.io" "v1" "APIService" "apiservices" false true [];
+    "autoscaling.k8s.io" "v1" "VerticalPodAutoscaler" "verticalpodautoscalers" true true ["vpa"];
+    "keda.sh" "v1alpha1" "ScaledObject" "scaledobjects" true true ["so"];
+    "keda.sh" "v1alpha1" "ScaledJob" "scaledjobs" true true ["sj"];
+    "keda.sh" "v1alpha1" "TriggerAuthentication" "triggerauthentications" true false ["ta"];
+    "keda.sh" "v1alpha1" "ClusterTriggerAuthentication" "clustertriggerauthentications" false false ["cta"];
+    "karpenter.sh" "v1" "NodePool" "nodepools" false true [];
+    "karpenter.sh" "v1" "NodeClaim" "nodeclaims" false true [];
+    "karpenter.k8s.aws" "v1" "EC2NodeClass" "ec2nodeclasses" false true ["ec2nc"];
+    "tenancy.kcp.io" "v1alpha1" "Workspace" "workspaces" false true ["ws"];
+    "tenancy.kcp.io" "v1alpha1" "WorkspaceType" "workspacetypes" false true [];
+    "core.kcp.io" "v1alpha1" "LogicalCluster" "logicalclusters" false true [];
+    "apis.kcp.io" "v1alpha1" "APIExport" "apiexports" false true [];
+    "apis.kcp.io" "v1alpha1" "APIBinding" "apibindings" false true [];
+    "apis.kcp.io" "v1alpha1" "APIResourceSchema" "apiresourceschemas" false false [];
+    "sim.kplane.dev" "v1alpha1" "LoadProfile" "loadprofiles" true true [];
+    "sim.kplane.dev" "v1alpha1" "Queue" "queues" true true [];
 }
 
 /// Finds a kind by its `apiVersion` (optional: the preferred version when absent) and `kind`.
