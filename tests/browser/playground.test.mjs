@@ -251,6 +251,17 @@ describe('Status errors', { timeout: 60_000 }, () => {
     assert.ok((await error.locator('.status-message').textContent()).length > 0);
   });
 
+  test('apply warnings are shown next to what was applied', async () => {
+    await page.locator('#manifest').fill(
+      ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: settings', 'data:', '  a: b', 'extra: 2', ''].join('\n'),
+    );
+    await page.locator('#apply').click();
+    await page.locator('#applied li').first().waitFor();
+    assert.deepEqual(await page.locator('#applied li').allTextContents(), ['configmap/settings created']);
+    assert.deepEqual(await page.locator('#warnings .warning').allTextContents(), ['Warning: unknown field "extra"']);
+    assert.equal(await page.locator('#status-error').count(), 0);
+  });
+
   test('a valid manifest applies after an error, and clears it', async () => {
     await page.locator('#load-example').click();
     await page.locator('#apply').click();
