@@ -379,7 +379,17 @@ impl ControlPlane {
 
     /// Replaces an object (HTTP PUT); a set `metadata.resourceVersion` must be current.
     pub fn update(&mut self, workspace: &str, object: Value) -> Result<Value, Status> {
-        self.server.act_as(USER_MANAGER);
+        self.update_as(workspace, object, USER_MANAGER)
+    }
+
+    /// `update` recorded under a given field manager (kubectl's commands have their own).
+    pub(crate) fn update_as(
+        &mut self,
+        workspace: &str,
+        object: Value,
+        manager: &str,
+    ) -> Result<Value, Status> {
+        self.server.act_as(manager);
         let out = self.server.update(workspace, object)?;
         self.reconcile();
         Ok(out)
@@ -468,8 +478,21 @@ impl ControlPlane {
         patch: &Value,
         kind: PatchType,
     ) -> Result<Value, Status> {
+        self.patch_as(workspace, r, patch, kind, USER_MANAGER)
+    }
+
+    /// `patch` recorded under a given field manager.
+    pub(crate) fn patch_as(
+        &mut self,
+        workspace: &str,
+        r: &ObjectRef,
+        patch: &Value,
+        kind: PatchType,
+        manager: &str,
+    ) -> Result<Value, Status> {
         let info = Self::info(r.api_version.as_deref(), &r.kind)?;
         let ns = r.namespace.as_deref().unwrap_or("default");
+        self.server.act_as(manager);
         let out = self
             .server
             .patch(workspace, info, ns, &r.name, patch, kind)?;

@@ -1,11 +1,18 @@
 //! The Deployment controller (pkg/controller/deployment): one ReplicaSet per pod template,
-//! named `<deployment>-<pod-template-hash>`; the current one is scaled to `spec.replicas`,
-//! older ones to zero. (RollingUpdate surge/unavailability pacing arrives with the workloads issue.)
+//! named `<deployment>-<pod-template-hash>`, rolled out with the RollingUpdate step rules
+//! (`rolling.go`: scale the new ReplicaSet up within maxSurge, scale old ones down within
+//! maxUnavailable, unhealthy old pods first) or Recreate (`recreate.go`), revisions,
+//! `revisionHistoryLimit`, pause, `progressDeadlineSeconds` and the Progressing/Available
+//! conditions (`sync.go`, `progress.go`).
 use super::kind;
 use crate::api::object::{self, array_at, controller_of, controller_ref, path, set_path};
 use crate::server::{EventType, Server, ROOT};
+use crate::sim::parse_rfc3339;
 use crate::sim::rng::ALPHANUMS;
 use serde_json::{json, Value};
+
+const COMPONENT: &str = "deployment-controller";
+const REVISION: &str = "deployment.kubernetes.io/revision";
 
 pub fn reconcile(s: &mut Server) {
     let d_info = kind("apps/v1", "Deployment");
@@ -39,104 +46,266 @@ pub fn pod_template_hash(template: &Value, collision_count: Option<i64>) -> Stri
         .collect()
 }
 
-fn sync(s: &mut Server, d: &Value) {
-    let rs_info = kind("apps/v1", "ReplicaSet");
-    let ns = object::namespace(d).to_string();
-    let uid = object::uid(d).to_string();
-    let owned: Vec<Value> = s
-        .list(ROOT, rs_info, Some(&ns))
-        .filter(|rs| controller_of(rs).is_some_and(|r| r["uid"] == uid.as_str()))
+/// `intstr.GetScaledValueFromIntOrPercent`: a count, or a percentage of `total` rounded up or down.
+pub fn scaled_value(v: &Value, total: i64, round_up: bool) -> i64 {
+    match v {
+        Value::Number(n) => n.as_i64().unwrap_or(0),
+        Value::String(s) => match s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
+            Some(p) if round_up => (p * total + 99) / 100,
+            Some(p) => p * total / 100,
+            None => s.parse().unwrap_or(0),
+        },
+        _ => 0,
+    }
+}
+
+/// `deploymentutil.ResolveFenceposts`: (maxSurge rounded up, maxUnavailable rounded down),
+/// with maxUnavailable 1 when both would be 0.
+pub fn resolve_fenceposts(max_surge: &Value, max_unavailable: &Value, replicas: i64) -> (i64, i64) {
+    let surge = scaled_value(max_surge, replicas, true);
+    let unavailable = scaled_value(max_unavailable, replicas, false);
+    if surge == 0 && unavailable == 0 {
+        (0, 1)
+    } else {
+        (surge, unavailable)
+    }
+}
+
+fn is_rolling(d: &Value) -> bool {
+    object::str_at(d, &["spec", "strategy", "type"]).unwrap_or("RollingUpdate") == "RollingUpdate"
+}
+
+fn fenceposts(d: &Value) -> (i64, i64) {
+    let ru = path(d, &["spec", "strategy", "rollingUpdate"])
+        .cloned()
+        .unwrap_or(json!({}));
+    let surge = ru.get("maxSurge").cloned().unwrap_or(json!("25%"));
+    let unavailable = ru.get("maxUnavailable").cloned().unwrap_or(json!("25%"));
+    resolve_fenceposts(&surge, &unavailable, replicas_of(d))
+}
+
+/// `deploymentutil.MaxUnavailable`: 0 for Recreate or zero replicas, never above replicas.
+pub fn max_unavailable(d: &Value) -> i64 {
+    let replicas = replicas_of(d);
+    if !is_rolling(d) || replicas == 0 {
+        return 0;
+    }
+    fenceposts(d).1.min(replicas)
+}
+
+fn replicas_of(o: &Value) -> i64 {
+    object::i64_at(o, &["spec", "replicas"]).unwrap_or(1)
+}
+
+fn status_of(o: &Value, field: &str) -> i64 {
+    object::i64_at(o, &["status", field]).unwrap_or(0)
+}
+
+fn revision_of(rs: &Value) -> i64 {
+    object::str_at(rs, &["metadata", "annotations", REVISION])
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `deploymentutil.NewRSNewReplicas` for RollingUpdate: grow the new ReplicaSet as far as
+/// `replicas + maxSurge` allows, never past `replicas`.
+pub fn new_rs_new_replicas(
+    replicas: i64,
+    max_surge: i64,
+    current_total: i64,
+    new_rs_replicas: i64,
+) -> i64 {
+    let max_total = replicas + max_surge;
+    if current_total >= max_total {
+        return new_rs_replicas;
+    }
+    new_rs_replicas
+        + (max_total - current_total)
+            .min(replicas - new_rs_replicas)
+            .max(0)
+}
+
+struct Sets {
+    new: Option<Value>,
+    old: Vec<Value>,
+}
+
+impl Sets {
+    fn all(&self) -> impl Iterator<Item = &Value> {
+        self.new.iter().chain(self.old.iter())
+    }
+    fn total_replicas(&self) -> i64 {
+        self.all().map(replicas_of).sum()
+    }
+}
+
+fn owned_sets(s: &Server, d: &Value, new_name: &str) -> Sets {
+    let uid = object::uid(d);
+    let mut owned: Vec<Value> = s
+        .list(
+            ROOT,
+            kind("apps/v1", "ReplicaSet"),
+            Some(object::namespace(d)),
+        )
+        .filter(|rs| controller_of(rs).is_some_and(|r| r["uid"] == uid))
         .cloned()
         .collect();
+    // Oldest first (`ReplicaSetsByCreationTimestamp`).
+    owned.sort_by(|a, b| {
+        let key = |r: &Value| {
+            (
+                object::str_at(r, &["metadata", "creationTimestamp"])
+                    .unwrap_or("")
+                    .to_string(),
+                object::name(r).to_string(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let new = owned
+        .iter()
+        .position(|rs| object::name(rs) == new_name)
+        .map(|i| owned.remove(i));
+    Sets { new, old: owned }
+}
+
+fn sync(s: &mut Server, d: &Value) {
     let template = path(d, &["spec", "template"]).cloned().unwrap_or(json!({}));
     let hash = pod_template_hash(&template, object::i64_at(d, &["status", "collisionCount"]));
-    let rs_name = format!("{}-{hash}", object::name(d));
-    let replicas = object::i64_at(d, &["spec", "replicas"]).unwrap_or(1);
-    let max_revision = owned
+    let new_name = format!("{}-{hash}", object::name(d));
+    let mut sets = owned_sets(s, d, &new_name);
+    let paused = d["spec"]["paused"] == true;
+    if !paused {
+        if sets.new.is_none() {
+            sets.new = create_new_rs(s, d, &sets, &template, &hash, &new_name);
+        } else {
+            bump_revision(s, d, &mut sets);
+        }
+        let acted = if is_rolling(d) {
+            rolling(s, d, &mut sets)
+        } else {
+            recreate(s, d, &mut sets)
+        };
+        if !acted && complete(d, &sets) {
+            cleanup(s, d, &sets);
+        }
+    } else {
+        // A paused rollout still follows scaling of the current ReplicaSet.
+        if let Some(new) = sets.new.clone() {
+            if sets.old.iter().all(|r| replicas_of(r) == 0) && replicas_of(&new) != replicas_of(d) {
+                scale(s, d, &new, replicas_of(d));
+            }
+        }
+    }
+    let sets = owned_sets(s, d, &new_name);
+    update_status(s, d, &sets, &new_name, paused);
+}
+
+fn create_new_rs(
+    s: &mut Server,
+    d: &Value,
+    sets: &Sets,
+    template: &Value,
+    hash: &str,
+    name: &str,
+) -> Option<Value> {
+    let replicas = replicas_of(d);
+    let initial = if is_rolling(d) {
+        new_rs_new_replicas(replicas, fenceposts(d).0, sets.total_replicas(), 0)
+    } else if sets
+        .old
         .iter()
-        .filter_map(|rs| {
-            object::str_at(
-                rs,
-                &[
-                    "metadata",
-                    "annotations",
-                    "deployment.kubernetes.io/revision",
-                ],
-            )
-        })
-        .filter_map(|r| r.parse::<i64>().ok())
-        .max()
-        .unwrap_or(0);
-    let current = owned.iter().find(|rs| object::name(rs) == rs_name).cloned();
-    match current {
-        None => {
-            let mut tpl = template.clone();
-            set_path(
-                &mut tpl,
-                &["metadata", "labels", "pod-template-hash"],
-                json!(hash),
-            );
-            let mut selector = path(d, &["spec", "selector"]).cloned().unwrap_or(json!({}));
-            set_path(
-                &mut selector,
-                &["matchLabels", "pod-template-hash"],
-                json!(hash),
-            );
-            let mut labels = object::string_map(&template, &["metadata", "labels"]);
-            labels.insert("pod-template-hash".into(), hash.clone());
-            let rs = json!({
-                "apiVersion": "apps/v1",
-                "kind": "ReplicaSet",
-                "metadata": {
-                    "name": rs_name,
-                    "namespace": ns,
-                    "labels": labels,
-                    "annotations": {
-                        "deployment.kubernetes.io/desired-replicas": replicas.to_string(),
-                        "deployment.kubernetes.io/max-replicas": replicas.to_string(),
-                        "deployment.kubernetes.io/revision": (max_revision + 1).to_string(),
-                    },
-                    "ownerReferences": [controller_ref(d)],
-                },
-                "spec": {"replicas": replicas, "selector": selector, "template": tpl},
-            });
-            match s.create(ROOT, rs) {
-                Ok(_) => s.event(
+        .all(|r| replicas_of(r) == 0 && status_of(r, "replicas") == 0)
+    {
+        replicas
+    } else {
+        0
+    };
+    let max_revision = sets.all().map(revision_of).max().unwrap_or(0);
+    let mut tpl = template.clone();
+    set_path(
+        &mut tpl,
+        &["metadata", "labels", "pod-template-hash"],
+        json!(hash),
+    );
+    let mut selector = path(d, &["spec", "selector"]).cloned().unwrap_or(json!({}));
+    set_path(
+        &mut selector,
+        &["matchLabels", "pod-template-hash"],
+        json!(hash),
+    );
+    let mut labels = object::string_map(template, &["metadata", "labels"]);
+    labels.insert("pod-template-hash".into(), hash.into());
+    let (surge, _) = fenceposts(d);
+    let rs = json!({
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {
+            "name": name,
+            "namespace": object::namespace(d),
+            "labels": labels,
+            "annotations": {
+                "deployment.kubernetes.io/desired-replicas": replicas.to_string(),
+                "deployment.kubernetes.io/max-replicas": (replicas + if is_rolling(d) { surge } else { 0 }).to_string(),
+                REVISION: (max_revision + 1).to_string(),
+            },
+            "ownerReferences": [controller_ref(d)],
+        },
+        "spec": {"replicas": initial, "minReadySeconds": object::i64_at(d, &["spec", "minReadySeconds"]).unwrap_or(0), "selector": selector, "template": tpl},
+    });
+    match s.create(ROOT, rs) {
+        Ok(created) => {
+            if initial > 0 {
+                s.event(
                     ROOT,
                     d,
                     EventType::Normal,
                     "ScalingReplicaSet",
-                    &format!("Scaled up replica set {rs_name} from 0 to {replicas}"),
-                    "deployment-controller",
-                ),
-                Err(e) => s.event(
-                    ROOT,
-                    d,
-                    EventType::Warning,
-                    "FailedCreate",
-                    &format!(
-                        "Failed to create new replica set {rs_name:?}: {}",
-                        e.message
-                    ),
-                    "deployment-controller",
-                ),
+                    &format!("Scaled up replica set {name} from 0 to {initial}"),
+                    COMPONENT,
+                );
             }
+            Some(created)
         }
-        Some(rs) => scale(s, d, &rs, replicas),
+        Err(e) => {
+            s.event(
+                ROOT,
+                d,
+                EventType::Warning,
+                "FailedCreate",
+                &format!("Failed to create new replica set \"{name}\": {}", e.message),
+                COMPONENT,
+            );
+            None
+        }
     }
-    for old in owned.iter().filter(|rs| object::name(rs) != rs_name) {
-        scale(s, d, old, 0);
-    }
-    update_status(s, d, &rs_name);
 }
 
-fn scale(s: &mut Server, d: &Value, rs: &Value, to: i64) {
-    let from = object::i64_at(rs, &["spec", "replicas"]).unwrap_or(0);
+/// A rollback to an older template reuses its ReplicaSet and makes it the newest revision.
+fn bump_revision(s: &mut Server, _d: &Value, sets: &mut Sets) {
+    let Some(new) = sets.new.clone() else { return };
+    let max_old = sets.old.iter().map(revision_of).max().unwrap_or(0);
+    if revision_of(&new) <= max_old {
+        let mut updated = new.clone();
+        set_path(
+            &mut updated,
+            &["metadata", "annotations", REVISION],
+            json!((max_old + 1).to_string()),
+        );
+        if let Ok(u) = s.update(ROOT, updated) {
+            sets.new = Some(u);
+        }
+    }
+}
+
+fn scale(s: &mut Server, d: &Value, rs: &Value, to: i64) -> Option<Value> {
+    let from = replicas_of(rs);
     if from == to {
-        return;
+        return Some(rs.clone());
     }
     let mut new = rs.clone();
     new["spec"]["replicas"] = json!(to);
+    let (surge, _) = fenceposts(d);
     set_path(
         &mut new,
         &[
@@ -144,54 +313,209 @@ fn scale(s: &mut Server, d: &Value, rs: &Value, to: i64) {
             "annotations",
             "deployment.kubernetes.io/desired-replicas",
         ],
-        json!(to.to_string()),
+        json!(replicas_of(d).to_string()),
     );
-    if s.update(ROOT, new).is_ok() {
-        let verb = if to > from { "up" } else { "down" };
-        s.event(
+    set_path(
+        &mut new,
+        &[
+            "metadata",
+            "annotations",
+            "deployment.kubernetes.io/max-replicas",
+        ],
+        json!((replicas_of(d) + if is_rolling(d) { surge } else { 0 }).to_string()),
+    );
+    let updated = s.update(ROOT, new).ok()?;
+    let verb = if to > from { "up" } else { "down" };
+    s.event(
+        ROOT,
+        d,
+        EventType::Normal,
+        "ScalingReplicaSet",
+        &format!(
+            "Scaled {verb} replica set {} from {from} to {to}",
+            object::name(rs)
+        ),
+        COMPONENT,
+    );
+    Some(updated)
+}
+
+/// `rolloutRolling`: scale up if we can, else scale down if we can. Returns whether it acted.
+fn rolling(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
+    let replicas = replicas_of(d);
+    let Some(new) = sets.new.clone() else {
+        return false;
+    };
+    // reconcileNewReplicaSet
+    let target = if replicas_of(&new) > replicas {
+        replicas
+    } else {
+        new_rs_new_replicas(
+            replicas,
+            fenceposts(d).0,
+            sets.total_replicas(),
+            replicas_of(&new),
+        )
+    };
+    if target != replicas_of(&new) {
+        sets.new = scale(s, d, &new, target);
+        return true;
+    }
+    // reconcileOldReplicaSets
+    let old_pods: i64 = sets.old.iter().map(replicas_of).sum();
+    if old_pods == 0 {
+        return false;
+    }
+    let all_pods = sets.total_replicas();
+    let min_available = replicas - max_unavailable(d);
+    let new_unavailable = replicas_of(&new) - status_of(&new, "availableReplicas");
+    let max_scaled_down = all_pods - min_available - new_unavailable;
+    if max_scaled_down <= 0 {
+        return false;
+    }
+    // cleanupUnhealthyReplicas: old pods that are not available go first.
+    let mut cleaned = 0;
+    for i in 0..sets.old.len() {
+        if cleaned >= max_scaled_down {
+            break;
+        }
+        let rs = sets.old[i].clone();
+        let (r, available) = (replicas_of(&rs), status_of(&rs, "availableReplicas"));
+        if r == 0 || r == available {
+            continue;
+        }
+        let down = (max_scaled_down - cleaned).min(r - available);
+        if let Some(u) = scale(s, d, &rs, r - down) {
+            sets.old[i] = u;
+            cleaned += down;
+        }
+    }
+    // scaleDownOldReplicaSetsForRollingUpdate: keep minAvailable available pods.
+    let available: i64 = sets.all().map(|r| status_of(r, "availableReplicas")).sum();
+    let mut scaled = 0;
+    if available > min_available {
+        let budget = available - min_available;
+        for i in 0..sets.old.len() {
+            if scaled >= budget {
+                break;
+            }
+            let rs = sets.old[i].clone();
+            let r = replicas_of(&rs);
+            if r == 0 {
+                continue;
+            }
+            let down = r.min(budget - scaled);
+            if let Some(u) = scale(s, d, &rs, r - down) {
+                sets.old[i] = u;
+                scaled += down;
+            }
+        }
+    }
+    cleaned + scaled > 0
+}
+
+/// `rolloutRecreate`: all old pods go before the new ReplicaSet is scaled up.
+fn recreate(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
+    let mut acted = false;
+    for i in 0..sets.old.len() {
+        let rs = sets.old[i].clone();
+        if replicas_of(&rs) != 0 {
+            if let Some(u) = scale(s, d, &rs, 0) {
+                sets.old[i] = u;
+                acted = true;
+            }
+        }
+    }
+    if acted {
+        return true;
+    }
+    // Wait until no old pod is left running.
+    let old_pods = active_pods_of(s, &sets.old);
+    if old_pods > 0 {
+        return false;
+    }
+    if let Some(new) = sets.new.clone() {
+        if replicas_of(&new) != replicas_of(d) {
+            sets.new = scale(s, d, &new, replicas_of(d));
+            return true;
+        }
+    }
+    false
+}
+
+fn active_pods_of(s: &Server, sets: &[Value]) -> usize {
+    let uids: Vec<&str> = sets.iter().map(object::uid).collect();
+    let ns = sets.first().map(object::namespace).unwrap_or("");
+    s.list(ROOT, kind("v1", "Pod"), Some(ns))
+        .filter(|p| controller_of(p).is_some_and(|r| uids.iter().any(|u| r["uid"] == *u)))
+        .filter(|p| {
+            !matches!(
+                object::str_at(p, &["status", "phase"]),
+                Some("Succeeded" | "Failed")
+            )
+        })
+        .count()
+}
+
+/// `DeploymentComplete`: every replica updated and available, no old ones left.
+fn complete(d: &Value, sets: &Sets) -> bool {
+    let replicas = replicas_of(d);
+    let Some(new) = &sets.new else { return false };
+    status_of(new, "replicas") == replicas
+        && status_of(new, "availableReplicas") >= replicas
+        && replicas_of(new) == replicas
+        && sets
+            .old
+            .iter()
+            .all(|r| replicas_of(r) == 0 && status_of(r, "replicas") == 0)
+}
+
+/// `cleanupDeployment`: old, empty ReplicaSets beyond `revisionHistoryLimit` go, oldest revision first.
+fn cleanup(s: &mut Server, d: &Value, sets: &Sets) {
+    let limit = object::i64_at(d, &["spec", "revisionHistoryLimit"])
+        .unwrap_or(10)
+        .max(0) as usize;
+    let mut empty: Vec<&Value> = sets
+        .old
+        .iter()
+        .filter(|r| {
+            replicas_of(r) == 0 && status_of(r, "replicas") == 0 && !object::is_terminating(r)
+        })
+        .collect();
+    if empty.len() <= limit {
+        return;
+    }
+    empty.sort_by_key(|r| revision_of(r));
+    let rs_info = kind("apps/v1", "ReplicaSet");
+    for rs in &empty[..empty.len() - limit] {
+        let _ = s.delete(
             ROOT,
-            d,
-            EventType::Normal,
-            "ScalingReplicaSet",
-            &format!(
-                "Scaled {verb} replica set {} from {from} to {to}",
-                object::name(rs)
-            ),
-            "deployment-controller",
+            rs_info,
+            object::namespace(rs),
+            object::name(rs),
+            None,
+            None,
         );
     }
 }
 
-fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
-    let rs_info = kind("apps/v1", "ReplicaSet");
-    let ns = object::namespace(d).to_string();
-    let uid = object::uid(d).to_string();
-    let owned: Vec<Value> = s
-        .list(ROOT, rs_info, Some(&ns))
-        .filter(|rs| controller_of(rs).is_some_and(|r| r["uid"] == uid.as_str()))
-        .cloned()
-        .collect();
-    let sum = |field: &str| -> i64 {
-        owned
-            .iter()
-            .map(|rs| object::i64_at(rs, &["status", field]).unwrap_or(0))
-            .sum()
-    };
-    let updated = owned
-        .iter()
-        .find(|rs| object::name(rs) == current_rs)
-        .and_then(|rs| object::i64_at(rs, &["status", "replicas"]))
-        .unwrap_or(0);
-    let replicas = object::i64_at(d, &["spec", "replicas"]).unwrap_or(1);
+fn update_status(s: &mut Server, d: &Value, sets: &Sets, new_name: &str, paused: bool) {
+    let replicas = replicas_of(d);
+    let sum = |f: &str| -> i64 { sets.all().map(|r| status_of(r, f)).sum() };
     let (total, ready, available) = (
         sum("replicas"),
         sum("readyReplicas"),
         sum("availableReplicas"),
     );
+    let updated = sets
+        .new
+        .as_ref()
+        .map(|r| status_of(r, "replicas"))
+        .unwrap_or(0);
+    let now_ms = s.clock.now_ms();
     let now = s.clock.rfc3339();
     let old_conditions = array_at(d, &["status", "conditions"]).to_vec();
-    let condition = |t: &str, ok: bool, reason: &str, message: String| -> Value {
-        let status = if ok { "True" } else { "False" };
+    let condition = |t: &str, status: &str, reason: &str, message: String| -> Value {
         let prev = old_conditions.iter().find(|c| c["type"] == t);
         let transition = match prev {
             Some(p) if p["status"] == status => p["lastTransitionTime"].clone(),
@@ -209,45 +533,104 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
         };
         json!({"type": t, "status": status, "lastUpdateTime": update_time, "lastTransitionTime": transition, "reason": reason, "message": message})
     };
-    let complete = updated == replicas && available == replicas && total == replicas;
-    let available_ok = available >= replicas - max_unavailable_count(d, replicas);
-    let conditions = vec![
+    let available_ok = available >= replicas - max_unavailable(d);
+    let mut conditions = vec![if available_ok {
         condition(
             "Available",
-            available_ok,
-            if available_ok {
-                "MinimumReplicasAvailable"
-            } else {
-                "MinimumReplicasUnavailable"
-            },
-            if available_ok {
-                "Deployment has minimum availability.".into()
-            } else {
-                "Deployment does not have minimum availability.".into()
-            },
-        ),
+            "True",
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.".into(),
+        )
+    } else {
+        condition(
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.".into(),
+        )
+    }];
+    let prev_progress = old_conditions.iter().find(|c| c["type"] == "Progressing");
+    let progressing = if paused {
         condition(
             "Progressing",
-            true,
-            if complete {
-                "NewReplicaSetAvailable"
-            } else {
-                "ReplicaSetUpdated"
-            },
-            if complete {
-                format!("ReplicaSet \"{current_rs}\" has successfully progressed.")
-            } else {
-                format!("ReplicaSet \"{current_rs}\" is progressing.")
-            },
-        ),
-    ];
+            "Unknown",
+            "DeploymentPaused",
+            "Deployment is paused".into(),
+        )
+    } else if complete(d, sets) {
+        condition(
+            "Progressing",
+            "True",
+            "NewReplicaSetAvailable",
+            format!("ReplicaSet \"{new_name}\" has successfully progressed."),
+        )
+    } else {
+        // progressDeadlineSeconds counts from the last progress (a lastUpdateTime change).
+        let deadline = object::i64_at(d, &["spec", "progressDeadlineSeconds"]).unwrap_or(600);
+        let last = prev_progress
+            .filter(|p| {
+                p["reason"] != "NewReplicaSetAvailable" && p["reason"] != "DeploymentPaused"
+            })
+            .and_then(|p| p["lastUpdateTime"].as_str())
+            .and_then(parse_rfc3339);
+        let progressed = status_changed(d, total, updated, ready, available);
+        match last {
+            Some(t) if !progressed && now_ms >= t + deadline * 1000 => condition(
+                "Progressing",
+                "False",
+                "ProgressDeadlineExceeded",
+                format!("ReplicaSet \"{new_name}\" has timed out progressing."),
+            ),
+            Some(t) if !progressed => {
+                s.timers.wake_at(t + deadline * 1000);
+                prev_progress.cloned().unwrap_or(Value::Null)
+            }
+            _ => {
+                s.timers.wake_at(now_ms + deadline * 1000);
+                let reason = if prev_progress.is_none() {
+                    "NewReplicaSetCreated"
+                } else {
+                    "ReplicaSetUpdated"
+                };
+                let message = if reason == "NewReplicaSetCreated" {
+                    format!("Created new replica set \"{new_name}\"")
+                } else {
+                    format!("ReplicaSet \"{new_name}\" is progressing.")
+                };
+                // Progress refreshes lastUpdateTime even when the text is unchanged.
+                let mut c = condition("Progressing", "True", reason, message);
+                if progressed {
+                    c["lastUpdateTime"] = json!(now);
+                }
+                c
+            }
+        }
+    };
+    if progressing["reason"] == "ProgressDeadlineExceeded"
+        && prev_progress.is_none_or(|p| p["reason"] != "ProgressDeadlineExceeded")
+    {
+        s.event(
+            ROOT,
+            d,
+            EventType::Warning,
+            "ProgressDeadlineExceeded",
+            &format!(
+                "Deployment \"{}\" has timed out progressing.",
+                object::name(d)
+            ),
+            COMPONENT,
+        );
+    }
+    if !progressing.is_null() {
+        conditions.push(progressing);
+    }
     let mut status = json!({
         "observedGeneration": object::i64_at(d, &["metadata", "generation"]).unwrap_or(1),
         "replicas": total,
         "updatedReplicas": updated,
         "readyReplicas": ready,
         "availableReplicas": available,
-        "unavailableReplicas": (replicas - available).max(0),
+        "unavailableReplicas": (total - available).max(replicas - available).max(0),
         "conditions": conditions,
     });
     if let Some(m) = status.as_object_mut() {
@@ -258,29 +641,32 @@ fn update_status(s: &mut Server, d: &Value, current_rs: &str) {
     }
     let mut new = d.clone();
     new["status"] = status;
+    // The Deployment carries its current revision.
+    let revision = sets.new.as_ref().map(revision_of).unwrap_or(0);
+    if revision > 0
+        && object::str_at(d, &["metadata", "annotations", REVISION]) != Some(&revision.to_string())
+    {
+        let mut annotated = d.clone();
+        set_path(
+            &mut annotated,
+            &["metadata", "annotations", REVISION],
+            json!(revision.to_string()),
+        );
+        if let Ok(u) = s.update(ROOT, annotated) {
+            new["metadata"] = u["metadata"].clone();
+        }
+    }
     let _ = s.update_status(ROOT, &new);
 }
 
-/// `maxUnavailable` resolved against `replicas` (percentages round down, as
-/// `intstr.GetScaledValueFromIntOrPercent(..., false)`); 0 for Recreate.
-pub fn max_unavailable_count(d: &Value, replicas: i64) -> i64 {
-    match path(d, &["spec", "strategy", "rollingUpdate", "maxUnavailable"]) {
-        Some(v) => scaled_value(v, replicas, false),
-        None => 0,
-    }
-}
-
-/// `intstr.GetScaledValueFromIntOrPercent`.
-pub fn scaled_value(v: &Value, total: i64, round_up: bool) -> i64 {
-    match v {
-        Value::Number(n) => n.as_i64().unwrap_or(0),
-        Value::String(s) => match s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
-            Some(p) if round_up => (p * total + 99) / 100,
-            Some(p) => p * total / 100,
-            None => s.parse().unwrap_or(0),
-        },
-        _ => 0,
-    }
+/// Whether the replica counts moved since the last status: that is progress.
+fn status_changed(d: &Value, total: i64, updated: i64, ready: i64, available: i64) -> bool {
+    (
+        status_of(d, "replicas"),
+        status_of(d, "updatedReplicas"),
+        status_of(d, "readyReplicas"),
+        status_of(d, "availableReplicas"),
+    ) != (total, updated, ready, available)
 }
 
 #[cfg(test)]
@@ -297,10 +683,32 @@ mod tests {
     }
 
     #[test]
-    fn scaled_values_round_as_upstream() {
-        // 10 replicas, 25%/25% → surge 3 (round up), unavailable 2 (round down).
-        assert_eq!(scaled_value(&json!("25%"), 10, true), 3);
-        assert_eq!(scaled_value(&json!("25%"), 10, false), 2);
-        assert_eq!(scaled_value(&json!(1), 10, false), 1);
+    fn fenceposts_round_as_upstream() {
+        // (replicas, maxSurge, maxUnavailable) → (surge, unavailable)
+        let cases = [
+            (10, json!("25%"), json!("25%"), (3, 2)),
+            (5, json!("25%"), json!("25%"), (2, 1)),
+            (1, json!("25%"), json!("25%"), (1, 0)),
+            (3, json!(0), json!(0), (0, 1)),
+            (10, json!("0%"), json!("10%"), (0, 1)),
+            (4, json!(1), json!("50%"), (1, 2)),
+            (0, json!("25%"), json!("25%"), (0, 1)),
+        ];
+        for (replicas, surge, unavailable, want) in cases {
+            assert_eq!(
+                resolve_fenceposts(&surge, &unavailable, replicas),
+                want,
+                "{replicas} {surge} {unavailable}"
+            );
+        }
+    }
+
+    #[test]
+    fn new_replica_set_grows_within_surge() {
+        // 10 replicas, surge 3: from 10 old → new gets 3; at 13 total nothing more.
+        assert_eq!(new_rs_new_replicas(10, 3, 10, 0), 3);
+        assert_eq!(new_rs_new_replicas(10, 3, 13, 3), 3);
+        assert_eq!(new_rs_new_replicas(10, 3, 11, 3), 5);
+        assert_eq!(new_rs_new_replicas(10, 3, 3, 3), 10);
     }
 }

@@ -149,6 +149,30 @@ fn pod_from_template(rs: &Value) -> Value {
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.get("spec").cloned().unwrap_or(json!({}))})
 }
 
+/// `podutil.IsPodAvailable`: Ready for at least `minReadySeconds`. Registers a wake-up for
+/// pods that will become available later.
+fn is_available(s: &mut Server, pod: &Value, min_ready_seconds: i64) -> bool {
+    if !is_pod_ready(pod) {
+        return false;
+    }
+    if min_ready_seconds <= 0 {
+        return true;
+    }
+    let since = array_at(pod, &["status", "conditions"])
+        .iter()
+        .find(|c| c["type"] == "Ready")
+        .and_then(|c| c["lastTransitionTime"].as_str())
+        .and_then(crate::sim::parse_rfc3339);
+    match since {
+        Some(t) if s.clock.now_ms() >= t + min_ready_seconds * 1000 => true,
+        Some(t) => {
+            s.timers.wake_at(t + min_ready_seconds * 1000);
+            false
+        }
+        None => false,
+    }
+}
+
 fn update_status(s: &mut Server, rs: &Value) {
     let pods = owned_pods(s, rs);
     let selector =
@@ -163,12 +187,17 @@ fn update_status(s: &mut Server, rs: &Value) {
         })
         .count();
     let ready = active.iter().filter(|p| is_pod_ready(p)).count();
+    let min_ready = object::i64_at(rs, &["spec", "minReadySeconds"]).unwrap_or(0);
+    let available = active
+        .iter()
+        .filter(|p| is_available(s, p, min_ready))
+        .count();
     let mut new = rs.clone();
     let mut status = json!({
         "replicas": active.len(),
         "fullyLabeledReplicas": fully_labeled,
         "readyReplicas": ready,
-        "availableReplicas": ready,
+        "availableReplicas": available,
         "observedGeneration": object::i64_at(rs, &["metadata", "generation"]).unwrap_or(1),
     });
     // Zero counts are omitted, as `omitempty` does upstream.

@@ -1,5 +1,6 @@
 //! A kubectl emulator: the commands people know, printing what kubectl prints.
 mod get;
+mod rollout;
 pub mod table;
 
 use crate::api::kinds::{self, KindInfo};
@@ -8,6 +9,7 @@ use crate::control_plane::{
 };
 use crate::server::{patch::PatchType, status::Status, Action, Propagation, ROOT};
 pub use get::pod_status;
+pub use rollout::status_line as rollout_status_line;
 
 /// Splits a command line as a POSIX shell would for plain words and '…' / "…" quoting.
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
@@ -80,6 +82,8 @@ pub(crate) struct Flags {
     pub force_conflicts: bool,
     pub field_manager: Option<String>,
     pub patch_type: Option<String>,
+    pub to_revision: Option<i64>,
+    pub watch: Option<String>,
     pub positional: Vec<String>,
 }
 
@@ -116,6 +120,14 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
                 )
             }
             "--show-labels" => f.show_labels = true,
+            "--to-revision" => {
+                let v = value(&mut i)?;
+                f.to_revision =
+                    Some(v.parse().map_err(|_| {
+                        format!("invalid argument \"{v}\" for \"--to-revision\" flag")
+                    })?)
+            }
+            "--watch" if inline.is_some() => f.watch = inline.clone(),
             "--show-managed-fields" => f.show_managed_fields = true,
             "--cascade" => f.cascade = Some(value(&mut i)?),
             "--grace-period" => {
@@ -214,6 +226,7 @@ pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
         "delete" => delete(cp, &flags),
         "scale" => scale(cp, &flags),
         "patch" => patch(cp, &flags),
+        "rollout" => rollout::rollout(cp, &flags),
         "cordon" | "uncordon" => cordon(cp, &flags, verb == "cordon"),
         "version" => out(format!(
             "Client Version: {v}\nKustomize Version: v5.7.1\nServer Version: {v}\n",
@@ -420,7 +433,7 @@ fn patch(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
                 &name,
             )
             .cloned();
-        match cp.patch(ROOT, &r, &patch, kind) {
+        match cp.patch_as(ROOT, &r, &patch, kind, "kubectl-patch") {
             Ok(after) => {
                 let word = if Some(&after) == before.as_ref() {
                     "patched (no change)"
@@ -458,7 +471,7 @@ fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
             return server_error(&Status::not_found(info, &name));
         };
         obj["spec"]["replicas"] = serde_json::json!(replicas);
-        match cp.update(ROOT, obj) {
+        match cp.update_as(ROOT, obj, "kubectl-scale") {
             Ok(_) => stdout.push_str(&format!("{} scaled\n", resource_ref(info, &name))),
             Err(s) => return server_error(&s),
         }
@@ -484,7 +497,7 @@ fn cordon(cp: &mut ControlPlane, f: &Flags, on: bool) -> KubectlOutput {
         } else if let Some(spec) = node["spec"].as_object_mut() {
             spec.shift_remove("unschedulable");
         }
-        match cp.update(ROOT, node) {
+        match cp.update_as(ROOT, node, "kubectl-cordon") {
             Ok(_) => stdout.push_str(&format!("node/{name} {word}\n")),
             Err(s) => return server_error(&s),
         }

@@ -13,6 +13,9 @@ impl Timers {
     }
     /// The earliest wake-up strictly after `now` and at or before `until`.
     pub fn next_between(&self, now: i64, until: i64) -> Option<i64> {
+        if until <= now {
+            return None;
+        }
         self.due.range(now + 1..=until).next().copied()
     }
     /// Forgets every wake-up at or before `now`.
@@ -28,5 +31,23 @@ impl Timers {
     /// Every pending wake-up, in order (for snapshots).
     pub fn all(&self) -> Vec<i64> {
         self.due.iter().copied().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_between_is_exclusive_of_now_and_inclusive_of_until() {
+        let mut t = Timers::default();
+        t.wake_at(5);
+        t.wake_at(10);
+        assert_eq!(t.next_between(0, 5), Some(5));
+        assert_eq!(t.next_between(5, 10), Some(10));
+        assert_eq!(t.next_between(10, 10), None);
+        assert_eq!(t.next_between(10, 3), None);
+        t.expire(5);
+        assert_eq!(t.all(), vec![10]);
     }
 }
