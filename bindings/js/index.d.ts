@@ -1,20 +1,45 @@
 // Types of the npm package `kplane` (Node.js ESM and CommonJS, browsers).
 
-/** One cause of an `Invalid` Status: which field, and what is wrong with it. */
+/**
+ * One cause of a failure: which field, and what is wrong with it. `Invalid` (422) Statuses
+ * list one per invalid field; server-side apply conflicts (409) one per contested field.
+ */
 export interface StatusCause {
-  /** `FieldValueRequired`, `FieldValueInvalid`, `FieldValueNotSupported`, `FieldValueDuplicate`, `FieldValueForbidden`, ... */
+  /**
+   * `FieldValueRequired`, `FieldValueInvalid`, `FieldValueNotSupported`, `FieldValueDuplicate`,
+   * `FieldValueForbidden`, `FieldManagerConflict`, ...
+   */
   reason: string;
   message: string;
-  /** The field path, e.g. `spec.replicas`. */
+  /**
+   * The field path: `spec.replicas` for validation errors; `.spec.replicas` (with a leading
+   * dot, as Kubernetes writes it) for apply conflicts.
+   */
   field: string;
 }
 
+/** What a Status is about: the object's name, API group and kind, and the causes. */
 export interface StatusDetails {
   name?: string;
+  /** The API group, e.g. `apps`; absent for the core group. */
   group?: string;
+  /** As Kubernetes fills it: the kind for `Invalid` (`Deployment`), else the resource (`deployments`). */
   kind?: string;
   causes?: StatusCause[];
 }
+
+/** The `reason` of a failure Status (metav1.StatusReason); other strings are possible. */
+export type StatusReason =
+  | 'BadRequest'
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Invalid'
+  | 'Expired'
+  | 'Forbidden'
+  | 'RequestEntityTooLarge'
+  | 'InternalError'
+  | (string & {});
 
 /** The Kubernetes `Status` object (metav1.Status) that describes a failed call. */
 export interface Status {
@@ -22,9 +47,13 @@ export interface Status {
   apiVersion: 'v1';
   status: 'Failure';
   message: string;
-  /** `BadRequest`, `NotFound`, `AlreadyExists`, `Conflict`, `Invalid`, `Expired`, `InternalError`, ... */
-  reason: string;
-  /** The HTTP code: 400, 404, 409, 410, 422, 500, ... */
+  /**
+   * `BadRequest` (400), `NotFound` (404), `AlreadyExists` (409, `create`), `Conflict` (409:
+   * stale `resourceVersion` on `update`, or apply conflicts), `Expired` (410: a `watch` from
+   * a compacted revision), `Invalid` (422), `InternalError` (500), ...
+   */
+  reason: StatusReason;
+  /** The HTTP code: 400, 404, 409, 410, 413, 422, 500, ... */
   code: number;
   details?: StatusDetails;
 }
@@ -89,10 +118,67 @@ export interface KubeList<T extends KubeObject = KubeObject> {
 /** What `apply` accepts: multi-document YAML or JSON text, one object, or an array of objects. */
 export type Manifests = string | KubeObject | KubeObject[];
 
+/**
+ * What to do with fields the schema does not know (`metav1.FieldValidation`): fail with a
+ * 400 (`Strict`), drop them with a warning (`Warn`, the default), or drop them silently (`Ignore`).
+ */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** `apply` options. `apply` is server-side apply: each field is owned by a field manager. */
 export interface ApplyOptions {
   /** The namespace for objects that name none (`kubectl apply -n`). Default `default`. */
   namespace?: string;
+  /** The field manager that owns what this apply sets. Default `kubectl`. */
+  fieldManager?: string;
+  /**
+   * Take ownership of fields another manager owns instead of failing with a 409 `Conflict`
+   * (`kubectl apply --server-side --force-conflicts`). Default `false`.
+   */
+  force?: boolean;
+  /** Unknown fields: `Strict`, `Warn` (default) or `Ignore`. */
+  fieldValidation?: FieldValidation;
 }
+
+/** `create` options. */
+export interface CreateOptions {
+  /** The namespace when the object names none. Default `default`. */
+  namespace?: string;
+  /** The field manager recorded for what this create sets. Default `kplane`. */
+  fieldManager?: string;
+  /** Unknown fields: `Strict`, `Warn` (default) or `Ignore`. */
+  fieldValidation?: FieldValidation;
+}
+
+/** What `create` returns: the stored object and any field-validation warnings. */
+export interface CreateResult<T extends KubeObject = KubeObject> {
+  object: T;
+  /** e.g. `unknown field "spec.replica"` */
+  warnings: string[];
+}
+
+/**
+ * How `patch` reads the patch, as `kubectl patch --type`: `strategic` (strategic merge patch,
+ * with Kubernetes' list merge keys; the default), `merge` (JSON merge patch, RFC 7386) or
+ * `json` (JSON patch, RFC 6902: an array of operations).
+ */
+export type PatchType = 'strategic' | 'merge' | 'json';
+
+export interface PatchOptions {
+  /** Default `strategic`. */
+  type?: PatchType;
+}
+
+/** One operation of a JSON patch (RFC 6902). */
+export type JsonPatchOperation =
+  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
+  | { op: 'remove'; path: string }
+  | { op: 'move' | 'copy'; from: string; path: string };
+
+/**
+ * What `patch` accepts: an object (strategic or merge patch), an array of operations (JSON
+ * patch), or the same as JSON or YAML text.
+ */
+export type Patch = Record<string, unknown> | JsonPatchOperation[] | string;
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
 
@@ -129,12 +215,56 @@ export interface ListOptions {
   fieldSelector?: string;
 }
 
+/**
+ * What happens to the objects the deleted one owns: `Orphan` keeps them (their owner
+ * reference to it is removed), `Background` (the default) lets the garbage collector delete
+ * them after the owner is gone, `Foreground` deletes them before the owner goes.
+ */
 export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
 
 export interface DeleteOptions extends ObjectRef {
   propagationPolicy?: PropagationPolicy;
+  /**
+   * Seconds a running pod gets to terminate; 0 deletes it at once. Default: the pod's
+   * `spec.terminationGracePeriodSeconds` (30).
+   */
   gracePeriodSeconds?: number;
 }
+
+/**
+ * `watch` arguments. Without `kind`, watches every kind; without `namespace`, all namespaces.
+ * `resourceVersion` unset or `"0"`: one synthetic `ADDED` per current object; otherwise every
+ * change after that revision (exclusive), e.g. a list's `metadata.resourceVersion`.
+ */
+export interface WatchOptions {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  resourceVersion?: string;
+  /** e.g. `app=web` */
+  labelSelector?: string;
+  /** e.g. `metadata.name=web` */
+  fieldSelector?: string;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+/** A change to an object: the object as it was after it (`DELETED`: its last state). */
+export interface ObjectWatchEvent<T extends KubeObject = KubeObject> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: T;
+}
+
+/**
+ * The last event of every watch: only `metadata.resourceVersion`, the revision to resume
+ * from (pass it as the next watch's `resourceVersion`).
+ */
+export interface BookmarkEvent {
+  type: 'BOOKMARK';
+  object: { apiVersion: string; kind: string; metadata: { resourceVersion: string } };
+}
+
+export type WatchEvent<T extends KubeObject = KubeObject> = ObjectWatchEvent<T> | BookmarkEvent;
 
 export interface Settled {
   /** True when nothing is left to happen; false when `maxSeconds` ran out first. */
@@ -175,13 +305,35 @@ export interface NodeSummary {
  */
 export declare class ControlPlane {
   constructor(options?: ControlPlaneOptions);
-  /** Applies manifests to a workspace (e.g. `root`), then lets the controllers react. */
+  /**
+   * Applies manifests to a workspace (e.g. `root`) with server-side apply, then lets the
+   * controllers react. Fields another manager owns with a different value are a 409
+   * `Conflict` (one cause per field, e.g. `.spec.replicas`) unless `force`.
+   */
   apply(workspace: string, manifests: Manifests, options?: ApplyOptions): ApplyResult;
+  /**
+   * Creates one object (POST, `kubectl create`); a 409 `AlreadyExists` when it exists.
+   * `object` may also be YAML/JSON text of one object.
+   */
+  create<T extends KubeObject = KubeObject>(workspace: string, object: KubeObject | string, options?: CreateOptions): CreateResult<T>;
+  /**
+   * Replaces an object (PUT, `kubectl replace`). When `metadata.resourceVersion` is set and is
+   * not the current one, throws a 409 `Conflict`.
+   */
+  update<T extends KubeObject = KubeObject>(workspace: string, object: KubeObject | string): T;
+  /** Patches an object (`kubectl patch`); returns it patched. */
+  patch<T extends KubeObject = KubeObject>(workspace: string, ref: ObjectRef, patch: Patch, options?: PatchOptions): T;
   /** The object, or `null` when there is none. */
   get<T extends KubeObject = KubeObject>(workspace: string, ref: ObjectRef): T | null;
   list<T extends KubeObject = KubeObject>(workspace: string, options: ListOptions): KubeList<T>;
   /** Deletes an object; returns it as deleted (or as marked for deletion when graceful). */
   delete<T extends KubeObject = KubeObject>(workspace: string, options: DeleteOptions): T;
+  /**
+   * The watch events since `resourceVersion`, in revision order, ending with a `BOOKMARK`.
+   * A revision already compacted away (history is compacted every 5 virtual minutes) throws
+   * a 410 `Expired`: list again and watch from the list's `resourceVersion`.
+   */
+  watch<T extends KubeObject = KubeObject>(workspace: string, options?: WatchOptions): WatchEvent<T>[];
   /** Moves virtual time forward by `seconds`. */
   advance(seconds: number): void;
   /** Advances to each next wake-up until nothing is left to do or `maxSeconds` (default 600) pass. */

@@ -9,9 +9,11 @@
 //! hand it to [`set_error_class`] once the module is instantiated. Without it (e.g. in
 //! `wasm-bindgen-test`), errors are plain `Error`s named `KplaneError` with the same `status`.
 
-use kplane::{ApplyOptions, DeleteOptions, ListOptions, ObjectRef, Options, Status};
+use kplane::{
+    ApplyOptions, DeleteOptions, ListOptions, ObjectRef, Options, PatchType, Status, WatchOptions,
+};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -138,6 +140,67 @@ fn optional_object_arg<T: DeserializeOwned + Default>(
     }
 }
 
+/// One object: a JS object, or YAML/JSON text holding exactly one.
+fn one_object(v: &JsValue, what: &str) -> Result<Value, JsValue> {
+    if let Some(text) = v.as_string() {
+        let mut docs = kplane::server::decode::decode(&text).map_err(fail)?;
+        if docs.len() != 1 {
+            return Err(bad_request(format!(
+                "{what} must be one object, found {} in the text",
+                docs.len()
+            )));
+        }
+        return Ok(docs.remove(0).object);
+    }
+    object_arg(v, what)
+}
+
+/// A patch: a JS object or array, or JSON/YAML text of one (as `kubectl patch -p` takes).
+fn patch_arg(v: &JsValue) -> Result<Value, JsValue> {
+    let value: Value = match v.as_string() {
+        Some(text) if text.trim_start().starts_with(['{', '[']) => {
+            serde_json::from_str(&text).map_err(|e| bad_request(format!("invalid patch: {e}")))?
+        }
+        Some(text) => serde_saphyr::from_str(&text).map_err(|e| {
+            // The first line, without the parser's advice on its own API
+            // ("multiple YAML documents detected; use from_str_multiple …").
+            let msg = e.to_string();
+            let first = msg.lines().next().unwrap_or("invalid YAML");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let first = first.split("; use ").next().unwrap_or(first);
+            bad_request(format!("invalid patch: {first}"))
+        })?,
+        None if v.is_object() => from_js(v, "patch")?,
+        None => {
+            return Err(bad_request(format!(
+                "patch must be an object, an array (JSON patch) or JSON/YAML text, got {}",
+                type_name(v)
+            )))
+        }
+    };
+    if !(value.is_object() || value.is_array()) {
+        return Err(bad_request(
+            "patch must be an object or an array (JSON patch)".to_string(),
+        ));
+    }
+    Ok(value)
+}
+
+/// `patch` options: `{ type?: 'merge' | 'json' | 'strategic' }`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct PatchOptions {
+    #[serde(rename = "type")]
+    kind: Option<PatchType>,
+}
+
+/// What `create` returns.
+#[derive(Serialize)]
+struct Created {
+    object: Value,
+    warnings: Vec<String>,
+}
+
 fn type_name(v: &JsValue) -> String {
     if v.is_null() {
         "null".into()
@@ -209,6 +272,62 @@ impl ControlPlane {
         let workspace = string_arg(&workspace, "workspace")?;
         let options: ListOptions = object_arg(&options, "list options")?;
         to_js(&self.inner.list(&workspace, &options).map_err(fail)?)
+    }
+
+    /// `create(workspace, object, { namespace?, fieldManager?, fieldValidation? }?)` →
+    /// `{ object, warnings }`; 409 `AlreadyExists` when it exists.
+    pub fn create(
+        &mut self,
+        workspace: JsValue,
+        object: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let object = one_object(&object, "object")?;
+        let options: ApplyOptions = optional_object_arg(&options, "create options")?;
+        let (object, warnings) = self
+            .inner
+            .create(&workspace, object, &options)
+            .map_err(fail)?;
+        to_js(&Created { object, warnings })
+    }
+
+    /// `update(workspace, object)`: replaces the object (PUT); a stale
+    /// `metadata.resourceVersion` is a 409 `Conflict`.
+    pub fn update(&mut self, workspace: JsValue, object: JsValue) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let object = one_object(&object, "object")?;
+        to_js(&self.inner.update(&workspace, object).map_err(fail)?)
+    }
+
+    /// `patch(workspace, { apiVersion?, kind, namespace?, name }, patch, { type? }?)`; the type
+    /// defaults to `strategic`, as in `kubectl patch`.
+    pub fn patch(
+        &mut self,
+        workspace: JsValue,
+        object: JsValue,
+        patch: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let object: ObjectRef = object_arg(&object, "object reference")?;
+        let patch = patch_arg(&patch)?;
+        let options: PatchOptions = optional_object_arg(&options, "patch options")?;
+        let kind = options.kind.unwrap_or(PatchType::Strategic);
+        to_js(
+            &self
+                .inner
+                .patch(&workspace, &object, &patch, kind)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `watch(workspace, { apiVersion?, kind?, namespace?, resourceVersion?, labelSelector?, fieldSelector? }?)`
+    /// → `[{ type, object }]`, ending with a `BOOKMARK`.
+    pub fn watch(&self, workspace: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let options: WatchOptions = optional_object_arg(&options, "watch options")?;
+        to_js(&self.inner.watch(&workspace, &options).map_err(fail)?)
     }
 
     /// `delete(workspace, { apiVersion?, kind, namespace?, name, propagationPolicy?, gracePeriodSeconds? })`.

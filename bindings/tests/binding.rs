@@ -376,3 +376,152 @@ fn run_until_settled_and_delete() {
         400
     );
 }
+
+fn config_map(name: &str) -> JsValue {
+    js(
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"a": "1"}}),
+    )
+}
+
+#[wasm_bindgen_test]
+fn watch_returns_events_then_a_bookmark() {
+    let mut cp = ControlPlane::new(undef()).unwrap();
+    let rv = rust(
+        &cp.list(s("root"), js(json!({"kind": "ConfigMap"})))
+            .unwrap(),
+    )["metadata"]["resourceVersion"]
+        .clone();
+    cp.create(s("root"), config_map("w"), undef()).unwrap();
+    cp.patch(
+        s("root"),
+        js(json!({"kind": "ConfigMap", "name": "w"})),
+        s("data: {b: '2'}"),
+        undef(),
+    )
+    .unwrap();
+    cp.delete(s("root"), js(json!({"kind": "ConfigMap", "name": "w"})))
+        .unwrap();
+    let events = cp
+        .watch(
+            s("root"),
+            js(json!({"kind": "ConfigMap", "resourceVersion": rv})),
+        )
+        .unwrap();
+    assert!(plain(&events));
+    let events = rust(&events);
+    let types: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]);
+    assert_eq!(events[1]["object"]["data"], json!({"a": "1", "b": "2"}));
+    assert!(events[3]["object"]["metadata"]["resourceVersion"].is_string());
+    // No options: the current state.
+    let now = rust(&cp.watch(s("root"), undef()).unwrap());
+    assert_eq!(now.as_array().unwrap().last().unwrap()["type"], "BOOKMARK");
+    cp.advance(JsValue::from_f64(660.0)).unwrap();
+    let expired = status_of(
+        cp.watch(s("root"), js(json!({"resourceVersion": "1"})))
+            .unwrap_err(),
+    );
+    assert_eq!(expired["code"], 410);
+    assert_eq!(expired["reason"], "Expired");
+}
+
+#[wasm_bindgen_test]
+fn create_update_patch_and_conflicts() {
+    let mut cp = ControlPlane::new(undef()).unwrap();
+    let created = rust(&cp.create(s("root"), config_map("c"), undef()).unwrap());
+    assert_eq!(created["warnings"], json!([]));
+    assert_eq!(created["object"]["metadata"]["namespace"], "default");
+    assert_eq!(
+        status_of(cp.create(s("root"), config_map("c"), undef()).unwrap_err())["reason"],
+        "AlreadyExists"
+    );
+    let mut v1 = created["object"].clone();
+    v1["data"]["a"] = json!("2");
+    let v2 = rust(&cp.update(s("root"), js(v1.clone())).unwrap());
+    assert_eq!(v2["data"]["a"], "2");
+    let stale = status_of(cp.update(s("root"), js(v1)).unwrap_err());
+    assert_eq!(stale["code"], 409);
+    assert_eq!(stale["reason"], "Conflict");
+    let cm = js(json!({"kind": "ConfigMap", "name": "c"}));
+    let ops = js(json!([{"op": "replace", "path": "/data/a", "value": "3"}]));
+    let patched = rust(
+        &cp.patch(s("root"), cm.clone(), ops, js(json!({"type": "json"})))
+            .unwrap(),
+    );
+    assert_eq!(patched["data"]["a"], "3");
+    let merged = rust(
+        &cp.patch(
+            s("root"),
+            cm.clone(),
+            s(r#"{"data": {"a": null}}"#),
+            js(json!({"type": "merge"})),
+        )
+        .unwrap(),
+    );
+    assert!(merged["data"].get("a").is_none(), "{merged}");
+    assert_eq!(
+        code(
+            cp.patch(s("root"), cm.clone(), js(json!({})), s("json"))
+                .unwrap_err()
+        ),
+        400
+    );
+    assert_eq!(
+        code(
+            cp.patch(s("root"), cm, JsValue::from_f64(1.0), undef())
+                .unwrap_err()
+        ),
+        400
+    );
+}
+
+#[wasm_bindgen_test]
+fn apply_options_field_validation_manager_and_force() {
+    let mut cp = ControlPlane::new(undef()).unwrap();
+    let dep = |replicas: i64| {
+        js(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+            "spec": {"replicas": replicas, "replica": 1, "selector": {"matchLabels": {"app": "d"}},
+                "template": {"metadata": {"labels": {"app": "d"}},
+                    "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}),
+        )
+    };
+    let strict = status_of(
+        cp.apply(s("root"), dep(1), js(json!({"fieldValidation": "Strict"})))
+            .unwrap_err(),
+    );
+    assert_eq!(strict["code"], 400);
+    let warned = rust(&cp.apply(s("root"), dep(1), undef()).unwrap());
+    assert_eq!(
+        warned["warnings"],
+        json!(["unknown field \"spec.replica\""])
+    );
+    let conflict = status_of(
+        cp.apply(s("root"), dep(2), js(json!({"fieldManager": "other"})))
+            .unwrap_err(),
+    );
+    assert_eq!(conflict["code"], 409);
+    assert_eq!(
+        conflict["details"]["causes"][0]["field"], ".spec.replicas",
+        "{conflict}"
+    );
+    cp.apply(
+        s("root"),
+        dep(2),
+        js(json!({"fieldManager": "other", "force": true, "fieldValidation": "Ignore"})),
+    )
+    .unwrap();
+    let got = rust(
+        &cp.get(
+            s("root"),
+            js(json!({"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"})),
+        )
+        .unwrap(),
+    );
+    assert_eq!(got["spec"]["replicas"], 2);
+}
