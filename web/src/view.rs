@@ -106,8 +106,38 @@ fn meter(resource: &'static str, label: &str, used: i64, total: i64, text: Strin
     }
 }
 
-pub fn pod(p: &PodSummary) -> Html {
+/// Big clusters (thousands of nodes, a hundred thousand pods) stay responsive: the page
+/// draws at most this many node cards, pods per list and applied lines, and counts the rest.
+const MAX_NODE_CARDS: usize = 150;
+const MAX_PODS_SHOWN: usize = 120;
+const MAX_APPLIED_SHOWN: usize = 12;
+/// Above this many pods a list turns into a grid of coloured squares (name and status in
+/// the tooltip), so a full node still fits on its card.
+const COMPACT_OVER: usize = 12;
+
+/// The pods as rows, or as squares when there are many; past `MAX_PODS_SHOWN`, "+N more".
+fn pod_list(pods: &[PodSummary]) -> Html {
+    let more = pods.len().saturating_sub(MAX_PODS_SHOWN);
+    let compact = pods.len() > COMPACT_OVER;
+    html! {
+        <ul class={classes!("pods", compact.then_some("compact"))}>
+            { for pods.iter().take(MAX_PODS_SHOWN).map(|p| pod(p, compact)) }
+            if more > 0 {
+                <li class="more" data-more={more.to_string()}>{ format!("+{more} more") }</li>
+            }
+        </ul>
+    }
+}
+
+fn pod(p: &PodSummary, compact: bool) -> Html {
     let family = format::status_class(&p.status);
+    if compact {
+        return html! {
+            <li class={classes!("pod", "square", format!("status-{family}"), (!p.ready).then_some("not-ready"))}
+                data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
+                data-ready={p.ready.to_string()} title={format!("{}/{} · {}", p.namespace, p.name, p.status)}></li>
+        };
+    }
     html! {
         <li class={classes!("pod", format!("status-{family}"), (!p.ready).then_some("not-ready"))}
             data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
@@ -145,7 +175,7 @@ fn node_card(n: &NodeSummary) -> Html {
             if n.pods.is_empty() {
                 <p class="empty">{ "No pods" }</p>
             } else {
-                <ul class="pods">{ for n.pods.iter().map(pod) }</ul>
+                { pod_list(&n.pods) }
             }
         </article>
     }
@@ -170,7 +200,13 @@ pub fn nodes(nodes: &[NodeSummary]) -> Html {
                     <strong>{ "Play" }</strong>{ " or " }<strong>{ "+1 s" }</strong>{ " to move virtual time." }
                 </p>
             } else {
-                <div id="nodes" class="node-grid">{ for nodes.iter().map(node_card) }</div>
+                <div id="nodes" class="node-grid">{ for nodes.iter().take(MAX_NODE_CARDS).map(node_card) }</div>
+                if nodes.len() > MAX_NODE_CARDS {
+                    <p class="hint more-nodes">
+                        { format!("Showing {MAX_NODE_CARDS} of {} nodes; ", nodes.len()) }
+                        <code>{ "get nodes" }</code>{ " in the console lists them all." }
+                    </p>
+                }
             }
         </div>
     }
@@ -187,7 +223,7 @@ pub fn pending(pods: &[PodSummary]) -> Html {
             if pods.is_empty() {
                 <p class="empty">{ "Every pod has a node." }</p>
             } else {
-                <ul class="pods">{ for pods.iter().map(pod) }</ul>
+                { pod_list(pods) }
             }
         </div>
     }
@@ -229,8 +265,11 @@ pub fn notices(n: &Notices, on_dismiss: Callback<MouseEvent>) -> Html {
                 </ul>
             }
             if !n.applied.is_empty() {
-                <ul id="applied" class="applied">
-                    { for n.applied.iter().map(|line| html! { <li>{ line.clone() }</li> }) }
+                <ul id="applied" class="applied" data-count={n.applied.len().to_string()}>
+                    { for n.applied.iter().take(MAX_APPLIED_SHOWN).map(|line| html! { <li>{ line.clone() }</li> }) }
+                    if n.applied.len() > MAX_APPLIED_SHOWN {
+                        <li class="more">{ format!("… and {} more", n.applied.len() - MAX_APPLIED_SHOWN) }</li>
+                    }
                 </ul>
             }
         </div>
