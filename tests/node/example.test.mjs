@@ -1,4 +1,4 @@
-// examples/node/what-if.mjs stays runnable and prints where the five pods landed.
+// The examples in examples/node/ stay runnable and print what they promise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,4 +12,16 @@ test('examples/node/what-if.mjs prints pod placement', () => {
   assert.deepEqual(lines.map((l) => l.split(' ')[0]), ['node-a', 'node-b', 'node-c'], out);
   assert.equal((out.match(/web-\S+ Running/g) || []).length, 5, out);
   assert.doesNotMatch(out, /pending/);
+});
+
+test('examples/node/rollout-watch.mjs prints the rollout read back from watch', () => {
+  const script = fileURLToPath(new URL('../../examples/node/rollout-watch.mjs', import.meta.url));
+  const out = execFileSync(process.execPath, [script], { encoding: 'utf8' });
+  const lines = out.trim().split('\n');
+  assert.equal(lines.filter((l) => /^ADDED +web-\S+ nginx:1\.28$/.test(l)).length, 5, out);
+  assert.equal(lines.filter((l) => /^DELETED +web-\S+ nginx:1\.27$/.test(l)).length, 5, out);
+  assert.match(lines.at(-2), /^resume from resourceVersion \d+$/);
+  const counts = JSON.parse(lines.at(-1));
+  assert.equal(counts.BOOKMARK, 1);
+  assert.ok(counts.MODIFIED > 0);
 });

@@ -327,6 +327,317 @@ module.exports = function suite({ ControlPlane, KplaneError }, entry) {
     assert.equal(cp.now(), '2026-01-01T00:01:01Z');
     assert.equal(cp.list('root', { kind: 'Pod' }).items.length, 5);
   });
+
+  const CM = (name, data = { a: '1' }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
+  test(`${entry}: watch from a list's resourceVersion: the later ADDED, MODIFIED, DELETED in order, then a BOOKMARK`, () => {
+    const cp = scenario();
+    const list = cp.list('root', { kind: 'ConfigMap', namespace: 'default' });
+    const rv = list.metadata.resourceVersion;
+    assert.equal(cp.watch('root', { kind: 'ConfigMap', resourceVersion: rv }).length, 1, 'nothing happened yet');
+
+    cp.create('root', CM('settings'));
+    cp.patch('root', { kind: 'ConfigMap', name: 'settings' }, { data: { b: '2' } });
+    cp.create('root', CM('other'), { namespace: 'kube-system' });
+    cp.delete('root', { kind: 'ConfigMap', name: 'settings' });
+    cp.apply('root', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'unrelated' } });
+
+    const events = cp.watch('root', { kind: 'ConfigMap', namespace: 'default', resourceVersion: rv });
+    assertPlain(events);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.object.metadata.name]),
+      [['ADDED', 'settings'], ['MODIFIED', 'settings'], ['DELETED', 'settings'], ['BOOKMARK', undefined]],
+    );
+    assert.deepEqual(events[0].object.data, { a: '1' });
+    assert.deepEqual(events[1].object.data, { a: '1', b: '2' });
+    assert.deepEqual(events[2].object.data, { a: '1', b: '2' }, 'DELETED carries the last state');
+    const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
+    for (let i = 1; i < rvs.length; i++) assert.ok(rvs[i] > rvs[i - 1], `revision order: ${rvs}`);
+    assert.ok(rvs[0] > Number(rv), 'exclusive of the list revision');
+
+    // The BOOKMARK is the current revision: resuming from it yields nothing new.
+    const bookmark = events.at(-1);
+    assert.deepEqual(bookmark, {
+      type: 'BOOKMARK',
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: cp.list('root', { kind: 'Pod' }).metadata.resourceVersion } },
+    });
+    assert.deepEqual(cp.watch('root', { kind: 'ConfigMap', resourceVersion: bookmark.object.metadata.resourceVersion }), [bookmark]);
+
+    // Without a namespace: every namespace; without a kind: every kind.
+    assert.deepEqual(
+      cp.watch('root', { kind: 'ConfigMap', resourceVersion: rv }).map((e) => e.type),
+      ['ADDED', 'MODIFIED', 'ADDED', 'DELETED', 'BOOKMARK'],
+    );
+    const all = cp.watch('root', { resourceVersion: rv });
+    assert.ok(all.some((e) => e.object.kind === 'Namespace' && e.object.metadata.name === 'unrelated'));
+
+    // No resourceVersion (or "0"): a synthetic ADDED for each current object, then the BOOKMARK.
+    for (const resourceVersion of [undefined, '0']) {
+      const now = cp.watch('root', { kind: 'Pod', labelSelector: 'app=web', resourceVersion });
+      assert.equal(now.length, 6);
+      assert.ok(now.slice(0, 5).every((e) => e.type === 'ADDED' && e.object.kind === 'Pod'));
+      assert.equal(now[5].type, 'BOOKMARK');
+    }
+    const onA = cp.watch('root', { kind: 'Pod', fieldSelector: 'spec.nodeName=node-a' }).slice(0, -1);
+    assert.ok(onA.every((e) => e.object.spec.nodeName === 'node-a'));
+    assert.equal(cp.watch('root').at(-1).type, 'BOOKMARK');
+  });
+
+  test(`${entry}: watch from a compacted revision throws 410 Expired`, () => {
+    const cp = new ControlPlane();
+    cp.create('root', CM('c'));
+    assert.ok(cp.watch('root', { resourceVersion: '1' }).length > 1, 'revision 1 is still there at first');
+    cp.advance(11 * 60);
+    const s = expectError(() => cp.watch('root', { resourceVersion: '1' }), 410);
+    assert.equal(s.reason, 'Expired');
+    assert.match(s.message, /too old resource version/);
+    // Relisting and watching from the list's revision works.
+    const rv = cp.list('root', { kind: 'ConfigMap' }).metadata.resourceVersion;
+    assert.deepEqual(cp.watch('root', { kind: 'ConfigMap', resourceVersion: rv }).map((e) => e.type), ['BOOKMARK']);
+  });
+
+  const REPLICA_TYPO = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: typo
+spec:
+  replicas: 2
+  replica: 3
+  selector:
+    matchLabels: {app: typo}
+  template:
+    metadata:
+      labels: {app: typo}
+    spec:
+      containers: [{name: c, image: nginx}]
+`;
+
+  test(`${entry}: apply warns about unknown fields (Warn), fails under Strict with 400, and Ignore is silent`, () => {
+    const cp = new ControlPlane();
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'typo' };
+    const strict = expectError(() => cp.apply('root', REPLICA_TYPO, { fieldValidation: 'Strict' }), 400);
+    assert.equal(strict.reason, 'BadRequest');
+    assert.match(strict.message, /strict decoding error: unknown field "spec\.replica"/);
+    assert.equal(cp.get('root', ref), null, 'nothing was created');
+
+    const warned = cp.apply('root', REPLICA_TYPO);
+    assert.deepEqual(warned.warnings, ['unknown field "spec.replica"']);
+    assert.deepEqual(warned.objects.map((o) => o.action), ['created']);
+    const got = cp.get('root', ref);
+    assert.equal(got.spec.replicas, 2);
+    assert.equal(got.spec.replica, undefined, 'the unknown field is dropped');
+    assert.deepEqual(cp.apply('root', REPLICA_TYPO, { fieldValidation: 'Warn' }).warnings, ['unknown field "spec.replica"']);
+    assert.deepEqual(cp.apply('root', REPLICA_TYPO, { fieldValidation: 'Ignore' }).warnings, []);
+    expectError(() => cp.apply('root', REPLICA_TYPO, { fieldValidation: 'strict' }), 400);
+
+    // create validates the same way.
+    const typoCm = { ...CM('typo'), dta: { x: '1' } };
+    expectError(() => cp.create('root', typoCm, { fieldValidation: 'Strict' }), 400);
+    const created = cp.create('root', typoCm);
+    assert.deepEqual(created.warnings, ['unknown field "dta"']);
+    assert.equal(created.object.dta, undefined);
+  });
+
+  const deployment = (replicas) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'ssa' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'ssa' } },
+      template: { metadata: { labels: { app: 'ssa' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    },
+  });
+
+  test(`${entry}: server-side apply: a field another manager changed is a 409 conflict; force takes it over`, () => {
+    const cp = new ControlPlane();
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ssa' };
+    cp.apply('root', deployment(2));
+    const applied = cp.get('root', ref);
+    const kubectl = applied.metadata.managedFields.find((m) => m.manager === 'kubectl');
+    assert.equal(kubectl.operation, 'Apply');
+    assert.ok(kubectl.fieldsV1['f:spec']['f:replicas']);
+
+    // Another manager changes spec.replicas with an update (PUT).
+    applied.spec.replicas = 3;
+    const updated = cp.update('root', applied);
+    assert.equal(updated.spec.replicas, 3);
+    assert.ok(updated.metadata.managedFields.some((m) => m.operation === 'Update' && m.fieldsV1['f:spec']?.['f:replicas']));
+
+    // Re-applying the same value shares the field; a different value conflicts.
+    assert.deepEqual(cp.apply('root', deployment(3)).objects.map((o) => o.action), ['configured']);
+    const s = expectError(() => cp.apply('root', deployment(5)), 409);
+    assert.equal(s.reason, 'Conflict');
+    assert.match(s.message, /^Apply failed with 1 conflict: conflict with "kplane"/);
+    assert.deepEqual(s.details.causes.map((c) => [c.reason, c.field]), [['FieldManagerConflict', '.spec.replicas']]);
+    assert.equal(s.details.name, 'ssa');
+    assert.equal(cp.get('root', ref).spec.replicas, 3, 'unchanged after the conflict');
+
+    // Another field manager conflicts the same way.
+    expectError(() => cp.apply('root', deployment(5), { fieldManager: 'ci' }), 409);
+
+    // force: the applier takes ownership.
+    const forced = cp.apply('root', deployment(5), { force: true });
+    assert.deepEqual(forced.objects.map((o) => o.action), ['configured']);
+    const after = cp.get('root', ref);
+    assert.equal(after.spec.replicas, 5);
+    assert.ok(!after.metadata.managedFields.some((m) => m.manager === 'kplane' && m.fieldsV1['f:spec']?.['f:replicas']));
+    assert.deepEqual(cp.apply('root', deployment(6)).objects.map((o) => o.action), ['configured'], 'no conflict any more');
+  });
+
+  test(`${entry}: create returns the object and warnings; 409 AlreadyExists the second time`, () => {
+    const cp = new ControlPlane();
+    const r = cp.create('root', CM('one'));
+    assertPlain(r);
+    assert.deepEqual(Object.keys(r).sort(), ['object', 'warnings']);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.object.metadata.name, 'one');
+    assert.equal(r.object.metadata.namespace, 'default');
+    assert.match(r.object.metadata.resourceVersion, /^\d+$/);
+    assert.ok(r.object.metadata.uid);
+    const s = expectError(() => cp.create('root', CM('one')), 409);
+    assert.equal(s.reason, 'AlreadyExists');
+    assert.equal(s.details.name, 'one');
+    // YAML text of one object, a namespace, a field manager.
+    cp.apply('root', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    const y = cp.create('root', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: two}\ndata: {k: v}\n', { namespace: 'team', fieldManager: 'me' });
+    assert.equal(y.object.metadata.namespace, 'team');
+    assert.ok(y.object.metadata.managedFields.some((m) => m.manager === 'me'));
+    expectError(() => cp.create('root', CM('x'), { namespace: 'missing' }), 404);
+  });
+
+  test(`${entry}: update replaces; a stale resourceVersion is a 409 Conflict`, () => {
+    const cp = new ControlPlane();
+    const { object: v1 } = cp.create('root', CM('cfg'));
+    const v2 = cp.update('root', { ...v1, data: { a: '2' } });
+    assertPlain(v2);
+    assert.deepEqual(v2.data, { a: '2' });
+    assert.ok(Number(v2.metadata.resourceVersion) > Number(v1.metadata.resourceVersion));
+    assert.equal(v2.metadata.uid, v1.metadata.uid);
+    const s = expectError(() => cp.update('root', { ...v1, data: { a: 'stale' } }), 409);
+    assert.equal(s.reason, 'Conflict');
+    assert.match(s.message, /the object has been modified; please apply your changes to the latest version and try again/);
+    assert.deepEqual(cp.get('root', { kind: 'ConfigMap', name: 'cfg' }).data, { a: '2' });
+    // Without a resourceVersion the update is unconditional.
+    const { resourceVersion, ...meta } = v2.metadata;
+    assert.deepEqual(cp.update('root', { ...v2, metadata: meta, data: { a: '3' } }).data, { a: '3' });
+    expectError(() => cp.update('root', CM('missing')), 404);
+  });
+
+  test(`${entry}: patch: strategic (default), merge and JSON patch, as objects, arrays, JSON or YAML text`, () => {
+    const cp = new ControlPlane();
+    const dep = deployment(1);
+    dep.spec.template.spec.containers.push({ name: 'sidecar', image: 'busybox' });
+    cp.apply('root', dep);
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ssa' };
+    const images = (d) => d.spec.template.spec.containers.map((c) => `${c.name}=${c.image}`);
+
+    // Strategic merge patch merges containers by name.
+    let d = cp.patch('root', ref, { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } } });
+    assertPlain(d);
+    assert.deepEqual(images(d), ['c=nginx:2', 'sidecar=busybox']);
+    d = cp.patch('root', ref, '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox:2"}]}}}}', { type: 'strategic' });
+    assert.deepEqual(images(d), ['c=nginx:2', 'sidecar=busybox:2']);
+    d = cp.patch('root', ref, 'spec:\n  replicas: 2\n');
+    assert.equal(d.spec.replicas, 2);
+
+    // JSON patch: an array of operations, or its JSON or YAML text.
+    d = cp.patch('root', ref, [{ op: 'replace', path: '/spec/replicas', value: 3 }], { type: 'json' });
+    assert.equal(d.spec.replicas, 3);
+    d = cp.patch('root', ref, '[{"op":"add","path":"/metadata/labels","value":{"tier":"web"}}]', { type: 'json' });
+    assert.deepEqual(d.metadata.labels, { tier: 'web' });
+    d = cp.patch('root', ref, '- op: replace\n  path: /spec/replicas\n  value: 4\n', { type: 'json' });
+    assert.equal(d.spec.replicas, 4);
+    expectError(() => cp.patch('root', ref, [{ op: 'test', path: '/spec/replicas', value: 99 }], { type: 'json' }), 422);
+    expectError(() => cp.patch('root', ref, { spec: {} }, { type: 'json' }), 400);
+
+    // JSON merge patch replaces lists and deletes with null.
+    d = cp.patch('root', ref, { metadata: { labels: { tier: null } }, spec: { template: { spec: { containers: [{ name: 'only', image: 'redis' }] } } } }, { type: 'merge' });
+    assert.deepEqual(images(d), ['only=redis']);
+    assert.equal(d.metadata.labels?.tier, undefined);
+    assert.equal(cp.get('root', ref).spec.template.spec.containers.length, 1, 'stored');
+
+    expectError(() => cp.patch('root', { kind: 'Deployment', name: 'missing' }, { spec: {} }), 404);
+    expectError(() => cp.patch('root', ref, { spec: { replicas: -1 } }), 422);
+    expectError(() => cp.patch('root', ref, {}, { type: 'apply' }), 400);
+    expectError(() => cp.patch('root', ref, 42), 400);
+    expectError(() => cp.patch('root', ref), 400);
+    expectError(() => cp.patch('root', ref, '"just a string"'), 400);
+    expectError(() => cp.patch('root', ref, '{not json'), 400);
+    expectError(() => cp.patch('root', ref, 'a: [unclosed'), 400);
+  });
+
+  test(`${entry}: delete with propagationPolicy Orphan leaves the ReplicaSet and its pods`, () => {
+    const cp = scenario();
+    const deleted = cp.delete('root', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', propagationPolicy: 'Orphan' });
+    assert.equal(deleted.metadata.name, 'web');
+    cp.runUntilSettled(120);
+    assert.equal(cp.get('root', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }), null);
+    const rs = cp.list('root', { apiVersion: 'apps/v1', kind: 'ReplicaSet' }).items;
+    assert.equal(rs.length, 1);
+    assert.deepEqual(rs[0].metadata.ownerReferences ?? [], [], 'orphaned');
+    const pods = cp.list('root', { kind: 'Pod', labelSelector: 'app=web' }).items;
+    assert.equal(pods.length, 5);
+    assert.ok(pods.every((p) => p.status.phase === 'Running' && !p.metadata.deletionTimestamp));
+
+    // Background (the default) takes the dependents with it; gracePeriodSeconds 0 deletes a pod at once.
+    cp.delete('root', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs[0].metadata.name, propagationPolicy: 'Background' });
+    cp.runUntilSettled(120);
+    assert.equal(cp.list('root', { kind: 'Pod' }).items.length, 0);
+    cp.create('root', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    cp.advance(10);
+    assert.ok(cp.get('root', { kind: 'Pod', name: 'p' }).spec.nodeName);
+    cp.delete('root', { kind: 'Pod', name: 'p', gracePeriodSeconds: 0 });
+    assert.equal(cp.get('root', { kind: 'Pod', name: 'p' }), null);
+  });
+
+  test(`${entry}: advance(0), NaN or negative and runUntilSettled(0) while a wake-up is pending`, () => {
+    const cp = scenario();
+    cp.delete('root', { kind: 'Pod', name: cp.list('root', { kind: 'Pod' }).items[0].metadata.name });
+    cp.advance(0);
+    cp.advance(NaN);
+    cp.advance(-1);
+    assert.deepEqual(cp.runUntilSettled(0), { settled: false, elapsedSeconds: 0 }, 'a wake-up is pending');
+    assert.equal(cp.now(), '2026-01-01T00:01:00Z');
+    cp.advance(1);
+    assert.equal(cp.now(), '2026-01-01T00:01:01Z');
+    assert.equal(cp.list('root', { kind: 'Pod' }).items.length, 5, 'the ReplicaSet replaced the pod');
+  });
+
+  test(`${entry}: bad arguments to watch, create, update and patch throw 400`, () => {
+    const cp = new ControlPlane();
+    const ref = { kind: 'ConfigMap', name: 'c' };
+    cp.create('root', CM('c'));
+    const before = cp.snapshot();
+    expectError(() => cp.watch(1), 400);
+    expectError(() => cp.watch('root', 'Pod'), 400);
+    expectError(() => cp.watch('root', { resourceVersion: 'abc' }), 400);
+    expectError(() => cp.watch('root', { resourceVersion: 5 }), 400);
+    expectError(() => cp.watch('root', { kind: 'Pod', labelSelector: 'a in (' }), 400);
+    expectError(() => cp.watch('root', { kind: 'NoSuchKind' }), 404);
+    expectError(() => cp.watch('nope'), 404);
+    expectError(() => cp.create('root'), 400);
+    expectError(() => cp.create('root', 42), 400);
+    expectError(() => cp.create('root', [CM('a')]), 400);
+    expectError(() => cp.create('root', `${JSON.stringify(CM('a'))}\n${JSON.stringify(CM('b'))}`), 400);
+    expectError(() => cp.create('root', CM('a'), 'default'), 400);
+    expectError(() => cp.create('root', CM('a'), { fieldValidation: 'Loud' }), 400);
+    expectError(() => cp.create('nope', CM('a')), 404);
+    expectError(() => cp.update('root'), 400);
+    expectError(() => cp.update('root', true), 400);
+    expectError(() => cp.patch('root', 'c', {}), 400);
+    expectError(() => cp.patch('root', ref, {}, 'json'), 400);
+    expectError(() => cp.patch('nope', ref, {}), 404);
+    expectError(() => cp.apply('root', CM('a'), { force: 'yes' }), 400);
+    assert.match(expectError(() => cp.patch('root', ref, 'data: {k: v}\n---\ndata: {k: w}\n'), 400).message, /^invalid patch: .*multiple YAML documents/);
+    expectError(() => cp.patch('root', ref, '['.repeat(100000)), 400);
+    expectError(() => cp.patch('root', ref, `a:\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}b:`).join('\n')}`), 400);
+    let deep = {};
+    const top = deep;
+    for (let i = 0; i < 100000; i++) deep = deep.a = {};
+    expectError(() => cp.patch('root', ref, top), 400);
+    assert.equal(cp.snapshot(), before, 'nothing changed');
+  });
 };
 
 module.exports.THREE_NODES = THREE_NODES;
