@@ -663,6 +663,19 @@ impl ControlPlane {
             .collect()
     }
 
+    /// Why the pod is where it is: its latest scheduling attempt, with every plugin's filter
+    /// verdict and score per node (None when the scheduler has not tried it or forgot it).
+    pub fn explain(
+        &self,
+        workspace: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<scheduler::Explanation> {
+        self.scheduler
+            .explanation(workspace, namespace, name)
+            .cloned()
+    }
+
     /// The whole control plane as one versioned JSON document, like `etcdctl snapshot save`.
     pub fn snapshot(&self) -> String {
         let s = Snapshot {

@@ -1,212 +1,174 @@
-//! The scheduler (kube-scheduler's framework): pending pods in priority order, Filter on every
-//! node, Score the feasible ones, pick the best (ties broken at random with the control
-//! plane's seeded RNG), bind. Failures become `FailedScheduling` Events with upstream's text.
+//! The scheduler (kube-scheduler's framework): pending pods in priority order, PreFilter and
+//! Filter on the nodes (adaptive `percentageOfNodesToScore`, round-robin start), Score the
+//! feasible ones, pick the best (ties broken at random with the control plane's seeded RNG),
+//! bind. Failures become `FailedScheduling` Events with upstream's text and wait in the
+//! unschedulable queue with backoff (1 s doubling to 10 s) until a cluster event can help.
+//! Every attempt leaves an [`Explanation`].
+pub mod config;
+pub mod cycle;
+pub mod explain;
+pub mod info;
 pub mod plugins;
 
+pub use config::Config;
+pub use cycle::{decide, num_feasible_nodes_to_find, Attempt, Cycle, Decision};
+pub use explain::{Explanation, FilterVerdict, NodeResult, PluginScore, ScorePluginInfo};
+pub use info::{AffinityTerm, HostPort, NodeInfo, PodInfo, Snapshot, Taint, Toleration};
+
 use crate::api::object::{self, array_at, str_at};
-use crate::api::resources::{node_allocatable, pod_requests};
-use crate::api::Resources;
 use crate::controllers::{is_pod_active, kind};
 use crate::server::{EventType, Server, ROOT};
 use crate::store::EventType as WatchType;
-use plugins::{Code, FILTERS, SCORERS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const SCHEDULER_NAME: &str = "default-scheduler";
 
+/// `podInitialBackoffSeconds` and `podMaxBackoffSeconds` (defaults.go).
+pub const INITIAL_BACKOFF_MS: i64 = 1_000;
+pub const MAX_BACKOFF_MS: i64 = 10_000;
+/// `podMaxInUnschedulablePodsDuration`: an unschedulable pod is retried after this long even
+/// without a cluster event.
+pub const MAX_UNSCHEDULABLE_MS: i64 = 5 * 60 * 1_000;
+/// How many node rows the stored explanations may hold in total; the oldest go first.
+pub const EXPLANATION_BUDGET: usize = 20_000;
+
+/// Counters of the cluster events that can make an unschedulable pod schedulable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Epochs {
+    /// A node was added, changed or removed.
+    pub node: u64,
+    /// An assigned pod was deleted or finished (frees resources, ports, spread counts).
+    pub pod_removed: u64,
+    /// A pod was assigned or an assigned pod (or a namespace) changed its labels (pod
+    /// affinity and topology spread).
+    pub pod_assigned: u64,
+}
+
+/// A pod in the unschedulable queue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Backoff {
+    pub attempts: u32,
+    pub failed_at_ms: i64,
+    pub epochs: Epochs,
+    /// InterPodAffinity or PodTopologySpread rejected a node: pod assignments may help.
+    pub pod_affinity: bool,
+    /// The pod's resourceVersion after the failure was recorded: an update to the pod retries it.
+    pub resource_version: String,
+}
+
+/// `calculateBackoffDuration`: 1 s doubling per attempt, at most 10 s.
+pub fn backoff_ms(attempts: u32) -> i64 {
+    let mut d = INITIAL_BACKOFF_MS;
+    for _ in 1..attempts {
+        d *= 2;
+        if d > MAX_BACKOFF_MS {
+            return MAX_BACKOFF_MS;
+        }
+    }
+    d
+}
+
 /// What the scheduler remembers between runs (it is part of snapshots).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct State {
     /// Store revision up to which cluster changes have been seen.
     seen_revision: u64,
-    /// Bumped by every change that can make an unschedulable pod schedulable.
-    cluster_epoch: u64,
-    /// Pod uid → the epoch at which it last failed; retried only once the epoch moves.
-    unschedulable: BTreeMap<String, u64>,
+    epochs: Epochs,
+    /// Pod uid → its backoff in the unschedulable queue.
+    unschedulable: BTreeMap<String, Backoff>,
+    /// `nextStartNodeIndex`: where the next node scan starts.
+    next_start_node_index: usize,
+    pub config: Config,
+    /// Latest attempt per pod, by attempt sequence number (oldest first).
+    explanations: BTreeMap<u64, Explanation>,
+    next_seq: u64,
+    /// `workspace/namespace/name` → sequence number (derived; rebuilt after a restore).
+    #[serde(skip)]
+    explained: HashMap<String, u64>,
+    #[serde(skip)]
+    explanation_rows: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Taint {
-    pub key: String,
-    pub value: String,
-    pub effect: String,
-}
+impl State {
+    pub fn with_config(config: Config) -> State {
+        State {
+            config,
+            ..State::default()
+        }
+    }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Toleration {
-    pub key: String,
-    pub operator: String,
-    pub value: String,
-    pub effect: String,
-}
-
-/// The scheduler's view of a pod.
-#[derive(Debug, Clone)]
-pub struct PodInfo {
-    pub requests: Resources,
-    pub non_zero_requests: Resources,
-    pub tolerations: Vec<Toleration>,
-    pub node_selector: BTreeMap<String, String>,
-    pub affinity: Value,
-    pub node_name: Option<String>,
-    pub priority: i64,
-}
-
-/// The scheduler's view of a node (`framework.NodeInfo`).
-#[derive(Debug, Clone)]
-pub struct NodeInfo {
-    pub name: String,
-    pub labels: BTreeMap<String, String>,
-    pub taints: Vec<Taint>,
-    pub unschedulable: bool,
-    pub allocatable: Resources,
-    pub requested: Resources,
-    pub non_zero_requested: Resources,
-    pub pod_count: i64,
-}
-
-fn field(v: &Value, k: &str) -> String {
-    v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
-}
-
-impl PodInfo {
-    pub fn from_pod(pod: &Value) -> PodInfo {
-        let spec = pod.get("spec").unwrap_or(&Value::Null);
-        PodInfo {
-            requests: pod_requests(pod, false),
-            non_zero_requests: pod_requests(pod, true),
-            tolerations: array_at(spec, &["tolerations"])
+    fn ensure_index(&mut self) {
+        if self.explained.len() != self.explanations.len() {
+            self.explained = self
+                .explanations
                 .iter()
-                .map(|t| Toleration {
-                    key: field(t, "key"),
-                    operator: field(t, "operator"),
-                    value: field(t, "value"),
-                    effect: field(t, "effect"),
+                .map(|(seq, e)| (explain_key(&e.workspace, &e.namespace, &e.name), *seq))
+                .collect();
+            self.explanation_rows = self.explanations.values().map(Explanation::size).sum();
+        }
+    }
+
+    /// Keeps `e` as its pod's latest attempt, dropping the oldest attempts over the budget.
+    pub fn record(&mut self, e: Explanation) {
+        self.ensure_index();
+        let key = explain_key(&e.workspace, &e.namespace, &e.name);
+        if let Some(old) = self
+            .explained
+            .remove(&key)
+            .and_then(|s| self.explanations.remove(&s))
+        {
+            self.explanation_rows -= old.size();
+        }
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.explanation_rows += e.size();
+        self.explanations.insert(seq, e);
+        self.explained.insert(key, seq);
+        while self.explanation_rows > EXPLANATION_BUDGET && self.explanations.len() > 1 {
+            let Some((_, old)) = self.explanations.pop_first() else {
+                break;
+            };
+            self.explanation_rows -= old.size();
+            self.explained
+                .remove(&explain_key(&old.workspace, &old.namespace, &old.name));
+        }
+    }
+
+    /// The latest scheduling attempt of a pod, if it is still remembered.
+    pub fn explanation(
+        &self,
+        workspace: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&Explanation> {
+        // Works without the derived index (a restored state) by scanning newest first.
+        match self.explained.get(&explain_key(workspace, namespace, name)) {
+            Some(seq) => self.explanations.get(seq),
+            None => {
+                self.explanations.values().rev().find(|e| {
+                    e.workspace == workspace && e.namespace == namespace && e.name == name
                 })
-                .collect(),
-            node_selector: object::string_map(spec, &["nodeSelector"]),
-            affinity: spec.get("affinity").cloned().unwrap_or(Value::Null),
-            node_name: None,
-            priority: spec.get("priority").and_then(Value::as_i64).unwrap_or(0),
-        }
-    }
-}
-
-impl NodeInfo {
-    pub fn from_node(node: &Value) -> NodeInfo {
-        NodeInfo {
-            name: object::name(node).to_string(),
-            labels: object::labels(node),
-            taints: array_at(node, &["spec", "taints"])
-                .iter()
-                .map(|t| Taint {
-                    key: field(t, "key"),
-                    value: field(t, "value"),
-                    effect: field(t, "effect"),
-                })
-                .collect(),
-            unschedulable: node["spec"]["unschedulable"] == true,
-            allocatable: node_allocatable(node),
-            requested: Resources::default(),
-            non_zero_requested: Resources::default(),
-            pod_count: 0,
-        }
-    }
-
-    pub fn add_pod(&mut self, pod: &PodInfo) {
-        self.requested.add(&pod.requests);
-        self.non_zero_requested.add(&pod.non_zero_requests);
-        self.pod_count += 1;
-    }
-}
-
-/// The outcome of one scheduling attempt.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Decision {
-    Bind(String),
-    Unschedulable(String),
-}
-
-/// Filters and scores `nodes` for `pod`; picks among the best with `rng`.
-pub fn decide(pod: &PodInfo, nodes: &[NodeInfo], rng: &mut crate::sim::Rng) -> Decision {
-    let mut feasible: Vec<usize> = Vec::new();
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut preemption: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for (i, node) in nodes.iter().enumerate() {
-        match FILTERS.iter().try_for_each(|f| (f.run)(pod, node)) {
-            Ok(()) => feasible.push(i),
-            Err(unfit) => {
-                for r in unfit.reasons {
-                    *reasons.entry(r).or_default() += 1;
-                }
-                let p = match unfit.code {
-                    Code::UnschedulableAndUnresolvable => {
-                        "Preemption is not helpful for scheduling"
-                    }
-                    Code::Unschedulable => "No preemption victims found for incoming pod",
-                };
-                *preemption.entry(p).or_default() += 1;
             }
         }
     }
-    match feasible.len() {
-        0 => Decision::Unschedulable(fit_error(nodes.len(), &reasons, &preemption)),
-        1 => Decision::Bind(nodes[feasible[0]].name.clone()),
-        _ => {
-            let mut totals = vec![0i64; feasible.len()];
-            for scorer in SCORERS {
-                let mut scores: Vec<i64> = feasible
-                    .iter()
-                    .map(|&i| (scorer.score)(pod, &nodes[i]))
-                    .collect();
-                if let Some(n) = scorer.normalize {
-                    n(&mut scores);
-                }
-                for (t, s) in totals.iter_mut().zip(scores) {
-                    *t += s * scorer.weight;
-                }
-            }
-            // selectHost: the highest total; ties by reservoir sampling.
-            let mut best = 0usize;
-            let mut count = 0u64;
-            let max = totals.iter().copied().max().unwrap_or(0);
-            for (j, t) in totals.iter().enumerate() {
-                if *t == max {
-                    count += 1;
-                    if rng.below(count) == 0 {
-                        best = j;
-                    }
-                }
-            }
-            Decision::Bind(nodes[feasible[best]].name.clone())
-        }
+
+    /// The pods in the unschedulable queue (uid → backoff).
+    pub fn unschedulable(&self) -> &BTreeMap<String, Backoff> {
+        &self.unschedulable
+    }
+
+    pub fn next_start_node_index(&self) -> usize {
+        self.next_start_node_index
     }
 }
 
-/// `FitError.Error()`: "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated
-/// taint {gpu: true}. preemption: 0/3 nodes are available: …".
-fn fit_error(
-    n: usize,
-    reasons: &BTreeMap<String, usize>,
-    preemption: &BTreeMap<&str, usize>,
-) -> String {
-    let histogram = |m: Vec<String>| {
-        let mut m = m;
-        m.sort();
-        m.join(", ")
-    };
-    let filters = histogram(reasons.iter().map(|(r, c)| format!("{c} {r}")).collect());
-    let mut msg = format!("0/{n} nodes are available");
-    if n == 0 {
-        return format!("{msg}.");
-    }
-    msg.push_str(&format!(": {filters}."));
-    let pre = histogram(preemption.iter().map(|(r, c)| format!("{c} {r}")).collect());
-    msg.push_str(&format!(" preemption: 0/{n} nodes are available: {pre}."));
-    msg
+fn explain_key(workspace: &str, namespace: &str, name: &str) -> String {
+    format!("{workspace}/{namespace}/{name}")
 }
 
 fn pod_key(p: &Value) -> (std::cmp::Reverse<i64>, String, String, String) {
@@ -220,102 +182,213 @@ fn pod_key(p: &Value) -> (std::cmp::Reverse<i64>, String, String, String) {
     )
 }
 
+fn assigned(p: &Value) -> Option<&str> {
+    str_at(p, &["spec", "nodeName"]).filter(|n| !n.is_empty())
+}
+
 /// Notes cluster changes since the last run that can make pending pods fit.
 fn observe(s: &Server, state: &mut State) {
     let rev = s.store.revision();
+    let (mut node, mut removed, mut added) = (false, false, false);
     match s.store.events_since(state.seen_revision) {
         Ok(events) => {
             for e in events {
-                let moved = match e.key.resource.as_str() {
-                    "nodes" => true,
-                    "pods" => {
-                        e.kind == WatchType::Deleted
-                            || (str_at(&e.object, &["spec", "nodeName"]).is_some()
-                                && !is_pod_active(&e.object))
+                match e.key.resource.as_str() {
+                    "nodes" => node = true,
+                    "namespaces" => added = true,
+                    "pods" if assigned(&e.object).is_some() => {
+                        if e.kind == WatchType::Deleted || !is_pod_active(&e.object) {
+                            removed = true;
+                        } else {
+                            added = true;
+                        }
                     }
-                    _ => false,
-                };
-                if moved {
-                    state.cluster_epoch += 1;
+                    _ => {}
+                }
+                if node && removed && added {
                     break;
                 }
             }
         }
-        Err(_) => state.cluster_epoch += 1,
+        Err(_) => (node, removed, added) = (true, true, true),
     }
+    state.epochs.node += u64::from(node);
+    state.epochs.pod_removed += u64::from(removed);
+    state.epochs.pod_assigned += u64::from(added);
     state.seen_revision = rev;
+}
+
+/// Whether a pod in the unschedulable queue is due for another attempt.
+fn due(b: &Backoff, now: i64, epochs: &Epochs, rv: &str) -> bool {
+    if now - b.failed_at_ms >= MAX_UNSCHEDULABLE_MS {
+        return true;
+    }
+    let moved = epochs.node > b.epochs.node
+        || epochs.pod_removed > b.epochs.pod_removed
+        || (b.pod_affinity && epochs.pod_assigned > b.epochs.pod_assigned)
+        || rv != b.resource_version;
+    moved && now >= b.failed_at_ms + backoff_ms(b.attempts)
+}
+
+const GATED_MESSAGE: &str = "Scheduling is blocked due to non-empty scheduling gates";
+
+/// Builds the pass's snapshot: nodes with their assigned pods, namespaces, and the selectors
+/// the default topology spreading reads.
+fn build_snapshot(s: &Server, assigned_pods: Vec<(String, PodInfo)>) -> Snapshot {
+    let nodes: Vec<NodeInfo> = s
+        .list(ROOT, kind("v1", "Node"), None)
+        .map(NodeInfo::from_node)
+        .collect();
+    let mut snapshot = Snapshot::new(nodes);
+    for (node, p) in assigned_pods {
+        snapshot.add_pod(&node, p);
+    }
+    let mut namespaces = BTreeMap::new();
+    for ns in s.list(ROOT, kind("v1", "Namespace"), None) {
+        let mut labels = object::labels(ns);
+        labels.insert(
+            "kubernetes.io/metadata.name".into(),
+            object::name(ns).to_string(),
+        );
+        namespaces.insert(object::name(ns).to_string(), labels);
+    }
+    snapshot.namespaces.insert(ROOT.to_string(), namespaces);
+    for svc in s.list(ROOT, kind("v1", "Service"), None) {
+        let sel = object::string_map(svc, &["spec", "selector"]);
+        if !sel.is_empty() {
+            snapshot
+                .workloads
+                .services
+                .entry((ROOT.to_string(), object::namespace(svc).to_string()))
+                .or_default()
+                .push(sel);
+        }
+    }
+    for k in ["ReplicaSet", "StatefulSet"] {
+        for o in s.list(ROOT, kind("apps/v1", k), None) {
+            if let Some(sel) = o.get("spec").and_then(|s| s.get("selector")) {
+                snapshot.workloads.controllers.insert(
+                    (
+                        ROOT.to_string(),
+                        object::namespace(o).to_string(),
+                        k.to_string(),
+                        object::name(o).to_string(),
+                    ),
+                    sel.clone(),
+                );
+            }
+        }
+    }
+    snapshot
 }
 
 /// One scheduling pass over every pending pod, highest priority first.
 pub fn schedule(s: &mut Server, state: &mut State) {
     observe(s, state);
-    let pod_info = kind("v1", "Pod");
-    let node_info = kind("v1", "Node");
+    let now = s.clock.now_ms();
     let mut pending: Vec<Value> = Vec::new();
-    let mut bound: HashMap<String, Vec<PodInfo>> = HashMap::new();
-    for p in s.list(ROOT, pod_info, None) {
-        match str_at(p, &["spec", "nodeName"]).filter(|n| !n.is_empty()) {
-            Some(n) => {
-                if is_pod_active(p) || object::is_terminating(p) {
-                    bound
-                        .entry(n.to_string())
-                        .or_default()
-                        .push(PodInfo::from_pod(p));
-                }
+    let mut gated: Vec<Value> = Vec::new();
+    let mut assigned_pods: Vec<(String, PodInfo)> = Vec::new();
+    let mut live: HashSet<&str> = HashSet::new();
+    for p in s.list(ROOT, kind("v1", "Pod"), None) {
+        live.insert(object::uid(p));
+        if let Some(n) = assigned(p) {
+            if is_pod_active(p) || object::is_terminating(p) {
+                assigned_pods.push((n.to_string(), PodInfo::from_pod(p)));
             }
-            None => {
-                let ours = str_at(p, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME)
-                    == SCHEDULER_NAME;
-                let gated = !array_at(p, &["spec", "schedulingGates"]).is_empty();
-                let retry = state
-                    .unschedulable
-                    .get(object::uid(p))
-                    .is_none_or(|e| *e < state.cluster_epoch);
-                if ours && !gated && is_pod_active(p) && retry {
-                    pending.push(p.clone());
-                }
-            }
+            continue;
         }
+        let ours =
+            str_at(p, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME;
+        if !ours || !is_pod_active(p) {
+            continue;
+        }
+        if !array_at(p, &["spec", "schedulingGates"]).is_empty() {
+            let reason = array_at(p, &["status", "conditions"])
+                .iter()
+                .find(|c| c["type"] == "PodScheduled")
+                .and_then(|c| c["reason"].as_str());
+            if reason != Some("SchedulingGated") {
+                gated.push(p.clone());
+            }
+            continue;
+        }
+        let rv = str_at(p, &["metadata", "resourceVersion"]).unwrap_or("");
+        if state
+            .unschedulable
+            .get(object::uid(p))
+            .is_none_or(|b| due(b, now, &state.epochs, rv))
+        {
+            pending.push(p.clone());
+        }
+    }
+    state
+        .unschedulable
+        .retain(|uid, _| live.contains(uid.as_str()));
+    for p in gated {
+        let mut st = p.clone();
+        set_condition(
+            &mut st,
+            json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null,
+                "lastTransitionTime": s.clock.rfc3339(), "reason": "SchedulingGated", "message": GATED_MESSAGE}),
+        );
+        let _ = s.update_status(ROOT, &st);
     }
     if pending.is_empty() {
         return;
     }
     pending.sort_by_key(pod_key);
-    let mut nodes: Vec<NodeInfo> = s
-        .list(ROOT, node_info, None)
-        .map(|n| {
-            let mut ni = NodeInfo::from_node(n);
-            for p in bound.get(&ni.name).into_iter().flatten() {
-                ni.add_pod(p);
-            }
-            ni
-        })
-        .collect();
+    let mut snapshot = build_snapshot(s, assigned_pods);
+    let time = s.clock.rfc3339();
     for pod in pending {
         let info = PodInfo::from_pod(&pod);
-        match decide(&info, &nodes, &mut s.rng) {
+        let n = snapshot.nodes.len();
+        let start = if n == 0 {
+            0
+        } else {
+            state.next_start_node_index % n
+        };
+        let Attempt {
+            decision,
+            mut explanation,
+            processed,
+        } = decide(&info, &snapshot, &state.config, &mut s.rng, start);
+        if n > 0 {
+            state.next_start_node_index = (start + processed) % n;
+        }
+        explanation.time = time.clone();
+        match decision {
             Decision::Bind(node) => {
-                if let Some(n) = nodes.iter_mut().find(|n| n.name == node) {
-                    n.add_pod(&info);
-                }
-                state.unschedulable.remove(object::uid(&pod));
+                state.unschedulable.remove(&info.uid);
                 bind(s, &pod, &node);
+                snapshot.add_pod(&node, info);
             }
             Decision::Unschedulable(message) => {
-                state
-                    .unschedulable
-                    .insert(object::uid(&pod).to_string(), state.cluster_epoch);
-                mark_unschedulable(s, &pod, &message);
+                let pod_affinity = explanation.nodes.iter().any(|r| {
+                    matches!(
+                        r.failed_plugin.as_deref(),
+                        Some("InterPodAffinity" | "PodTopologySpread")
+                    )
+                });
+                let attempts = state.unschedulable.get(&info.uid).map_or(0, |b| b.attempts) + 1;
+                let rv = mark_unschedulable(s, &pod, &message);
+                s.timers.wake_at(now + backoff_ms(attempts));
+                state.unschedulable.insert(
+                    info.uid.clone(),
+                    Backoff {
+                        attempts,
+                        failed_at_ms: now,
+                        epochs: state.epochs,
+                        pod_affinity,
+                        resource_version: rv,
+                    },
+                );
             }
         }
+        state.record(explanation);
     }
-    // Forget pods that are gone.
-    let live: std::collections::BTreeSet<String> = s
-        .list(ROOT, pod_info, None)
-        .map(|p| object::uid(p).to_string())
-        .collect();
-    state.unschedulable.retain(|uid, _| live.contains(uid));
-    state.seen_revision = s.store.revision();
+    // The binds of this pass are cluster events for the next one (seen_revision stays), so a
+    // pod whose affinity waits for a pod bound after it is retried after its backoff.
 }
 
 /// The Binding subresource: sets `spec.nodeName` and the PodScheduled condition.
@@ -344,14 +417,22 @@ fn bind(s: &mut Server, pod: &Value, node: &str) {
     );
 }
 
-fn mark_unschedulable(s: &mut Server, pod: &Value, message: &str) {
+/// Records the failure on the pod; returns the pod's resourceVersion afterwards.
+fn mark_unschedulable(s: &mut Server, pod: &Value, message: &str) -> String {
     let now = s.clock.rfc3339();
     let mut st = pod.clone();
     set_condition(
         &mut st,
         json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}),
     );
-    let _ = s.update_status(ROOT, &st);
+    let rv = match s.update_status(ROOT, &st) {
+        Ok(p) => str_at(&p, &["metadata", "resourceVersion"])
+            .unwrap_or("")
+            .to_string(),
+        Err(_) => str_at(pod, &["metadata", "resourceVersion"])
+            .unwrap_or("")
+            .to_string(),
+    };
     s.event(
         ROOT,
         pod,
@@ -360,6 +441,7 @@ fn mark_unschedulable(s: &mut Server, pod: &Value, message: &str) {
         message,
         SCHEDULER_NAME,
     );
+    rv
 }
 
 /// Replaces the condition of the same type, keeping `lastTransitionTime` when the status is unchanged.
@@ -383,23 +465,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fit_error_message_shape() {
-        let reasons: BTreeMap<String, usize> = [
-            ("Insufficient cpu".to_string(), 1),
-            (
-                "node(s) had untolerated taint {dedicated: gpu}".to_string(),
-                2,
-            ),
-        ]
-        .into();
-        let pre: BTreeMap<&str, usize> = [
-            ("No preemption victims found for incoming pod", 1),
-            ("Preemption is not helpful for scheduling", 2),
-        ]
-        .into();
+    fn backoff_doubles_to_ten_seconds() {
+        let got: Vec<i64> = (1..=6).map(backoff_ms).collect();
+        assert_eq!(got, [1000, 2000, 4000, 8000, 10000, 10000]);
+    }
+
+    #[test]
+    fn explanations_are_bounded_and_latest_per_pod() {
+        let mut st = State::default();
+        let e = |name: &str, rows: usize| Explanation {
+            workspace: "root".into(),
+            namespace: "default".into(),
+            name: name.into(),
+            nodes: vec![NodeResult::feasible("n"); rows],
+            ..Default::default()
+        };
+        st.record(e("a", 10));
+        st.record(e("a", 20));
+        assert_eq!(st.explanations.len(), 1);
         assert_eq!(
-            fit_error(3, &reasons, &pre),
-            "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+            st.explanation("root", "default", "a").unwrap().nodes.len(),
+            20
         );
+        for i in 0..3 {
+            st.record(e(&format!("big{i}"), EXPLANATION_BUDGET / 2));
+        }
+        assert!(st.explanation("root", "default", "a").is_none());
+        assert!(st.explanation("root", "default", "big0").is_none());
+        assert!(st.explanation("root", "default", "big2").is_some());
+        assert!(st.explanation_rows <= EXPLANATION_BUDGET);
     }
 }

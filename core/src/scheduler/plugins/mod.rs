@@ -1,12 +1,18 @@
-//! kube-scheduler's default plugins, one file each (pkg/scheduler/framework/plugins).
+//! kube-scheduler's default plugins, one file each (pkg/scheduler/framework/plugins), in the
+//! default profile's order with its score weights (`default_plugins.go`).
 pub mod balanced_allocation;
+pub mod image_locality;
+pub mod inter_pod_affinity;
 pub mod node_affinity;
 pub mod node_name;
+pub mod node_ports;
 pub mod node_resources_fit;
 pub mod node_unschedulable;
+pub mod pod_topology_spread;
 pub mod taint_toleration;
 
-use super::{NodeInfo, PodInfo};
+use super::cycle::Cycle;
+use super::NodeInfo;
 
 /// A Filter verdict's code (`framework.Code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +21,15 @@ pub enum Code {
     Unschedulable,
     /// Preemption cannot help.
     UnschedulableAndUnresolvable,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Unschedulable => "Unschedulable",
+            Code::UnschedulableAndUnresolvable => "UnschedulableAndUnresolvable",
+        }
+    }
 }
 
 /// Why a node failed a filter: one or more reasons (`Insufficient cpu`, …).
@@ -31,44 +46,78 @@ impl Unfit {
             reasons: vec![reason.into()],
         }
     }
+    pub fn unschedulable(reason: impl Into<String>) -> Unfit {
+        Unfit {
+            code: Code::Unschedulable,
+            reasons: vec![reason.into()],
+        }
+    }
 }
 
 pub type FilterResult = Result<(), Unfit>;
 
-/// A filter plugin, in the default profile's order.
+/// NormalizeScore over the feasible nodes (snapshot indices) and their raw scores.
+pub type NormalizeFn = fn(&Cycle<'_>, &[usize], &mut [i64]);
+
+/// A filter plugin: an optional PreFilter (fills the cycle state once per pod), then Filter
+/// per node.
 pub struct Filter {
     pub name: &'static str,
-    pub run: fn(&PodInfo, &NodeInfo) -> FilterResult,
+    pub pre_filter: Option<fn(&mut Cycle<'_>)>,
+    pub run: fn(&Cycle<'_>, &NodeInfo) -> FilterResult,
 }
 
-/// A score plugin: raw score per node, then NormalizeScore over all feasible nodes, times weight.
+/// A score plugin: PreScore over the feasible nodes (false = Skip: the plugin scores nothing
+/// for this pod), raw Score per node, NormalizeScore over the feasible nodes, times weight.
 pub struct Scorer {
     pub name: &'static str,
     pub weight: i64,
-    pub score: fn(&PodInfo, &NodeInfo) -> i64,
-    pub normalize: Option<fn(&mut [i64])>,
+    pub pre_score: Option<fn(&mut Cycle<'_>, &[usize]) -> bool>,
+    pub score: fn(&Cycle<'_>, &NodeInfo) -> i64,
+    pub normalize: Option<NormalizeFn>,
 }
 
+/// Filters in the default profile's order (volume plugins are not simulated).
 pub const FILTERS: &[Filter] = &[
     Filter {
         name: "NodeUnschedulable",
+        pre_filter: None,
         run: node_unschedulable::filter,
     },
     Filter {
         name: "NodeName",
+        pre_filter: None,
         run: node_name::filter,
     },
     Filter {
         name: "TaintToleration",
+        pre_filter: None,
         run: taint_toleration::filter,
     },
     Filter {
         name: "NodeAffinity",
+        pre_filter: None,
         run: node_affinity::filter,
     },
     Filter {
+        name: "NodePorts",
+        pre_filter: None,
+        run: node_ports::filter,
+    },
+    Filter {
         name: "NodeResourcesFit",
+        pre_filter: None,
         run: node_resources_fit::filter,
+    },
+    Filter {
+        name: "PodTopologySpread",
+        pre_filter: Some(pod_topology_spread::pre_filter),
+        run: pod_topology_spread::filter,
+    },
+    Filter {
+        name: "InterPodAffinity",
+        pre_filter: Some(inter_pod_affinity::pre_filter),
+        run: inter_pod_affinity::filter,
     },
 ];
 
@@ -77,25 +126,50 @@ pub const SCORERS: &[Scorer] = &[
     Scorer {
         name: "TaintToleration",
         weight: 3,
+        pre_score: None,
         score: taint_toleration::score,
         normalize: Some(taint_toleration::normalize),
     },
     Scorer {
         name: "NodeAffinity",
         weight: 2,
+        pre_score: Some(node_affinity::pre_score),
         score: node_affinity::score,
         normalize: Some(node_affinity::normalize),
     },
     Scorer {
         name: "NodeResourcesFit",
         weight: 1,
+        pre_score: None,
         score: node_resources_fit::score,
         normalize: None,
     },
     Scorer {
+        name: "PodTopologySpread",
+        weight: 2,
+        pre_score: Some(pod_topology_spread::pre_score),
+        score: pod_topology_spread::score,
+        normalize: Some(pod_topology_spread::normalize),
+    },
+    Scorer {
+        name: "InterPodAffinity",
+        weight: 2,
+        pre_score: Some(inter_pod_affinity::pre_score),
+        score: inter_pod_affinity::score,
+        normalize: Some(inter_pod_affinity::normalize),
+    },
+    Scorer {
         name: "NodeResourcesBalancedAllocation",
         weight: 1,
+        pre_score: Some(balanced_allocation::pre_score),
         score: balanced_allocation::score,
+        normalize: None,
+    },
+    Scorer {
+        name: "ImageLocality",
+        weight: 1,
+        pre_score: None,
+        score: image_locality::score,
         normalize: None,
     },
 ];
@@ -114,5 +188,40 @@ pub fn default_normalize(scores: &mut [i64], reverse: bool) {
         if reverse {
             *s = 100 - *s;
         }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the plugins' table tests: pods and nodes from JSON, a cycle over them.
+    use crate::scheduler::{Config, NodeInfo, PodInfo, Snapshot};
+    use serde_json::{json, Value};
+
+    pub fn node(name: &str, labels: Value) -> NodeInfo {
+        NodeInfo::from_node(&json!({"metadata": {"name": name, "labels": labels},
+            "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}))
+    }
+
+    pub fn pod(name: &str, labels: Value, spec: Value) -> PodInfo {
+        let mut spec = spec;
+        if spec.get("containers").is_none() {
+            spec["containers"] = json!([{"name": "c", "image": "busybox"}]);
+        }
+        PodInfo::from_pod(
+            &json!({"metadata": {"name": name, "namespace": "default", "uid": name, "labels": labels}, "spec": spec}),
+        )
+    }
+
+    /// A snapshot of `nodes` with `pods` assigned as (node name, pod).
+    pub fn snapshot(nodes: Vec<NodeInfo>, pods: Vec<(&str, PodInfo)>) -> Snapshot {
+        let mut s = Snapshot::new(nodes);
+        for (n, p) in pods {
+            s.add_pod(n, p);
+        }
+        s
+    }
+
+    pub fn config() -> Config {
+        Config::default()
     }
 }

@@ -1,6 +1,7 @@
 //! NodeAffinity (weight 2): `nodeSelector` AND required node affinity filter (terms ORed,
 //! expressions ANDed); preferred terms score by the sum of matching weights, normalized to 100.
 use super::{default_normalize, FilterResult, Unfit};
+use crate::scheduler::cycle::Cycle;
 use crate::scheduler::{NodeInfo, PodInfo};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -50,32 +51,48 @@ pub fn term_matches(term: &Value, node: &NodeInfo) -> bool {
     if exprs.is_empty() && fields.is_empty() {
         return false;
     }
-    let name_labels: BTreeMap<String, String> =
-        [("metadata.name".to_string(), node.name.clone())].into();
     exprs.iter().all(|r| requirement_matches(r, &node.labels))
-        && fields.iter().all(|r| requirement_matches(r, &name_labels))
+        && (fields.is_empty() || {
+            let name_labels: BTreeMap<String, String> =
+                [("metadata.name".to_string(), node.name.clone())].into();
+            fields.iter().all(|r| requirement_matches(r, &name_labels))
+        })
 }
 
-pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
+pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
+    if matches(c.pod, node) {
+        Ok(())
+    } else {
+        Err(Unfit::unresolvable(ERR_REASON))
+    }
+}
+
+/// `RequiredNodeAffinity.Match`: nodeSelector AND the required terms (ORed).
+pub fn matches(pod: &PodInfo, node: &NodeInfo) -> bool {
     if !pod
         .node_selector
         .iter()
         .all(|(k, v)| node.labels.get(k) == Some(v))
     {
-        return Err(Unfit::unresolvable(ERR_REASON));
+        return false;
     }
     let required = &pod.affinity["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
         ["nodeSelectorTerms"];
     if let Some(terms) = required.as_array() {
-        if !terms.iter().any(|t| term_matches(t, node)) {
-            return Err(Unfit::unresolvable(ERR_REASON));
-        }
+        return terms.iter().any(|t| term_matches(t, node));
     }
-    Ok(())
+    true
 }
 
-pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
-    pod.affinity["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+/// Skip when the pod has no preferred terms.
+pub fn pre_score(c: &mut Cycle<'_>, _: &[usize]) -> bool {
+    c.pod.affinity["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+}
+
+pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
+    c.pod.affinity["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
         .as_array()
         .into_iter()
         .flatten()
@@ -84,6 +101,6 @@ pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
         .sum()
 }
 
-pub fn normalize(scores: &mut [i64]) {
+pub fn normalize(_: &Cycle<'_>, _: &[usize], scores: &mut [i64]) {
     default_normalize(scores, false);
 }

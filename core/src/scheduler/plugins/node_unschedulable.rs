@@ -1,11 +1,13 @@
 //! NodeUnschedulable: a cordoned node (`spec.unschedulable`) takes only pods that tolerate
 //! `node.kubernetes.io/unschedulable:NoSchedule`.
 use super::{taint_toleration::tolerates, FilterResult, Unfit};
-use crate::scheduler::{NodeInfo, PodInfo, Taint};
+use crate::scheduler::cycle::Cycle;
+use crate::scheduler::{NodeInfo, Taint};
 
 pub const ERR_REASON: &str = "node(s) were unschedulable";
 
-pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
+pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
+    let pod = c.pod;
     if !node.unschedulable {
         return Ok(());
     }

@@ -1,6 +1,7 @@
 //! TaintToleration (weight 3): untolerated NoSchedule/NoExecute taints filter a node out;
 //! untolerated PreferNoSchedule taints lower its score.
 use super::{default_normalize, FilterResult, Unfit};
+use crate::scheduler::cycle::Cycle;
 use crate::scheduler::{NodeInfo, PodInfo, Taint, Toleration};
 
 /// `v1helper.ToleratesTaint` (k8s.io/api/core/v1/toleration.go).
@@ -18,7 +19,12 @@ pub fn tolerates(t: &Toleration, taint: &Taint) -> bool {
     }
 }
 
-pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
+pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
+    untolerated(c.pod, node)
+}
+
+/// The first untolerated NoSchedule/NoExecute taint as a verdict (`FindMatchingUntoleratedTaint`).
+pub fn untolerated(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
     for taint in node
         .taints
         .iter()
@@ -36,8 +42,9 @@ pub fn filter(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
 
 /// Counts untolerated PreferNoSchedule taints (only tolerations with effect PreferNoSchedule
 /// or empty count).
-pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
-    let tols: Vec<&Toleration> = pod
+pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
+    let tols: Vec<&Toleration> = c
+        .pod
         .tolerations
         .iter()
         .filter(|t| t.effect.is_empty() || t.effect == "PreferNoSchedule")
@@ -51,7 +58,7 @@ pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
 }
 
 /// Reversed: fewer untolerated taints score higher; all 100 when none has any.
-pub fn normalize(scores: &mut [i64]) {
+pub fn normalize(_: &Cycle<'_>, _: &[usize], scores: &mut [i64]) {
     default_normalize(scores, true);
 }
 
@@ -92,10 +99,10 @@ mod tests {
     #[test]
     fn normalize_reverses() {
         let mut s = [0, 1, 2];
-        normalize(&mut s);
+        default_normalize(&mut s, true);
         assert_eq!(s, [100, 50, 0]);
         let mut z = [0, 0];
-        normalize(&mut z);
+        default_normalize(&mut z, true);
         assert_eq!(z, [100, 100]);
     }
 }
