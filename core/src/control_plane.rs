@@ -593,6 +593,30 @@ impl ControlPlane {
         out
     }
 
+    /// Fails node `name`: its kubelet keeps running but posts `Ready=False` (`KubeletNotReady`)
+    /// and starts nothing (annotation `sim.kplane.dev/node-state: Failed`). 404 if no such node.
+    pub fn fail_node(&mut self, name: &str) -> Result<Value, Status> {
+        self.set_node_state(name, kubelet::NodeState::Failed)
+    }
+
+    /// Stops node `name`: the machine is off, its kubelet posts nothing and its pods freeze
+    /// (annotation `sim.kplane.dev/node-state: Stopped`). 404 if no such node.
+    pub fn stop_node(&mut self, name: &str) -> Result<Value, Status> {
+        self.set_node_state(name, kubelet::NodeState::Stopped)
+    }
+
+    /// Restores a failed or stopped node: its kubelet posts `Ready=True` again.
+    pub fn restore_node(&mut self, name: &str) -> Result<Value, Status> {
+        self.set_node_state(name, kubelet::NodeState::Running)
+    }
+
+    fn set_node_state(&mut self, name: &str, state: kubelet::NodeState) -> Result<Value, Status> {
+        self.server.act_as(USER_MANAGER);
+        let out = kubelet::node::set_state(&mut self.server, name, state)?;
+        self.reconcile();
+        Ok(out)
+    }
+
     /// The virtual time, RFC 3339.
     pub fn now(&self) -> String {
         self.server.clock.rfc3339()
