@@ -233,7 +233,8 @@ fn used_ips(s: &Server) -> BTreeMap<String, BTreeSet<u32>> {
 }
 
 /// A running pod whose containers are all up and ready and that has nothing scheduled: no
-/// exits, crashes, probe failure windows or memory behaviour, no readiness gates. Nothing
+/// exits, crashes, probe failure windows, start-up time or memory behaviour, no readiness
+/// gates. Nothing
 /// can change for it until someone writes to it, so the sync skips it (most pods at scale).
 fn quiescent(pod: &Value) -> bool {
     const TIMED: &[&str] = &[
@@ -243,6 +244,7 @@ fn quiescent(pod: &Value) -> bool {
         behaviour::READINESS_FAILS,
         behaviour::LIVENESS_FAILS,
         behaviour::MEMORY,
+        behaviour::READY_SECONDS,
     ];
     if object::is_terminating(pod)
         || str_at(pod, &["status", "phase"]) != Some("Running")
