@@ -695,9 +695,7 @@ impl ControlPlane {
         namespace: &str,
         name: &str,
     ) -> Option<scheduler::Explanation> {
-        self.scheduler
-            .explanation(workspace, namespace, name)
-            .cloned()
+        self.scheduler.explanation(workspace, namespace, name)
     }
 
     /// The whole control plane as one versioned JSON document, like `etcdctl snapshot save`.

@@ -40,6 +40,20 @@ fn node_of(p: &Value) -> Option<&str> {
     str_at(p, &["spec", "nodeName"])
 }
 
+fn events(cp: &ControlPlane, reason: &str) -> Vec<Value> {
+    cp.list_items(
+        "root",
+        &ListOptions {
+            kind: "Event".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .into_iter()
+    .filter(|e| e["reason"] == reason)
+    .collect()
+}
+
 fn scheduled_condition_message(p: &Value) -> String {
     p["status"]["conditions"]
         .as_array()
@@ -280,4 +294,69 @@ fn scheduling_gates_hold_pods_with_the_upstream_condition() {
         "Scheduling is blocked due to non-empty scheduling gates"
     );
     assert!(cp.explain("root", "default", "gated").is_none());
+}
+
+const PREEMPTION: &str = include_str!("../../examples/scheduling/preemption.yaml");
+
+#[test]
+fn a_higher_priority_pod_preempts_a_lower_priority_one() {
+    let mut cp = run(PREEMPTION, 4);
+    assert!(pods(&cp).iter().all(|p| node_of(p).is_some()));
+    // The critical pod names its priority directly (PriorityClass resolution is admission's).
+    cp.apply(
+        "root",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: critical}\nspec:\n  priorityClassName: high\n  priority: 1000\n  containers: [{name: c, image: nginx:1.27, resources: {requests: {cpu: '1', memory: 128Mi}}}]\n",
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    let critical = |cp: &ControlPlane| {
+        pods(cp)
+            .into_iter()
+            .find(|p| object::name(p) == "critical")
+            .unwrap()
+    };
+    let c = critical(&cp);
+    let nominated = str_at(&c, &["status", "nominatedNodeName"])
+        .expect("nominated")
+        .to_string();
+    // The failed attempt's message has no preemption part: preemption found a node.
+    let failed: Vec<Value> = events(&cp, "FailedScheduling")
+        .into_iter()
+        .filter(|e| e["involvedObject"]["name"] == "critical")
+        .collect();
+    assert_eq!(
+        failed[0]["message"],
+        "0/2 nodes are available: 2 Insufficient cpu."
+    );
+    // Exactly one batch pod on the nominated node was preempted (the node agent may already
+    // have finished its graceful termination).
+    let preempted = events(&cp, "Preempted");
+    assert_eq!(preempted.len(), 1);
+    let c_uid = object::uid(&c).to_string();
+    assert_eq!(
+        preempted[0]["message"],
+        format!("Preempted by pod {c_uid} on node {nominated}")
+    );
+    let victim = preempted[0]["involvedObject"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(victim.starts_with("batch-"));
+    // After the grace period the victim is gone and the critical pod runs on that node.
+    cp.advance(30.0);
+    let c = critical(&cp);
+    assert_eq!(node_of(&c), Some(nominated.as_str()));
+    assert_eq!(str_at(&c, &["status", "phase"]), Some("Running"));
+    let batch: Vec<Value> = pods(&cp)
+        .into_iter()
+        .filter(|p| app(p, "app") == "batch")
+        .collect();
+    assert_eq!(batch.len(), 4, "the ReplicaSet replaced the victim");
+    assert!(batch.iter().all(|p| object::name(p) != victim));
+    let pending: Vec<&Value> = batch.iter().filter(|p| node_of(p).is_none()).collect();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        scheduled_condition_message(pending[0]),
+        "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+    );
 }

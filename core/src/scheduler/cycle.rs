@@ -1,8 +1,9 @@
 //! One scheduling cycle (`schedule_one.go`): PreFilter, Filter until `numFeasibleNodesToFind`
 //! nodes fit (resuming at `nextStartNodeIndex`), PreScore, Score, NormalizeScore, weights,
 //! selectHost. Every verdict and score is kept for the explanation.
-use super::explain::{Explanation, NodeResult, PluginScore, ScorePluginInfo};
-use super::plugins::{inter_pod_affinity, pod_topology_spread, Code, FILTERS, SCORERS};
+use super::explain::{Explanation, Record, Row};
+use super::plugins::default_preemption::{self, Outcome};
+use super::plugins::{inter_pod_affinity, pod_topology_spread, FILTERS, SCORERS};
 use super::{Config, NodeInfo, PodInfo, Snapshot};
 use std::collections::BTreeMap;
 
@@ -39,11 +40,25 @@ impl<'a> Cycle<'a> {
 
     /// Runs the filters in order on one node; the first failure ends it (`RunFilterPlugins`).
     /// Returns the failing plugin's index with its verdict.
-    pub fn filter(&self, node: &NodeInfo) -> Result<(), (usize, super::plugins::Unfit)> {
+    pub fn run_filters(&self, node: &NodeInfo) -> Result<(), (usize, super::plugins::Unfit)> {
         for (i, f) in FILTERS.iter().enumerate() {
             (f.run)(self, node).map_err(|u| (i, u))?;
         }
         Ok(())
+    }
+
+    /// `RunFilterPluginsWithNominatedPods`: first with the pods nominated to the node (of at
+    /// least this pod's priority) added, then as it is.
+    pub fn filter(&self, node: &NodeInfo) -> Result<(), (usize, super::plugins::Unfit)> {
+        let mut nominated = self.snapshot.nominated_for(node.index, self.pod).peekable();
+        if nominated.peek().is_some() {
+            let mut with = node.clone();
+            for p in nominated {
+                with.add_pod(p.clone());
+            }
+            self.run_filters(&with)?;
+        }
+        self.run_filters(node)
     }
 }
 
@@ -54,13 +69,21 @@ pub enum Decision {
     Unschedulable(String),
 }
 
-/// What one attempt produced: the decision, its explanation and how many nodes it examined
-/// (to advance `nextStartNodeIndex`).
+/// What one attempt produced: the decision, its record (see [`Record::explanation`]) and how
+/// many nodes it examined (to advance `nextStartNodeIndex`).
 #[derive(Debug, Clone)]
 pub struct Attempt {
     pub decision: Decision,
-    pub explanation: Explanation,
+    pub record: Record,
     pub processed: usize,
+    /// What DefaultPreemption decided when no node fitted.
+    pub preemption: Option<Outcome>,
+}
+
+impl Attempt {
+    pub fn explanation(&self) -> Explanation {
+        self.record.explanation()
+    }
 }
 
 /// `numFeasibleNodesToFind`: every node below 100; else `percentage` (adaptive when 0:
@@ -93,9 +116,33 @@ pub fn decide(
     let n = nodes.len();
     let to_find = num_feasible_nodes_to_find(config.percentage_of_nodes_to_score, n);
     let mut feasible: Vec<usize> = Vec::with_capacity(to_find.min(n));
-    let mut results: Vec<NodeResult> = Vec::new();
+    let mut record = Record::new(pod, snapshot.names.clone());
+    // `evaluateNominatedNode`: a pod nominated by an earlier preemption tries that node first.
+    if let Some(&i) = pod
+        .nominated_node
+        .as_ref()
+        .and_then(|name| snapshot.by_name.get(name))
+    {
+        if cycle.filter(&nodes[i]).is_ok() {
+            record.rows.push(Row {
+                node: i as u32,
+                failed: None,
+                reasons: vec![],
+            });
+            record.num_all_nodes = n;
+            record.num_evaluated_nodes = 1;
+            record.num_feasible_nodes = 1;
+            record.selected_node = Some(nodes[i].name.clone());
+            return Attempt {
+                decision: Decision::Bind(nodes[i].name.clone()),
+                record,
+                processed: 0,
+                preemption: None,
+            };
+        }
+    }
+    record.rows.reserve(to_find.min(n));
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut preemption: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut processed = 0;
     for i in 0..n {
         if feasible.len() >= to_find {
@@ -106,70 +153,76 @@ pub fn decide(
         match cycle.filter(&nodes[idx]) {
             Ok(()) => {
                 feasible.push(idx);
-                results.push(NodeResult::feasible(&nodes[idx].name));
+                record.rows.push(Row {
+                    node: idx as u32,
+                    failed: None,
+                    reasons: vec![],
+                });
             }
             Err((plugin, unfit)) => {
                 for r in &unfit.reasons {
-                    *reasons.entry(r.clone()).or_default() += 1;
-                }
-                let p = match unfit.code {
-                    Code::UnschedulableAndUnresolvable => {
-                        "Preemption is not helpful for scheduling"
+                    match reasons.get_mut(r) {
+                        Some(c) => *c += 1,
+                        None => {
+                            reasons.insert(r.clone(), 1);
+                        }
                     }
-                    Code::Unschedulable => "No preemption victims found for incoming pod",
-                };
-                *preemption.entry(p).or_default() += 1;
-                results.push(NodeResult::failed(
-                    &nodes[idx].name,
-                    FILTERS[plugin].name,
-                    unfit.code,
-                    unfit.reasons,
-                ));
+                }
+                record.rows.push(Row {
+                    node: idx as u32,
+                    failed: Some((plugin as u8, unfit.code)),
+                    reasons: unfit.reasons,
+                });
             }
         }
     }
-    let mut explanation = Explanation::new(pod, n, processed, feasible.len());
+    record.num_all_nodes = n;
+    record.num_evaluated_nodes = processed;
+    record.num_feasible_nodes = feasible.len();
+    let mut preemption = None;
     let decision = match feasible.len() {
-        0 => Decision::Unschedulable(fit_error(n, &reasons, &preemption)),
+        0 if n == 0 => Decision::Unschedulable(NO_NODES_AVAILABLE.to_string()),
+        0 => {
+            let outcome = default_preemption::post_filter(
+                &cycle,
+                &record.rows,
+                &snapshot.pdbs,
+                rng,
+                snapshot.now_ms,
+            );
+            let msg = fit_error(n, &reasons, &outcome.message);
+            preemption = Some(outcome);
+            Decision::Unschedulable(msg)
+        }
         1 => Decision::Bind(nodes[feasible[0]].name.clone()),
         _ => {
-            let mut totals = vec![0i64; feasible.len()];
-            let mut per_node: Vec<Vec<PluginScore>> =
-                vec![Vec::with_capacity(SCORERS.len()); feasible.len()];
+            let f = feasible.len();
+            let mut totals = vec![0i64; f];
+            // scores[j][k]: feasible node j, k-th plugin that ran.
+            let mut raw_norm: Vec<Vec<(i64, i64)>> = Vec::new();
+            let mut raw: Vec<i64> = Vec::with_capacity(f);
             for scorer in SCORERS {
                 let run = scorer
                     .pre_score
                     .is_none_or(|pre| pre(&mut cycle, &feasible));
-                explanation.score_plugins.push(ScorePluginInfo {
-                    name: scorer.name.to_string(),
-                    weight: scorer.weight,
-                    skipped: !run,
-                });
+                record.skipped.push(!run);
                 if !run {
                     continue;
                 }
-                let raw: Vec<i64> = feasible
-                    .iter()
-                    .map(|&i| (scorer.score)(&cycle, &nodes[i]))
-                    .collect();
+                raw.clear();
+                raw.extend(feasible.iter().map(|&i| (scorer.score)(&cycle, &nodes[i])));
                 let mut normalized = raw.clone();
                 if let Some(norm) = scorer.normalize {
                     norm(&cycle, &feasible, &mut normalized);
                 }
-                for (j, (r, s)) in raw.iter().zip(&normalized).enumerate() {
-                    totals[j] += s * scorer.weight;
-                    per_node[j].push(PluginScore {
-                        plugin: std::borrow::Cow::Borrowed(scorer.name),
-                        raw: *r,
-                        normalized: *s,
-                        weighted: s * scorer.weight,
-                    });
+                for (t, s) in totals.iter_mut().zip(&normalized) {
+                    *t += s * scorer.weight;
                 }
+                raw_norm.push(raw.iter().copied().zip(normalized).collect());
             }
-            // Attach scores to the feasible nodes' results (in scan order).
-            for (j, r) in results.iter_mut().filter(|r| r.feasible).enumerate() {
-                r.scores = std::mem::take(&mut per_node[j]);
-                r.total_score = Some(totals[j]);
+            record.scores.reserve(f * raw_norm.len());
+            for j in 0..f {
+                record.scores.extend(raw_norm.iter().map(|p| p[j]));
             }
             // selectHost: the highest total; ties by reservoir sampling.
             let mut best = 0usize;
@@ -187,43 +240,30 @@ pub fn decide(
         }
     };
     match &decision {
-        Decision::Bind(node) => {
-            explanation.result = "Scheduled".into();
-            explanation.selected_node = Some(node.clone());
-        }
-        Decision::Unschedulable(msg) => {
-            explanation.result = "Unschedulable".into();
-            explanation.message = Some(msg.clone());
-        }
+        Decision::Bind(node) => record.selected_node = Some(node.clone()),
+        Decision::Unschedulable(msg) => record.message = Some(msg.clone()),
     }
-    explanation.nodes = results;
     Attempt {
         decision,
-        explanation,
+        record,
         processed,
+        preemption,
     }
 }
 
+/// `ErrNoNodesAvailable`.
+pub const NO_NODES_AVAILABLE: &str = "no nodes available to schedule pods";
+
 /// `FitError.Error()`: "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated
-/// taint {gpu: true}. preemption: 0/3 nodes are available: …".
-pub fn fit_error(
-    n: usize,
-    reasons: &BTreeMap<String, usize>,
-    preemption: &BTreeMap<&str, usize>,
-) -> String {
-    let histogram = |m: Vec<String>| {
-        let mut m = m;
-        m.sort();
-        m.join(", ")
-    };
-    let filters = histogram(reasons.iter().map(|(r, c)| format!("{c} {r}")).collect());
-    let mut msg = format!("0/{n} nodes are available");
-    if n == 0 {
-        return format!("{msg}.");
+/// taint {gpu: true}." followed by the PostFilter (preemption) message, if any.
+pub fn fit_error(n: usize, reasons: &BTreeMap<String, usize>, post_filter: &str) -> String {
+    let mut parts: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
+    parts.sort();
+    let mut msg = format!("0/{n} nodes are available: {}.", parts.join(", "));
+    if !post_filter.is_empty() {
+        msg.push(' ');
+        msg.push_str(post_filter);
     }
-    msg.push_str(&format!(": {filters}."));
-    let pre = histogram(preemption.iter().map(|(r, c)| format!("{c} {r}")).collect());
-    msg.push_str(&format!(" preemption: 0/{n} nodes are available: {pre}."));
     msg
 }
 
@@ -241,13 +281,9 @@ mod tests {
             ),
         ]
         .into();
-        let pre: BTreeMap<&str, usize> = [
-            ("No preemption victims found for incoming pod", 1),
-            ("Preemption is not helpful for scheduling", 2),
-        ]
-        .into();
+        let pre = "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.";
         assert_eq!(
-            fit_error(3, &reasons, &pre),
+            fit_error(3, &reasons, pre),
             "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
         );
     }

@@ -186,7 +186,15 @@ pub struct PodInfo {
     pub images: Vec<String>,
     pub node_name: Option<String>,
     pub priority: i64,
+    /// `preemptionPolicy: Never`.
+    pub preemption_never: bool,
+    /// `status.nominatedNodeName`.
+    pub nominated_node: Option<String>,
+    /// `status.startTime` in virtual milliseconds.
+    pub start_ms: Option<i64>,
     pub terminating: bool,
+    /// Terminating because the scheduler preempted it (DisruptionTarget PreemptionByScheduler).
+    pub preempted: bool,
     /// The controller owner (`kind`, `name`), for the default spreading selector.
     pub owner: Option<(String, String)>,
 }
@@ -252,6 +260,9 @@ impl PodInfo {
             }
         }
         let owner = object::controller_of(pod).map(|o| (field(o, "kind"), field(o, "name")));
+        let preempted = array_at(pod, &["status", "conditions"])
+            .iter()
+            .any(|c| c["type"] == "DisruptionTarget" && c["reason"] == "PreemptionByScheduler");
         PodInfo {
             workspace: workspace.to_string(),
             name: object::name(pod).to_string(),
@@ -287,7 +298,14 @@ impl PodInfo {
                 .collect(),
             node_name: None,
             priority: spec.get("priority").and_then(Value::as_i64).unwrap_or(0),
+            preemption_never: spec["preemptionPolicy"] == "Never",
+            nominated_node: object::str_at(pod, &["status", "nominatedNodeName"])
+                .filter(|n| !n.is_empty())
+                .map(String::from),
+            start_ms: object::str_at(pod, &["status", "startTime"])
+                .and_then(crate::sim::parse_rfc3339),
             terminating: object::is_terminating(pod),
+            preempted,
             owner,
             affinity,
             labels,
@@ -311,6 +329,8 @@ impl PodInfo {
 /// The scheduler's view of a node (`framework.NodeInfo`).
 #[derive(Debug, Clone, Default)]
 pub struct NodeInfo {
+    /// Position in the snapshot (set by [`Snapshot::new`]).
+    pub index: usize,
     pub name: String,
     pub labels: Labels,
     pub taints: Vec<Taint>,
@@ -369,6 +389,27 @@ impl NodeInfo {
         }
         self.pods.push(pod);
     }
+
+    /// Takes a pod off the node (`NodeInfo.RemovePod`).
+    pub fn remove_pod(&mut self, uid: &str) -> Option<PodInfo> {
+        let i = self.pods.iter().position(|p| p.uid == uid)?;
+        let pod = self.pods.remove(i);
+        self.requested.sub(&pod.requests);
+        self.non_zero_requested.sub(&pod.non_zero_requests);
+        self.pod_count -= 1;
+        for hp in &pod.host_ports {
+            if let Some(j) = self.used_ports.iter().position(|u| u == hp) {
+                self.used_ports.remove(j);
+            }
+        }
+        if pod.has_affinity_terms() {
+            self.pods_with_affinity -= 1;
+        }
+        if !pod.required_anti_affinity.is_empty() {
+            self.pods_with_required_anti_affinity -= 1;
+        }
+        Some(pod)
+    }
 }
 
 /// A default-spreading selector source: a Service's selector or a controller's selector.
@@ -381,16 +422,45 @@ pub struct Workloads {
     pub controllers: HashMap<(String, String, String, String), Value>,
 }
 
+/// Matching pods per node for one (workspace, namespace, selector), as
+/// `countPodsMatchSelector` counts them (terminating pods skipped).
+#[derive(Debug, Clone)]
+pub struct MatchCounts {
+    pub workspace: String,
+    pub namespace: String,
+    pub selector: Selector,
+    pub per_node: std::rc::Rc<Vec<i64>>,
+}
+
+impl MatchCounts {
+    fn counts(&self, pod: &PodInfo) -> bool {
+        !pod.terminating
+            && pod.namespace == self.namespace
+            && pod.workspace == self.workspace
+            && self.selector.matches(&pod.labels)
+    }
+}
+
 /// The scheduler cache's snapshot for one pass: nodes in `nodeTree` order.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// Per-pass cache of [`MatchCounts`] (topology spreading), kept current by `add_pod`.
+    pub match_counts: std::cell::RefCell<HashMap<String, MatchCounts>>,
     pub nodes: Vec<NodeInfo>,
+    /// The node names by index, shared with the attempts' records.
+    pub names: std::sync::Arc<Vec<String>>,
     pub by_name: HashMap<String, usize>,
     /// workspace → namespace → labels (with `kubernetes.io/metadata.name`).
     pub namespaces: HashMap<String, BTreeMap<String, Labels>>,
     pub workloads: Workloads,
     /// image name → how many nodes have it.
     pub image_nodes: HashMap<String, i64>,
+    /// Pods nominated to a node (by index) by an earlier preemption, not bound yet.
+    pub nominated: HashMap<usize, Vec<PodInfo>>,
+    /// PodDisruptionBudgets (preemption prefers not to violate them).
+    pub pdbs: Vec<crate::scheduler::plugins::default_preemption::Pdb>,
+    /// The pass's virtual time (the start time of pods that have none).
+    pub now_ms: i64,
 }
 
 impl Snapshot {
@@ -428,6 +498,9 @@ impl Snapshot {
             }
         }
         let mut image_nodes: HashMap<String, i64> = HashMap::new();
+        for (i, n) in ordered.iter_mut().enumerate() {
+            n.index = i;
+        }
         for n in &ordered {
             for name in n.images.keys() {
                 *image_nodes.entry(name.clone()).or_default() += 1;
@@ -439,6 +512,7 @@ impl Snapshot {
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
         Snapshot {
+            names: std::sync::Arc::new(ordered.iter().map(|n| n.name.clone()).collect()),
             nodes: ordered,
             by_name,
             image_nodes,
@@ -446,10 +520,70 @@ impl Snapshot {
         }
     }
 
-    pub fn add_pod(&mut self, node: &str, pod: PodInfo) {
+    /// Records a nomination (replacing the pod's earlier one).
+    pub fn nominate(&mut self, node: &str, pod: PodInfo) {
+        self.remove_nominated(&pod.uid);
         if let Some(&i) = self.by_name.get(node) {
+            self.nominated.entry(i).or_default().push(pod);
+        }
+    }
+
+    pub fn remove_nominated(&mut self, uid: &str) {
+        for v in self.nominated.values_mut() {
+            v.retain(|p| p.uid != uid);
+        }
+    }
+
+    /// Pods nominated to the node that the pod must leave room for (priority ≥ its own).
+    pub fn nominated_for<'a>(
+        &'a self,
+        node: usize,
+        pod: &'a PodInfo,
+    ) -> impl Iterator<Item = &'a PodInfo> + 'a {
+        self.nominated
+            .get(&node)
+            .into_iter()
+            .flatten()
+            .filter(move |p| p.priority >= pod.priority && p.uid != pod.uid)
+    }
+
+    pub fn add_pod(&mut self, node: &str, pod: PodInfo) {
+        self.remove_nominated(&pod.uid);
+        if let Some(&i) = self.by_name.get(node) {
+            for m in self.match_counts.get_mut().values_mut() {
+                if m.counts(&pod) {
+                    std::rc::Rc::make_mut(&mut m.per_node)[i] += 1;
+                }
+            }
             self.nodes[i].add_pod(pod);
         }
+    }
+
+    /// The pods in `pod`'s namespace matching `selector`, per node (cached for the pass).
+    /// An empty selector counts nothing.
+    pub fn match_counts(&self, pod: &PodInfo, selector: &Selector) -> std::rc::Rc<Vec<i64>> {
+        if selector.matches_nothing || selector.requirements.is_empty() {
+            return std::rc::Rc::new(vec![0; self.nodes.len()]);
+        }
+        let key = format!("{}\x00{}\x00{:?}", pod.workspace, pod.namespace, selector);
+        if let Some(m) = self.match_counts.borrow().get(&key) {
+            return m.per_node.clone();
+        }
+        let mut m = MatchCounts {
+            workspace: pod.workspace.clone(),
+            namespace: pod.namespace.clone(),
+            selector: selector.clone(),
+            per_node: Default::default(),
+        };
+        m.per_node = std::rc::Rc::new(
+            self.nodes
+                .iter()
+                .map(|n| n.pods.iter().filter(|p| m.counts(p)).count() as i64)
+                .collect(),
+        );
+        let out = m.per_node.clone();
+        self.match_counts.borrow_mut().insert(key, m);
+        out
     }
 
     pub fn namespace_labels(&self, workspace: &str, namespace: &str) -> Labels {

@@ -12,7 +12,9 @@ pub mod plugins;
 
 pub use config::Config;
 pub use cycle::{decide, num_feasible_nodes_to_find, Attempt, Cycle, Decision};
-pub use explain::{Explanation, FilterVerdict, NodeResult, PluginScore, ScorePluginInfo};
+pub use explain::{
+    Explanation, FilterVerdict, NodeResult, PluginScore, Record, ScorePluginInfo, Stored,
+};
 pub use info::{AffinityTerm, HostPort, NodeInfo, PodInfo, Snapshot, Taint, Toleration};
 
 use crate::api::object::{self, array_at, str_at};
@@ -85,7 +87,7 @@ pub struct State {
     next_start_node_index: usize,
     pub config: Config,
     /// Latest attempt per pod, by attempt sequence number (oldest first).
-    explanations: BTreeMap<u64, Explanation>,
+    explanations: BTreeMap<u64, Stored>,
     next_seq: u64,
     /// `workspace/namespace/name` → sequence number (derived; rebuilt after a restore).
     #[serde(skip)]
@@ -107,16 +109,20 @@ impl State {
             self.explained = self
                 .explanations
                 .iter()
-                .map(|(seq, e)| (explain_key(&e.workspace, &e.namespace, &e.name), *seq))
+                .map(|(seq, e)| {
+                    let (w, n, p) = e.pod();
+                    (explain_key(w, n, p), *seq)
+                })
                 .collect();
-            self.explanation_rows = self.explanations.values().map(Explanation::size).sum();
+            self.explanation_rows = self.explanations.values().map(Stored::size).sum();
         }
     }
 
     /// Keeps `e` as its pod's latest attempt, dropping the oldest attempts over the budget.
-    pub fn record(&mut self, e: Explanation) {
+    pub fn record(&mut self, e: Stored) {
         self.ensure_index();
-        let key = explain_key(&e.workspace, &e.namespace, &e.name);
+        let (w, n, p) = e.pod();
+        let key = explain_key(w, n, p);
         if let Some(old) = self
             .explained
             .remove(&key)
@@ -134,27 +140,23 @@ impl State {
                 break;
             };
             self.explanation_rows -= old.size();
-            self.explained
-                .remove(&explain_key(&old.workspace, &old.namespace, &old.name));
+            let (w, n, p) = old.pod();
+            self.explained.remove(&explain_key(w, n, p));
         }
     }
 
     /// The latest scheduling attempt of a pod, if it is still remembered.
-    pub fn explanation(
-        &self,
-        workspace: &str,
-        namespace: &str,
-        name: &str,
-    ) -> Option<&Explanation> {
+    pub fn explanation(&self, workspace: &str, namespace: &str, name: &str) -> Option<Explanation> {
         // Works without the derived index (a restored state) by scanning newest first.
-        match self.explained.get(&explain_key(workspace, namespace, name)) {
+        let stored = match self.explained.get(&explain_key(workspace, namespace, name)) {
             Some(seq) => self.explanations.get(seq),
-            None => {
-                self.explanations.values().rev().find(|e| {
-                    e.workspace == workspace && e.namespace == namespace && e.name == name
-                })
-            }
-        }
+            None => self
+                .explanations
+                .values()
+                .rev()
+                .find(|e| e.pod() == (workspace, namespace, name)),
+        };
+        stored.map(Stored::explanation)
     }
 
     /// The pods in the unschedulable queue (uid → backoff).
@@ -232,9 +234,13 @@ fn due(b: &Backoff, now: i64, epochs: &Epochs, rv: &str) -> bool {
 
 const GATED_MESSAGE: &str = "Scheduling is blocked due to non-empty scheduling gates";
 
-/// Builds the pass's snapshot: nodes with their assigned pods, namespaces, and the selectors
-/// the default topology spreading reads.
-fn build_snapshot(s: &Server, assigned_pods: Vec<(String, PodInfo)>) -> Snapshot {
+/// Builds the pass's snapshot: nodes with their assigned and nominated pods, namespaces, the
+/// selectors the default topology spreading reads, and the PodDisruptionBudgets.
+fn build_snapshot(
+    s: &Server,
+    assigned_pods: Vec<(String, PodInfo)>,
+    nominated_pods: Vec<(String, PodInfo)>,
+) -> Snapshot {
     let nodes: Vec<NodeInfo> = s
         .list(ROOT, kind("v1", "Node"), None)
         .map(NodeInfo::from_node)
@@ -242,6 +248,25 @@ fn build_snapshot(s: &Server, assigned_pods: Vec<(String, PodInfo)>) -> Snapshot
     let mut snapshot = Snapshot::new(nodes);
     for (node, p) in assigned_pods {
         snapshot.add_pod(&node, p);
+    }
+    for (node, p) in nominated_pods {
+        snapshot.nominate(&node, p);
+    }
+    snapshot.now_ms = s.clock.now_ms();
+    for pdb in s.list(ROOT, kind("policy/v1", "PodDisruptionBudget"), None) {
+        let selector = crate::api::Selector::from_label_selector(pdb["spec"].get("selector"))
+            .unwrap_or_default();
+        snapshot.pdbs.push(plugins::default_preemption::Pdb {
+            workspace: ROOT.to_string(),
+            namespace: object::namespace(pdb).to_string(),
+            selector,
+            disruptions_allowed: object::i64_at(pdb, &["status", "disruptionsAllowed"])
+                .unwrap_or(0),
+            disrupted_pods: object::path(pdb, &["status", "disruptedPods"])
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default(),
+        });
     }
     let mut namespaces = BTreeMap::new();
     for ns in s.list(ROOT, kind("v1", "Namespace"), None) {
@@ -289,6 +314,7 @@ pub fn schedule(s: &mut Server, state: &mut State) {
     let mut pending: Vec<Value> = Vec::new();
     let mut gated: Vec<Value> = Vec::new();
     let mut assigned_pods: Vec<(String, PodInfo)> = Vec::new();
+    let mut nominated_pods: Vec<(String, PodInfo)> = Vec::new();
     let mut live: HashSet<&str> = HashSet::new();
     for p in s.list(ROOT, kind("v1", "Pod"), None) {
         live.insert(object::uid(p));
@@ -302,6 +328,9 @@ pub fn schedule(s: &mut Server, state: &mut State) {
             str_at(p, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME;
         if !ours || !is_pod_active(p) {
             continue;
+        }
+        if let Some(n) = str_at(p, &["status", "nominatedNodeName"]).filter(|n| !n.is_empty()) {
+            nominated_pods.push((n.to_string(), PodInfo::from_pod(p)));
         }
         if !array_at(p, &["spec", "schedulingGates"]).is_empty() {
             let reason = array_at(p, &["status", "conditions"])
@@ -338,7 +367,7 @@ pub fn schedule(s: &mut Server, state: &mut State) {
         return;
     }
     pending.sort_by_key(pod_key);
-    let mut snapshot = build_snapshot(s, assigned_pods);
+    let mut snapshot = build_snapshot(s, assigned_pods, nominated_pods);
     let time = s.clock.rfc3339();
     for pod in pending {
         let info = PodInfo::from_pod(&pod);
@@ -350,13 +379,14 @@ pub fn schedule(s: &mut Server, state: &mut State) {
         };
         let Attempt {
             decision,
-            mut explanation,
+            mut record,
             processed,
+            preemption,
         } = decide(&info, &snapshot, &state.config, &mut s.rng, start);
         if n > 0 {
             state.next_start_node_index = (start + processed) % n;
         }
-        explanation.time = time.clone();
+        record.time = time.clone();
         match decision {
             Decision::Bind(node) => {
                 state.unschedulable.remove(&info.uid);
@@ -364,14 +394,26 @@ pub fn schedule(s: &mut Server, state: &mut State) {
                 snapshot.add_pod(&node, info);
             }
             Decision::Unschedulable(message) => {
-                let pod_affinity = explanation.nodes.iter().any(|r| {
-                    matches!(
-                        r.failed_plugin.as_deref(),
-                        Some("InterPodAffinity" | "PodTopologySpread")
-                    )
+                let pod_affinity = record.rows.iter().any(|r| {
+                    r.failed.is_some_and(|(p, _)| {
+                        matches!(
+                            plugins::FILTERS[p as usize].name,
+                            "InterPodAffinity" | "PodTopologySpread"
+                        )
+                    })
                 });
                 let attempts = state.unschedulable.get(&info.uid).map_or(0, |b| b.attempts) + 1;
-                let rv = mark_unschedulable(s, &pod, &message);
+                let nominated = preemption.as_ref().and_then(|o| o.nominated.clone());
+                if let Some(outcome) =
+                    preemption.filter(|o| o.nominated.as_deref().is_some_and(|n| !n.is_empty()))
+                {
+                    let node = outcome.nominated.clone().unwrap_or_default();
+                    preempt(s, &mut snapshot, &info, &node, &outcome.victims);
+                    snapshot.nominate(&node, info.clone());
+                } else if nominated.as_deref() == Some("") {
+                    snapshot.remove_nominated(&info.uid);
+                }
+                let rv = mark_unschedulable(s, &pod, &message, nominated.as_deref());
                 s.timers.wake_at(now + backoff_ms(attempts));
                 state.unschedulable.insert(
                     info.uid.clone(),
@@ -385,7 +427,7 @@ pub fn schedule(s: &mut Server, state: &mut State) {
                 );
             }
         }
-        state.record(explanation);
+        state.record(Stored::Record(Box::new(record)));
     }
     // The binds of this pass are cluster events for the next one (seen_revision stays), so a
     // pod whose affinity waits for a pod bound after it is retried after its backoff.
@@ -417,10 +459,82 @@ fn bind(s: &mut Server, pod: &Value, node: &str) {
     );
 }
 
-/// Records the failure on the pod; returns the pod's resourceVersion afterwards.
-fn mark_unschedulable(s: &mut Server, pod: &Value, message: &str) -> String {
+/// `prepareCandidate`: marks each victim with the DisruptionTarget condition, deletes it
+/// gracefully through the API and records a `Preempted` Event; pods of lower priority
+/// nominated to the same node lose their nomination.
+fn preempt(
+    s: &mut Server,
+    snapshot: &mut Snapshot,
+    pod: &PodInfo,
+    node: &str,
+    victims: &[plugins::default_preemption::Victim],
+) {
+    let pod_kind = kind("v1", "Pod");
+    for v in victims {
+        let Some(obj) = s.get(ROOT, pod_kind, &v.namespace, &v.name).cloned() else {
+            continue;
+        };
+        if object::uid(&obj) != v.uid {
+            continue;
+        }
+        let mut st = obj.clone();
+        set_condition(
+            &mut st,
+            json!({"type": "DisruptionTarget", "status": "True", "lastProbeTime": null,
+                "lastTransitionTime": s.clock.rfc3339(), "reason": "PreemptionByScheduler",
+                "message": format!("{SCHEDULER_NAME}: preempting to accommodate a higher priority pod")}),
+        );
+        let _ = s.update_status(ROOT, &st);
+        let _ = s.delete(ROOT, pod_kind, &v.namespace, &v.name, None, None);
+        s.event(
+            ROOT,
+            &obj,
+            EventType::Normal,
+            "Preempted",
+            &format!("Preempted by pod {} on node {node}", pod.uid),
+            SCHEDULER_NAME,
+        );
+    }
+    let lower: Vec<PodInfo> = snapshot
+        .by_name
+        .get(node)
+        .and_then(|i| snapshot.nominated.get(i))
+        .into_iter()
+        .flatten()
+        .filter(|p| p.priority < pod.priority)
+        .cloned()
+        .collect();
+    for p in lower {
+        snapshot.remove_nominated(&p.uid);
+        if let Some(obj) = s.get(ROOT, pod_kind, &p.namespace, &p.name).cloned() {
+            let mut st = obj;
+            if let Some(status) = st.get_mut("status").and_then(Value::as_object_mut) {
+                status.shift_remove("nominatedNodeName");
+            }
+            let _ = s.update_status(ROOT, &st);
+        }
+    }
+}
+
+/// Records the failure on the pod (and its nomination: a node name sets it, "" clears it);
+/// returns the pod's resourceVersion afterwards.
+fn mark_unschedulable(
+    s: &mut Server,
+    pod: &Value,
+    message: &str,
+    nominated: Option<&str>,
+) -> String {
     let now = s.clock.rfc3339();
     let mut st = pod.clone();
+    match nominated {
+        Some("") => {
+            if let Some(status) = st.get_mut("status").and_then(Value::as_object_mut) {
+                status.shift_remove("nominatedNodeName");
+            }
+        }
+        Some(n) => object::set_path(&mut st, &["status", "nominatedNodeName"], json!(n)),
+        None => {}
+    }
     set_condition(
         &mut st,
         json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}),
@@ -473,12 +587,14 @@ mod tests {
     #[test]
     fn explanations_are_bounded_and_latest_per_pod() {
         let mut st = State::default();
-        let e = |name: &str, rows: usize| Explanation {
-            workspace: "root".into(),
-            namespace: "default".into(),
-            name: name.into(),
-            nodes: vec![NodeResult::feasible("n"); rows],
-            ..Default::default()
+        let e = |name: &str, rows: usize| {
+            Stored::Full(Box::new(Explanation {
+                workspace: "root".into(),
+                namespace: "default".into(),
+                name: name.into(),
+                nodes: vec![NodeResult::feasible("n"); rows],
+                ..Default::default()
+            }))
         };
         st.record(e("a", 10));
         st.record(e("a", 20));

@@ -1,6 +1,7 @@
 //! kube-scheduler's default plugins, one file each (pkg/scheduler/framework/plugins), in the
 //! default profile's order with its score weights (`default_plugins.go`).
 pub mod balanced_allocation;
+pub mod default_preemption;
 pub mod image_locality;
 pub mod inter_pod_affinity;
 pub mod node_affinity;

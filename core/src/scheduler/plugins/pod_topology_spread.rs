@@ -42,6 +42,8 @@ pub struct PreScoreState {
     pub ignored: HashSet<usize>,
     pub tp_value_to_pod_counts: Vec<HashMap<String, i64>>,
     pub weights: Vec<f64>,
+    /// Per constraint: matching pods per node (by snapshot index).
+    pub per_node: Vec<std::rc::Rc<Vec<i64>>>,
 }
 
 /// `helper.DefaultSelector`: Services selecting the pod (merged), then the controller
@@ -174,6 +176,10 @@ pub fn pre_filter(cy: &mut Cycle<'_>) {
         return;
     }
     let mut counts: Vec<HashMap<String, i64>> = vec![HashMap::new(); constraints.len()];
+    let per_node: Vec<_> = constraints
+        .iter()
+        .map(|c| cy.snapshot.match_counts(cy.pod, &c.selector))
+        .collect();
     for node in &cy.snapshot.nodes {
         if !node_has_all_keys(node, &constraints) {
             continue;
@@ -183,8 +189,13 @@ pub fn pre_filter(cy: &mut Cycle<'_>) {
                 continue;
             }
             let value = &node.labels[&c.topology_key];
-            let n = count_pods_match_selector(node, &c.selector, cy.pod);
-            *counts[i].entry(value.clone()).or_default() += n;
+            let n = per_node[i][node.index];
+            match counts[i].get_mut(value) {
+                Some(v) => *v += n,
+                None => {
+                    counts[i].insert(value.clone(), n);
+                }
+            }
         }
     }
     let min_match = counts
@@ -267,23 +278,26 @@ pub fn pre_score(cy: &mut Cycle<'_>, feasible: &[usize]) -> bool {
             ((size + 2) as f64).ln()
         })
         .collect();
-    for node in nodes {
-        if require_all && !node_has_all_keys(node, &constraints) {
-            continue;
-        }
-        for (ci, c) in constraints.iter().enumerate() {
-            if !included(c, cy.pod, node) {
+    s.per_node = constraints
+        .iter()
+        .map(|c| cy.snapshot.match_counts(cy.pod, &c.selector))
+        .collect();
+    let empty = String::new();
+    if s.tp_value_to_pod_counts.iter().any(|m| !m.is_empty()) {
+        for node in nodes {
+            if require_all && !node_has_all_keys(node, &constraints) {
                 continue;
             }
-            let value = node
-                .labels
-                .get(&c.topology_key)
-                .cloned()
-                .unwrap_or_default();
-            let Some(slot) = s.tp_value_to_pod_counts[ci].get_mut(&value) else {
-                continue;
-            };
-            *slot += count_pods_match_selector(node, &c.selector, cy.pod);
+            for (ci, c) in constraints.iter().enumerate() {
+                if c.topology_key == LABEL_HOSTNAME || !included(c, cy.pod, node) {
+                    continue;
+                }
+                let value = node.labels.get(&c.topology_key).unwrap_or(&empty);
+                let Some(slot) = s.tp_value_to_pod_counts[ci].get_mut(value) else {
+                    continue;
+                };
+                *slot += s.per_node[ci][node.index];
+            }
         }
     }
     s.constraints = constraints;
@@ -298,16 +312,14 @@ pub fn score_for_count(cnt: i64, max_skew: i64, weight: f64) -> f64 {
 
 pub fn score(cy: &Cycle<'_>, node: &NodeInfo) -> i64 {
     let s = &cy.spread_score;
-    if let Some(&i) = cy.snapshot.by_name.get(&node.name) {
-        if s.ignored.contains(&i) {
-            return 0;
-        }
+    if s.ignored.contains(&node.index) {
+        return 0;
     }
     let mut score = 0.0;
     for (ci, c) in s.constraints.iter().enumerate() {
         if let Some(value) = node.labels.get(&c.topology_key) {
             let cnt = if c.topology_key == LABEL_HOSTNAME {
-                count_pods_match_selector(node, &c.selector, cy.pod)
+                s.per_node[ci][node.index]
             } else {
                 s.tp_value_to_pod_counts[ci]
                     .get(value)
