@@ -33,22 +33,23 @@ impl Server {
         let name = object::str_at(pod, &["spec", "priorityClassName"])
             .unwrap_or("")
             .to_string();
-        let class =
-            if name.is_empty() {
-                classes.iter().find(|c| c["globalDefault"] == true)
-            } else {
-                match classes.iter().find(|c| object::name(c) == name) {
-                    Some(c) => Some(c),
-                    None => return Err(Status::new(
+        let class = if name.is_empty() {
+            classes.iter().find(|c| c["globalDefault"] == true)
+        } else {
+            match classes.iter().find(|c| object::name(c) == name) {
+                Some(c) => Some(c),
+                None => {
+                    return Err(Status::new(
                         403,
                         "Forbidden",
                         format!(
                             "pods \"{}\" is forbidden: no PriorityClass with name {name} was found",
                             object::name(pod)
                         ),
-                    )),
+                    ))
                 }
-            };
+            }
+        };
         let (value, policy) = match class {
             Some(c) => (
                 c["value"].as_i64().unwrap_or(0),
