@@ -181,6 +181,84 @@ struct Snapshot {
     store: StoreSnapshot,
 }
 
+/// How a control loop is run.
+enum Run {
+    Controller(fn(&mut Server)),
+    Scheduler,
+}
+
+/// A control loop: the field manager it writes as, the resources it watches (empty: all),
+/// and how to run it. They run in this order at every instant.
+struct Loop {
+    manager: &'static str,
+    watches: &'static [&'static str],
+    run: Run,
+}
+
+const KCM: &str = "kube-controller-manager";
+
+const LOOPS: &[Loop] = &[
+    Loop {
+        manager: KCM,
+        watches: &["namespaces", "serviceaccounts"],
+        run: Run::Controller(controllers::namespace::reconcile),
+    },
+    Loop {
+        manager: KCM,
+        watches: &[],
+        run: Run::Controller(controllers::gc::reconcile),
+    },
+    Loop {
+        manager: KCM,
+        watches: &["deployments.apps", "replicasets.apps"],
+        run: Run::Controller(controllers::deployment::reconcile),
+    },
+    Loop {
+        manager: KCM,
+        watches: &["replicasets.apps", "pods"],
+        run: Run::Controller(controllers::replicaset::reconcile),
+    },
+    Loop {
+        manager: KCM,
+        watches: &[
+            "poddisruptionbudgets.policy",
+            "pods",
+            "replicasets.apps",
+            "deployments.apps",
+            "statefulsets.apps",
+        ],
+        run: Run::Controller(controllers::disruption::reconcile),
+    },
+    Loop {
+        manager: KCM,
+        watches: &["nodes", "pods"],
+        run: Run::Controller(controllers::node_lifecycle::reconcile),
+    },
+    Loop {
+        manager: "kube-scheduler",
+        watches: &["pods", "nodes", "priorityclasses.scheduling.k8s.io"],
+        run: Run::Scheduler,
+    },
+    Loop {
+        manager: "kubelet",
+        watches: &["pods", "nodes"],
+        run: Run::Controller(kubelet::reconcile),
+    },
+];
+
+/// Whether any of `resources` (any resource when empty) changed after revision `since`.
+fn changed_since(store: &Store, since: u64, resources: &[&str]) -> bool {
+    if since >= store.revision() {
+        return false;
+    }
+    match store.events_since(since) {
+        Ok(mut events) => {
+            events.any(|e| resources.is_empty() || resources.contains(&e.key.resource.as_str()))
+        }
+        Err(_) => true,
+    }
+}
+
 /// The most controller rounds at one instant before the control plane stops and reports
 /// (a guard against controllers that fight; never reached by the built-in ones).
 const MAX_ROUNDS: usize = 10_000;
@@ -193,6 +271,8 @@ pub const DEFAULT_SETTLE_SECONDS: f64 = 600.0;
 pub struct ControlPlane {
     server: Server,
     scheduler: scheduler::State,
+    /// The store revision each control loop last ran at (all equal to the store's at rest).
+    seen: Vec<u64>,
 }
 
 impl ControlPlane {
@@ -209,6 +289,7 @@ impl ControlPlane {
         Ok(ControlPlane {
             server: Server::new(options.seed, start_ms),
             scheduler: scheduler::State::default(),
+            seen: vec![0; LOOPS.len()],
         })
     }
 
@@ -320,7 +401,7 @@ impl ControlPlane {
         let fields = match o.field_selector.as_deref() {
             Some(s) => {
                 let f = FieldSelector::parse(s).map_err(Status::bad_request)?;
-                f.check_supported(info.kind, &supported_fields(info))
+                f.check_supported(&supported_fields(info))
                     .map_err(Status::bad_request)?;
                 f
             }
@@ -408,7 +489,15 @@ impl ControlPlane {
             None => Selector::default(),
         };
         let fields = match o.field_selector.as_deref() {
-            Some(s) => FieldSelector::parse(s).map_err(Status::bad_request)?,
+            Some(s) => {
+                let f = FieldSelector::parse(s).map_err(Status::bad_request)?;
+                let supported = info.map_or_else(
+                    || vec!["metadata.name", "metadata.namespace"],
+                    supported_fields,
+                );
+                f.check_supported(&supported).map_err(Status::bad_request)?;
+                f
+            }
             None => FieldSelector::default(),
         };
         let resource = info.map(KindInfo::qualified_resource);
@@ -500,6 +589,15 @@ impl ControlPlane {
         Ok(out)
     }
 
+    /// Evicts a pod through the Eviction API: refused with 429 `TooManyRequests` when that
+    /// would break its PodDisruptionBudget.
+    pub fn evict(&mut self, workspace: &str, namespace: &str, name: &str) -> Result<Value, Status> {
+        self.server.act_as(USER_MANAGER);
+        let out = self.server.evict(workspace, namespace, name)?;
+        self.reconcile();
+        Ok(out)
+    }
+
     /// Deletes an object; returns it as deleted (or as marked for deletion when graceful).
     pub fn delete(&mut self, workspace: &str, o: &DeleteOptions) -> Result<Value, Status> {
         let info = Self::info(o.api_version.as_deref(), &o.kind)?;
@@ -519,18 +617,31 @@ impl ControlPlane {
     /// Runs every controller that has work at the current instant, in a fixed order, until
     /// none has (DESIGN.md, "How data flows").
     fn reconcile(&mut self) {
+        self.reconcile_at_instant(false);
+    }
+
+    /// Runs the control loops at the current instant until none writes. A loop runs when a
+    /// resource it watches changed since its last run, or when `woken` (a timer fired).
+    fn reconcile_at_instant(&mut self, woken: bool) {
         self.server.store.tick(self.server.clock.now_ms());
+        let mut force = woken;
         for _ in 0..MAX_ROUNDS {
             let before = self.server.store.revision();
-            self.server.act_as("kube-controller-manager");
-            controllers::namespace::reconcile(&mut self.server);
-            controllers::gc::reconcile(&mut self.server);
-            controllers::deployment::reconcile(&mut self.server);
-            controllers::replicaset::reconcile(&mut self.server);
-            self.server.act_as("kube-scheduler");
-            scheduler::schedule(&mut self.server, &mut self.scheduler);
-            self.server.act_as("kubelet");
-            kubelet::reconcile(&mut self.server);
+            for (i, l) in LOOPS.iter().enumerate() {
+                let since = self.seen[i];
+                let run = force || changed_since(&self.server.store, since, l.watches);
+                // Either way, every event up to now has been looked at.
+                self.seen[i] = self.server.store.revision();
+                if !run {
+                    continue;
+                }
+                self.server.act_as(l.manager);
+                match l.run {
+                    Run::Controller(f) => f(&mut self.server),
+                    Run::Scheduler => scheduler::schedule(&mut self.server, &mut self.scheduler),
+                }
+            }
+            force = false;
             if self.server.store.revision() == before {
                 break;
             }
@@ -548,7 +659,7 @@ impl ControlPlane {
         {
             self.server.clock.set(t);
             self.server.timers.expire(t);
-            self.reconcile();
+            self.reconcile_at_instant(true);
         }
         self.server.clock.set(until);
         self.server.timers.expire(until);
@@ -569,7 +680,7 @@ impl ControlPlane {
                 Some(t) => {
                     self.server.clock.set(t);
                     self.server.timers.expire(t);
-                    self.reconcile();
+                    self.reconcile_at_instant(true);
                 }
                 None => {
                     let settled = self.server.timers.next_between(now, i64::MAX).is_none();
@@ -729,9 +840,12 @@ impl ControlPlane {
         }
         let server =
             Server::from_parts(Store::restore(s.store), Clock::at(s.now_ms), s.rng, timers);
+        // Snapshots are taken at rest, when every loop has seen every write.
+        let seen = vec![server.store.revision(); LOOPS.len()];
         Ok(ControlPlane {
             server,
             scheduler: s.scheduler,
+            seen,
         })
     }
 }

@@ -219,14 +219,15 @@ impl FieldSelector {
     }
 
     /// Checks that every field is one the kind supports, with upstream's error text.
-    pub fn check_supported(&self, kind: &str, supported: &[&str]) -> Result<(), String> {
-        for (field, _, _) in &self.terms {
-            if !supported.contains(&field.as_str()) {
-                return Err(format!("field label not supported: {field}"));
-            }
-            let _ = kind;
+    pub fn check_supported(&self, supported: &[&str]) -> Result<(), String> {
+        match self
+            .terms
+            .iter()
+            .find(|(field, _, _)| !supported.contains(&field.as_str()))
+        {
+            Some((field, _, _)) => Err(format!("field label not supported: {field}")),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     pub fn matches(&self, obj: &Value) -> bool {

@@ -1,65 +1,69 @@
 //! The garbage collector (pkg/controller/garbagecollector): deletes objects whose owners are
 //! all gone (background propagation), and completes foreground deletion of owners once their
 //! dependents are gone.
+use crate::api::kinds::{by_kind, KindInfo};
 use crate::api::object::{self, array_at};
 use crate::server::{Server, ROOT};
 use crate::store::Key;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashSet;
+
+fn has_foreground_finalizer(v: &Value) -> bool {
+    object::is_terminating(v)
+        && array_at(v, &["metadata", "finalizers"])
+            .iter()
+            .any(|f| f == "foregroundDeletion")
+}
+
+fn info_of(v: &Value) -> Option<&'static KindInfo> {
+    by_kind(Some(object::api_version(v)), object::kind(v))
+}
 
 pub fn reconcile(s: &mut Server) {
     let ws = ROOT;
-    let uids: BTreeSet<String> = s
-        .store
-        .list_workspace(ws)
-        .map(|(_, v)| object::uid(v).to_string())
-        .collect();
-    let mut dependents_of: BTreeMap<String, Vec<(Key, Value)>> = BTreeMap::new();
-    let mut orphans = Vec::new();
-    for (k, v) in s.store.list_workspace(ws) {
-        let refs = array_at(v, &["metadata", "ownerReferences"]);
-        if refs.is_empty() {
-            continue;
-        }
-        for r in refs {
-            dependents_of
-                .entry(r["uid"].as_str().unwrap_or("").to_string())
-                .or_default()
-                .push((k.clone(), v.clone()));
-        }
-        if refs
-            .iter()
-            .all(|r| !uids.contains(r["uid"].as_str().unwrap_or("")))
-        {
-            orphans.push((k.clone(), v.clone()));
-        }
-    }
-    for (k, v) in orphans {
-        if !object::is_terminating(&v) {
-            delete_key(s, &k, &v);
-        }
-    }
-    // Foreground deletion: owners marked with the `foregroundDeletion` finalizer.
-    let owners: Vec<(Key, Value)> = s
-        .store
-        .list_workspace(ws)
-        .filter(|(_, v)| {
-            object::is_terminating(v)
-                && array_at(v, &["metadata", "finalizers"])
-                    .iter()
-                    .any(|f| f == "foregroundDeletion")
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (_, owner) in owners {
-        let deps = dependents_of
-            .remove(object::uid(&owner))
-            .unwrap_or_default();
-        let live: Vec<&(Key, Value)> = deps
-            .iter()
-            .filter(|(k, _)| s.store.get(k).is_some())
+    // One pass, no copies of objects: orphans to delete and owners waiting in the foreground.
+    let (orphans, foreground): (Vec<(Key, &'static KindInfo)>, Vec<Value>) = {
+        let uids: HashSet<&str> = s
+            .store
+            .list_workspace(ws)
+            .map(|(_, v)| object::uid(v))
             .collect();
-        if live.is_empty() {
+        let mut orphans = Vec::new();
+        let mut foreground = Vec::new();
+        for (k, v) in s.store.list_workspace(ws) {
+            let refs = array_at(v, &["metadata", "ownerReferences"]);
+            if !refs.is_empty()
+                && !object::is_terminating(v)
+                && refs
+                    .iter()
+                    .all(|r| !uids.contains(r["uid"].as_str().unwrap_or("")))
+            {
+                if let Some(info) = info_of(v) {
+                    orphans.push((k.clone(), info));
+                }
+            }
+            if has_foreground_finalizer(v) {
+                foreground.push(v.clone());
+            }
+        }
+        (orphans, foreground)
+    };
+    for (k, info) in orphans {
+        let _ = s.delete(&k.workspace, info, &k.namespace, &k.name, None, None);
+    }
+    for owner in foreground {
+        let uid = object::uid(&owner).to_string();
+        let dependents: Vec<(Key, &'static KindInfo, bool)> = s
+            .store
+            .list_workspace(ws)
+            .filter(|(_, v)| {
+                array_at(v, &["metadata", "ownerReferences"])
+                    .iter()
+                    .any(|r| r["uid"] == uid.as_str())
+            })
+            .filter_map(|(k, v)| Some((k.clone(), info_of(v)?, object::is_terminating(v))))
+            .collect();
+        if dependents.is_empty() {
             let mut o = owner.clone();
             let rest: Vec<Value> = array_at(&o, &["metadata", "finalizers"])
                 .iter()
@@ -69,18 +73,11 @@ pub fn reconcile(s: &mut Server) {
             o["metadata"]["finalizers"] = json!(rest);
             let _ = s.update(ws, o);
         } else {
-            for (k, v) in live.into_iter().cloned().collect::<Vec<_>>() {
-                if !object::is_terminating(&v) {
-                    delete_key(s, &k, &v);
+            for (k, info, terminating) in dependents {
+                if !terminating {
+                    let _ = s.delete(&k.workspace, info, &k.namespace, &k.name, None, None);
                 }
             }
         }
-    }
-}
-
-fn delete_key(s: &mut Server, key: &Key, obj: &Value) {
-    let info = crate::api::kinds::by_kind(Some(object::api_version(obj)), object::kind(obj));
-    if let Some(info) = info {
-        let _ = s.delete(&key.workspace, info, &key.namespace, &key.name, None, None);
     }
 }

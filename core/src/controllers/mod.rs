@@ -2,8 +2,10 @@
 //! status and Events. They are level-triggered: each run looks at the whole state and moves it
 //! one step towards the desired state. No controller calls another.
 pub mod deployment;
+pub mod disruption;
 pub mod gc;
 pub mod namespace;
+pub mod node_lifecycle;
 pub mod replicaset;
 
 use crate::api::kinds::{by_kind, KindInfo};

@@ -9,9 +9,21 @@ use serde_json::{json, Value};
 pub fn reconcile(s: &mut Server) {
     let rs_info = kind("apps/v1", "ReplicaSet");
     let all: Vec<Value> = s.list(ROOT, rs_info, None).cloned().collect();
+    if all.is_empty() {
+        return;
+    }
+    // Pods by their controller's uid, each pod read once.
+    let mut by_owner: std::collections::HashMap<String, Vec<Value>> =
+        std::collections::HashMap::new();
+    for p in s.list(ROOT, kind("v1", "Pod"), None) {
+        if let Some(uid) = controller_of(p).and_then(|r| r["uid"].as_str()) {
+            by_owner.entry(uid.to_string()).or_default().push(p.clone());
+        }
+    }
     for rs in all {
         if !object::is_terminating(&rs) {
-            sync(s, &rs);
+            let pods = by_owner.remove(object::uid(&rs)).unwrap_or_default();
+            sync(s, &rs, pods);
         }
     }
 }
@@ -24,14 +36,14 @@ fn owned_pods(s: &Server, rs: &Value) -> Vec<Value> {
         .collect()
 }
 
-fn sync(s: &mut Server, rs: &Value) {
+fn sync(s: &mut Server, rs: &Value, pods: Vec<Value>) {
     let pod_info = kind("v1", "Pod");
     let ns = object::namespace(rs).to_string();
-    let pods = owned_pods(s, rs);
     let active: Vec<&Value> = pods.iter().filter(|p| is_pod_active(p)).collect();
     let want = object::i64_at(rs, &["spec", "replicas"])
         .unwrap_or(1)
         .max(0) as usize;
+    let changed = active.len() != want;
     if active.len() < want {
         for _ in active.len()..want {
             let pod = pod_from_template(rs);
@@ -74,7 +86,8 @@ fn sync(s: &mut Server, rs: &Value) {
             }
         }
     }
-    update_status(s, rs);
+    let pods = if changed { owned_pods(s, rs) } else { pods };
+    update_status(s, rs, &pods);
 }
 
 /// Sort key for scale-down, smallest deleted first (`controller.ActivePodsWithRanks`):
@@ -173,8 +186,7 @@ fn is_available(s: &mut Server, pod: &Value, min_ready_seconds: i64) -> bool {
     }
 }
 
-fn update_status(s: &mut Server, rs: &Value) {
-    let pods = owned_pods(s, rs);
+fn update_status(s: &mut Server, rs: &Value, pods: &[Value]) {
     let selector =
         Selector::from_label_selector(path(rs, &["spec", "selector"])).unwrap_or_default();
     let template_labels = object::labels(path(rs, &["spec", "template"]).unwrap_or(&Value::Null));

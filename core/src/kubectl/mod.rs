@@ -1,4 +1,5 @@
 //! A kubectl emulator: the commands people know, printing what kubectl prints.
+mod drain;
 mod get;
 mod rollout;
 pub mod table;
@@ -84,6 +85,8 @@ pub(crate) struct Flags {
     pub patch_type: Option<String>,
     pub to_revision: Option<i64>,
     pub watch: Option<String>,
+    pub ignore_daemonsets: bool,
+    pub timeout_seconds: Option<i64>,
     pub positional: Vec<String>,
 }
 
@@ -144,11 +147,15 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "-p" | "--patch" => f.patch = Some(value(&mut i)?),
             "--type" => f.patch_type = Some(value(&mut i)?),
             "--now" => f.grace_period = Some(1),
-            "--force"
-            | "--ignore-daemonsets"
-            | "--delete-emptydir-data"
-            | "--wait=false"
-            | "-w" => {}
+            "--ignore-daemonsets" => f.ignore_daemonsets = true,
+            "--timeout" => {
+                let v = value(&mut i)?;
+                let secs = v.trim_end_matches('s').parse::<i64>();
+                f.timeout_seconds = Some(
+                    secs.map_err(|_| format!("invalid argument \"{v}\" for \"--timeout\" flag"))?,
+                );
+            }
+            "--force" | "--delete-emptydir-data" | "--wait" | "-w" => {}
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown flag: {s}")),
             _ => f.positional.push(a.clone()),
         }
@@ -227,6 +234,7 @@ pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
         "scale" => scale(cp, &flags),
         "patch" => patch(cp, &flags),
         "rollout" => rollout::rollout(cp, &flags),
+        "drain" => drain::drain(cp, &flags),
         "cordon" | "uncordon" => cordon(cp, &flags, verb == "cordon"),
         "version" => out(format!(
             "Client Version: {v}\nKustomize Version: v5.7.1\nServer Version: {v}\n",
@@ -405,12 +413,9 @@ fn patch(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
     let Some(text) = &f.patch else {
         return fail("error: must specify -p to patch".into());
     };
-    let patch: serde_json::Value = match crate::server::decode::decode(text) {
-        Ok(mut docs) if docs.len() == 1 => docs.remove(0).object,
-        _ => match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => return fail(format!("error: unable to parse \"{text}\": {e}")),
-        },
+    let patch = match crate::server::decode::decode_value(text) {
+        Ok(v) => v,
+        Err(e) => return fail(format!("error: unable to parse \"{text}\": {}", e.message)),
     };
     let targets = match targets(f) {
         Ok(t) => t,
@@ -477,6 +482,16 @@ fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         }
     }
     out(stdout)
+}
+
+/// Appends a server error to what a command printed so far.
+pub(crate) fn append_error(mut out: KubectlOutput, s: &Status) -> KubectlOutput {
+    out.stderr.push_str(&format!(
+        "Error from server ({}): {}\n",
+        s.reason, s.message
+    ));
+    out.exit_code = 1;
+    out
 }
 
 fn cordon(cp: &mut ControlPlane, f: &Flags, on: bool) -> KubectlOutput {

@@ -43,6 +43,29 @@ pub fn decode(text: &str) -> Result<Vec<Decoded>, Status> {
     Ok(out)
 }
 
+/// Decodes one value of any shape (a patch, a JSON-patch list): JSON, or a single YAML document.
+pub fn decode_value(text: &str) -> Result<Value, Status> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(Status::new(
+            413,
+            "RequestEntityTooLarge",
+            format!("Request entity too large: limit is {MAX_INPUT_BYTES}"),
+        ));
+    }
+    let value = match serde_json::from_str::<Value>(text) {
+        Ok(v) => v,
+        Err(_) => serde_saphyr::from_str::<Value>(text).map_err(|e| {
+            Status::bad_request(format!(
+                "error parsing: {}",
+                e.to_string().lines().next().unwrap_or("invalid YAML")
+            ))
+        })?,
+    };
+    check_depth(&value, 0)
+        .map_err(|_| Status::bad_request(format!("exceeded max depth of {MAX_DEPTH}")))?;
+    Ok(value)
+}
+
 fn check_depth(v: &Value, depth: usize) -> Result<(), ()> {
     if depth > MAX_DEPTH {
         return Err(());
@@ -208,6 +231,19 @@ fn decode_yaml(text: &str) -> Result<Vec<Decoded>, Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_values_of_any_shape() {
+        assert_eq!(
+            decode_value(r#"[{"op": "remove", "path": "/a"}]"#).unwrap()[0]["op"],
+            "remove"
+        );
+        assert_eq!(
+            decode_value("spec:\n  replicas: 2\n").unwrap()["spec"]["replicas"],
+            2
+        );
+        assert!(decode_value("a: [1\n").is_err());
+    }
 
     #[test]
     fn multi_document_yaml() {

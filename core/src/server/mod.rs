@@ -4,6 +4,7 @@ mod admission;
 pub mod decode;
 pub mod defaults;
 mod events;
+mod eviction;
 pub mod fields;
 mod merge;
 pub mod patch;
@@ -342,11 +343,15 @@ impl Server {
                 }
             }
         }
+        defaults::apply_defaults(info.kind, &mut obj);
+        // A write that changes nothing is a no-op: no validation, no field tracking, no revision.
+        if same_ignoring_bookkeeping(&obj, &old) {
+            return Ok(old);
+        }
         if record {
             let (now, manager) = (self.clock.rfc3339(), self.manager.clone());
             fields::record_update(Some(&old), &mut obj, &manager, "", &now);
         }
-        defaults::apply_defaults(info.kind, &mut obj);
         let mut errs = validate::validate(info, &obj);
         errs.extend(validate::validate_update(info, &old, &obj));
         if !errs.is_empty() {
@@ -367,12 +372,12 @@ impl Server {
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Status::not_found(info, name));
         };
+        let status = obj.get("status").cloned().unwrap_or(json!({}));
+        if old.get("status") == Some(&status) {
+            return Ok(old);
+        }
         let mut new = old.clone();
-        set_path(
-            &mut new,
-            &["status"],
-            obj.get("status").cloned().unwrap_or(json!({})),
-        );
+        set_path(&mut new, &["status"], status);
         let (now, manager) = (self.clock.rfc3339(), self.manager.clone());
         fields::record_update(Some(&old), &mut new, &manager, "status", &now);
         self.persist(key, old, new)
@@ -677,6 +682,29 @@ impl Server {
             self.store.put(key, v);
         }
     }
+}
+
+/// Equal but for `resourceVersion` and `managedFields` (which the server maintains).
+fn same_ignoring_bookkeeping(a: &Value, b: &Value) -> bool {
+    let (Some(am), Some(bm)) = (a.as_object(), b.as_object()) else {
+        return a == b;
+    };
+    am.len() == bm.len()
+        && am.iter().all(|(k, v)| match (k.as_str(), bm.get(k)) {
+            ("metadata", Some(w)) => {
+                let (Some(x), Some(y)) = (v.as_object(), w.as_object()) else {
+                    return v == w;
+                };
+                let skip = |k: &str| k == "resourceVersion" || k == "managedFields";
+                x.iter().filter(|(k, _)| !skip(k)).count()
+                    == y.iter().filter(|(k, _)| !skip(k)).count()
+                    && x.iter()
+                        .filter(|(k, _)| !skip(k))
+                        .all(|(k, v)| y.get(k) == Some(v))
+            }
+            (_, Some(w)) => v == w,
+            (_, None) => false,
+        })
 }
 
 /// Kinds whose strategy maintains `metadata.generation`.
