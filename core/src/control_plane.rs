@@ -616,8 +616,19 @@ impl ControlPlane {
 
     /// Runs every controller that has work at the current instant, in a fixed order, until
     /// none has (DESIGN.md, "How data flows").
+    /// Brings the control plane to rest at the current instant, firing the wake-ups due by
+    /// now (including ones the loops register for this very instant).
     fn reconcile(&mut self) {
-        self.reconcile_at_instant(false);
+        let mut woken = false;
+        loop {
+            self.reconcile_at_instant(woken);
+            let now = self.server.clock.now_ms();
+            if !self.server.timers.due_by(now) {
+                return;
+            }
+            self.server.timers.expire(now);
+            woken = true;
+        }
     }
 
     /// Runs the control loops at the current instant until none writes. A loop runs when a
@@ -658,11 +669,9 @@ impl ControlPlane {
             .next_between(self.server.clock.now_ms(), until)
         {
             self.server.clock.set(t);
-            self.server.timers.expire(t);
-            self.reconcile_at_instant(true);
+            self.reconcile();
         }
         self.server.clock.set(until);
-        self.server.timers.expire(until);
         self.reconcile();
     }
 
@@ -679,8 +688,7 @@ impl ControlPlane {
             match self.server.timers.next_between(now, until) {
                 Some(t) => {
                     self.server.clock.set(t);
-                    self.server.timers.expire(t);
-                    self.reconcile_at_instant(true);
+                    self.reconcile();
                 }
                 None => {
                     let settled = self.server.timers.next_between(now, i64::MAX).is_none();

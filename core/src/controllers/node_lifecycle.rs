@@ -83,6 +83,13 @@ fn monitor(s: &mut Server, node: &Value) {
         .get(ROOT, kind("v1", "Node"), "", object::name(node))
         .cloned()
         .unwrap_or_else(|| node.clone());
+    let has_ready = array_at(&node, &["status", "conditions"])
+        .iter()
+        .any(|c| c["type"] == "Ready");
+    if !has_ready {
+        // Still registering: the kubelet has not posted its first status yet.
+        return;
+    }
     let wanted: Option<&str> = match ready_status(&node) {
         "True" => None,
         "False" => Some(NOT_READY),

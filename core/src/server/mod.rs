@@ -394,7 +394,10 @@ impl Server {
         if new == old {
             return Ok(old);
         }
-        if object::is_terminating(&new)
+        // Lifting the last finalizer of an object being deleted completes its deletion.
+        let had_finalizers = !object::array_at(&old, &["metadata", "finalizers"]).is_empty();
+        if had_finalizers
+            && object::is_terminating(&new)
             && object::array_at(&new, &["metadata", "finalizers"]).is_empty()
         {
             return Ok(self.store.remove(&key).unwrap_or(new));

@@ -18,6 +18,11 @@ impl Timers {
         }
         self.due.range(now + 1..=until).next().copied()
     }
+    /// Whether a wake-up is due at or before `now`.
+    pub fn due_by(&self, now: i64) -> bool {
+        self.due.first().is_some_and(|t| *t <= now)
+    }
+
     /// Forgets every wake-up at or before `now`.
     pub fn expire(&mut self, now: i64) {
         self.due = self.due.split_off(&(now + 1));
