@@ -15,9 +15,13 @@ start=$(date +%s)
 tier "format and lints"
 cargo fmt --all -- --check
 cargo clippy -p kplane --all-targets -- -D warnings
+cargo clippy -p kplane-wasm -p kplane-web --target wasm32-unknown-unknown -- -D warnings
 
 tier "core: cargo test"
 cargo test -p kplane
+
+tier "playground: unit tests"
+cargo test -p kplane-web
 
 tier "bindings: wasm-bindgen-test under Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -816,3 +816,74 @@ spec:
     );
     assert_eq!(cp.kubectl("get hpa", "").stdout.lines().count(), 2);
 }
+
+#[test]
+fn kubectl_describe_top_and_sim_commands() {
+    let mut cp = plane(16);
+    cp.apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
+    cp.kubectl("scale deployment web --replicas=20", "");
+    cp.advance(30.0);
+    let pending = pods(&cp)
+        .into_iter()
+        .find(|p| str_at(p, &["spec", "nodeName"]).is_none())
+        .unwrap();
+    let out = cp.kubectl(&format!("describe pod {}", object::name(&pending)), "");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "Name:             {}\nNamespace:        default\n",
+            object::name(&pending)
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Status:           Pending"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("\nEvents:\n  Type     Reason            Age"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Warning  FailedScheduling  30s   default-scheduler  0/3 nodes"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("0/3 nodes are available: 3 Insufficient cpu."),
+        "{}",
+        out.stdout
+    );
+    let node = cp.kubectl("describe node node-a", "").stdout;
+    assert!(
+        node.contains("Allocated resources:") && node.contains("Conditions:"),
+        "{node}"
+    );
+    let d = cp.kubectl("describe deploy web", "").stdout;
+    assert!(d.contains("Replicas:               20 desired | 20 updated | 20 total | 16 available | 4 unavailable"), "{d}");
+    let top = cp.kubectl("top nodes", "").stdout;
+    assert!(
+        top.starts_with("NAME     CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)\n"),
+        "{top}"
+    );
+    assert_eq!(
+        cp.kubectl("sim node stop node-a", "").stdout,
+        "node/node-a stopped\n"
+    );
+    cp.advance(60.0);
+    assert!(cp
+        .kubectl("get nodes", "")
+        .stdout
+        .contains("node-a   NotReady"));
+    assert_eq!(
+        cp.kubectl("sim node restore node-a", "").stdout,
+        "node/node-a restored\n"
+    );
+}

@@ -464,7 +464,11 @@ pub fn pod_status(o: &Value) -> String {
         };
         break;
     }
-    if !initializing {
+    // kubectl 1.28+: once the pod is Initialized, the containers' state wins.
+    let initialized = array_at(o, &["status", "conditions"])
+        .iter()
+        .any(|c| c["type"] == "Initialized" && c["status"] == "True");
+    if !initializing || initialized {
         let mut has_running = false;
         for c in array_at(o, &["status", "containerStatuses"]).iter().rev() {
             let state = &c["state"];

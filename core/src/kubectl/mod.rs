@@ -1,8 +1,10 @@
 //! A kubectl emulator: the commands people know, printing what kubectl prints.
+mod describe;
 mod drain;
 mod get;
 mod rollout;
 pub mod table;
+mod top;
 
 use crate::api::kinds::{self, KindInfo};
 use crate::control_plane::{
@@ -235,6 +237,9 @@ pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
         "patch" => patch(cp, &flags),
         "rollout" => rollout::rollout(cp, &flags),
         "drain" => drain::drain(cp, &flags),
+        "describe" => describe::describe(cp, &flags),
+        "top" => top::top(cp, &flags),
+        "sim" => sim(cp, &flags),
         "cordon" | "uncordon" => cordon(cp, &flags, verb == "cordon"),
         "version" => out(format!(
             "Client Version: {v}\nKustomize Version: v5.7.1\nServer Version: {v}\n",
@@ -482,6 +487,45 @@ fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         }
     }
     out(stdout)
+}
+
+/// `kubectl sim node stop|fail|restore NAME`: kplane's own commands (a kubectl plugin, by its
+/// name) that act on the simulated machines rather than on the API.
+fn sim(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
+    match f
+        .positional
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["node", action @ ("stop" | "fail" | "restore"), names @ ..] if !names.is_empty() => {
+            let mut stdout = String::new();
+            for name in names {
+                let result = match *action {
+                    "stop" => cp.stop_node(name),
+                    "fail" => cp.fail_node(name),
+                    _ => cp.restore_node(name),
+                };
+                let word = match *action {
+                    "stop" => "stopped",
+                    "fail" => "failed",
+                    _ => "restored",
+                };
+                match result {
+                    Ok(_) => stdout.push_str(&format!("node/{name} {word}\n")),
+                    Err(s) => {
+                        return KubectlOutput {
+                            stdout,
+                            ..server_error(&s)
+                        }
+                    }
+                }
+            }
+            out(stdout)
+        }
+        _ => fail("error: usage: kubectl sim node stop|fail|restore NODE...".into()),
+    }
 }
 
 /// Appends a server error to what a command printed so far.

@@ -4,12 +4,21 @@
 /// Aligns rows as Go's `text/tabwriter` with kubectl's settings: every cell but the last of a
 /// row is padded to the column's width + 3, and at least 6.
 pub fn render(rows: &[Vec<String>]) -> String {
+    render_with(rows, 6, 3)
+}
+
+/// `kubectl describe`'s writer: min width 0, padding 2.
+pub fn render_describe(rows: &[Vec<String>]) -> String {
+    render_with(rows, 0, 2)
+}
+
+fn render_with(rows: &[Vec<String>], min_width: usize, padding: usize) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; cols];
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
             if i + 1 < row.len() {
-                widths[i] = widths[i].max((cell.chars().count() + 3).max(6));
+                widths[i] = widths[i].max((cell.chars().count() + padding).max(min_width));
             }
         }
     }

@@ -64,6 +64,26 @@ pub fn format_rfc3339(ms: i64) -> String {
     )
 }
 
+/// RFC 1123 with a numeric zone (`Thu, 01 Jan 2026 00:00:00 +0000`), as `kubectl describe` prints times.
+pub fn format_rfc1123z(ms: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} +0000",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Parses an RFC 3339 timestamp (`2026-01-01T00:00:00Z`, `…T00:00:00.5+02:00`) into epoch milliseconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
@@ -128,6 +148,19 @@ mod tests {
         ] {
             assert_eq!(format_rfc3339(parse_rfc3339(s).unwrap()), s);
         }
+    }
+
+    #[test]
+    fn formats_rfc1123z() {
+        assert_eq!(format_rfc1123z(0), "Thu, 01 Jan 1970 00:00:00 +0000");
+        assert_eq!(
+            format_rfc1123z(parse_rfc3339("2026-01-01T12:30:05Z").unwrap()),
+            "Thu, 01 Jan 2026 12:30:05 +0000"
+        );
+        assert_eq!(
+            format_rfc1123z(parse_rfc3339("2024-02-29T00:00:00Z").unwrap()),
+            "Thu, 29 Feb 2024 00:00:00 +0000"
+        );
     }
 
     #[test]

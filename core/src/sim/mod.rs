@@ -3,6 +3,6 @@ pub mod clock;
 pub mod rng;
 mod timers;
 
-pub use clock::{format_rfc3339, parse_rfc3339, Clock};
+pub use clock::{format_rfc1123z, format_rfc3339, parse_rfc3339, Clock};
 pub use rng::Rng;
 pub use timers::Timers;
