@@ -198,9 +198,10 @@ struct Loop {
 const KCM: &str = "kube-controller-manager";
 
 const LOOPS: &[Loop] = &[
+    // The namespace controller waits for a terminating namespace's contents to go: it watches all.
     Loop {
         manager: KCM,
-        watches: &["namespaces", "serviceaccounts"],
+        watches: &[],
         run: Run::Controller(controllers::namespace::reconcile),
     },
     Loop {

@@ -1,0 +1,264 @@
+//! API machinery behaviours: namespaces, finalizers, the status subresource, Events,
+//! generation, label and field selectors.
+use kplane::api::object;
+use kplane::{
+    ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options, PatchType,
+    WatchOptions,
+};
+use serde_json::json;
+
+fn plane() -> ControlPlane {
+    ControlPlane::new(Options {
+        seed: 1,
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn cm(cp: &ControlPlane, ns: &str, name: &str) -> Option<serde_json::Value> {
+    cp.get(
+        "root",
+        &ObjectRef {
+            kind: "ConfigMap".into(),
+            namespace: Some(ns.into()),
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn deleting_a_namespace_terminates_then_removes_its_contents() {
+    let mut cp = plane();
+    cp.apply(
+        "root",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: team, finalizers: [example.com/hold]}\n",
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    cp.delete(
+        "root",
+        &DeleteOptions {
+            kind: "Namespace".into(),
+            name: "team".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let ns = cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "Namespace".into(),
+                name: "team".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(ns["status"]["phase"], "Terminating");
+    // New content is refused while it terminates.
+    let e = cp
+        .apply(
+            "root",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: team}\n",
+            &ApplyOptions::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, 403);
+    assert_eq!(e.message, "configmaps \"b\" is forbidden: unable to create new content in namespace team because it is being terminated");
+    // The finalizer holds the ConfigMap, and so the namespace, until it is lifted.
+    let held = cm(&cp, "team", "a").unwrap();
+    assert!(held["metadata"]["deletionTimestamp"].is_string());
+    let r = ObjectRef {
+        kind: "ConfigMap".into(),
+        namespace: Some("team".into()),
+        name: "a".into(),
+        ..Default::default()
+    };
+    cp.patch(
+        "root",
+        &r,
+        &json!({"metadata": {"finalizers": null}}),
+        PatchType::Merge,
+    )
+    .unwrap();
+    cp.advance(1.0);
+    assert!(cm(&cp, "team", "a").is_none());
+    assert!(cp
+        .get(
+            "root",
+            &ObjectRef {
+                kind: "Namespace".into(),
+                name: "team".into(),
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn user_writes_ignore_status_and_generation_tracks_spec() {
+    let mut cp = plane();
+    let d = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 0\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\nstatus: {replicas: 99}\n";
+    cp.apply("root", d, &ApplyOptions::default()).unwrap();
+    let r = ObjectRef {
+        kind: "Deployment".into(),
+        name: "web".into(),
+        ..Default::default()
+    };
+    let got = cp.get("root", &r).unwrap().unwrap();
+    assert!(
+        got["status"].get("replicas").is_none(),
+        "status given by a user is ignored"
+    );
+    assert_eq!(got["metadata"]["generation"], 1);
+    cp.patch(
+        "root",
+        &r,
+        &json!({"metadata": {"labels": {"x": "y"}}}),
+        PatchType::Merge,
+    )
+    .unwrap();
+    assert_eq!(
+        cp.get("root", &r).unwrap().unwrap()["metadata"]["generation"],
+        1,
+        "metadata changes keep the generation"
+    );
+    cp.patch(
+        "root",
+        &r,
+        &json!({"spec": {"replicas": 1}}),
+        PatchType::Merge,
+    )
+    .unwrap();
+    assert_eq!(
+        cp.get("root", &r).unwrap().unwrap()["metadata"]["generation"],
+        2
+    );
+}
+
+#[test]
+fn events_are_deduplicated_with_counts() {
+    let mut cp = plane();
+    let d = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, resources: {requests: {cpu: '64'}}}]}\n";
+    cp.apply("root", &format!("apiVersion: v1\nkind: Node\nmetadata: {{name: n1}}\nstatus: {{capacity: {{cpu: '4', memory: 8Gi, pods: '110'}}}}\n---\n{d}"), &ApplyOptions::default()).unwrap();
+    // The pending pod is retried when the cluster changes; each identical failure bumps the
+    // same Event's count.
+    let n1 = ObjectRef {
+        kind: "Node".into(),
+        name: "n1".into(),
+        ..Default::default()
+    };
+    for i in 0..3 {
+        cp.patch(
+            "root",
+            &n1,
+            &json!({"metadata": {"labels": {"round": i.to_string()}}}),
+            PatchType::Merge,
+        )
+        .unwrap();
+        cp.advance(11.0);
+    }
+    let events = cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "Event".into(),
+                field_selector: Some("reason=FailedScheduling".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let counts: Vec<i64> = events
+        .iter()
+        .map(|e| e["count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, vec![4], "one Event, counted");
+    let e = &events[0];
+    assert_ne!(e["firstTimestamp"], e["lastTimestamp"]);
+}
+
+#[test]
+fn selectors_on_list_and_watch() {
+    let mut cp = plane();
+    for (name, tier) in [("a", "front"), ("b", "back"), ("c", "front")] {
+        cp.apply("root", &format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}, labels: {{tier: {tier}}}}}\n"), &ApplyOptions::default()).unwrap();
+    }
+    let front = cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "ConfigMap".into(),
+                label_selector: Some("tier in (front),tier!=back".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        front
+            .iter()
+            .map(|o| object::name(o).to_string())
+            .collect::<Vec<_>>(),
+        ["a", "c"]
+    );
+    let named = cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "ConfigMap".into(),
+                field_selector: Some("metadata.name=b".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(named.len(), 1);
+    let e = cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "ConfigMap".into(),
+                field_selector: Some("data.x=1".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (400, "field label not supported: data.x")
+    );
+    let events = cp
+        .watch(
+            "root",
+            &WatchOptions {
+                kind: Some("ConfigMap".into()),
+                label_selector: Some("tier=front".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(events.len(), 3, "two ADDED and a BOOKMARK");
+    assert_eq!(events[2].kind, "BOOKMARK");
+}
+
+#[test]
+fn bad_input_is_a_status_never_a_panic() {
+    let mut cp = plane();
+    for bad in [
+        "",
+        "---\n",
+        "just a string",
+        "- 1\n- 2\n",
+        "{\"kind\": 5}",
+        "apiVersion: v1\nkind: Pod\nmetadata: 7\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: 5}\n",
+        "\u{0}\u{1}",
+    ] {
+        let r = cp.apply("root", bad, &ApplyOptions::default());
+        if let Err(e) = r {
+            assert!(e.code >= 400 && e.code < 500, "{bad:?}: {e:?}");
+        }
+    }
+}
