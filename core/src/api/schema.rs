@@ -40,7 +40,8 @@ StatefulSet: apiVersion kind metadata:ObjectMeta spec:StatefulSetSpec status:*
 DaemonSet: apiVersion kind metadata:ObjectMeta spec:DaemonSetSpec status:*
 Job: apiVersion kind metadata:ObjectMeta spec:JobSpec status:*
 Node: apiVersion kind metadata:ObjectMeta spec:NodeSpec status:*
-Namespace: apiVersion kind metadata:ObjectMeta spec:* status:*
+Namespace: apiVersion kind metadata:ObjectMeta spec:NamespaceSpec status:*
+NamespaceSpec: finalizers:[*]
 ConfigMap: apiVersion kind metadata:ObjectMeta data:map binaryData:map immutable
 Secret: apiVersion kind metadata:ObjectMeta data:map stringData:map type immutable
 PodDisruptionBudget: apiVersion kind metadata:ObjectMeta spec:PodDisruptionBudgetSpec status:*
