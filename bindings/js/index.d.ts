@@ -2,20 +2,22 @@
 
 /**
  * One cause of a failure: which field, and what is wrong with it. `Invalid` (422) Statuses
- * list one per invalid field; server-side apply conflicts (409) one per contested field.
+ * list one per invalid field; server-side apply conflicts (409) one per contested field; a
+ * refused eviction (429) one `DisruptionBudget` cause, without a field.
  */
 export interface StatusCause {
   /**
    * `FieldValueRequired`, `FieldValueInvalid`, `FieldValueNotSupported`, `FieldValueDuplicate`,
-   * `FieldValueForbidden`, `FieldManagerConflict`, ...
+   * `FieldValueForbidden`, `FieldManagerConflict`, `DisruptionBudget`, ...
    */
   reason: string;
+  /** e.g. `The disruption budget stable-app needs 2 healthy pods and has 2 currently` */
   message: string;
   /**
    * The field path: `spec.replicas` for validation errors; `.spec.replicas` (with a leading
-   * dot, as Kubernetes writes it) for apply conflicts.
+   * dot, as Kubernetes writes it) for apply conflicts. Absent when the cause is about no field.
    */
-  field: string;
+  field?: string;
 }
 
 /** What a Status is about: the object's name, API group and kind, and the causes. */
@@ -38,6 +40,7 @@ export type StatusReason =
   | 'Expired'
   | 'Forbidden'
   | 'RequestEntityTooLarge'
+  | 'TooManyRequests'
   | 'InternalError'
   | (string & {});
 
@@ -50,10 +53,11 @@ export interface Status {
   /**
    * `BadRequest` (400), `NotFound` (404), `AlreadyExists` (409, `create`), `Conflict` (409:
    * stale `resourceVersion` on `update`, or apply conflicts), `Expired` (410: a `watch` from
-   * a compacted revision), `Invalid` (422), `InternalError` (500), ...
+   * a compacted revision), `Invalid` (422), `TooManyRequests` (429: an eviction a
+   * PodDisruptionBudget forbids now), `InternalError` (500), ...
    */
   reason: StatusReason;
-  /** The HTTP code: 400, 404, 409, 410, 413, 422, 500, ... */
+  /** The HTTP code: 400, 404, 409, 410, 413, 422, 429, 500, ... */
   code: number;
   details?: StatusDetails;
 }
@@ -299,6 +303,80 @@ export interface NodeSummary {
   pods: PodSummary[];
 }
 
+/** Which pod. `namespace` defaults to `default`. */
+export interface PodRef {
+  namespace?: string;
+  name: string;
+}
+
+/** A score plugin of a scheduling attempt and its weight. */
+export interface ScorePluginInfo {
+  /** e.g. `NodeResourcesFit`, `PodTopologySpread`, `ImageLocality`. */
+  name: string;
+  weight: number;
+  /** PreScore returned Skip: the plugin adds nothing for this pod. */
+  skipped: boolean;
+}
+
+/** One score plugin's score of one feasible node. */
+export interface PluginScore {
+  plugin: string;
+  /** What the plugin's Score returned. */
+  raw: number;
+  /** After NormalizeScore, 0-100. */
+  normalized: number;
+  /** `normalized` × the plugin's weight. */
+  weighted: number;
+}
+
+/**
+ * One examined node of a scheduling attempt. Filters run in `filterPlugins` order and stop at
+ * the first failure: the ones before `failedPlugin` passed, the ones after it did not run.
+ */
+export interface NodeResult {
+  node: string;
+  feasible: boolean;
+  /** The filter that rejected the node, e.g. `TaintToleration`; absent when feasible. */
+  failedPlugin?: string;
+  /** `Unschedulable` or `UnschedulableAndUnresolvable` (preemption cannot help); absent when feasible. */
+  code?: 'Unschedulable' | 'UnschedulableAndUnresolvable';
+  /** Why, e.g. `node(s) had untolerated taint {gpu-enabled: true}`; absent when feasible. */
+  reasons?: string[];
+  /** One per score plugin that ran, in `scorePlugins` order; absent when not scored. */
+  scores?: PluginScore[];
+  /** The sum of the weighted scores; absent when not scored. */
+  totalScore?: number;
+}
+
+/**
+ * A pod's latest scheduling attempt, as kube-scheduler-simulator shows it: every examined node
+ * with the filter that rejected it, and for the feasible nodes every score plugin's raw,
+ * normalized and weighted score.
+ */
+export interface Explanation {
+  workspace: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  /** When the attempt ran (virtual time, RFC 3339). */
+  time: string;
+  result: 'Scheduled' | 'Unschedulable';
+  /** The node the pod was bound to, when `Scheduled`. */
+  selectedNode?: string;
+  /** The `FailedScheduling` message, when `Unschedulable`: `0/3 nodes are available: ...`. */
+  message?: string;
+  numAllNodes: number;
+  /** Nodes the filters ran on (the adaptive `percentageOfNodesToScore` stops early). */
+  numEvaluatedNodes: number;
+  numFeasibleNodes: number;
+  /** The filter plugins, in the order they run. */
+  filterPlugins: string[];
+  /** The score plugins with their weights; empty when fewer than two nodes were feasible (nothing is scored then). */
+  scorePlugins: ScorePluginInfo[];
+  /** The examined nodes, in scan order. */
+  nodes: NodeResult[];
+}
+
 /**
  * A kplane control plane: API server, store, controllers, scheduler and simulated nodes on a
  * virtual clock. Every method throws {@link KplaneError} on failure.
@@ -348,6 +426,28 @@ export declare class ControlPlane {
   static restore(snapshot: string): ControlPlane;
   /** Every node with its pods and how full it is, in name order. */
   nodes(): NodeSummary[];
+  /**
+   * Evicts a pod through the Eviction API (what `kubectl drain` does); returns the pod as
+   * marked for deletion. Throws a 429 `TooManyRequests` with a `DisruptionBudget` cause when
+   * its PodDisruptionBudget allows no disruption now; try again later.
+   */
+  evict<T extends KubeObject = KubeObject>(workspace: string, pod: PodRef): T;
+  /**
+   * Fails a node (root workspace): its kubelet keeps reporting, with `Ready=False`, and starts
+   * no pods. Returns the Node. 404 when there is no such node.
+   */
+  failNode<T extends KubeObject = KubeObject>(name: string): T;
+  /**
+   * Stops a node (root workspace): the machine is off, its kubelet reports nothing and its pods
+   * freeze. After 50 s the node is `Ready=Unknown` and tainted `node.kubernetes.io/unreachable`
+   * (`NoSchedule`, `NoExecute`); its pods are evicted after their toleration (300 s by
+   * default). Returns the Node. 404 when there is no such node.
+   */
+  stopNode<T extends KubeObject = KubeObject>(name: string): T;
+  /** Restores a failed or stopped node: its kubelet reports `Ready=True` again. Returns the Node. */
+  restoreNode<T extends KubeObject = KubeObject>(name: string): T;
+  /** The pod's latest scheduling attempt, or `null` when it has none (or no such pod). */
+  explain(workspace: string, pod: PodRef): Explanation | null;
   /** Frees the WebAssembly memory now (otherwise freed when garbage-collected). */
   free(): void;
   [Symbol.dispose](): void;

@@ -158,18 +158,7 @@ fn one_object(v: &JsValue, what: &str) -> Result<Value, JsValue> {
 /// A patch: a JS object or array, or JSON/YAML text of one (as `kubectl patch -p` takes).
 fn patch_arg(v: &JsValue) -> Result<Value, JsValue> {
     let value: Value = match v.as_string() {
-        Some(text) if text.trim_start().starts_with(['{', '[']) => {
-            serde_json::from_str(&text).map_err(|e| bad_request(format!("invalid patch: {e}")))?
-        }
-        Some(text) => serde_saphyr::from_str(&text).map_err(|e| {
-            // The first line, without the parser's advice on its own API
-            // ("multiple YAML documents detected; use from_str_multiple …").
-            let msg = e.to_string();
-            let first = msg.lines().next().unwrap_or("invalid YAML");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            let first = first.split("; use ").next().unwrap_or(first);
-            bad_request(format!("invalid patch: {first}"))
-        })?,
+        Some(text) => kplane::server::decode::decode_value(&text).map_err(fail)?,
         None if v.is_object() => from_js(v, "patch")?,
         None => {
             return Err(bad_request(format!(
@@ -184,6 +173,19 @@ fn patch_arg(v: &JsValue) -> Result<Value, JsValue> {
         ));
     }
     Ok(value)
+}
+
+/// Which pod: `{ namespace?, name }` (`namespace` defaults to `default`).
+#[derive(Deserialize)]
+struct PodRef {
+    namespace: Option<String>,
+    name: String,
+}
+
+impl PodRef {
+    fn namespace(&self) -> &str {
+        self.namespace.as_deref().unwrap_or("default")
+    }
 }
 
 /// `patch` options: `{ type?: 'merge' | 'json' | 'strategic' }`.
@@ -383,5 +385,51 @@ impl ControlPlane {
     /// Every node with its pods and how full it is, in name order.
     pub fn nodes(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.nodes())
+    }
+
+    /// `evict(workspace, { namespace?, name })`: evicts a pod through the Eviction API; the pod
+    /// as marked for deletion. A 429 `TooManyRequests` (cause `DisruptionBudget`) when its
+    /// PodDisruptionBudget allows no disruption now.
+    pub fn evict(&mut self, workspace: JsValue, pod: JsValue) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let pod: PodRef = object_arg(&pod, "pod reference")?;
+        to_js(
+            &self
+                .inner
+                .evict(&workspace, pod.namespace(), &pod.name)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `failNode(name)`: the node's kubelet reports `Ready=False` and starts nothing; the Node.
+    #[wasm_bindgen(js_name = failNode)]
+    pub fn fail_node(&mut self, name: JsValue) -> Result<JsValue, JsValue> {
+        let name = string_arg(&name, "name")?;
+        to_js(&self.inner.fail_node(&name).map_err(fail)?)
+    }
+
+    /// `stopNode(name)`: the machine is off; its kubelet posts nothing; the Node.
+    #[wasm_bindgen(js_name = stopNode)]
+    pub fn stop_node(&mut self, name: JsValue) -> Result<JsValue, JsValue> {
+        let name = string_arg(&name, "name")?;
+        to_js(&self.inner.stop_node(&name).map_err(fail)?)
+    }
+
+    /// `restoreNode(name)`: a failed or stopped node runs again; the Node.
+    #[wasm_bindgen(js_name = restoreNode)]
+    pub fn restore_node(&mut self, name: JsValue) -> Result<JsValue, JsValue> {
+        let name = string_arg(&name, "name")?;
+        to_js(&self.inner.restore_node(&name).map_err(fail)?)
+    }
+
+    /// `explain(workspace, { namespace?, name })`: the pod's latest scheduling attempt, or
+    /// `null` when it has none.
+    pub fn explain(&self, workspace: JsValue, pod: JsValue) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let pod: PodRef = object_arg(&pod, "pod reference")?;
+        match self.inner.explain(&workspace, pod.namespace(), &pod.name) {
+            Some(e) => to_js(&e),
+            None => Ok(JsValue::NULL),
+        }
     }
 }

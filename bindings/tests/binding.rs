@@ -525,3 +525,173 @@ fn apply_options_field_validation_manager_and_force() {
     );
     assert_eq!(got["spec"]["replicas"], 2);
 }
+
+const STABLE_APP: &str = include_str!("../../examples/disruption/stable-app.yaml");
+const GPU_TAINTS: &str = include_str!("../../examples/scheduling/gpu-taints.yaml");
+
+fn node(name: &str) -> JsValue {
+    js(json!({"apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name}},
+        "status": {"capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}))
+}
+
+fn pods(cp: &ControlPlane, selector: &str) -> Vec<Value> {
+    let list = rust(
+        &cp.list(
+            s("root"),
+            js(json!({"kind": "Pod", "labelSelector": selector})),
+        )
+        .unwrap(),
+    );
+    list["items"].as_array().unwrap().clone()
+}
+
+/// stable-app (PDB minAvailable 2) with its 3 pods on n1; then n2 and n3 join.
+fn stable_app_on_one_node() -> ControlPlane {
+    let mut cp = ControlPlane::new(js(json!({"seed": 1}))).unwrap();
+    cp.apply(s("root"), node("n1"), undef()).unwrap();
+    cp.apply(s("root"), s(STABLE_APP), undef()).unwrap();
+    cp.advance(JsValue::from_f64(10.0)).unwrap();
+    cp.apply(
+        s("root"),
+        js(json!([rust(&node("n2")), rust(&node("n3"))])),
+        undef(),
+    )
+    .unwrap();
+    cp.advance(JsValue::from_f64(1.0)).unwrap();
+    cp
+}
+
+#[wasm_bindgen_test]
+fn evict_respects_the_disruption_budget() {
+    let mut cp = stable_app_on_one_node();
+    let names: Vec<String> = pods(&cp, "app=stable-app")
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 3);
+    let evicted = cp.evict(s("root"), js(json!({"name": names[0]}))).unwrap();
+    assert!(plain(&evicted));
+    assert_eq!(rust(&evicted)["metadata"]["name"], names[0].as_str());
+    let refused = status_of(
+        cp.evict(
+            s("root"),
+            js(json!({"namespace": "default", "name": names[1]})),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(refused["code"], 429);
+    assert_eq!(refused["reason"], "TooManyRequests");
+    assert_eq!(
+        refused["details"]["causes"][0]["reason"],
+        "DisruptionBudget"
+    );
+    assert_eq!(
+        refused["details"]["causes"][0]["message"],
+        "The disruption budget stable-app needs 2 healthy pods and has 2 currently"
+    );
+    assert_eq!(
+        code(
+            cp.evict(s("root"), js(json!({"name": "missing"})))
+                .unwrap_err()
+        ),
+        404
+    );
+    for bad in [undef(), s("x"), js(json!({})), js(json!({"name": 1}))] {
+        assert_eq!(code(cp.evict(s("root"), bad).unwrap_err()), 400);
+    }
+}
+
+#[wasm_bindgen_test]
+fn stop_fail_and_restore_nodes() {
+    let mut cp = stable_app_on_one_node();
+    let ready = |cp: &ControlPlane, name: &str| {
+        let n = rust(
+            &cp.get(s("root"), js(json!({"kind": "Node", "name": name})))
+                .unwrap(),
+        );
+        let c = n["status"]["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["type"] == "Ready")
+            .unwrap()
+            .clone();
+        (
+            c["status"].as_str().unwrap().to_string(),
+            n["spec"]["taints"].clone(),
+        )
+    };
+    let stopped = rust(&cp.stop_node(s("n1")).unwrap());
+    assert_eq!(
+        stopped["metadata"]["annotations"]["sim.kplane.dev/node-state"],
+        "Stopped"
+    );
+    cp.advance(JsValue::from_f64(51.0)).unwrap();
+    let (status, taints) = ready(&cp, "n1");
+    assert_eq!(status, "Unknown");
+    assert!(
+        taints
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["key"] == "node.kubernetes.io/unreachable" && t["effect"] == "NoExecute"),
+        "{taints}"
+    );
+    cp.fail_node(s("n2")).unwrap();
+    cp.advance(JsValue::from_f64(1.0)).unwrap();
+    assert_eq!(ready(&cp, "n2").0, "False");
+    cp.restore_node(s("n1")).unwrap();
+    cp.restore_node(s("n2")).unwrap();
+    cp.advance(JsValue::from_f64(10.0)).unwrap();
+    assert_eq!(ready(&cp, "n1").0, "True");
+    assert_eq!(ready(&cp, "n2").0, "True");
+    assert_eq!(code(cp.stop_node(s("nope")).unwrap_err()), 404);
+    assert_eq!(code(cp.fail_node(undef()).unwrap_err()), 400);
+    assert_eq!(
+        code(cp.restore_node(JsValue::from_f64(1.0)).unwrap_err()),
+        400
+    );
+}
+
+#[wasm_bindgen_test]
+fn explain_a_pending_pod() {
+    let mut cp = ControlPlane::new(js(json!({"seed": 1}))).unwrap();
+    cp.apply(s("root"), s(GPU_TAINTS), undef()).unwrap();
+    cp.advance(JsValue::from_f64(30.0)).unwrap();
+    let pending: Vec<Value> = pods(&cp, "app=web")
+        .into_iter()
+        .filter(|p| p["spec"]["nodeName"].is_null())
+        .collect();
+    assert_eq!(pending.len(), 2);
+    let name = pending[0]["metadata"]["name"].as_str().unwrap();
+    let e = cp.explain(s("root"), js(json!({"name": name}))).unwrap();
+    assert!(plain(&e));
+    let e = rust(&e);
+    assert_eq!(e["result"], "Unschedulable");
+    assert_eq!(e["numFeasibleNodes"], 0);
+    let failed: Vec<(&str, &str)> = e["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["node"].as_str().unwrap(),
+                n["failedPlugin"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("general-1", "NodeResourcesFit"),
+            ("gpu-1", "TaintToleration"),
+            ("gpu-2", "TaintToleration")
+        ]
+    );
+    assert!(cp
+        .explain(s("root"), js(json!({"name": "missing"})))
+        .unwrap()
+        .is_null());
+    assert_eq!(code(cp.explain(s("root"), s("x")).unwrap_err()), 400);
+}

@@ -105,6 +105,11 @@ test('index.d.ts declares every method, KplaneError and Status; index.d.cts is t
     'export type PatchType ',
     'export type FieldValidation ',
     'export type PropagationPolicy ',
+    'export interface PodRef ',
+    'export interface Explanation ',
+    'export interface NodeResult ',
+    'export interface PluginScore ',
+    'export interface ScorePluginInfo ',
   ]) {
     assert.ok(dts.includes(decl), `index.d.ts lacks ${decl}`);
   }
