@@ -70,10 +70,15 @@ fn sync(s: &mut Server, rs: &Value, pods: Vec<Value>) {
             }
         }
     } else if active.len() > want {
-        let mut ranked = active.clone();
-        ranked.sort_by_key(|p| deletion_rank(p));
-        for p in ranked.into_iter().take(active.len() - want) {
-            let name = object::name(p).to_string();
+        let now = s.clock.now_ms();
+        let mut order = ranked(&active);
+        order.sort_by(|a, b| delete_first(a, b, now));
+        let doomed: Vec<String> = order
+            .iter()
+            .take(active.len() - want)
+            .map(|r| object::name(r.pod).to_string())
+            .collect();
+        for name in doomed {
             if s.delete(ROOT, pod_info, &ns, &name, None, None).is_ok() {
                 s.event(
                     ROOT,
@@ -90,59 +95,123 @@ fn sync(s: &mut Server, rs: &Value, pods: Vec<Value>) {
     update_status(s, rs, &pods);
 }
 
-/// Sort key for scale-down, smallest deleted first (`controller.ActivePodsWithRanks`):
-/// unassigned < assigned; Pending < Unknown < Running; not ready < ready; higher deletion
-/// cost kept; more recently ready first; more restarts first; newer first.
-fn deletion_rank(
-    p: &Value,
-) -> (
-    bool,
-    u8,
-    bool,
-    i64,
-    std::cmp::Reverse<String>,
-    std::cmp::Reverse<i64>,
-    std::cmp::Reverse<String>,
-) {
-    let assigned = object::str_at(p, &["spec", "nodeName"]).is_some_and(|n| !n.is_empty());
-    let phase = match object::str_at(p, &["status", "phase"]).unwrap_or("") {
-        "Pending" => 0,
-        "Unknown" => 1,
-        "Running" => 2,
-        _ => 0,
+/// What `ActivePodsWithRanks` compares, read once per pod.
+struct Ranked<'a> {
+    pod: &'a Value,
+    assigned: bool,
+    phase: u8,
+    ready: bool,
+    cost: i64,
+    /// Active pods of the same ReplicaSet on the same node ("doubled up").
+    colocated: usize,
+    ready_since: Option<i64>,
+    max_restarts: i64,
+    created: i64,
+}
+
+/// `logarithmicRankDiff`: compares how long ago two instants were on a log2 scale (ns).
+fn log_rank_diff(t1: i64, t2: i64, now: i64) -> i64 {
+    let rank = |t: i64| {
+        let d = (now - t) as f64 * 1e6;
+        if d > 0.0 {
+            d.log2() as i64
+        } else {
+            -1
+        }
     };
-    let cost = object::str_at(
-        p,
-        &[
-            "metadata",
-            "annotations",
-            "controller.kubernetes.io/pod-deletion-cost",
-        ],
-    )
-    .and_then(|c| c.parse::<i64>().ok())
-    .unwrap_or(0);
-    let ready_since = array_at(p, &["status", "conditions"])
-        .iter()
-        .find(|c| c["type"] == "Ready")
-        .and_then(|c| c["lastTransitionTime"].as_str())
-        .unwrap_or("")
-        .to_string();
-    let restarts: i64 = array_at(p, &["status", "containerStatuses"])
-        .iter()
-        .map(|c| c["restartCount"].as_i64().unwrap_or(0))
-        .sum();
-    let created = object::str_at(p, &["metadata", "creationTimestamp"])
-        .unwrap_or("")
-        .to_string();
-    (
-        assigned,
-        phase,
-        is_pod_ready(p),
-        cost,
-        std::cmp::Reverse(ready_since),
-        std::cmp::Reverse(restarts),
-        std::cmp::Reverse(created),
-    )
+    rank(t1) - rank(t2)
+}
+
+/// `controller.ActivePodsWithRanks.Less` (pkg/controller/controller_utils.go), with
+/// LogarithmicScaleDown: the pods to delete first sort first.
+fn delete_first(a: &Ranked, b: &Ranked, now: i64) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let by = |x: bool| if x { Less } else { Greater };
+    if a.assigned != b.assigned {
+        return by(!a.assigned);
+    }
+    if a.phase != b.phase {
+        return a.phase.cmp(&b.phase);
+    }
+    if a.ready != b.ready {
+        return by(!a.ready);
+    }
+    if a.cost != b.cost {
+        return a.cost.cmp(&b.cost);
+    }
+    if a.colocated != b.colocated {
+        return b.colocated.cmp(&a.colocated);
+    }
+    if a.ready && b.ready && a.ready_since != b.ready_since {
+        return match (a.ready_since, b.ready_since) {
+            (Some(x), Some(y)) => match log_rank_diff(x, y, now) {
+                0 => object::uid(a.pod).cmp(object::uid(b.pod)),
+                d => by(d < 0),
+            },
+            // afterOrZero: an unknown time sorts first.
+            (None, _) => Less,
+            (_, None) => Greater,
+        };
+    }
+    if a.max_restarts != b.max_restarts {
+        return b.max_restarts.cmp(&a.max_restarts);
+    }
+    if a.created != b.created {
+        return match log_rank_diff(a.created, b.created, now) {
+            0 => object::uid(a.pod).cmp(object::uid(b.pod)),
+            d => by(d < 0),
+        };
+    }
+    Equal
+}
+
+fn ranked<'a>(pods: &[&'a Value]) -> Vec<Ranked<'a>> {
+    let mut per_node: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for p in pods {
+        if let Some(n) = object::str_at(p, &["spec", "nodeName"]) {
+            *per_node.entry(n).or_default() += 1;
+        }
+    }
+    let time =
+        |p: &Value, keys: &[&str]| object::str_at(p, keys).and_then(crate::sim::parse_rfc3339);
+    pods.iter()
+        .map(|p| Ranked {
+            pod: p,
+            assigned: object::str_at(p, &["spec", "nodeName"]).is_some_and(|n| !n.is_empty()),
+            // podPhaseToOrdinal: Pending 0, Unknown 1, Running 2.
+            phase: match object::str_at(p, &["status", "phase"]).unwrap_or("") {
+                "Unknown" => 1,
+                "Running" => 2,
+                _ => 0,
+            },
+            ready: is_pod_ready(p),
+            cost: object::str_at(
+                p,
+                &[
+                    "metadata",
+                    "annotations",
+                    "controller.kubernetes.io/pod-deletion-cost",
+                ],
+            )
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+            colocated: object::str_at(p, &["spec", "nodeName"])
+                .and_then(|n| per_node.get(n).copied())
+                .unwrap_or(0),
+            ready_since: array_at(p, &["status", "conditions"])
+                .iter()
+                .find(|c| c["type"] == "Ready" && c["status"] == "True")
+                .and_then(|c| c["lastTransitionTime"].as_str())
+                .and_then(crate::sim::parse_rfc3339),
+            max_restarts: array_at(p, &["status", "containerStatuses"])
+                .iter()
+                .chain(array_at(p, &["status", "initContainerStatuses"]))
+                .map(|c| c["restartCount"].as_i64().unwrap_or(0))
+                .max()
+                .unwrap_or(0),
+            created: time(p, &["metadata", "creationTimestamp"]).unwrap_or(0),
+        })
+        .collect()
 }
 
 fn pod_from_template(rs: &Value) -> Value {
@@ -218,4 +287,106 @@ fn update_status(s: &mut Server, rs: &Value, pods: &[Value]) {
     }
     new["status"] = status;
     let _ = s.update_status(ROOT, &new);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod(
+        name: &str,
+        node: Option<&str>,
+        phase: &str,
+        ready_at: Option<&str>,
+        restarts: i64,
+        created: &str,
+    ) -> Value {
+        let mut p = json!({"metadata": {"name": name, "uid": name, "creationTimestamp": created}, "spec": {}, "status": {"phase": phase,
+            "containerStatuses": [{"restartCount": restarts}]}});
+        if let Some(n) = node {
+            p["spec"]["nodeName"] = json!(n);
+        }
+        if let Some(t) = ready_at {
+            p["status"]["conditions"] =
+                json!([{"type": "Ready", "status": "True", "lastTransitionTime": t}]);
+        }
+        p
+    }
+
+    #[test]
+    fn scale_down_ranking_follows_active_pods_with_ranks() {
+        let now = crate::sim::parse_rfc3339("2026-01-01T10:00:00Z").unwrap();
+        let t0 = "2026-01-01T00:00:00Z";
+        let pods = [
+            pod(
+                "ready-old",
+                Some("n1"),
+                "Running",
+                Some("2026-01-01T01:00:00Z"),
+                0,
+                t0,
+            ),
+            pod("unassigned", None, "Pending", None, 0, t0),
+            pod("pending", Some("n2"), "Pending", None, 0, t0),
+            pod("not-ready", Some("n3"), "Running", None, 0, t0),
+            pod(
+                "ready-new",
+                Some("n4"),
+                "Running",
+                Some("2026-01-01T09:59:00Z"),
+                0,
+                t0,
+            ),
+            pod(
+                "restarts",
+                Some("n5"),
+                "Running",
+                Some("2026-01-01T01:00:00Z"),
+                5,
+                t0,
+            ),
+            pod(
+                "doubled-a",
+                Some("n6"),
+                "Running",
+                Some("2026-01-01T01:00:00Z"),
+                0,
+                t0,
+            ),
+            pod(
+                "doubled-b",
+                Some("n6"),
+                "Running",
+                Some("2026-01-01T01:00:00Z"),
+                0,
+                t0,
+            ),
+        ];
+        let refs: Vec<&Value> = pods.iter().collect();
+        let mut order = ranked(&refs);
+        order.sort_by(|a, b| delete_first(a, b, now));
+        let names: Vec<&str> = order.iter().map(|r| object::name(r.pod)).collect();
+        assert_eq!(
+            names,
+            [
+                "unassigned",
+                "pending",
+                "not-ready",
+                "doubled-a",
+                "doubled-b",
+                "ready-new",
+                "restarts",
+                "ready-old"
+            ]
+        );
+    }
+
+    #[test]
+    fn log_scale_treats_close_ages_alike() {
+        let now = 1_000_000;
+        // 1100 s and 1200 s ago share a power of two (in ns); 10 s ago does not.
+        assert_eq!(log_rank_diff(now - 1_100_000, now - 1_200_000, now), 0);
+        assert!(log_rank_diff(now - 10_000, now - 1_000_000, now) < 0);
+    }
 }
