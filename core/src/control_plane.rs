@@ -222,6 +222,16 @@ const LOOPS: &[Loop] = &[
     Loop {
         manager: KCM,
         watches: &[
+            "statefulsets.apps",
+            "pods",
+            "controllerrevisions.apps",
+            "persistentvolumeclaims",
+        ],
+        run: Run::Controller(controllers::statefulset::reconcile),
+    },
+    Loop {
+        manager: KCM,
+        watches: &[
             "poddisruptionbudgets.policy",
             "pods",
             "replicasets.apps",

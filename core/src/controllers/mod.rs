@@ -7,6 +7,7 @@ pub mod gc;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
+pub mod statefulset;
 
 use crate::api::kinds::{by_kind, KindInfo};
 

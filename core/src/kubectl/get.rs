@@ -250,6 +250,17 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
                 ]
             },
         ),
+        ("StatefulSet", _) => (vec!["NAME", "READY", "AGE"], |o, now| {
+            vec![
+                object::name(o).into(),
+                format!(
+                    "{}/{}",
+                    int(o, &["status", "readyReplicas"]),
+                    object::i64_at(o, &["spec", "replicas"]).unwrap_or(1)
+                ),
+                age(o, now),
+            ]
+        }),
         ("Service", _) => (
             vec![
                 "NAME",
