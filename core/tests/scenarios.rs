@@ -586,10 +586,18 @@ fn server_side_apply_tracks_owners_conflicts_and_removals() {
         "Apply failed with 1 conflict: conflict with \"kplane\" using apps/v1: .spec.replicas"
     );
     assert_eq!(e.details.unwrap().causes[0].reason, "FieldManagerConflict");
-    // Re-applying the same manifest is not a conflict for unchanged fields... but replicas differ (7 vs 5).
-    assert!(cp
-        .apply("root", &labelled, &ApplyOptions::default())
-        .is_err());
+    // Re-applying the live value is no conflict: the field becomes shared.
+    let same = labelled.replace("replicas: 5", "replicas: 7");
+    let r = cp.apply("root", &same, &ApplyOptions::default()).unwrap();
+    assert_eq!(r.objects[3].action, kplane::Action::Configured);
+    let shared = cp.get("root", &web).unwrap().unwrap()["metadata"]["managedFields"].clone();
+    let owners = shared
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["fieldsV1"]["f:spec"].get("f:replicas").is_some())
+        .count();
+    assert_eq!(owners, 2, "kubectl and kplane share spec.replicas");
     // Forcing takes ownership.
     let forced = cp
         .apply(

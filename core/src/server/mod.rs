@@ -345,7 +345,8 @@ impl Server {
         }
         defaults::apply_defaults(info.kind, &mut obj);
         // A write that changes nothing is a no-op: no validation, no field tracking, no revision.
-        if same_ignoring_bookkeeping(&obj, &old) {
+        // (Server-side apply brings its own managedFields, which are then part of the change.)
+        if record && same_ignoring_bookkeeping(&obj, &old) {
             return Ok(old);
         }
         if record {
