@@ -3,6 +3,10 @@
 //! pass with every default plugin and the adaptive percentageOfNodesToScore. A second case
 //! has the pods owned by a ReplicaSet, so the system default topology spreading scores them.
 //!
+//! A third case measures steady state: 1,000 pods arriving in a cluster that already runs
+//! 100,000 (the pass re-reads the cluster; parsed pods are cached across passes). With
+//! `KPLANE_BENCH_150K=1` a fourth case schedules 150,000 pods onto 5,000 nodes in one pass.
+//!
 //! Run: `cargo bench -p kplane --bench scheduler`. Criterion prints the throughput in
 //! elements (pods) per second.
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -14,7 +18,22 @@ use std::time::Duration;
 const NODES: usize = 5_000;
 const PODS: usize = 10_000;
 
+fn pod(i: usize, owner: &serde_json::Value) -> serde_json::Value {
+    let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": format!("pod-{i:06}"), "namespace": "default", "labels": {"app": "web"}},
+        "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/pause:3.10",
+            "resources": {"requests": {"cpu": "100m", "memory": "500Mi"}}}]}});
+    if !owner.is_null() {
+        pod["metadata"]["ownerReferences"] = owner.clone();
+    }
+    pod
+}
+
 fn cluster(owned: bool) -> Server {
+    cluster_with(owned, PODS)
+}
+
+fn cluster_with(owned: bool, pods: usize) -> Server {
     let mut s = Server::new(1, 1_767_225_600_000);
     for i in 0..NODES {
         let name = format!("node-{i:05}");
@@ -39,17 +58,23 @@ fn cluster(owned: bool) -> Server {
         owner = json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web",
             "uid": rs["metadata"]["uid"], "controller": true}]);
     }
-    for i in 0..PODS {
-        let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": format!("pod-{i:05}"), "namespace": "default", "labels": {"app": "web"}},
-            "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/pause:3.10",
-                "resources": {"requests": {"cpu": "100m", "memory": "500Mi"}}}]}});
-        if owned {
-            pod["metadata"]["ownerReferences"] = owner.clone();
-        }
-        s.create(ROOT, pod).expect("pod");
+    for i in 0..pods {
+        s.create(ROOT, pod(i, &owner)).expect("pod");
     }
     s
+}
+
+/// 100,000 pods already running (scheduled by an earlier pass, cache warm), then 1,000 new.
+fn busy_cluster() -> (Server, State) {
+    let mut s = cluster_with(false, 100_000);
+    let mut st = State::default();
+    scheduler::schedule(&mut s, &mut st);
+    s.create(ROOT, pod(100_000, &json!(null))).expect("pod");
+    scheduler::schedule(&mut s, &mut st);
+    for i in 100_001..101_001 {
+        s.create(ROOT, pod(i, &json!(null))).expect("pod");
+    }
+    (s, st)
 }
 
 fn bench(c: &mut Criterion) {
@@ -61,6 +86,33 @@ fn bench(c: &mut Criterion) {
     for (name, owned) in [("10k_pods_5k_nodes", false), ("10k_rs_pods_5k_nodes", true)] {
         let template = cluster(owned);
         g.bench_function(name, |b| {
+            b.iter_batched(
+                || (template.clone(), State::default()),
+                |(mut s, mut st)| {
+                    scheduler::schedule(&mut s, &mut st);
+                    (s, st)
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    let busy = busy_cluster();
+    g.throughput(Throughput::Elements(1_000));
+    g.bench_function("1k_pods_5k_nodes_100k_running", |b| {
+        b.iter_batched(
+            || busy.clone(),
+            |(mut s, mut st)| {
+                scheduler::schedule(&mut s, &mut st);
+                (s, st)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    drop(busy);
+    if std::env::var_os("KPLANE_BENCH_150K").is_some() {
+        let template = cluster_with(false, 150_000);
+        g.throughput(Throughput::Elements(150_000));
+        g.bench_function("150k_pods_5k_nodes", |b| {
             b.iter_batched(
                 || (template.clone(), State::default()),
                 |(mut s, mut st)| {

@@ -360,3 +360,21 @@ fn a_higher_priority_pod_preempts_a_lower_priority_one() {
         "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
     );
 }
+
+#[test]
+fn explanations_survive_snapshot_and_restore() {
+    let cp = run(POD_ANTI_AFFINITY, 9);
+    let names: Vec<String> = pods(&cp)
+        .iter()
+        .map(|p| object::name(p).to_string())
+        .collect();
+    let snap = cp.snapshot();
+    let restored = ControlPlane::restore(&snap).unwrap();
+    for n in &names {
+        let a = cp.explain("root", "default", n);
+        assert!(a.is_some(), "{n} explained");
+        assert_eq!(a, restored.explain("root", "default", n), "{n}");
+    }
+    assert_eq!(restored.snapshot(), snap);
+    assert!(cp.explain("root", "default", "nope").is_none());
+}

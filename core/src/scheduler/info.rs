@@ -7,6 +7,7 @@ use crate::api::selector::Requirement;
 use crate::api::{Resources, Selector};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 pub type Labels = BTreeMap<String, String>;
 
@@ -340,7 +341,7 @@ pub struct NodeInfo {
     pub non_zero_requested: Resources,
     pub pod_count: i64,
     /// The pods assigned to the node (running, pending on the node or terminating).
-    pub pods: Vec<PodInfo>,
+    pub pods: Vec<Arc<PodInfo>>,
     /// How many of `pods` have any pod (anti-)affinity term / a required anti-affinity term.
     pub pods_with_affinity: usize,
     pub pods_with_required_anti_affinity: usize,
@@ -376,7 +377,8 @@ impl NodeInfo {
         }
     }
 
-    pub fn add_pod(&mut self, pod: PodInfo) {
+    pub fn add_pod(&mut self, pod: impl Into<Arc<PodInfo>>) {
+        let pod: Arc<PodInfo> = pod.into();
         self.requested.add(&pod.requests);
         self.non_zero_requested.add(&pod.non_zero_requests);
         self.pod_count += 1;
@@ -391,7 +393,7 @@ impl NodeInfo {
     }
 
     /// Takes a pod off the node (`NodeInfo.RemovePod`).
-    pub fn remove_pod(&mut self, uid: &str) -> Option<PodInfo> {
+    pub fn remove_pod(&mut self, uid: &str) -> Option<Arc<PodInfo>> {
         let i = self.pods.iter().position(|p| p.uid == uid)?;
         let pod = self.pods.remove(i);
         self.requested.sub(&pod.requests);
@@ -547,7 +549,8 @@ impl Snapshot {
             .filter(move |p| p.priority >= pod.priority && p.uid != pod.uid)
     }
 
-    pub fn add_pod(&mut self, node: &str, pod: PodInfo) {
+    pub fn add_pod(&mut self, node: &str, pod: impl Into<Arc<PodInfo>>) {
+        let pod: Arc<PodInfo> = pod.into();
         self.remove_nominated(&pod.uid);
         if let Some(&i) = self.by_name.get(node) {
             for m in self.match_counts.get_mut().values_mut() {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod cycle;
 pub mod explain;
 pub mod info;
+pub mod informer;
 pub mod plugins;
 
 pub use config::Config;
@@ -23,7 +24,8 @@ use crate::server::{EventType, Server, ROOT};
 use crate::store::EventType as WatchType;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 pub const SCHEDULER_NAME: &str = "default-scheduler";
 
@@ -94,6 +96,9 @@ pub struct State {
     explained: HashMap<String, u64>,
     #[serde(skip)]
     explanation_rows: usize,
+    /// Assigned and unassigned pods, kept current from the watch history (derived).
+    #[serde(skip)]
+    informer: informer::Informer,
 }
 
 impl State {
@@ -238,7 +243,7 @@ const GATED_MESSAGE: &str = "Scheduling is blocked due to non-empty scheduling g
 /// selectors the default topology spreading reads, and the PodDisruptionBudgets.
 fn build_snapshot(
     s: &Server,
-    assigned_pods: Vec<(String, PodInfo)>,
+    assigned_pods: Vec<(String, Arc<PodInfo>)>,
     nominated_pods: Vec<(String, PodInfo)>,
 ) -> Snapshot {
     let nodes: Vec<NodeInfo> = s
@@ -313,17 +318,25 @@ pub fn schedule(s: &mut Server, state: &mut State) {
     let now = s.clock.now_ms();
     let mut pending: Vec<Value> = Vec::new();
     let mut gated: Vec<Value> = Vec::new();
-    let mut assigned_pods: Vec<(String, PodInfo)> = Vec::new();
     let mut nominated_pods: Vec<(String, PodInfo)> = Vec::new();
-    let mut live: HashSet<&str> = HashSet::new();
-    for p in s.list(ROOT, kind("v1", "Pod"), None) {
-        live.insert(object::uid(p));
-        if let Some(n) = assigned(p) {
-            if is_pod_active(p) || object::is_terminating(p) {
-                assigned_pods.push((n.to_string(), PodInfo::from_pod(p)));
+    match state.informer.sync(s) {
+        Some(deleted) => {
+            for uid in deleted {
+                state.unschedulable.remove(&uid);
             }
-            continue;
         }
+        None => {
+            let inf = &state.informer;
+            state
+                .unschedulable
+                .retain(|uid, _| inf.unassigned.contains_key(uid));
+        }
+    }
+    let pod_kind = kind("v1", "Pod");
+    for (ns, name) in state.informer.unassigned.values() {
+        let Some(p) = s.get(ROOT, pod_kind, ns, name) else {
+            continue;
+        };
         let ours =
             str_at(p, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME;
         if !ours || !is_pod_active(p) {
@@ -351,9 +364,6 @@ pub fn schedule(s: &mut Server, state: &mut State) {
             pending.push(p.clone());
         }
     }
-    state
-        .unschedulable
-        .retain(|uid, _| live.contains(uid.as_str()));
     for p in gated {
         let mut st = p.clone();
         set_condition(
@@ -366,7 +376,13 @@ pub fn schedule(s: &mut Server, state: &mut State) {
     if pending.is_empty() {
         return;
     }
-    pending.sort_by_key(pod_key);
+    pending.sort_by_cached_key(pod_key);
+    let assigned_pods: Vec<(String, Arc<PodInfo>)> = state
+        .informer
+        .assigned
+        .values()
+        .map(|a| (a.node.clone(), a.info.clone()))
+        .collect();
     let mut snapshot = build_snapshot(s, assigned_pods, nominated_pods);
     let time = s.clock.rfc3339();
     for pod in pending {

@@ -126,6 +126,7 @@ fn select_victims<'a>(
     let mut potential: Vec<&'a PodInfo> = node
         .pods
         .iter()
+        .map(|p| p.as_ref())
         .filter(|p| p.priority < cy.pod.priority)
         .collect();
     if potential.is_empty() {
