@@ -232,6 +232,16 @@ const LOOPS: &[Loop] = &[
     Loop {
         manager: KCM,
         watches: &[
+            "daemonsets.apps",
+            "pods",
+            "nodes",
+            "controllerrevisions.apps",
+        ],
+        run: Run::Controller(controllers::daemonset::reconcile),
+    },
+    Loop {
+        manager: KCM,
+        watches: &[
             "poddisruptionbudgets.policy",
             "pods",
             "replicasets.apps",

@@ -261,6 +261,39 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
                 age(o, now),
             ]
         }),
+        ("DaemonSet", _) => (
+            vec![
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            |o, now| {
+                let selector: Vec<String> =
+                    object::string_map(o, &["spec", "template", "spec", "nodeSelector"])
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                vec![
+                    object::name(o).into(),
+                    int(o, &["status", "desiredNumberScheduled"]).to_string(),
+                    int(o, &["status", "currentNumberScheduled"]).to_string(),
+                    int(o, &["status", "numberReady"]).to_string(),
+                    int(o, &["status", "updatedNumberScheduled"]).to_string(),
+                    int(o, &["status", "numberAvailable"]).to_string(),
+                    if selector.is_empty() {
+                        "<none>".into()
+                    } else {
+                        selector.join(",")
+                    },
+                    age(o, now),
+                ]
+            },
+        ),
         ("Service", _) => (
             vec![
                 "NAME",

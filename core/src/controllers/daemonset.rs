@@ -1,0 +1,768 @@
+//! The DaemonSet controller (pkg/controller/daemon): one pod per eligible node. A node is
+//! eligible when the pod template's `nodeSelector` and required node affinity match it and the
+//! pod — with the tolerations every daemon pod gets (`AddOrUpdateDaemonPodTolerations`) —
+//! tolerates its NoSchedule and NoExecute taints; a pod already on a node stays while it
+//! tolerates the NoExecute ones. Pods are created with a required node affinity
+//! `matchFields metadata.name In [<node>]` and bound by the scheduler, as upstream. Updates
+//! roll out with RollingUpdate (`maxUnavailable`, or `maxSurge` for surge-first) or OnDelete;
+//! revisions are ControllerRevisions and pods carry the `controller-revision-hash` label.
+use super::statefulset::{
+    is_available, is_terminal, owned_revisions, pod_from_template, pods_by_controller,
+    sync_revision, truncate_history, REVISION_LABEL,
+};
+use super::{is_pod_ready, kind};
+use crate::api::object::{self, array_at, path, set_path, str_at};
+use crate::scheduler::plugins::{node_affinity, taint_toleration};
+use crate::scheduler::{NodeInfo, PodInfo};
+use crate::server::{EventType, Server, ROOT};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+const COMPONENT: &str = "daemonset-controller";
+
+/// The tolerations upstream adds to every daemon pod, in its order: (key, effect).
+/// `node.kubernetes.io/network-unavailable` only for `hostNetwork` pods.
+pub const DAEMON_TOLERATIONS: &[(&str, &str)] = &[
+    ("node.kubernetes.io/not-ready", "NoExecute"),
+    ("node.kubernetes.io/unreachable", "NoExecute"),
+    ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+    ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+    ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+    ("node.kubernetes.io/unschedulable", "NoSchedule"),
+];
+const NETWORK_UNAVAILABLE: &str = "node.kubernetes.io/network-unavailable";
+
+pub fn reconcile(s: &mut Server) {
+    let sets: Vec<Value> = s
+        .list(ROOT, kind("apps/v1", "DaemonSet"), None)
+        .cloned()
+        .collect();
+    if sets.is_empty() {
+        return;
+    }
+    let nodes: Vec<Value> = s.list(ROOT, kind("v1", "Node"), None).cloned().collect();
+    let node_infos: Vec<NodeInfo> = nodes.iter().map(NodeInfo::from_node).collect();
+    let mut by_owner = pods_by_controller(s, "DaemonSet");
+    for ds in sets {
+        if object::is_terminating(&ds) {
+            continue;
+        }
+        let pods = by_owner.remove(object::uid(&ds)).unwrap_or_default();
+        sync(s, &ds, &node_infos, pods);
+    }
+}
+
+/// `AddOrUpdateDaemonPodTolerations`: the daemon tolerations (Exists, no tolerationSeconds)
+/// appended unless an identical one is there.
+pub fn add_daemon_tolerations(spec: &mut Value) {
+    let mut tolerations: Vec<Value> = array_at(spec, &["tolerations"]).to_vec();
+    let host_network = spec["hostNetwork"] == true;
+    let extra = host_network.then_some((NETWORK_UNAVAILABLE, "NoSchedule"));
+    for (key, effect) in DAEMON_TOLERATIONS.iter().copied().chain(extra) {
+        let t = json!({"key": key, "operator": "Exists", "effect": effect});
+        let same = |o: &Value| {
+            o["key"] == key
+                && o["operator"] == "Exists"
+                && o["effect"] == effect
+                && o.get("value").is_none_or(|v| v.is_null() || v == "")
+        };
+        match tolerations.iter().position(same) {
+            // `MatchToleration` ignores tolerationSeconds; the daemon one has none.
+            Some(i) => tolerations[i] = t,
+            None => tolerations.push(t),
+        }
+    }
+    set_path(spec, &["tolerations"], Value::Array(tolerations));
+}
+
+/// The pod the DaemonSet would create (`NewPod`), for the eligibility checks.
+fn daemon_pod(ds: &Value) -> Value {
+    let mut spec = path(ds, &["spec", "template", "spec"])
+        .cloned()
+        .unwrap_or(json!({}));
+    add_daemon_tolerations(&mut spec);
+    let labels = path(ds, &["spec", "template", "metadata", "labels"])
+        .cloned()
+        .unwrap_or(json!({}));
+    json!({"metadata": {"namespace": object::namespace(ds), "labels": labels}, "spec": spec})
+}
+
+/// `NodeShouldRunDaemonPod`: (should run, should continue running). A node whose name,
+/// selector or affinity does not match gets neither; an untolerated NoSchedule taint stops new
+/// pods; an untolerated NoExecute taint also removes running ones.
+pub fn node_should_run(pod: &PodInfo, template_node_name: &str, node: &NodeInfo) -> (bool, bool) {
+    if !template_node_name.is_empty() && template_node_name != node.name {
+        return (false, false);
+    }
+    if !node_affinity::matches(pod, node) {
+        return (false, false);
+    }
+    if taint_toleration::untolerated(pod, node).is_err() {
+        let no_execute_ok = node
+            .taints
+            .iter()
+            .filter(|t| t.effect == "NoExecute")
+            .all(|taint| {
+                pod.tolerations
+                    .iter()
+                    .any(|t| taint_toleration::tolerates(t, taint))
+            });
+        return (false, no_execute_ok);
+    }
+    (true, true)
+}
+
+/// `GetTargetNodeName`: the pod's node, or the one its `matchFields metadata.name` names.
+pub fn target_node(p: &Value) -> Option<String> {
+    if let Some(n) = str_at(p, &["spec", "nodeName"]).filter(|n| !n.is_empty()) {
+        return Some(n.to_string());
+    }
+    let terms = array_at(
+        p,
+        &[
+            "spec",
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ],
+    );
+    terms.iter().find_map(|t| {
+        array_at(t, &["matchFields"])
+            .iter()
+            .find(|f| f["key"] == "metadata.name" && f["operator"] == "In")
+            .and_then(|f| f["values"].as_array())
+            .filter(|v| v.len() == 1)
+            .and_then(|v| v[0].as_str())
+            .map(String::from)
+    })
+}
+
+/// `ReplaceDaemonSetPodNodeNameNodeAffinity`: the required node affinity becomes exactly
+/// `matchFields metadata.name In [<node>]`; preferred terms are kept.
+pub fn pin_to_node(spec: &mut Value, node: &str) {
+    set_path(
+        spec,
+        &[
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+        ],
+        json!({"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}),
+    );
+}
+
+/// `util.UnavailableCount` / `SurgeCount`: percentages of the desired count round up.
+pub fn scaled_up(v: Option<&Value>, total: i64) -> i64 {
+    v.map_or(0, |v| super::deployment::scaled_value(v, total, true))
+}
+
+/// `podByCreationTimestampAndPhase`: scheduled pods first, then oldest, then by name.
+fn by_age(pods: &mut [Value]) {
+    pods.sort_by(|a, b| {
+        let key = |p: &Value| {
+            (
+                str_at(p, &["spec", "nodeName"]).is_none_or(str::is_empty),
+                str_at(p, &["metadata", "creationTimestamp"])
+                    .unwrap_or("")
+                    .to_string(),
+                object::name(p).to_string(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+struct Ctx<'a> {
+    ds: &'a Value,
+    hash: String,
+    min_ready: i64,
+    surge: bool,
+}
+
+impl Ctx<'_> {
+    fn updated(&self, p: &Value) -> bool {
+        object::str_at(p, &["metadata", "labels", REVISION_LABEL]) == Some(self.hash.as_str())
+    }
+
+    fn event(&self, s: &mut Server, kind: EventType, reason: &str, message: String) {
+        s.event(ROOT, self.ds, kind, reason, &message, COMPONENT);
+    }
+
+    /// `syncNodes`: deletes pods and creates one for each node, pinned to it. Returns whether
+    /// it wrote anything.
+    fn sync_nodes(&self, s: &mut Server, delete: &[Value], create: &[String]) -> bool {
+        let ns = object::namespace(self.ds).to_string();
+        let mut template = path(self.ds, &["spec", "template"])
+            .cloned()
+            .unwrap_or(json!({}));
+        set_path(
+            &mut template,
+            &["metadata", "labels", REVISION_LABEL],
+            json!(self.hash),
+        );
+        if let Some(spec) = template.get_mut("spec") {
+            add_daemon_tolerations(spec);
+        }
+        let mut acted = false;
+        for node in create {
+            let mut pod = pod_from_template(self.ds, &template);
+            set_path(
+                &mut pod,
+                &["metadata", "generateName"],
+                json!(format!("{}-", object::name(self.ds))),
+            );
+            pin_to_node(&mut pod["spec"], node);
+            match s.create(ROOT, pod) {
+                Ok(p) => {
+                    acted = true;
+                    self.event(
+                        s,
+                        EventType::Normal,
+                        "SuccessfulCreate",
+                        format!("Created pod: {}", object::name(&p)),
+                    );
+                }
+                Err(e) => {
+                    self.event(
+                        s,
+                        EventType::Warning,
+                        "FailedCreate",
+                        format!("Error creating: {}", e.message),
+                    );
+                    break;
+                }
+            }
+        }
+        for p in delete {
+            let name = object::name(p).to_string();
+            if s.delete(ROOT, kind("v1", "Pod"), &ns, &name, None, None)
+                .is_ok()
+            {
+                acted = true;
+                self.event(
+                    s,
+                    EventType::Normal,
+                    "SuccessfulDelete",
+                    format!("Deleted pod: {name}"),
+                );
+            }
+        }
+        acted
+    }
+}
+
+fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Value>) {
+    let mut revisions = owned_revisions(s, ds);
+    let template = path(ds, &["spec", "template"])
+        .cloned()
+        .unwrap_or(json!({}));
+    let collision = object::i64_at(ds, &["status", "collisionCount"]).unwrap_or(0);
+    let Some((current, collision)) = sync_revision(s, ds, &mut revisions, &template, collision)
+    else {
+        return;
+    };
+    let hash = object::str_at(&current, &["metadata", "labels", REVISION_LABEL])
+        .unwrap_or("")
+        .to_string();
+    let rolling = str_at(ds, &["spec", "updateStrategy", "type"]).unwrap_or("RollingUpdate")
+        == "RollingUpdate";
+    let ru = path(ds, &["spec", "updateStrategy", "rollingUpdate"]);
+    let surge_value = ru.and_then(|r| r.get("maxSurge"));
+    let ctx = Ctx {
+        ds,
+        hash,
+        min_ready: object::i64_at(ds, &["spec", "minReadySeconds"]).unwrap_or(0),
+        surge: rolling && scaled_up(surge_value, 1) > 0,
+    };
+    let pod = PodInfo::from_pod(&daemon_pod(ds));
+    let template_node = str_at(ds, &["spec", "template", "spec", "nodeName"])
+        .unwrap_or("")
+        .to_string();
+    let eligibility: Vec<(bool, bool)> = nodes
+        .iter()
+        .map(|n| node_should_run(&pod, &template_node, n))
+        .collect();
+
+    let acted = manage(s, &ctx, nodes, &eligibility, &pods);
+    let pods = if acted { owned(s, ds) } else { pods };
+    // Upstream waits for its expectations (the pods it just created or deleted) first.
+    if !acted && rolling {
+        rolling_update(s, &ctx, nodes, &eligibility, &pods);
+    }
+    let pods = owned(s, ds);
+    let mut live: BTreeSet<String> = BTreeSet::new();
+    live.insert(object::name(&current).to_string());
+    let by_hash: BTreeMap<&str, &str> = revisions
+        .iter()
+        .filter_map(|r| {
+            Some((
+                object::str_at(r, &["metadata", "labels", REVISION_LABEL])?,
+                object::name(r),
+            ))
+        })
+        .collect();
+    for p in &pods {
+        if let Some(h) = object::str_at(p, &["metadata", "labels", REVISION_LABEL]) {
+            if let Some(n) = by_hash.get(h) {
+                live.insert(n.to_string());
+            }
+        }
+    }
+    truncate_history(s, ds, &revisions, &live);
+    update_status(s, &ctx, nodes, &eligibility, &pods, collision);
+}
+
+fn owned(s: &Server, ds: &Value) -> Vec<Value> {
+    let uid = object::uid(ds);
+    s.list(ROOT, kind("v1", "Pod"), Some(object::namespace(ds)))
+        .filter(|p| object::controller_of(p).is_some_and(|r| r["uid"] == uid))
+        .cloned()
+        .collect()
+}
+
+/// `getNodesToDaemonPods`: pods by the node they run on or are pinned to, leaving out pods
+/// that are both finished and deleted.
+fn by_node(pods: &[Value]) -> BTreeMap<String, Vec<Value>> {
+    let mut m: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for p in pods {
+        if is_terminal(p) && object::is_terminating(p) {
+            continue;
+        }
+        if let Some(n) = target_node(p) {
+            m.entry(n).or_default().push(p.clone());
+        }
+    }
+    m
+}
+
+/// `manage`: a pod for each node that should run one, none where none should run, failed
+/// and succeeded pods replaced, extra pods on a node removed. Returns whether it wrote.
+fn manage(
+    s: &mut Server,
+    ctx: &Ctx<'_>,
+    nodes: &[NodeInfo],
+    eligibility: &[(bool, bool)],
+    pods: &[Value],
+) -> bool {
+    let on_node = by_node(pods);
+    let ns = object::namespace(ctx.ds).to_string();
+    let mut create = Vec::new();
+    let mut delete = Vec::new();
+    for (node, &(should_run, should_continue)) in nodes.iter().zip(eligibility) {
+        let daemon_pods = on_node.get(&node.name);
+        match daemon_pods {
+            None if should_run => create.push(node.name.clone()),
+            Some(daemon_pods) if should_continue => {
+                let mut running = Vec::new();
+                for p in daemon_pods {
+                    if object::is_terminating(p) {
+                        continue;
+                    }
+                    match super::statefulset::phase(p) {
+                        "Failed" => {
+                            ctx.event(
+                                s,
+                                EventType::Warning,
+                                "FailedDaemonPod",
+                                format!(
+                                    "Found failed daemon pod {ns}/{} on node {}, will try to kill it",
+                                    object::name(p),
+                                    node.name
+                                ),
+                            );
+                            delete.push(p.clone());
+                        }
+                        "Succeeded" => {
+                            ctx.event(
+                                s,
+                                EventType::Normal,
+                                "SucceededDaemonPod",
+                                format!(
+                                    "Found succeeded daemon pod {ns}/{} on node {}, will try to delete it",
+                                    object::name(p),
+                                    node.name
+                                ),
+                            );
+                            delete.push(p.clone());
+                        }
+                        _ => running.push(p.clone()),
+                    }
+                }
+                by_age(&mut running);
+                if !ctx.surge {
+                    delete.extend(running.iter().skip(1).cloned());
+                    continue;
+                }
+                if running.is_empty() {
+                    if should_run {
+                        create.push(node.name.clone());
+                    }
+                    continue;
+                }
+                if running.len() == 1 {
+                    continue;
+                }
+                // Surging: keep the oldest new pod and the oldest old pod; the old one goes once
+                // it is not ready or the new one is available.
+                let mut oldest_new: Option<&Value> = None;
+                let mut oldest_old: Option<&Value> = None;
+                for p in &running {
+                    let slot = if ctx.updated(p) {
+                        &mut oldest_new
+                    } else {
+                        &mut oldest_old
+                    };
+                    if slot.is_none() {
+                        *slot = Some(p);
+                    } else {
+                        delete.push(p.clone());
+                    }
+                }
+                if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
+                    if !is_pod_ready(old) || is_available(s, new, ctx.min_ready) {
+                        delete.push(old.clone());
+                    }
+                }
+            }
+            Some(daemon_pods) if !should_continue => {
+                delete.extend(
+                    daemon_pods
+                        .iter()
+                        .filter(|p| !object::is_terminating(p))
+                        .cloned(),
+                );
+            }
+            _ => {}
+        }
+    }
+    // Unscheduled pods pinned to nodes that no longer exist.
+    let names: BTreeSet<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+    for (node, daemon_pods) in &on_node {
+        if !names.contains(node.as_str()) {
+            delete.extend(
+                daemon_pods
+                    .iter()
+                    .filter(|p| str_at(p, &["spec", "nodeName"]).is_none_or(str::is_empty))
+                    .cloned(),
+            );
+        }
+    }
+    ctx.sync_nodes(s, &delete, &create)
+}
+
+/// `findUpdatedPodsOnNode`: the node's new and old pod, None if it has more than one of either.
+fn updated_and_old<'a>(
+    ctx: &Ctx<'_>,
+    pods: &'a [Value],
+) -> Option<(Option<&'a Value>, Option<&'a Value>)> {
+    let (mut new, mut old) = (None, None);
+    for p in pods.iter().filter(|p| !object::is_terminating(p)) {
+        let slot = if ctx.updated(p) { &mut new } else { &mut old };
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(p);
+    }
+    Some((new, old))
+}
+
+/// `rollingUpdate`: without surge, delete old pods while at most maxUnavailable are
+/// unavailable (unavailable old pods first); with surge, create new pods beside old ones up to
+/// maxSurge and delete each old pod once its replacement is available.
+fn rolling_update(
+    s: &mut Server,
+    ctx: &Ctx<'_>,
+    nodes: &[NodeInfo],
+    eligibility: &[(bool, bool)],
+    pods: &[Value],
+) {
+    let mut on_node = by_node(pods);
+    let mut desired = 0;
+    let mut should_run: BTreeMap<&str, bool> = BTreeMap::new();
+    for (node, &(run, _)) in nodes.iter().zip(eligibility) {
+        should_run.insert(&node.name, run);
+        if run {
+            desired += 1;
+            on_node.entry(node.name.clone()).or_default();
+        }
+    }
+    let ru = path(ctx.ds, &["spec", "updateStrategy", "rollingUpdate"]);
+    let mut max_unavailable = scaled_up(ru.and_then(|r| r.get("maxUnavailable")), desired);
+    let max_surge = scaled_up(ru.and_then(|r| r.get("maxSurge")), desired);
+    if desired > 0 && max_unavailable == 0 && max_surge == 0 {
+        max_unavailable = 1;
+    }
+    let min_ready = ctx.min_ready;
+    if max_surge == 0 {
+        let mut unavailable = 0;
+        let mut replace: Vec<Value> = Vec::new();
+        let mut candidates: Vec<Value> = Vec::new();
+        for pods in on_node.values() {
+            let Some((new, old)) = updated_and_old(ctx, pods) else {
+                unavailable += 1;
+                continue;
+            };
+            match (new, old) {
+                (None, None) | (Some(_), Some(_)) => unavailable += 1,
+                (Some(new), None) => {
+                    if !is_available(s, new, min_ready) {
+                        unavailable += 1;
+                    }
+                }
+                (None, Some(old)) => {
+                    if !is_available(s, old, min_ready) {
+                        replace.push(old.clone());
+                    } else if unavailable < max_unavailable {
+                        candidates.push(old.clone());
+                    }
+                }
+            }
+        }
+        let remaining = (max_unavailable - unavailable).clamp(0, candidates.len() as i64) as usize;
+        replace.extend(candidates.into_iter().take(remaining));
+        ctx.sync_nodes(s, &replace, &[]);
+        return;
+    }
+    let mut delete: Vec<Value> = Vec::new();
+    let mut should_not_run: Vec<Value> = Vec::new();
+    let mut allowed: Vec<String> = Vec::new();
+    let mut candidates: Vec<String> = Vec::new();
+    let mut surging = 0;
+    let mut available = 0;
+    for (node, pods) in &on_node {
+        let Some((new, old)) = updated_and_old(ctx, pods) else {
+            surging += 1;
+            continue;
+        };
+        if let Some(p) = old.or(new) {
+            if is_available(s, p, min_ready) {
+                available += 1;
+            }
+        }
+        let runs = should_run.get(node.as_str()).copied().unwrap_or(false);
+        match (new, old) {
+            (_, None) => {}
+            (None, Some(old)) => {
+                if !is_available(s, old, min_ready) {
+                    if runs {
+                        allowed.push(node.clone());
+                    } else {
+                        delete.push(old.clone());
+                    }
+                } else if !runs {
+                    should_not_run.push(old.clone());
+                } else if surging < max_surge {
+                    candidates.push(node.clone());
+                }
+            }
+            (Some(new), Some(old)) => {
+                if is_available(s, new, min_ready) {
+                    delete.push(old.clone());
+                } else {
+                    surging += 1;
+                }
+            }
+        }
+    }
+    let deletable = (available - desired).clamp(0, should_not_run.len() as i64) as usize;
+    delete.extend(should_not_run.into_iter().take(deletable));
+    let remaining = (max_surge - surging).clamp(0, candidates.len() as i64) as usize;
+    allowed.extend(candidates.into_iter().take(remaining));
+    ctx.sync_nodes(s, &delete, &allowed);
+}
+
+/// `updateDaemonSetStatus`.
+fn update_status(
+    s: &mut Server,
+    ctx: &Ctx<'_>,
+    nodes: &[NodeInfo],
+    eligibility: &[(bool, bool)],
+    pods: &[Value],
+    collision: i64,
+) {
+    let on_node = by_node(pods);
+    let (mut desired, mut current, mut misscheduled, mut ready, mut available, mut updated) =
+        (0, 0, 0, 0, 0, 0);
+    for (node, &(should_run, _)) in nodes.iter().zip(eligibility) {
+        let mut daemon_pods = on_node.get(&node.name).cloned().unwrap_or_default();
+        if should_run {
+            desired += 1;
+            if daemon_pods.is_empty() {
+                continue;
+            }
+            current += 1;
+            by_age(&mut daemon_pods);
+            let p = &daemon_pods[0];
+            if is_pod_ready(p) {
+                ready += 1;
+                if is_available(s, p, ctx.min_ready) {
+                    available += 1;
+                }
+            }
+            if ctx.updated(p) {
+                updated += 1;
+            }
+        } else if !daemon_pods.is_empty() {
+            misscheduled += 1;
+        }
+    }
+    let mut status = json!({
+        "currentNumberScheduled": current,
+        "numberMisscheduled": misscheduled,
+        "desiredNumberScheduled": desired,
+        "numberReady": ready,
+        "observedGeneration": object::i64_at(ctx.ds, &["metadata", "generation"]).unwrap_or(1),
+        "updatedNumberScheduled": updated,
+        "numberAvailable": available,
+        "numberUnavailable": desired - available,
+    });
+    if let Some(m) = status.as_object_mut() {
+        m.retain(|k, v| {
+            !matches!(
+                k.as_str(),
+                "updatedNumberScheduled" | "numberAvailable" | "numberUnavailable"
+            ) || v != &json!(0)
+        });
+    }
+    if collision > 0 {
+        status["collisionCount"] = json!(collision);
+    }
+    let mut new = ctx.ds.clone();
+    new["status"] = status;
+    let _ = s.update_status(ROOT, &new);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, labels: Value, taints: Value) -> NodeInfo {
+        NodeInfo::from_node(
+            &json!({"metadata": {"name": name, "labels": labels}, "spec": {"taints": taints}}),
+        )
+    }
+
+    fn pod(spec: Value) -> PodInfo {
+        let mut spec = spec;
+        add_daemon_tolerations(&mut spec);
+        PodInfo::from_pod(&json!({"metadata": {"namespace": "default"}, "spec": spec}))
+    }
+
+    #[test]
+    fn daemon_tolerations_are_added_once_in_upstream_order() {
+        let mut spec = json!({"tolerations": [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"}]});
+        add_daemon_tolerations(&mut spec);
+        let keys: Vec<&str> = spec["tolerations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "node.kubernetes.io/unreachable",
+                "node.kubernetes.io/not-ready",
+                "node.kubernetes.io/disk-pressure",
+                "node.kubernetes.io/memory-pressure",
+                "node.kubernetes.io/pid-pressure",
+                "node.kubernetes.io/unschedulable",
+            ]
+        );
+        assert!(spec["tolerations"][1].get("tolerationSeconds").is_none());
+        let mut host = json!({"hostNetwork": true});
+        add_daemon_tolerations(&mut host);
+        assert_eq!(
+            host["tolerations"].as_array().unwrap().last().unwrap()["key"],
+            NETWORK_UNAVAILABLE
+        );
+    }
+
+    #[test]
+    fn eligibility_follows_selectors_affinity_and_taints() {
+        let plain = json!({});
+        let selector = json!({"nodeSelector": {"disk": "ssd"}});
+        let affinity = json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]}}}});
+        let tolerates_gpu = json!({"tolerations": [{"key": "gpu", "operator": "Exists"}]});
+        let ssd_a = node("n1", json!({"disk": "ssd", "zone": "a"}), json!([]));
+        let hdd_b = node("n2", json!({"disk": "hdd", "zone": "b"}), json!([]));
+        let gpu = node(
+            "n3",
+            json!({}),
+            json!([{"key": "gpu", "value": "true", "effect": "NoSchedule"}]),
+        );
+        let evicting = node(
+            "n4",
+            json!({}),
+            json!([{"key": "dedicated", "value": "db", "effect": "NoExecute"}]),
+        );
+        let soft = node(
+            "n5",
+            json!({}),
+            json!([{"key": "gpu", "value": "true", "effect": "PreferNoSchedule"}]),
+        );
+        let not_ready = node(
+            "n6",
+            json!({}),
+            json!([{"key": "node.kubernetes.io/not-ready", "effect": "NoExecute"}, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}, {"key": "node.kubernetes.io/memory-pressure", "effect": "NoSchedule"}]),
+        );
+        let net = node(
+            "n7",
+            json!({}),
+            json!([{"key": NETWORK_UNAVAILABLE, "effect": "NoSchedule"}]),
+        );
+        // (pod spec, node, template nodeName) → (should run, should continue running)
+        let cases = [
+            (&plain, &ssd_a, "", (true, true)),
+            (&plain, &ssd_a, "n2", (false, false)),
+            (&selector, &ssd_a, "", (true, true)),
+            (&selector, &hdd_b, "", (false, false)),
+            (&affinity, &ssd_a, "", (true, true)),
+            (&affinity, &hdd_b, "", (false, false)),
+            (&plain, &gpu, "", (false, true)),
+            (&tolerates_gpu, &gpu, "", (true, true)),
+            (&plain, &evicting, "", (false, false)),
+            (&plain, &soft, "", (true, true)),
+            (&plain, &not_ready, "", (true, true)),
+            (&plain, &net, "", (false, true)),
+            (&json!({"hostNetwork": true}), &net, "", (true, true)),
+        ];
+        for (spec, n, node_name, want) in cases {
+            assert_eq!(
+                node_should_run(&pod(spec.clone()), node_name, n),
+                want,
+                "{spec} on {}",
+                n.name
+            );
+        }
+    }
+
+    #[test]
+    fn pinning_and_target_nodes() {
+        let mut spec = json!({"affinity": {"nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]},
+            "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "preference": {"matchExpressions": [{"key": "disk", "operator": "In", "values": ["ssd"]}]}}]}}});
+        pin_to_node(&mut spec, "n1");
+        let na = &spec["affinity"]["nodeAffinity"];
+        assert_eq!(
+            na["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"],
+            json!([{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n1"]}]}])
+        );
+        assert!(na["preferredDuringSchedulingIgnoredDuringExecution"].is_array());
+        assert_eq!(target_node(&json!({"spec": spec})), Some("n1".into()));
+        assert_eq!(
+            target_node(&json!({"spec": {"nodeName": "n2"}})),
+            Some("n2".into())
+        );
+        assert_eq!(target_node(&json!({"spec": {}})), None);
+    }
+
+    #[test]
+    fn surge_and_unavailable_round_up() {
+        assert_eq!(scaled_up(Some(&json!("10%")), 5), 1);
+        assert_eq!(scaled_up(Some(&json!("25%")), 10), 3);
+        assert_eq!(scaled_up(Some(&json!(2)), 10), 2);
+        assert_eq!(scaled_up(None, 10), 0);
+    }
+}
