@@ -5,6 +5,7 @@ pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
 pub mod gc;
+pub mod job;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;

@@ -294,6 +294,53 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
                 ]
             },
         ),
+        ("Job", _) => (
+            vec!["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            |o, now| {
+                let has = |t: &str| {
+                    array_at(o, &["status", "conditions"])
+                        .iter()
+                        .any(|c| c["type"] == t && c["status"] == "True")
+                };
+                let status = if has("Complete") {
+                    "Complete"
+                } else if has("Failed") {
+                    "Failed"
+                } else if object::is_terminating(o) {
+                    "Terminating"
+                } else if has("Suspended") {
+                    "Suspended"
+                } else if has("FailureTarget") {
+                    "FailureTarget"
+                } else if has("SuccessCriteriaMet") {
+                    "SuccessCriteriaMet"
+                } else {
+                    "Running"
+                };
+                let succeeded = int(o, &["status", "succeeded"]);
+                let completions = match (
+                    object::i64_at(o, &["spec", "completions"]),
+                    object::i64_at(o, &["spec", "parallelism"]),
+                ) {
+                    (Some(c), _) => format!("{succeeded}/{c}"),
+                    (None, Some(p)) if p > 1 => format!("{succeeded}/1 of {p}"),
+                    _ => format!("{succeeded}/1"),
+                };
+                let time = |k: &str| str_at(o, &["status", k]).and_then(parse_rfc3339);
+                let duration = match (time("startTime"), time("completionTime")) {
+                    (None, _) => String::new(),
+                    (Some(s), None) => human_duration(now - s),
+                    (Some(s), Some(c)) => human_duration(c - s),
+                };
+                vec![
+                    object::name(o).into(),
+                    status.into(),
+                    completions,
+                    duration,
+                    age(o, now),
+                ]
+            },
+        ),
         ("Service", _) => (
             vec![
                 "NAME",
