@@ -241,6 +241,11 @@ const LOOPS: &[Loop] = &[
     },
     Loop {
         manager: KCM,
+        watches: &["cronjobs.batch", "jobs.batch"],
+        run: Run::Controller(controllers::cronjob::reconcile),
+    },
+    Loop {
+        manager: KCM,
         watches: &["jobs.batch", "pods"],
         run: Run::Controller(controllers::job::reconcile),
     },

@@ -1,6 +1,7 @@
 //! Controllers: each reads through the store, writes through the server and reports through
 //! status and Events. They are level-triggered: each run looks at the whole state and moves it
 //! one step towards the desired state. No controller calls another.
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;

@@ -341,6 +341,36 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
                 ]
             },
         ),
+        ("CronJob", _) => (
+            vec![
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE",
+            ],
+            |o, now| {
+                let last = str_at(o, &["status", "lastScheduleTime"])
+                    .and_then(parse_rfc3339)
+                    .map_or_else(|| "<none>".to_string(), |t| human_duration(now - t));
+                let suspend = match o["spec"]["suspend"].as_bool() {
+                    Some(true) => "True",
+                    Some(false) => "False",
+                    None => "<unset>",
+                };
+                vec![
+                    object::name(o).into(),
+                    str_at(o, &["spec", "schedule"]).unwrap_or("").into(),
+                    str_at(o, &["spec", "timeZone"]).unwrap_or("<none>").into(),
+                    suspend.into(),
+                    array_at(o, &["status", "active"]).len().to_string(),
+                    last,
+                    age(o, now),
+                ]
+            },
+        ),
         ("Service", _) => (
             vec![
                 "NAME",
