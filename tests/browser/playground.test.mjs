@@ -1,10 +1,13 @@
 // End-to-end test of the playground in Chromium: apply the example, move virtual time,
-// see the pods Running on node cards; an invalid manifest shows a Status error.
+// see the pods Running on node cards; ask Why? about a pod (nodes × plugins); messages pinned
+// to manifest lines; node actions (drain under a PodDisruptionBudget, stop, restore);
+// scenarios (rollout and undo); the Events timeline.
 //
 // Run through ./run.sh (it builds dist/ first). Environment:
 //   KPLANE_DIST        the built playground (default: <repo>/dist)
 //   CHROMIUM           the browser (default: /usr/bin/chromium)
-//   KPLANE_SCREENSHOT  where to save the screenshot (default: <repo>/docs/playground.png; "" = none)
+//   KPLANE_SCREENSHOT  where to save the screenshot (default: <repo>/docs/playground.png; "" = none);
+//                      the Why? panel goes next to it as playground-why.png
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -18,6 +21,7 @@ const repo = resolve(here, '..', '..');
 const dist = process.env.KPLANE_DIST ?? resolve(repo, 'dist');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const screenshot = process.env.KPLANE_SCREENSHOT ?? resolve(repo, 'docs', 'playground.png');
+const whyScreenshot = screenshot && screenshot.replace(/(\.png)?$/, '-why.png');
 
 const REPLICAS = 5; // examples/three-nodes.yaml: Deployment `web`
 const NODES = ['node-a', 'node-b', 'node-c'];
@@ -36,6 +40,45 @@ const assertNoPanic = async () => {
   assert.equal(panic, '', `the playground panicked:\n${panic}`);
 };
 const elapsedMs = async () => Number(await page.locator('#clock').getAttribute('data-elapsed-ms'));
+const card = (node) => page.locator(`.node-card[data-node="${node}"]`);
+// A fresh page with scenario `id` applied and `minutes` of virtual time run.
+const startScenario = async (id, minutes = 1) => {
+  await page.goto(server.url);
+  await page.locator('#apply').waitFor();
+  await page.locator('#scenario').selectOption(id);
+  assert.equal(await page.locator('#scenario-card').getAttribute('data-scenario'), id);
+  await page.locator('#apply').click();
+  await page.locator('#applied li').first().waitFor();
+  assert.equal(await page.locator('.status-error').count(), 0);
+  for (let i = 0; i < minutes; i++) await page.locator('#step-minute').click();
+  await assertNoPanic();
+};
+// Runs a kubectl command in the console; returns its entry's { exit, stdout, stderr }.
+const kubectl = async (command) => {
+  const before = await page.locator('#kubectl-output .entry').count();
+  await page.locator('#kubectl-input').fill(command);
+  await page.locator('#kubectl-input').press('Enter');
+  await page.locator('#kubectl-output .entry').nth(before).waitFor();
+  return lastEntry();
+};
+const lastEntry = async () => {
+  const entry = page.locator('#kubectl-output .entry').last();
+  const text = async (cls) => ((await entry.locator(cls).count()) ? await entry.locator(cls).textContent() : '');
+  return {
+    command: await entry.locator('.cmd').textContent(),
+    exit: Number(await entry.getAttribute('data-exit-code')),
+    stdout: await text('.stdout'),
+    stderr: await text('.stderr'),
+  };
+};
+// Opens the Why? panel for a pod; returns the panel.
+const why = async (pod) => {
+  await pod.click();
+  const name = await pod.getAttribute('data-pod');
+  const panel = page.locator('#why');
+  await page.waitForFunction((n) => document.querySelector('#why')?.dataset.pod === n, name);
+  return panel;
+};
 
 before(async () => {
   server = await serve(dist);
@@ -75,6 +118,9 @@ describe('playground', { timeout: 180_000 }, () => {
     assert.match(manifest, /replicas: 5/);
     assert.equal(await page.locator('.node-card').count(), 0);
     assert.equal(await elapsedMs(), 0);
+    assert.equal(await page.locator('#scenario').inputValue(), 'three-nodes');
+    assert.ok((await page.locator('#scenario option').count()) >= 9, 'the picker offers the scenarios');
+    assert.equal(await page.locator('#why').count(), 0);
     assert.match(await page.locator('#clock').getAttribute('data-now'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
   });
 
@@ -171,19 +217,54 @@ describe('playground', { timeout: 180_000 }, () => {
     assert.match(await bad.locator('.stderr').textContent(), /unknown command/);
   });
 
-  test('screenshot', { skip: !screenshot }, async () => {
-    await mkdir(dirname(screenshot), { recursive: true });
-    // A minute on, with the console showing the pods as kubectl does.
-    await page.locator('#step-minute').click();
-    await page.locator('#kubectl-clear').click();
-    await page.locator('.kubectl-chip[data-command="get pods -o wide"]').click();
-    await page.locator('#kubectl-output .entry').last().waitFor();
-    assert.equal(await runningOnNodes().count(), REPLICAS);
-    await page.locator('#manifest').evaluate((el) => (el.scrollTop = 0));
-    await page.screenshot({ path: screenshot, fullPage: true });
+  test('clicking a scheduled pod shows Why?: the nodes × plugins table, its Events and conditions', async () => {
+    const pod = runningOnNodes().first();
+    const node = await pod.evaluate((el) => el.closest('.node-card').dataset.node);
+    const panel = await why(pod);
+    assert.equal(await pod.getAttribute('aria-pressed'), 'true');
+    assert.equal(await panel.locator('.attempt').getAttribute('data-result'), 'Scheduled');
+    const columns = await panel.locator('thead .node-col').evaluateAll((els) => els.map((el) => el.dataset.node));
+    assert.deepEqual([...columns].sort(), NODES);
+    assert.equal(await panel.locator('thead .node-col.chosen').getAttribute('data-node'), node, 'the chosen node is highlighted');
+    // Every filter passed on every node (five 500m pods fit anywhere).
+    const filters = await panel.locator('tbody.filters tr[data-plugin]').count();
+    assert.ok(filters >= 5, `filter plugins: ${filters}`);
+    assert.equal(await panel.locator('td.verdict').count(), filters * NODES.length);
+    assert.equal(await panel.locator('td.verdict.fail').count(), 0);
+    // Three feasible nodes are scored: raw → normalized × weight, and a final score each.
+    assert.ok((await panel.locator('tbody.scores tr[data-plugin]').count()) >= 2);
+    assert.match(await panel.locator('td.score .calc').first().textContent(), /^-?\d+ → \d+ ×\d+$/);
+    const totals = await panel.locator('td.total-cell').allTextContents();
+    assert.equal(totals.length, NODES.length);
+    const chosenTotal = Number(await panel.locator('td.total-cell.chosen').textContent());
+    assert.ok(totals.every((t) => Number(t) <= chosenTotal), `the chosen node has the top score: ${totals}`);
+    // The pod's Events and conditions, from the API.
+    const reasons = await panel.locator('#why-events .event').evaluateAll((els) => els.map((el) => el.dataset.reason));
+    assert.ok(reasons.includes('Scheduled') && reasons.includes('Started'), JSON.stringify(reasons));
+    assert.equal(await panel.locator('#why-conditions tr[data-type="PodScheduled"]').getAttribute('data-status'), 'True');
+    assert.equal(await panel.locator('#why-conditions tr[data-type="Ready"]').getAttribute('data-status'), 'True');
+    await panel.locator('#why-close').click();
+    assert.equal(await page.locator('#why').count(), 0);
   });
 
-  test('Example restores the scenario; applying it again changes nothing', async () => {
+  test('the Events timeline lists the latest Events, newest first', async () => {
+    const timeline = page.locator('#timeline');
+    assert.ok(Number(await timeline.getAttribute('data-count')) > 5);
+    const reasons = await timeline.locator('.tl-event').evaluateAll((els) => els.map((el) => el.dataset.reason));
+    assert.ok(reasons.includes('Started'), JSON.stringify(reasons));
+    const times = await timeline.locator('.tl-event .ev-time').allTextContents();
+    assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+    // Warnings only: none yet.
+    await page.locator('#timeline-warnings').check();
+    assert.equal(await timeline.locator('.tl-event').count(), 0);
+    await page.locator('#timeline-warnings').uncheck();
+    // An Event about a pod selects that pod.
+    await timeline.locator('.tl-event[data-object^="pod/"]').first().click();
+    await page.locator('#why').waitFor();
+    await page.locator('#why-close').click();
+  });
+
+  test('Reload restores the scenario; applying it again changes nothing', async () => {
     await page.locator('#load-example').click();
     assert.match(await page.locator('#manifest').inputValue(), /kind: Deployment/);
     await page.locator('#apply').click();
@@ -192,6 +273,26 @@ describe('playground', { timeout: 180_000 }, () => {
     assert.equal(applied.length, NODES.length + 1);
     assert.ok(applied.every((l) => l.endsWith(' unchanged')), JSON.stringify(applied));
     assert.equal(await page.locator('#status-error').count(), 0);
+  });
+
+  test('screenshot', { skip: !screenshot }, async () => {
+    await mkdir(dirname(screenshot), { recursive: true });
+    // Scaled past what fits: four replicas stay Pending; the console shows the pods as
+    // kubectl does and the timeline the scheduler's warnings.
+    await page.locator('#kubectl-clear').click();
+    await page.locator('.kubectl-chip[data-command="scale deployment web --replicas=20"]').click();
+    await page.locator('#step-minute').click();
+    await page.locator('.kubectl-chip[data-command="get pods -o wide"]').click();
+    await page.locator('#kubectl-output .entry').last().waitFor();
+    assert.equal(await runningOnNodes().count(), 16);
+    assert.equal(await page.locator('#pending .pod').count(), 4);
+    await page.locator('#timeline-warnings').check();
+    const warnings = await page.locator('#timeline .tl-event').evaluateAll((els) => els.map((el) => el.dataset.reason));
+    assert.deepEqual(warnings, Array(4).fill('FailedScheduling'));
+    await page.locator('#manifest').evaluate((el) => (el.scrollTop = 0));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: screenshot, fullPage: true });
   });
 
   test('the page raised no errors and did not panic', async () => {
@@ -238,8 +339,63 @@ describe('Status errors', { timeout: 60_000 }, () => {
     const fields = await error.locator('.cause').evaluateAll((els) => els.map((el) => el.dataset.field));
     assert.ok(fields.includes('spec.replicas'), `causes name spec.replicas: ${JSON.stringify(fields)}`);
     assert.equal(await page.locator('#applied').count(), 0);
+    // Pinned to the manifest: the document's first line, and the line of spec.replicas.
+    assert.equal(await error.getAttribute('data-line'), '1');
+    assert.equal(await page.locator('.gutter-marker.error[data-line="1"]').count(), 1);
+    assert.equal(await page.locator('.cause[data-field="spec.replicas"]').getAttribute('data-line'), '6');
+    assert.equal(await page.locator('.gutter-marker.error[data-line="6"]').count(), 1);
+    assert.match(await page.locator('.lens.error[data-line="6"]').textContent(), /spec\.replicas/);
     // Nothing was created.
     assert.equal(await page.locator('.node-card').count(), 0);
+  });
+
+  test('an invalid second document shows its marker at that document\'s line; the others apply', async () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: first',
+      '---',
+      'apiVersion: apps/v1', // line 6: the second document starts here
+      'kind: Deployment',
+      'metadata:',
+      '  name: broken',
+      'spec:',
+      '  replicas: 1',
+      '  selector:',
+      '    matchLabels: {app: broken}',
+      '  template:',
+      '    metadata:',
+      '      labels: {app: other}', // line 16: does not match the selector
+      '    spec:',
+      '      containers:',
+      '        - name: c',
+      '          image: nginx',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: third',
+      '',
+    ].join('\n');
+    await page.locator('#manifest').fill(text);
+    await page.locator('#apply').click();
+    const error = page.locator('.status-error');
+    await error.waitFor();
+    assert.equal(await error.count(), 1);
+    assert.equal(await error.getAttribute('data-line'), '6');
+    assert.equal(await error.getAttribute('data-code'), '422');
+    assert.match(await error.locator('.line-link').first().textContent(), /Line 6 · document 2 · Deployment\/broken/);
+    const markers = await page.locator('.gutter-marker.error').evaluateAll((els) => els.map((el) => el.dataset.line));
+    assert.ok(markers.includes('6'), `a marker at line 6: ${markers}`);
+    assert.match(await page.locator('.lens.error[data-line="6"]').textContent(), /422 Invalid/);
+    assert.equal(await page.locator('#manifest').getAttribute('aria-invalid'), 'true');
+    // kubectl apply goes on with the next documents.
+    assert.deepEqual(await page.locator('#applied li').allTextContents(), ['configmap/first created', 'configmap/third created']);
+    // A click on the line link selects that line in the editor.
+    await error.locator('.line-link').first().click();
+    const selected = await page.locator('#manifest').evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+    assert.equal(selected, 'apiVersion: apps/v1');
   });
 
   test('a manifest that is not YAML shows a Status error', async () => {
@@ -258,16 +414,208 @@ describe('Status errors', { timeout: 60_000 }, () => {
     await page.locator('#apply').click();
     await page.locator('#applied li').first().waitFor();
     assert.deepEqual(await page.locator('#applied li').allTextContents(), ['configmap/settings created']);
-    assert.deepEqual(await page.locator('#warnings .warning').allTextContents(), ['Warning: unknown field "extra"']);
-    assert.equal(await page.locator('#status-error').count(), 0);
+    assert.deepEqual(await page.locator('.apply-warning .warning-text').allTextContents(), ['Warning: unknown field "extra"']);
+    assert.equal(await page.locator('.apply-warning').getAttribute('data-line'), '7');
+    assert.match(await page.locator('.apply-warning .line-link').textContent(), /^Line 7 · document 1 · ConfigMap\/settings$/);
+    assert.equal(await page.locator('.gutter-marker.warning[data-line="7"]').count(), 1);
+    assert.equal(await page.locator('.status-error').count(), 0);
   });
 
   test('a valid manifest applies after an error, and clears it', async () => {
     await page.locator('#load-example').click();
     await page.locator('#apply').click();
     await page.locator('#applied li').first().waitFor();
-    assert.equal(await page.locator('#status-error').count(), 0);
+    assert.equal(await page.locator('.status-error').count(), 0);
+    assert.equal(await page.locator('.gutter-marker').count(), 0);
     assert.equal(await page.locator('.node-card').count(), NODES.length);
+  });
+
+  test('the page raised no errors and did not panic', async () => {
+    await assertNoPanic();
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('Why? for a pending pod', { timeout: 60_000 }, () => {
+  before(() => (problems.length = 0));
+  beforeEach(assertNoPanic);
+
+  test('a Pending pod shows the FailedScheduling message and each node\'s failing filter', async () => {
+    await startScenario('gpu-taints', 0);
+    await page.locator('#step').click();
+    const pending = page.locator('#pending .pod');
+    await pending.first().waitFor();
+    assert.equal(await pending.count(), 2);
+    const panel = await why(pending.first());
+    assert.equal(await panel.locator('.attempt').getAttribute('data-result'), 'Unschedulable');
+    assert.match(
+      await panel.locator('#failed-scheduling').textContent(),
+      /FailedScheduling\s*0\/3 nodes are available: 1 Insufficient cpu, 2 node\(s\) had untolerated taint \{gpu-enabled: true\}/,
+    );
+    const cell = (node, plugin) => panel.locator(`tr[data-plugin="${plugin}"] td[data-node="${node}"]`);
+    for (const gpu of ['gpu-1', 'gpu-2']) {
+      assert.equal(await cell(gpu, 'TaintToleration').getAttribute('data-status'), 'UnschedulableAndUnresolvable');
+      assert.match(await cell(gpu, 'TaintToleration').textContent(), /untolerated taint \{gpu-enabled: true\}/);
+      assert.equal(await cell(gpu, 'NodeUnschedulable').getAttribute('data-status'), 'Success');
+      assert.equal(await cell(gpu, 'NodeResourcesFit').getAttribute('data-status'), 'NotRun');
+    }
+    assert.equal(await cell('general-1', 'NodeResourcesFit').getAttribute('data-status'), 'Unschedulable');
+    assert.match(await cell('general-1', 'NodeResourcesFit').textContent(), /Insufficient cpu/);
+    assert.equal(await panel.locator('thead .node-col.chosen').count(), 0);
+    assert.equal(await panel.locator('thead .node-col.filtered').count(), 3);
+    // Its Events and conditions say the same.
+    assert.equal(await panel.locator('#why-events .event[data-reason="FailedScheduling"]').getAttribute('data-type'), 'Warning');
+    assert.equal(await panel.locator('#why-conditions tr[data-type="PodScheduled"]').getAttribute('data-status'), 'False');
+    // The taints are on the node cards too.
+    assert.deepEqual(await card('gpu-1').locator('.taint').allTextContents(), ['gpu-enabled=true:NoSchedule']);
+    // describe runs kubectl describe pod in the console.
+    await panel.locator('#why-describe').click();
+    const out = await lastEntry();
+    assert.match(out.command, /describe pod web-/);
+    assert.match(out.stdout, /FailedScheduling/);
+  });
+
+  test('screenshot of the Why? panel', { skip: !whyScreenshot }, async () => {
+    // The topology-spread scenario: the last pods find a node filtered out by the skew.
+    await startScenario('topology-spread', 0);
+    await page.locator('#step').click();
+    const pods = await page.locator('.node-card .pod').all();
+    assert.equal(pods.length, 10);
+    let panel;
+    for (const pod of pods.reverse()) {
+      panel = await why(pod);
+      if (await panel.locator('td.verdict.fail').count()) break;
+    }
+    assert.match(await panel.locator('tr[data-plugin="PodTopologySpread"] td.verdict.fail').first().textContent(), /didn't match pod topology spread constraints/);
+    await panel.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: whyScreenshot });
+  });
+
+  test('the page raised no errors and did not panic', async () => {
+    await assertNoPanic();
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('node actions', { timeout: 120_000 }, () => {
+  before(() => (problems.length = 0));
+  beforeEach(assertNoPanic);
+
+  test('Drain of a node under a PodDisruptionBudget waits in virtual time, then drains', async () => {
+    await startScenario('pdb-drain');
+    assert.equal(await card('node-a').locator('.pod[data-status="Running"]').count(), 2);
+    const start = await elapsedMs();
+    await card('node-a').locator('button[data-action="drain"]').click();
+    await page.waitForFunction(() =>
+      document.querySelector('#kubectl-output .entry:last-child .cmd')?.textContent.includes('drain node-a'),
+    );
+    const out = await lastEntry();
+    assert.equal(out.exit, 0, out.stderr);
+    assert.match(out.stdout, /^node\/node-a cordoned$/m);
+    assert.match(out.stderr, /error when evicting pods\/"stable-app-[a-z0-9-]+" -n "default" \(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget/);
+    assert.match(out.stdout, /node\/node-a drained\n$/);
+    assert.ok((await elapsedMs()) - start >= 5000, 'drain waited in virtual time');
+    assert.equal(await card('node-a').getAttribute('data-unschedulable'), 'true');
+    assert.equal(await card('node-a').locator('.badge.warn').textContent(), 'SchedulingDisabled');
+    assert.equal(await card('node-a').locator('.pod').count(), 0);
+    assert.equal(await card('node-a').locator('button[data-action="uncordon"]').count(), 1);
+    await card('node-a').locator('button[data-action="uncordon"]').click();
+    assert.equal(await card('node-a').getAttribute('data-unschedulable'), 'false');
+    assert.equal((await lastEntry()).stdout, 'node/node-a uncordoned\n');
+  });
+
+  test('Stop a node, advance: it turns Unknown, is tainted, and its pods move', async () => {
+    await startScenario('node-failure');
+    const onC = await card('node-c').locator('.pod').count();
+    assert.ok(onC > 0, 'node-c runs pods');
+    await card('node-c').locator('button[data-action="stop"]').click();
+    assert.equal((await lastEntry()).stdout, 'node/node-c stopped\n');
+    assert.equal(await card('node-c').getAttribute('data-machine'), 'Stopped');
+    await page.locator('#step-minute').click();
+    assert.equal(await card('node-c').getAttribute('data-condition'), 'Unknown');
+    assert.equal(await card('node-c').locator('.ready-badge').textContent(), 'Unknown');
+    const taints = await card('node-c').locator('.taint').allTextContents();
+    assert.ok(taints.includes('node.kubernetes.io/unreachable:NoExecute'), JSON.stringify(taints));
+    // The pods tolerate unreachable for 300 s, then are evicted and replaced elsewhere.
+    for (let i = 0; i < 6; i++) await page.locator('#step-minute').click();
+    await assertNoPanic();
+    const running = await page
+      .locator('.node-card:not([data-node="node-c"]) .pod[data-status="Running"]')
+      .count();
+    assert.equal(running, REPLICAS, 'all replicas run on node-a and node-b');
+    assert.equal(await card('node-c').locator('.pod[data-status="Running"]').count(), 0);
+    // Restore brings it back.
+    await card('node-c').locator('button[data-action="restore"]').click();
+    assert.equal((await lastEntry()).stdout, 'node/node-c restored\n');
+    await page.locator('#step').click();
+    assert.equal(await card('node-c').getAttribute('data-condition'), 'Ready');
+    assert.equal(await card('node-c').getAttribute('data-machine'), '');
+  });
+
+  test('Fail a node: NotReady, and Cordon marks it unschedulable', async () => {
+    await card('node-b').locator('button[data-action="fail"]').click();
+    assert.equal((await lastEntry()).stdout, 'node/node-b failed\n');
+    await page.locator('#step').click();
+    assert.equal(await card('node-b').getAttribute('data-condition'), 'NotReady');
+    await card('node-a').locator('button[data-action="cordon"]').click();
+    assert.equal((await lastEntry()).stdout, 'node/node-a cordoned\n');
+    assert.equal(await card('node-a').getAttribute('data-unschedulable'), 'true');
+  });
+
+  test('the page raised no errors and did not panic', async () => {
+    await assertNoPanic();
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('scenarios', { timeout: 120_000 }, () => {
+  before(() => (problems.length = 0));
+  beforeEach(assertNoPanic);
+
+  test('rollout, then undo, restores the old image', async () => {
+    await startScenario('rollout');
+    assert.equal(await runningOnNodes().count(), REPLICAS);
+    const imageOf = async (pod) => (await why(pod)).locator('.images').textContent();
+    assert.equal(await imageOf(runningOnNodes().first()), 'nginx:1.27');
+    // The patch chip changes the image; step to watch the ReplicaSets trade places.
+    await page.locator('.kubectl-chip', { hasText: 'patch image' }).click();
+    assert.equal((await lastEntry()).stdout, 'deployment.apps/web patched\n');
+    await page.locator('#step').click();
+    const rs = await kubectl('get rs');
+    assert.equal(rs.stdout.trim().split('\n').length, 3, `two ReplicaSets:\n${rs.stdout}`);
+    for (let i = 0; i < 30; i++) await page.locator('#step').click();
+    const status = await kubectl('rollout status deployment/web');
+    assert.match(status.stdout, /successfully rolled out/);
+    assert.equal(await runningOnNodes().count(), REPLICAS);
+    assert.equal(await imageOf(runningOnNodes().first()), 'nginx:1.28');
+    const history = await kubectl('rollout history deployment/web');
+    assert.match(history.stdout, /^1 /m);
+    assert.match(history.stdout, /^2 /m);
+    // Undo: the old ReplicaSet scales back up.
+    await page.locator('.kubectl-chip[data-command="rollout undo deployment/web"]').click();
+    assert.equal((await lastEntry()).stdout, 'deployment.apps/web rolled back\n');
+    await page.locator('#step-minute').click();
+    assert.equal(await runningOnNodes().count(), REPLICAS);
+    const all = await runningOnNodes().all();
+    for (const pod of all) assert.equal(await imageOf(pod), 'nginx:1.27');
+    await page.locator('#why-close').click();
+  });
+
+  test('every scenario loads and applies cleanly', async () => {
+    const ids = await page.locator('#scenario option').evaluateAll((els) => els.map((el) => el.value));
+    for (const id of ids) {
+      await page.locator('#scenario').selectOption(id);
+      assert.equal(await page.locator('.node-card').count(), 0, `${id}: a fresh cluster`);
+      assert.ok((await page.locator('#scenario-card .steps li').count()) > 0, `${id} says what to do`);
+      await page.locator('#apply').click();
+      await page.locator('#applied li').first().waitFor();
+      assert.equal(await page.locator('.status-error').count(), 0, id);
+      assert.equal(await page.locator('.gutter-marker').count(), 0, id);
+      await page.locator('#step').click();
+      assert.ok((await page.locator('.node-card').count()) > 0, id);
+      await assertNoPanic();
+    }
   });
 
   test('the page raised no errors and did not panic', async () => {

@@ -1,16 +1,20 @@
 //! The playground component: owns the control plane and the virtual clock's ticker.
+use crate::apply::{self, Marker, Outcome};
 use crate::console::{self, Console, Entry};
-use crate::view;
+use crate::editor::Editor;
+use crate::inspect::{self, EventRow, NodeView, PodDetails};
+use crate::scenario::{self, Scenario};
+use crate::view::{self, NodeAction, MAX_NODE_CARDS};
+use crate::why;
 use gloo::timers::callback::Interval;
-use kplane::{ApplyOptions, ApplyResult, ControlPlane, NodeSummary, Options, PodSummary, Status};
-use wasm_bindgen::JsCast;
+use kplane::{ControlPlane, NodeSummary, Options, PodSummary};
+use std::rc::Rc;
 use web_sys::{
-    HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+    Element, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent,
+    ScrollIntoViewOptions, ScrollLogicalPosition,
 };
 use yew::prelude::*;
 
-/// The scenario the editor starts with: three nodes and a Deployment of five replicas.
-pub const EXAMPLE: &str = include_str!("../../examples/three-nodes.yaml");
 /// The workspace the playground works in.
 const WORKSPACE: &str = "root";
 /// The seed of the control plane (names, UIDs, tie-breaks): fixed, so a scenario replays
@@ -20,12 +24,16 @@ const SEED: u64 = 1;
 pub const TICK_MS: u32 = 250;
 /// Speeds offered while playing: virtual seconds per tick.
 pub const SPEEDS: [(f64, &str); 4] = [(1.0, "4×"), (5.0, "20×"), (15.0, "60×"), (60.0, "240×")];
+/// How many Events the timeline lists.
+const TIMELINE_EVENTS: usize = 40;
 
 pub enum Msg {
     EditManifest(String),
-    EditorKey(KeyboardEvent),
-    LoadExample,
+    PickScenario(String),
+    ReloadScenario,
     Apply,
+    /// Apply again, taking over the fields other managers own (`--force-conflicts`).
+    ApplyForce,
     Reset,
     TogglePlay,
     Tick,
@@ -37,32 +45,49 @@ pub enum Msg {
     ConsoleQuick(&'static str),
     ConsoleClear,
     DismissNotices,
+    JumpToLine(usize),
+    SelectPod(String, String),
+    CloseWhy,
+    ToggleWarningsOnly,
+    DescribePod,
+    NodeAction(String, NodeAction),
 }
 
-/// The outcome of the last apply (or of a kubectl command that failed the same way).
-#[derive(Default)]
-pub struct Notices {
-    /// `deployment.apps/web created`, … as kubectl prints them.
-    pub applied: Vec<String>,
-    pub warnings: Vec<String>,
-    pub error: Option<Status>,
+/// Which element to bring into view after the next render.
+#[derive(Clone, Copy, PartialEq)]
+enum Reveal {
+    Why,
+    Console,
 }
 
 pub struct App {
     cp: ControlPlane,
     start_ms: i64,
+    scenario: &'static Scenario,
     manifest: String,
+    /// Bumped to remount the editor with `manifest` (a scenario was loaded).
+    editor_key: u32,
     playing: bool,
     /// Virtual seconds per tick.
     speed: f64,
     ticker: Option<Interval>,
-    notices: Notices,
+    outcome: Outcome,
+    markers: Rc<Vec<Marker>>,
+    jump: Option<(usize, u32)>,
     console: Console,
     console_input: String,
     console_output: NodeRef,
+    /// The pod the Why? panel is about: (namespace, name).
+    selected: Option<(String, String)>,
+    details: Option<PodDetails>,
+    reveal: Option<Reveal>,
     /// What the cluster view shows, refreshed after every change.
     nodes: Vec<NodeSummary>,
+    node_views: Vec<NodeView>,
     pending: Vec<PodSummary>,
+    timeline: Vec<EventRow>,
+    /// The timeline lists only Warning Events.
+    warnings_only: bool,
 }
 
 fn new_control_plane() -> ControlPlane {
@@ -77,30 +102,44 @@ fn new_control_plane() -> ControlPlane {
 impl App {
     fn refresh(&mut self) {
         self.nodes = self.cp.nodes();
+        self.node_views = inspect::node_views(&self.cp, &self.nodes, MAX_NODE_CARDS);
         self.pending = self.cp.pending_pods();
-    }
-
-    fn apply(&mut self) {
-        match self
-            .cp
-            .apply(WORKSPACE, &self.manifest, &ApplyOptions::default())
-        {
-            Ok(ApplyResult { objects, warnings }) => {
-                self.notices = Notices {
-                    applied: objects.iter().map(view::applied_line).collect(),
-                    warnings,
-                    error: None,
-                };
-            }
-            Err(status) => {
-                self.notices = Notices {
-                    applied: vec![],
-                    warnings: vec![],
-                    error: Some(status),
-                };
+        self.timeline =
+            inspect::latest_events(&self.cp, WORKSPACE, TIMELINE_EVENTS, self.warnings_only);
+        if let Some((ns, name)) = &self.selected {
+            match inspect::pod_details(&self.cp, WORKSPACE, ns, name) {
+                Some(d) => self.details = Some(d),
+                None => {
+                    if let Some(d) = &mut self.details {
+                        d.exists = false;
+                    }
+                }
             }
         }
+    }
+
+    fn apply(&mut self, force: bool) {
+        self.outcome = apply::apply_documents(&mut self.cp, WORKSPACE, &self.manifest, force);
+        self.markers = Rc::new(apply::markers(&self.outcome));
         self.refresh();
+    }
+
+    fn reset(&mut self, ctx: &Context<Self>) {
+        self.set_playing(ctx, false);
+        self.cp = new_control_plane();
+        self.start_ms = self.cp.now_ms();
+        self.outcome = Outcome::default();
+        self.markers = Rc::default();
+        self.selected = None;
+        self.details = None;
+        self.refresh();
+    }
+
+    fn load_manifest(&mut self) {
+        self.manifest = self.scenario.manifest.to_string();
+        self.editor_key += 1;
+        self.outcome = Outcome::default();
+        self.markers = Rc::default();
     }
 
     fn set_playing(&mut self, ctx: &Context<Self>, playing: bool) {
@@ -135,19 +174,30 @@ impl Component for App {
 
     fn create(_ctx: &Context<Self>) -> Self {
         let cp = new_control_plane();
+        let scenario = &scenario::SCENARIOS[0];
         let mut app = App {
             start_ms: cp.now_ms(),
             cp,
-            manifest: EXAMPLE.to_string(),
+            scenario,
+            manifest: scenario.manifest.to_string(),
+            editor_key: 0,
             playing: false,
             speed: SPEEDS[0].0,
             ticker: None,
-            notices: Notices::default(),
+            outcome: Outcome::default(),
+            markers: Rc::default(),
+            jump: None,
             console: Console::default(),
             console_input: String::new(),
             console_output: NodeRef::default(),
+            selected: None,
+            details: None,
+            reveal: None,
             nodes: vec![],
+            node_views: vec![],
             pending: vec![],
+            timeline: vec![],
+            warnings_only: false,
         };
         app.refresh();
         app
@@ -157,19 +207,20 @@ impl Component for App {
         match msg {
             Msg::EditManifest(text) => {
                 self.manifest = text;
-                // The textarea already shows what was typed.
+                // The editor already shows what was typed.
                 return false;
             }
-            Msg::EditorKey(e) => return self.editor_key(e),
-            Msg::LoadExample => self.manifest = EXAMPLE.to_string(),
-            Msg::Apply => self.apply(),
-            Msg::Reset => {
-                self.set_playing(ctx, false);
-                self.cp = new_control_plane();
-                self.start_ms = self.cp.now_ms();
-                self.notices = Notices::default();
-                self.refresh();
+            Msg::PickScenario(id) => {
+                if let Some(s) = scenario::by_id(&id) {
+                    self.scenario = s;
+                    self.reset(ctx);
+                    self.load_manifest();
+                }
             }
+            Msg::ReloadScenario => self.load_manifest(),
+            Msg::Apply => self.apply(false),
+            Msg::ApplyForce => self.apply(true),
+            Msg::Reset => self.reset(ctx),
             Msg::TogglePlay => self.set_playing(ctx, !self.playing),
             Msg::Tick => {
                 self.cp.advance(self.speed);
@@ -210,7 +261,42 @@ impl Component for App {
             }
             Msg::ConsoleQuick(line) => self.run_console(line.to_string()),
             Msg::ConsoleClear => self.console.clear(),
-            Msg::DismissNotices => self.notices = Notices::default(),
+            Msg::DismissNotices => {
+                self.outcome = Outcome::default();
+                self.markers = Rc::default();
+            }
+            Msg::JumpToLine(line) => {
+                let seq = self.jump.map_or(0, |(_, s)| s.wrapping_add(1));
+                self.jump = Some((line, seq));
+            }
+            Msg::SelectPod(ns, name) => {
+                if self.selected.as_ref() != Some(&(ns.clone(), name.clone())) {
+                    self.details = None;
+                }
+                self.selected = Some((ns, name));
+                self.reveal = Some(Reveal::Why);
+                self.refresh();
+            }
+            Msg::ToggleWarningsOnly => {
+                self.warnings_only = !self.warnings_only;
+                self.refresh();
+            }
+            Msg::CloseWhy => {
+                self.selected = None;
+                self.details = None;
+            }
+            Msg::DescribePod => {
+                if let Some((ns, name)) = self.selected.clone() {
+                    self.run_console(format!("describe pod {name} -n {ns}"));
+                    self.reveal = Some(Reveal::Console);
+                }
+            }
+            Msg::NodeAction(node, action) => {
+                self.run_console(action.command(&node));
+                if action == NodeAction::Drain {
+                    self.reveal = Some(Reveal::Console);
+                }
+            }
         }
         true
     }
@@ -220,6 +306,15 @@ impl Component for App {
         if let Some(pre) = self.console_output.cast::<HtmlElement>() {
             pre.set_scroll_top(pre.scroll_height());
         }
+        if let Some(reveal) = self.reveal.take() {
+            let id = match reveal {
+                Reveal::Why => "why",
+                Reveal::Console => "console",
+            };
+            if let Some(el) = gloo::utils::document().get_element_by_id(id) {
+                reveal_element(&el);
+            }
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -228,21 +323,35 @@ impl Component for App {
         let now_ms = self.cp.now_ms();
         let elapsed_ms = now_ms - self.start_ms;
 
-        let on_manifest = link.callback(|e: InputEvent| {
-            Msg::EditManifest(e.target_unchecked_into::<HtmlTextAreaElement>().value())
-        });
-        let on_editor_key = link.callback(Msg::EditorKey);
         let on_speed = link.callback(|e: Event| {
             Msg::SetSpeed(e.target_unchecked_into::<HtmlSelectElement>().value())
+        });
+        let on_pick = link.callback(|e: Event| {
+            Msg::PickScenario(e.target_unchecked_into::<HtmlSelectElement>().value())
         });
         let on_console_input = link.callback(|e: InputEvent| {
             Msg::ConsoleInput(e.target_unchecked_into::<HtmlInputElement>().value())
         });
-        let on_console_key = link.callback(|e: KeyboardEvent| Msg::ConsoleKey(e));
+        let on_console_key = link.callback(Msg::ConsoleKey);
         let on_console_submit = link.callback(|e: SubmitEvent| {
             e.prevent_default();
             Msg::ConsoleRun
         });
+        let on_pod = link.batch_callback(|e: MouseEvent| {
+            view::pod_target(e.target()).map(|(ns, name)| Msg::SelectPod(ns, name))
+        });
+        let on_pod_key = link.batch_callback(|e: KeyboardEvent| {
+            if e.key() != "Enter" && e.key() != " " {
+                return None;
+            }
+            let (ns, name) = view::pod_target(e.target())?;
+            e.prevent_default();
+            Some(Msg::SelectPod(ns, name))
+        });
+        let selected = self
+            .selected
+            .as_ref()
+            .map(|(ns, name)| (ns.as_str(), name.as_str()));
 
         let header = view::header(view::HeaderProps {
             date_time: crate::format::clock(&now),
@@ -264,28 +373,59 @@ impl Component for App {
             <div class="app">
                 { header }
                 <main class="layout">
-                    <section class="panel editor-panel" aria-label="Manifests">
-                        <div class="panel-head">
-                            <h2>{ "Manifests" }</h2>
-                            <div class="actions">
-                                <button id="load-example" class="ghost" title="Replace the editor's text with the example scenario"
-                                    onclick={link.callback(|_| Msg::LoadExample)}>{ "Example" }</button>
-                                <button id="apply" class="primary" title="kubectl apply (Ctrl+Enter)"
-                                    onclick={link.callback(|_| Msg::Apply)}>{ "Apply" }</button>
+                    <aside class="side">
+                        { view::scenario_card(view::ScenarioProps {
+                            scenario: self.scenario,
+                            on_pick,
+                            on_reload: link.callback(|_| Msg::ReloadScenario),
+                        }) }
+                        <section class="panel editor-panel" aria-label="Manifests">
+                            <div class="panel-head">
+                                <h2>{ "Manifests" }</h2>
+                                <div class="actions">
+                                    <span class="hint kbd-hint">{ "Ctrl+Enter" }</span>
+                                    <button id="apply" class="primary" title="kubectl apply (Ctrl+Enter)"
+                                        onclick={link.callback(|_| Msg::Apply)}>{ "Apply" }</button>
+                                </div>
                             </div>
-                        </div>
-                        <textarea id="manifest" data-testid="manifest" spellcheck="false" autocomplete="off"
-                            aria-label="Manifests (YAML)"
-                            value={self.manifest.clone()} oninput={on_manifest} onkeydown={on_editor_key} />
-                        { view::notices(&self.notices, link.callback(|_| Msg::DismissNotices)) }
-                    </section>
+                            <Editor key={self.editor_key.to_string()} initial={AttrValue::from(self.manifest.clone())}
+                                markers={self.markers.clone()} jump={self.jump}
+                                on_change={link.callback(Msg::EditManifest)} on_apply={link.callback(|_| Msg::Apply)} />
+                            { view::notices(view::NoticesProps {
+                                outcome: &self.outcome,
+                                on_dismiss: link.callback(|_| Msg::DismissNotices),
+                                on_jump: link.callback(Msg::JumpToLine),
+                                on_force: link.callback(|_| Msg::ApplyForce),
+                            }) }
+                        </section>
+                    </aside>
                     <section class="cluster" aria-label="Cluster">
-                        { view::nodes(&self.nodes) }
-                        { view::pending(&self.pending) }
+                        { view::nodes(view::NodesProps {
+                            nodes: &self.nodes,
+                            views: &self.node_views,
+                            selected,
+                            on_pod: on_pod.clone(),
+                            on_pod_key: on_pod_key.clone(),
+                            on_action: link.callback(|(node, action)| Msg::NodeAction(node, action)),
+                        }) }
+                        if let Some(d) = &self.details {
+                            { why::why(why::WhyProps {
+                                details: d,
+                                on_close: link.callback(|_| Msg::CloseWhy),
+                                on_describe: link.callback(|_| Msg::DescribePod),
+                            }) }
+                        }
+                        <div class="row-2">
+                            { view::pending(&self.pending, selected, on_pod, on_pod_key) }
+                            { view::timeline(&self.timeline, self.warnings_only,
+                                link.callback(|(ns, name)| Msg::SelectPod(ns, name)),
+                                link.callback(|_| Msg::ToggleWarningsOnly)) }
+                        </div>
                         { view::console(view::ConsoleProps {
                             console: &self.console,
                             input: &self.console_input,
                             output_ref: &self.console_output,
+                            commands: self.scenario.commands,
                             on_input: on_console_input,
                             on_key: on_console_key,
                             on_submit: on_console_submit,
@@ -299,33 +439,9 @@ impl Component for App {
     }
 }
 
-impl App {
-    /// Tab indents (YAML needs spaces, not focus changes); Ctrl/Cmd+Enter applies.
-    fn editor_key(&mut self, e: KeyboardEvent) -> bool {
-        if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
-            e.prevent_default();
-            self.apply();
-            return true;
-        }
-        if e.key() == "Tab" && !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
-            let Some(area) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            else {
-                return false;
-            };
-            e.prevent_default();
-            let (Ok(Some(start)), Ok(Some(end))) = (area.selection_start(), area.selection_end())
-            else {
-                return false;
-            };
-            if area
-                .set_range_text_with_start_and_end_and_mode("  ", start, end, "end")
-                .is_ok()
-            {
-                self.manifest = area.value();
-            }
-        }
-        false
-    }
+/// Scrolls the element into view only as far as needed.
+fn reveal_element(el: &Element) {
+    let options = ScrollIntoViewOptions::new();
+    options.set_block(ScrollLogicalPosition::Nearest);
+    el.scroll_into_view_with_scroll_into_view_options(&options);
 }

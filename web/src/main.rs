@@ -2,9 +2,15 @@
 //! Edit manifests, apply them, press play and watch pods schedule onto nodes.
 
 mod app;
+mod apply;
 mod console;
+mod editor;
 mod format;
+mod inspect;
+mod lines;
+mod scenario;
 mod view;
+mod why;
 
 fn main() {
     install_panic_banner();

@@ -1,24 +1,15 @@
-//! The page's parts: header with the clock and transport, node cards, pending pods,
-//! apply notices and the kubectl console. Plain functions of the state; no logic.
-use crate::app::{Notices, SPEEDS, TICK_MS};
+//! The page's parts: header with the clock and transport, the scenario card, node cards,
+//! pending pods, the Events timeline, apply messages and the kubectl console. Plain
+//! functions of the state; no logic.
+use crate::app::{SPEEDS, TICK_MS};
+use crate::apply::{Outcome, Severity};
 use crate::console::Console;
 use crate::format;
-use kplane::{Action, AppliedObject, NodeSummary, PodSummary};
+use crate::inspect::{EventRow, NodeView};
+use crate::scenario::{self, Scenario};
+use kplane::{NodeSummary, PodSummary};
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
-
-/// `deployment.apps/web created`.
-pub fn applied_line(o: &AppliedObject) -> String {
-    let action = match o.action {
-        Action::Created => "created",
-        Action::Configured => "configured",
-        Action::Unchanged => "unchanged",
-    };
-    format!(
-        "{} {action}",
-        format::resource_ref(&o.api_version, &o.kind, &o.name)
-    )
-}
 
 pub struct HeaderProps<'a> {
     pub date_time: (String, String),
@@ -108,20 +99,24 @@ fn meter(resource: &'static str, label: &str, used: i64, total: i64, text: Strin
 
 /// Big clusters (thousands of nodes, a hundred thousand pods) stay responsive: the page
 /// draws at most this many node cards, pods per list and applied lines, and counts the rest.
-const MAX_NODE_CARDS: usize = 150;
+pub const MAX_NODE_CARDS: usize = 150;
 const MAX_PODS_SHOWN: usize = 120;
 const MAX_APPLIED_SHOWN: usize = 12;
 /// Above this many pods a list turns into a grid of coloured squares (name and status in
 /// the tooltip), so a full node still fits on its card.
 const COMPACT_OVER: usize = 12;
 
+/// The selected pod, if any: (namespace, name).
+pub type Selected<'a> = Option<(&'a str, &'a str)>;
+
 /// The pods as rows, or as squares when there are many; past `MAX_PODS_SHOWN`, "+N more".
-fn pod_list(pods: &[PodSummary]) -> Html {
+/// Clicks are handled once for the whole list (see `pod_target`).
+fn pod_list(pods: &[PodSummary], selected: Selected<'_>) -> Html {
     let more = pods.len().saturating_sub(MAX_PODS_SHOWN);
     let compact = pods.len() > COMPACT_OVER;
     html! {
         <ul class={classes!("pods", compact.then_some("compact"))}>
-            { for pods.iter().take(MAX_PODS_SHOWN).map(|p| pod(p, compact)) }
+            { for pods.iter().take(MAX_PODS_SHOWN).map(|p| pod(p, compact, selected == Some((p.namespace.as_str(), p.name.as_str())))) }
             if more > 0 {
                 <li class="more" data-more={more.to_string()}>{ format!("+{more} more") }</li>
             }
@@ -129,20 +124,33 @@ fn pod_list(pods: &[PodSummary]) -> Html {
     }
 }
 
-fn pod(p: &PodSummary, compact: bool) -> Html {
+fn pod(p: &PodSummary, compact: bool, selected: bool) -> Html {
     let family = format::status_class(&p.status);
+    let class = classes!(
+        "pod",
+        compact.then_some("square"),
+        format!("status-{family}"),
+        (!p.ready).then_some("not-ready"),
+        selected.then_some("selected")
+    );
+    let title = format!(
+        "{}/{} · {}{} · click: why is it here?",
+        p.namespace,
+        p.name,
+        p.status,
+        if p.ready { " · ready" } else { "" }
+    );
     if compact {
         return html! {
-            <li class={classes!("pod", "square", format!("status-{family}"), (!p.ready).then_some("not-ready"))}
+            <li {class} role="button" tabindex="0" aria-pressed={selected.to_string()}
                 data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
-                data-ready={p.ready.to_string()} title={format!("{}/{} · {}", p.namespace, p.name, p.status)}></li>
+                data-ready={p.ready.to_string()} {title}></li>
         };
     }
     html! {
-        <li class={classes!("pod", format!("status-{family}"), (!p.ready).then_some("not-ready"))}
+        <li {class} role="button" tabindex="0" aria-pressed={selected.to_string()}
             data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
-            data-ready={p.ready.to_string()} title={format!("{}/{} · {}{}", p.namespace, p.name, p.status,
-                if p.ready { " · ready" } else { "" })}>
+            data-ready={p.ready.to_string()} {title}>
             <span class="pod-dot" aria-hidden="true"></span>
             <span class="pod-name">{ p.name.clone() }</span>
             <span class="pod-status">{ p.status.clone() }</span>
@@ -150,21 +158,120 @@ fn pod(p: &PodSummary, compact: bool) -> Html {
     }
 }
 
-fn node_card(n: &NodeSummary) -> Html {
+/// The pod an event happened on (a click or Enter inside a pod list): (namespace, name).
+pub fn pod_target(target: Option<web_sys::EventTarget>) -> Option<(String, String)> {
+    use wasm_bindgen::JsCast;
+    let el: web_sys::Element = target?.dyn_into().ok()?;
+    let pod = el.closest(".pod[data-pod]").ok()??;
+    Some((
+        pod.get_attribute("data-namespace")?,
+        pod.get_attribute("data-pod")?,
+    ))
+}
+
+/// What the buttons on a node card do; each is a kubectl command, shown in the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeAction {
+    Cordon,
+    Uncordon,
+    Drain,
+    Fail,
+    Stop,
+    Restore,
+}
+
+impl NodeAction {
+    pub fn command(self, node: &str) -> String {
+        match self {
+            NodeAction::Cordon => format!("cordon {node}"),
+            NodeAction::Uncordon => format!("uncordon {node}"),
+            NodeAction::Drain => format!("drain {node} --ignore-daemonsets"),
+            NodeAction::Fail => format!("sim node fail {node}"),
+            NodeAction::Stop => format!("sim node stop {node}"),
+            NodeAction::Restore => format!("sim node restore {node}"),
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            NodeAction::Cordon => "cordon",
+            NodeAction::Uncordon => "uncordon",
+            NodeAction::Drain => "drain",
+            NodeAction::Fail => "fail",
+            NodeAction::Stop => "stop",
+            NodeAction::Restore => "restore",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            NodeAction::Cordon => "Cordon",
+            NodeAction::Uncordon => "Uncordon",
+            NodeAction::Drain => "Drain",
+            NodeAction::Fail => "Fail",
+            NodeAction::Stop => "Stop",
+            NodeAction::Restore => "Restore",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            NodeAction::Cordon => "kubectl cordon: mark the node unschedulable",
+            NodeAction::Uncordon => "kubectl uncordon: let pods schedule here again",
+            NodeAction::Drain => "kubectl drain: cordon, then evict every pod through the Eviction API (PodDisruptionBudgets may make it wait)",
+            NodeAction::Fail => "Simulate a failed kubelet: Ready=False, nothing new starts",
+            NodeAction::Stop => "Simulate the machine powering off: the kubelet goes silent, the node turns Unknown after 50 s",
+            NodeAction::Restore => "Bring the machine and its kubelet back",
+        }
+    }
+}
+
+fn node_card(
+    v: &NodeView,
+    selected: Selected<'_>,
+    on_action: &Callback<(String, NodeAction)>,
+) -> Html {
+    let n = &v.summary;
     let pod_count = n.pods.len() as i64;
+    let ready_class = match v.ready_label {
+        "Ready" => "ok",
+        "NotReady" => "bad",
+        _ => "unknown",
+    };
+    let mut actions = vec![
+        if n.unschedulable {
+            NodeAction::Uncordon
+        } else {
+            NodeAction::Cordon
+        },
+        NodeAction::Drain,
+    ];
+    if v.machine.is_some() {
+        actions.push(NodeAction::Restore);
+    } else {
+        actions.extend([NodeAction::Fail, NodeAction::Stop]);
+    }
     html! {
-        <article class={classes!("node-card", (!n.ready).then_some("not-ready"), n.unschedulable.then_some("cordoned"))}
-            data-node={n.name.clone()} data-ready={n.ready.to_string()} data-unschedulable={n.unschedulable.to_string()}>
+        <article class={classes!("node-card", (v.ready_label != "Ready").then_some("not-ready"), n.unschedulable.then_some("cordoned"),
+                v.machine.as_ref().map(|m| format!("machine-{}", m.to_ascii_lowercase())))}
+            data-node={n.name.clone()} data-ready={n.ready.to_string()} data-condition={v.ready_label}
+            data-unschedulable={n.unschedulable.to_string()} data-machine={v.machine.clone().unwrap_or_default()}>
             <header>
                 <span class="node-icon" aria-hidden="true"></span>
-                <h3 class="node-name">{ n.name.clone() }</h3>
-                <span class={classes!("badge", if n.ready { "ok" } else { "bad" })}>
-                    { if n.ready { "Ready" } else { "NotReady" } }
-                </span>
-                if n.unschedulable {
-                    <span class="badge warn">{ "SchedulingDisabled" }</span>
-                }
+                <h3 class="node-name" title={n.name.clone()}>{ n.name.clone() }</h3>
+                <span class={classes!("badge", "ready-badge", ready_class)}>{ v.ready_label }</span>
             </header>
+            if n.unschedulable || v.machine.is_some() || !v.taints.is_empty() {
+                <div class="node-flags">
+                    if let Some(m) = &v.machine {
+                        <span class="badge machine" title="simulated machine state">{ format!("machine {}", m.to_ascii_lowercase()) }</span>
+                    }
+                    if n.unschedulable {
+                        <span class="badge warn">{ "SchedulingDisabled" }</span>
+                    }
+                    { for v.taints.iter().map(|t| html! { <span class="taint" title="taint">{ t.clone() }</span> }) }
+                </div>
+            }
             <div class="meters">
                 { meter("cpu", "CPU", n.requested_milli_cpu, n.allocatable_milli_cpu,
                     format!("{} / {}", format::cpu(n.requested_milli_cpu), format::cpu(n.allocatable_milli_cpu))) }
@@ -175,13 +282,33 @@ fn node_card(n: &NodeSummary) -> Html {
             if n.pods.is_empty() {
                 <p class="empty">{ "No pods" }</p>
             } else {
-                { pod_list(&n.pods) }
+                { pod_list(&n.pods, selected) }
             }
+            <footer class="node-actions" role="group" aria-label={format!("{} actions", n.name)}>
+                { for actions.into_iter().map(|a| {
+                    let on_action = on_action.clone();
+                    let node = n.name.clone();
+                    html! {
+                        <button class={classes!("node-action", a.id())} data-action={a.id()} title={a.help()}
+                            onclick={Callback::from(move |_| on_action.emit((node.clone(), a)))}>{ a.label() }</button>
+                    }
+                }) }
+            </footer>
         </article>
     }
 }
 
-pub fn nodes(nodes: &[NodeSummary]) -> Html {
+pub struct NodesProps<'a> {
+    pub nodes: &'a [NodeSummary],
+    pub views: &'a [NodeView],
+    pub selected: Selected<'a>,
+    pub on_pod: Callback<MouseEvent>,
+    pub on_pod_key: Callback<KeyboardEvent>,
+    pub on_action: Callback<(String, NodeAction)>,
+}
+
+pub fn nodes(p: NodesProps<'_>) -> Html {
+    let nodes = p.nodes;
     html! {
         <div class="panel nodes-panel">
             <div class="panel-head">
@@ -196,14 +323,17 @@ pub fn nodes(nodes: &[NodeSummary]) -> Html {
             </div>
             if nodes.is_empty() {
                 <p class="empty hero-empty" id="no-nodes">
-                    { "No nodes yet. Press " }<strong>{ "Apply" }</strong>{ " to create the example's three nodes and a Deployment, then " }
-                    <strong>{ "Play" }</strong>{ " or " }<strong>{ "+1 s" }</strong>{ " to move virtual time." }
+                    { "No nodes yet. Press " }<strong>{ "Apply" }</strong>{ " to create the scenario's nodes and workloads, then " }
+                    <strong>{ "Play" }</strong>{ " or " }<strong>{ "+1 s" }</strong>{ " to move virtual time. Click any pod to ask " }
+                    <strong>{ "why" }</strong>{ " it is where it is." }
                 </p>
             } else {
-                <div id="nodes" class="node-grid">{ for nodes.iter().take(MAX_NODE_CARDS).map(node_card) }</div>
-                if nodes.len() > MAX_NODE_CARDS {
+                <div id="nodes" class="node-grid" onclick={p.on_pod} onkeydown={p.on_pod_key}>
+                    { for p.views.iter().map(|v| node_card(v, p.selected, &p.on_action)) }
+                </div>
+                if nodes.len() > p.views.len() {
                     <p class="hint more-nodes">
-                        { format!("Showing {MAX_NODE_CARDS} of {} nodes; ", nodes.len()) }
+                        { format!("Showing {} of {} nodes; ", p.views.len(), nodes.len()) }
                         <code>{ "get nodes" }</code>{ " in the console lists them all." }
                     </p>
                 }
@@ -212,56 +342,191 @@ pub fn nodes(nodes: &[NodeSummary]) -> Html {
     }
 }
 
-pub fn pending(pods: &[PodSummary]) -> Html {
+pub fn pending(
+    pods: &[PodSummary],
+    selected: Selected<'_>,
+    on_pod: Callback<MouseEvent>,
+    on_pod_key: Callback<KeyboardEvent>,
+) -> Html {
     html! {
         <div id="pending" data-testid="pending" class={classes!("panel", "pending-panel", (!pods.is_empty()).then_some("has-pending"))}
             data-count={pods.len().to_string()}>
             <div class="panel-head">
                 <h2>{ "Pending" }<span class="count">{ pods.len() }</span></h2>
-                <span class="hint">{ "pods no node has taken yet" }</span>
+                <span class="hint">{ if pods.is_empty() { "pods no node has taken yet" } else { "click one: why is it pending?" } }</span>
             </div>
             if pods.is_empty() {
                 <p class="empty">{ "Every pod has a node." }</p>
             } else {
-                { pod_list(pods) }
+                <div onclick={on_pod} onkeydown={on_pod_key}>{ pod_list(pods, selected) }</div>
             }
         </div>
     }
 }
 
-pub fn notices(n: &Notices, on_dismiss: Callback<MouseEvent>) -> Html {
-    let nothing = n.applied.is_empty() && n.warnings.is_empty() && n.error.is_none();
+/// The latest Events, newest first; a click on a pod's Event selects the pod.
+pub fn timeline(
+    events: &[EventRow],
+    warnings_only: bool,
+    on_select: Callback<(String, String)>,
+    on_toggle: Callback<Event>,
+) -> Html {
+    html! {
+        <div id="timeline" data-testid="timeline" class="panel events-panel" data-count={events.len().to_string()}>
+            <div class="panel-head">
+                <h2>{ "Events" }<span class="count">{ events.len() }</span></h2>
+                <label class="toggle" title="List only Warning Events">
+                    <input id="timeline-warnings" type="checkbox" checked={warnings_only} onchange={on_toggle} />
+                    <span>{ "Warnings only" }</span>
+                </label>
+            </div>
+            if events.is_empty() {
+                <p class="empty">{ if warnings_only { "No warnings." } else { "Nothing has happened yet." } }</p>
+            } else {
+                <ol class="timeline">
+                    { for events.iter().map(|e| {
+                        let (kind, ns, name) = e.involved.clone();
+                        let is_pod = kind == "Pod";
+                        let on_select = on_select.clone();
+                        let onclick = Callback::from(move |_| if is_pod { on_select.emit((ns.clone(), name.clone())) });
+                        html! {
+                            <li class={classes!("tl-event", (e.kind == "Warning").then_some("warning-event"), is_pod.then_some("clickable"))}
+                                data-reason={e.reason.clone()} data-type={e.kind.clone()} data-object={e.object.clone()}
+                                title={format!("{} · {} · {}{}", e.source, e.object, e.message, if e.count > 1 { format!(" (×{})", e.count) } else { String::new() })}
+                                {onclick}>
+                                <span class="ev-time">{ format::clock(&e.time).1 }</span>
+                                <span class="ev-reason">{ e.reason.clone() }</span>
+                                <span class="ev-object">{ e.object.clone() }</span>
+                                <span class="ev-message">{ e.message.clone() }</span>
+                                if e.count > 1 { <span class="ev-count">{ format!("×{}", e.count) }</span> }
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
+        </div>
+    }
+}
+
+pub struct ScenarioProps<'a> {
+    pub scenario: &'a Scenario,
+    pub on_pick: Callback<Event>,
+    pub on_reload: Callback<MouseEvent>,
+}
+
+pub fn scenario_card(p: ScenarioProps<'_>) -> Html {
+    let s = p.scenario;
+    html! {
+        <section class="panel scenario-panel" id="scenario-card" data-scenario={s.id} aria-label="Scenario">
+            <div class="scenario-pick">
+                <label for="scenario" class="scenario-label">{ "Scenario" }</label>
+                <select id="scenario" data-testid="scenario" onchange={p.on_pick}
+                    title="Load a scenario's manifests into the editor and start a fresh cluster">
+                    { for scenario::groups().into_iter().map(|g| html! {
+                        <optgroup label={g}>
+                            { for scenario::SCENARIOS.iter().filter(|x| x.group == g).map(|x| html! {
+                                <option value={x.id} selected={x.id == s.id}>{ x.title }</option>
+                            }) }
+                        </optgroup>
+                    }) }
+                </select>
+            </div>
+            <p class="scenario-summary">{ s.summary }</p>
+            <ol class="steps">
+                { for s.steps.iter().map(|step| html! {
+                    <li>{ for scenario::spans(step).into_iter().map(|(t, code)| if code {
+                        html! { <code>{ t }</code> }
+                    } else {
+                        html! { { t } }
+                    }) }</li>
+                }) }
+            </ol>
+            <button id="load-example" class="ghost small reload" title="Put this scenario's manifests back in the editor (the cluster stays as it is)"
+                onclick={p.on_reload}>{ "↺ Reload manifests" }</button>
+        </section>
+    }
+}
+
+/// The messages of the last Apply: each warning and error with its line (a click selects
+/// the line in the editor), then what was applied.
+pub struct NoticesProps<'a> {
+    pub outcome: &'a Outcome,
+    pub on_dismiss: Callback<MouseEvent>,
+    pub on_jump: Callback<usize>,
+    pub on_force: Callback<MouseEvent>,
+}
+
+pub fn notices(p: NoticesProps<'_>) -> Html {
+    let (n, on_dismiss, on_jump) = (p.outcome, p.on_dismiss, p.on_jump);
+    let mut first_error = true;
     html! {
         <div id="messages" data-testid="messages" class="messages" aria-live="polite">
-            if nothing {
-                <p class="hint">{ "Apply creates or updates every object in the editor, like " }<code>{ "kubectl apply -f" }</code>{ "." }</p>
+            if n.is_empty() {
+                <p class="hint">{ "Apply creates or updates every object in the editor, like " }<code>{ "kubectl apply -f" }</code>
+                    { "; messages appear next to the lines they are about." }</p>
             } else {
                 <button class="ghost small dismiss" title="Clear these messages" onclick={on_dismiss}>{ "Clear" }</button>
             }
-            if let Some(status) = &n.error {
-                <div id="status-error" data-testid="status-error" class="status-error" role="alert"
-                    data-code={status.code.to_string()} data-reason={status.reason.clone()}>
-                    <div class="status-title">
-                        <span class="status-code">{ status.code }</span>
-                        <span class="status-reason">{ status.reason.clone() }</span>
-                    </div>
-                    <p class="status-message">{ status.message.clone() }</p>
-                    if let Some(details) = status.details.as_ref().filter(|d| !d.causes.is_empty()) {
-                        <ul class="causes">
-                            { for details.causes.iter().map(|c| html! {
-                                <li class="cause" data-field={c.field.clone()} data-reason={c.reason.clone()}>
-                                    if !c.field.is_empty() { <code class="field">{ c.field.clone() }</code> }
-                                    <span class="cause-message">{ c.message.clone() }</span>
-                                    if !c.reason.is_empty() { <span class="cause-reason">{ c.reason.clone() }</span> }
-                                </li>
-                            }) }
-                        </ul>
-                    }
+            if n.has_conflict() {
+                <div class="conflict-help">
+                    <span>{ "Another field manager (a kubectl command, a controller) owns these fields. Take them over, as " }
+                        <code>{ "kubectl apply --server-side --force-conflicts" }</code>{ " does:" }</span>
+                    <button id="apply-force" class="small" onclick={p.on_force}>{ "Apply with --force-conflicts" }</button>
                 </div>
             }
-            if !n.warnings.is_empty() {
-                <ul id="warnings" class="warnings">
-                    { for n.warnings.iter().map(|w| html! { <li class="warning">{ format!("Warning: {w}") }</li> }) }
+            if !n.messages.is_empty() {
+                <ul class="line-messages">
+                    { for n.messages.iter().map(|m| {
+                        // Warnings point at the field they name when it was found.
+                        let line = match m.severity {
+                            Severity::Warning => m.fields.first().and_then(|f| f.line).unwrap_or(m.line),
+                            Severity::Error => m.line,
+                        };
+                        let jump = { let on_jump = on_jump.clone(); Callback::from(move |_| on_jump.emit(line)) };
+                        let where_ = match (m.document, &m.object) {
+                            (Some(d), Some(o)) => format!("Line {line} · document {d} · {o}"),
+                            (Some(d), None) => format!("Line {line} · document {d}"),
+                            _ => format!("Line {line}"),
+                        };
+                        let id = (m.severity == Severity::Error && std::mem::take(&mut first_error)).then_some("status-error");
+                        match (&m.status, m.severity) {
+                            (Some(status), Severity::Error) => html! {
+                                <li {id} class="status-error" role="alert" data-line={m.line.to_string()}
+                                    data-code={status.code.to_string()} data-reason={status.reason.clone()}>
+                                    <div class="status-title">
+                                        <span class="status-code">{ status.code }</span>
+                                        <span class="status-reason">{ status.reason.clone() }</span>
+                                        <button class="line-link" title="Show this line in the editor" onclick={jump}>{ where_ }</button>
+                                    </div>
+                                    <p class="status-message">{ m.text.clone() }</p>
+                                    if let Some(details) = status.details.as_ref().filter(|d| !d.causes.is_empty()) {
+                                        <ul class="causes">
+                                            { for details.causes.iter().map(|c| {
+                                                let line = m.fields.iter().find(|f| f.field == c.field).and_then(|f| f.line);
+                                                let on_jump = on_jump.clone();
+                                                html! {
+                                                    <li class="cause" data-field={c.field.clone()} data-reason={c.reason.clone()}
+                                                        data-line={line.map(|l| l.to_string())}>
+                                                        if !c.field.is_empty() { <code class="field">{ c.field.clone() }</code> }
+                                                        <span class="cause-message">{ c.message.clone() }</span>
+                                                        if let Some(l) = line {
+                                                            <button class="line-link small" onclick={Callback::from(move |_| on_jump.emit(l))}>{ format!("line {l}") }</button>
+                                                        }
+                                                    </li>
+                                                }
+                                            }) }
+                                        </ul>
+                                    }
+                                </li>
+                            },
+                            _ => html! {
+                                <li class="apply-warning" data-line={line.to_string()}>
+                                    <span class="warning-text">{ format!("Warning: {}", m.text) }</span>
+                                    <button class="line-link" title="Show this line in the editor" onclick={jump}>{ where_ }</button>
+                                </li>
+                            },
+                        }
+                    }) }
                 </ul>
             }
             if !n.applied.is_empty() {
@@ -280,6 +545,7 @@ pub struct ConsoleProps<'a> {
     pub console: &'a Console,
     pub input: &'a str,
     pub output_ref: &'a NodeRef,
+    pub commands: &'static [(&'static str, &'static str)],
     pub on_input: Callback<InputEvent>,
     pub on_key: Callback<KeyboardEvent>,
     pub on_submit: Callback<SubmitEvent>,
@@ -287,32 +553,26 @@ pub struct ConsoleProps<'a> {
     pub on_clear: Callback<MouseEvent>,
 }
 
-/// One-click commands for people new to kubectl.
-const QUICK: [&str; 5] = [
-    "get nodes",
-    "get pods -o wide",
-    "get deployments",
-    "get events",
-    "scale deployment web --replicas=8",
-];
-
 pub fn console(p: ConsoleProps<'_>) -> Html {
     html! {
         <section id="console" data-testid="console" class="panel console-panel" aria-label="kubectl console">
             <div class="panel-head">
                 <h2>{ "kubectl" }</h2>
                 <div class="chips">
-                    { for QUICK.iter().map(|q| {
+                    { for p.commands.iter().map(|(label, command)| {
                         let on_quick = p.on_quick.clone();
-                        let q: &'static str = q;
-                        html! { <button class="chip kubectl-chip" data-command={q} onclick={Callback::from(move |_| on_quick.emit(q))}>{ q }</button> }
+                        let command: &'static str = command;
+                        html! {
+                            <button class="chip kubectl-chip" data-command={command} title={format!("kubectl {command}")}
+                                onclick={Callback::from(move |_| on_quick.emit(command))}>{ *label }</button>
+                        }
                     }) }
                     <button class="ghost small" id="kubectl-clear" onclick={p.on_clear}>{ "Clear" }</button>
                 </div>
             </div>
             <pre id="kubectl-output" data-testid="kubectl-output" ref={p.output_ref.clone()}>
                 if p.console.entries.is_empty() {
-                    <span class="muted">{ "Type a command below, e.g. get pods -o wide. \"apply -f -\" reads the editor; ↑ and ↓ recall earlier commands." }</span>
+                    <span class="muted">{ "Type a command below, e.g. get pods -o wide. \"apply -f -\" reads the editor; ↑ and ↓ recall earlier commands. The node cards' buttons run their commands here too." }</span>
                 }
                 { for p.console.entries.iter().map(|e| html! {
                     <span class={classes!("entry", (e.exit_code != 0).then_some("failed"))} data-exit-code={e.exit_code.to_string()}>
