@@ -2,7 +2,7 @@
 use crate::apply::{self, Marker, Outcome};
 use crate::console::{self, Console, Entry};
 use crate::editor::Editor;
-use crate::inspect::{self, EventRow, NodeView, PodDetails};
+use crate::inspect::{self, EventFeed, EventFilter, NodeView, PodDetails};
 use crate::scenario::{self, Scenario};
 use crate::view::{self, NodeAction, MAX_NODE_CARDS};
 use crate::why;
@@ -26,6 +26,8 @@ pub const TICK_MS: u32 = 250;
 pub const SPEEDS: [(f64, &str); 4] = [(1.0, "4×"), (5.0, "20×"), (15.0, "60×"), (60.0, "240×")];
 /// How many Events the timeline lists.
 const TIMELINE_EVENTS: usize = 40;
+/// How many of a pod's Events the Why? panel lists (the newest).
+const POD_EVENTS: usize = 100;
 
 pub enum Msg {
     EditManifest(String),
@@ -80,14 +82,15 @@ pub struct App {
     /// The pod the Why? panel is about: (namespace, name).
     selected: Option<(String, String)>,
     details: Option<PodDetails>,
+    /// The selected pod's Events.
+    pod_events: Option<EventFeed>,
     reveal: Option<Reveal>,
     /// What the cluster view shows, refreshed after every change.
     nodes: Vec<NodeSummary>,
     node_views: Vec<NodeView>,
     pending: Vec<PodSummary>,
-    timeline: Vec<EventRow>,
-    /// The timeline lists only Warning Events.
-    warnings_only: bool,
+    /// The Events timeline (all Events, or only warnings).
+    timeline: EventFeed,
 }
 
 fn new_control_plane() -> ControlPlane {
@@ -104,10 +107,10 @@ impl App {
         self.nodes = self.cp.nodes();
         self.node_views = inspect::node_views(&self.cp, &self.nodes, MAX_NODE_CARDS);
         self.pending = self.cp.pending_pods();
-        self.timeline =
-            inspect::latest_events(&self.cp, WORKSPACE, TIMELINE_EVENTS, self.warnings_only);
-        if let Some((ns, name)) = &self.selected {
-            match inspect::pod_details(&self.cp, WORKSPACE, ns, name) {
+        self.timeline.update(&self.cp, WORKSPACE);
+        if let (Some((ns, name)), Some(feed)) = (&self.selected, &mut self.pod_events) {
+            feed.update(&self.cp, WORKSPACE);
+            match inspect::pod_details(&self.cp, WORKSPACE, ns, name, feed) {
                 Some(d) => self.details = Some(d),
                 None => {
                     if let Some(d) = &mut self.details {
@@ -132,7 +135,13 @@ impl App {
         self.markers = Rc::default();
         self.selected = None;
         self.details = None;
+        self.pod_events = None;
+        self.timeline = EventFeed::new(self.timeline_filter(), TIMELINE_EVENTS);
         self.refresh();
+    }
+
+    fn timeline_filter(&self) -> EventFilter {
+        self.timeline.filter().clone()
     }
 
     fn load_manifest(&mut self) {
@@ -192,12 +201,12 @@ impl Component for App {
             console_output: NodeRef::default(),
             selected: None,
             details: None,
+            pod_events: None,
             reveal: None,
             nodes: vec![],
             node_views: vec![],
             pending: vec![],
-            timeline: vec![],
-            warnings_only: false,
+            timeline: EventFeed::new(EventFilter::All, TIMELINE_EVENTS),
         };
         app.refresh();
         app
@@ -272,18 +281,27 @@ impl Component for App {
             Msg::SelectPod(ns, name) => {
                 if self.selected.as_ref() != Some(&(ns.clone(), name.clone())) {
                     self.details = None;
+                    self.pod_events = Some(EventFeed::new(
+                        EventFilter::Pod(ns.clone(), name.clone()),
+                        POD_EVENTS,
+                    ));
                 }
                 self.selected = Some((ns, name));
                 self.reveal = Some(Reveal::Why);
                 self.refresh();
             }
             Msg::ToggleWarningsOnly => {
-                self.warnings_only = !self.warnings_only;
+                let filter = match self.timeline.filter() {
+                    EventFilter::Warnings => EventFilter::All,
+                    _ => EventFilter::Warnings,
+                };
+                self.timeline = EventFeed::new(filter, TIMELINE_EVENTS);
                 self.refresh();
             }
             Msg::CloseWhy => {
                 self.selected = None;
                 self.details = None;
+                self.pod_events = None;
             }
             Msg::DescribePod => {
                 if let Some((ns, name)) = self.selected.clone() {
@@ -417,7 +435,7 @@ impl Component for App {
                         }
                         <div class="row-2">
                             { view::pending(&self.pending, selected, on_pod, on_pod_key) }
-                            { view::timeline(&self.timeline, self.warnings_only,
+                            { view::timeline(self.timeline.rows(), *self.timeline.filter() == EventFilter::Warnings,
                                 link.callback(|(ns, name)| Msg::SelectPod(ns, name)),
                                 link.callback(|_| Msg::ToggleWarningsOnly)) }
                         </div>

@@ -4,7 +4,7 @@
 use kplane::api::{kinds, Object};
 use kplane::scheduler::Explanation;
 use kplane::server::ROOT;
-use kplane::{ControlPlane, NodeSummary};
+use kplane::{ControlPlane, NodeSummary, WatchOptions};
 
 /// A node card's data: the summary plus what only the Node object says.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,11 +105,15 @@ pub struct EventRow {
     pub object: String,
     /// The involved object's kind, namespace and name (to select a pod from the timeline).
     pub involved: (String, String, String),
+    /// The involved object's uid.
+    pub involved_uid: String,
     pub message: String,
     pub count: i64,
     pub source: String,
     /// The store revision of its last update (newest first sorts by it).
     revision: u64,
+    /// The Event's own namespace/name.
+    key: String,
 }
 
 fn event_row(e: &Object) -> EventRow {
@@ -128,6 +132,7 @@ fn event_row(e: &Object) -> EventRow {
         reason: s(e.get("reason")),
         object: format!("{}/{name}", kind.to_ascii_lowercase()),
         involved: (kind, namespace, name),
+        involved_uid: s(io.and_then(|o| o.get("uid"))),
         message: s(e.get("message")),
         count: e.get("count").and_then(|c| c.as_i64()).unwrap_or(1),
         source: s(e.pointer("/source/component")),
@@ -136,41 +141,155 @@ fn event_row(e: &Object) -> EventRow {
             .and_then(|v| v.as_str())
             .and_then(|v| v.parse().ok())
             .unwrap_or(0),
+        key: format!(
+            "{}/{}",
+            s(e.pointer("/metadata/namespace")),
+            s(e.pointer("/metadata/name"))
+        ),
     }
 }
 
-/// The `limit` most recently recorded or updated Events of the workspace (only `Warning`
-/// ones if `warnings_only`), newest first.
-pub fn latest_events(
-    cp: &ControlPlane,
-    workspace: &str,
-    limit: usize,
-    warnings_only: bool,
-) -> Vec<EventRow> {
-    let Some(info) = kinds::by_kind(Some("v1"), "Event") else {
-        return vec![];
-    };
-    let revision = |e: &Object| -> u64 {
-        e.pointer("/metadata/resourceVersion")
-            .and_then(|v| v.as_str())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    // Keep the newest `limit` without cloning them all (big clusters have many).
-    let mut newest: Vec<(u64, &Object)> = Vec::with_capacity(limit + 1);
-    for e in cp.server().list(workspace, info, None) {
-        if warnings_only && e.get("type").and_then(|t| t.as_str()) != Some("Warning") {
-            continue;
+/// Which Events a feed keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventFilter {
+    All,
+    Warnings,
+    /// About one pod: (namespace, name).
+    Pod(String, String),
+}
+
+impl EventFilter {
+    fn matches(&self, e: &Object) -> bool {
+        let io = |k: &str| {
+            e.get("involvedObject")
+                .and_then(|o| o.get(k))
+                .and_then(|v| v.as_str())
+        };
+        match self {
+            EventFilter::All => true,
+            EventFilter::Warnings => e.get("type").and_then(|t| t.as_str()) == Some("Warning"),
+            EventFilter::Pod(ns, name) => {
+                io("kind") == Some("Pod")
+                    && io("name") == Some(name.as_str())
+                    && io("namespace") == Some(ns.as_str())
+            }
         }
-        let r = revision(e);
-        if newest.len() == limit && newest.last().is_some_and(|(last, _)| *last >= r) {
-            continue;
-        }
-        let at = newest.partition_point(|(x, _)| *x > r);
-        newest.insert(at, (r, e));
-        newest.truncate(limit);
     }
-    newest.into_iter().map(|(_, e)| event_row(e)).collect()
+}
+
+/// The `limit` most recently recorded or updated Events a filter matches, newest first, kept
+/// up to date from the API's watch (only what changed since the last update is read, so a
+/// cluster with hundreds of thousands of Events costs nothing per tick when quiet).
+#[derive(Debug, Clone)]
+pub struct EventFeed {
+    filter: EventFilter,
+    limit: usize,
+    rows: Vec<EventRow>,
+    /// The store revision `rows` are current at; `None` until the first update.
+    revision: Option<u64>,
+}
+
+impl EventFeed {
+    pub fn new(filter: EventFilter, limit: usize) -> EventFeed {
+        EventFeed {
+            filter,
+            limit,
+            rows: Vec::new(),
+            revision: None,
+        }
+    }
+
+    /// Newest first.
+    pub fn rows(&self) -> &[EventRow] {
+        &self.rows
+    }
+
+    pub fn filter(&self) -> &EventFilter {
+        &self.filter
+    }
+
+    pub fn update(&mut self, cp: &ControlPlane, workspace: &str) {
+        let now = cp.server().store.revision();
+        let Some(since) = self.revision else {
+            return self.rebuild(cp, workspace);
+        };
+        if since == now {
+            return;
+        }
+        let field_selector = match &self.filter {
+            EventFilter::Pod(ns, name) => Some(format!(
+                "involvedObject.kind=Pod,involvedObject.namespace={ns},involvedObject.name={name}"
+            )),
+            EventFilter::Warnings => Some("type=Warning".to_string()),
+            EventFilter::All => None,
+        };
+        let options = WatchOptions {
+            kind: Some("Event".into()),
+            resource_version: Some(since.to_string()),
+            field_selector,
+            ..WatchOptions::default()
+        };
+        // A compacted revision (410) or anything unexpected: read everything again.
+        let Ok(events) = cp.watch(workspace, &options) else {
+            return self.rebuild(cp, workspace);
+        };
+        let mut refill = false;
+        for e in events {
+            match e.kind.as_str() {
+                "ADDED" | "MODIFIED" if self.filter.matches(&e.object) => {
+                    let row = event_row(&e.object);
+                    self.rows.retain(|r| r.key != row.key);
+                    self.rows.insert(0, row);
+                }
+                "DELETED" => {
+                    let gone = event_row(&e.object).key;
+                    let before = self.rows.len();
+                    self.rows.retain(|r| r.key != gone);
+                    refill |= self.rows.len() < before && before == self.limit;
+                }
+                _ => {}
+            }
+        }
+        self.rows.truncate(self.limit);
+        self.revision = Some(now);
+        if refill {
+            self.rebuild(cp, workspace);
+        }
+    }
+
+    /// Reads every Event once, keeping the newest `limit` without cloning the others.
+    fn rebuild(&mut self, cp: &ControlPlane, workspace: &str) {
+        self.revision = Some(cp.server().store.revision());
+        self.rows.clear();
+        let Some(info) = kinds::by_kind(Some("v1"), "Event") else {
+            return;
+        };
+        let namespace = match &self.filter {
+            EventFilter::Pod(ns, _) => Some(ns.as_str()),
+            _ => None,
+        };
+        let revision = |e: &Object| -> u64 {
+            e.pointer("/metadata/resourceVersion")
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        let limit = self.limit;
+        let mut newest: Vec<(u64, &Object)> = Vec::with_capacity(limit + 1);
+        for e in cp.server().list(workspace, info, namespace) {
+            if !self.filter.matches(e) {
+                continue;
+            }
+            let r = revision(e);
+            if newest.len() == limit && newest.last().is_some_and(|(last, _)| *last >= r) {
+                continue;
+            }
+            let at = newest.partition_point(|(x, _)| *x > r);
+            newest.insert(at, (r, e));
+            newest.truncate(limit);
+        }
+        self.rows = newest.into_iter().map(|(_, e)| event_row(e)).collect();
+    }
 }
 
 /// Everything the Why? panel shows about one pod.
@@ -192,11 +311,13 @@ pub struct PodDetails {
     pub explanation: Option<Explanation>,
 }
 
+/// `events` is the pod's feed (`EventFilter::Pod`), updated by the caller.
 pub fn pod_details(
     cp: &ControlPlane,
     workspace: &str,
     namespace: &str,
     name: &str,
+    events: &EventFeed,
 ) -> Option<PodDetails> {
     let info = kinds::by_kind(Some("v1"), "Pod")?;
     let pod = cp.server().get(workspace, info, namespace, name)?;
@@ -230,21 +351,13 @@ pub fn pod_details(
                 .collect()
         })
         .unwrap_or_default();
-    let mut events: Vec<EventRow> = match kinds::by_kind(Some("v1"), "Event") {
-        Some(ev) => cp
-            .server()
-            .list(workspace, ev, Some(namespace))
-            .filter(|e| {
-                let io = e.get("involvedObject");
-                let field = |k: &str| io.and_then(|o| o.get(k)).and_then(|v| v.as_str());
-                field("kind") == Some("Pod")
-                    && field("name") == Some(name)
-                    && (uid.is_empty() || field("uid").is_none_or(|u| u == uid))
-            })
-            .map(event_row)
-            .collect(),
-        None => vec![],
-    };
+    // Oldest first, as `kubectl describe` lists them; only this pod's (not a namesake's).
+    let mut events: Vec<EventRow> = events
+        .rows()
+        .iter()
+        .filter(|e| uid.is_empty() || e.involved_uid.is_empty() || e.involved_uid == uid)
+        .cloned()
+        .collect();
     events.sort_by(|a, b| a.time.cmp(&b.time).then(a.revision.cmp(&b.revision)));
     let opt = |p: &str| Some(s(p).to_string()).filter(|v| !v.is_empty());
     Some(PodDetails {
@@ -285,7 +398,10 @@ mod tests {
         let cp = cluster("gpu-taints", 5.0);
         let pending = cp.pending_pods();
         assert_eq!(pending.len(), 2);
-        let d = pod_details(&cp, ROOT, &pending[0].namespace, &pending[0].name).unwrap();
+        let (ns, name) = (&pending[0].namespace, &pending[0].name);
+        let mut feed = EventFeed::new(EventFilter::Pod(ns.clone(), name.clone()), 100);
+        feed.update(&cp, ROOT);
+        let d = pod_details(&cp, ROOT, ns, name, &feed).unwrap();
         assert_eq!(d.node, None);
         let e = d.explanation.expect("an explanation");
         assert_eq!(e.result, "Unschedulable");
@@ -298,7 +414,7 @@ mod tests {
             .conditions
             .iter()
             .any(|c| c.kind == "PodScheduled" && c.status == "False"));
-        assert!(pod_details(&cp, ROOT, "default", "nope").is_none());
+        assert!(pod_details(&cp, ROOT, "default", "nope", &feed).is_none());
     }
 
     #[test]
@@ -324,19 +440,60 @@ mod tests {
             .any(|t| t == "node.kubernetes.io/unreachable:NoExecute"));
     }
 
+    /// A feed updated step by step holds what a fresh one reads at the end.
+    fn same_as_fresh(feed: &EventFeed, cp: &ControlPlane) {
+        let mut fresh = EventFeed::new(feed.filter.clone(), feed.limit);
+        fresh.update(cp, ROOT);
+        assert_eq!(feed.rows(), fresh.rows(), "{:?}", feed.filter);
+    }
+
     #[test]
-    fn the_timeline_is_newest_first_and_bounded() {
-        let mut cp = cluster("three-nodes", 60.0);
-        let all = latest_events(&cp, ROOT, 1000, false);
-        assert!(all.len() > 10);
-        let top = latest_events(&cp, ROOT, 5, false);
-        assert_eq!(top.len(), 5);
-        assert_eq!(top, all[..5].to_vec());
-        assert!(top.windows(2).all(|w| w[0].revision > w[1].revision));
-        assert!(latest_events(&cp, ROOT, 5, true).is_empty());
+    fn feeds_are_newest_first_bounded_and_incremental() {
+        let mut cp = cluster("three-nodes", 0.0);
+        let mut all = EventFeed::new(EventFilter::All, 1000);
+        let mut top = EventFeed::new(EventFilter::All, 5);
+        let mut warnings = EventFeed::new(EventFilter::Warnings, 50);
+        let mut feeds = [&mut all, &mut top, &mut warnings];
+        for f in feeds.iter_mut() {
+            f.update(&cp, ROOT);
+        }
+        for _ in 0..6 {
+            cp.advance(10.0);
+            for f in feeds.iter_mut() {
+                f.update(&cp, ROOT);
+                same_as_fresh(f, &cp);
+            }
+        }
+        assert!(all.rows().len() > 10);
+        assert_eq!(top.rows().len(), 5);
+        assert_eq!(top.rows(), &all.rows()[..5]);
+        assert!(top.rows().windows(2).all(|w| w[0].revision > w[1].revision));
+        assert!(warnings.rows().is_empty());
         cp.kubectl("scale deployment web --replicas=20", "");
-        let warnings = latest_events(&cp, ROOT, 50, true);
-        assert_eq!(warnings.len(), 4, "{warnings:?}");
-        assert!(warnings.iter().all(|w| w.reason == "FailedScheduling"));
+        cp.advance(1.0);
+        warnings.update(&cp, ROOT);
+        same_as_fresh(&warnings, &cp);
+        assert_eq!(warnings.rows().len(), 4, "{:?}", warnings.rows());
+        assert!(warnings
+            .rows()
+            .iter()
+            .all(|w| w.reason == "FailedScheduling"));
+        // A pod's feed follows its Events.
+        let pod = cp.nodes()[0].pods[0].clone();
+        let mut mine = EventFeed::new(
+            EventFilter::Pod(pod.namespace.clone(), pod.name.clone()),
+            100,
+        );
+        mine.update(&cp, ROOT);
+        assert!(mine.rows().iter().any(|e| e.reason == "Scheduled"));
+        cp.kubectl(&format!("delete pod {}", pod.name), "");
+        cp.advance(40.0);
+        mine.update(&cp, ROOT);
+        same_as_fresh(&mine, &cp);
+        assert!(
+            mine.rows().iter().any(|e| e.reason == "Killing"),
+            "{:?}",
+            mine.rows()
+        );
     }
 }
