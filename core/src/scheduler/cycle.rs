@@ -313,3 +313,55 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use crate::scheduler::{NodeInfo, PodInfo, Snapshot};
+    use serde_json::json;
+
+    /// Extreme but well-formed inputs never panic (overflow checks are on in tests). The
+    /// requests stay where `Resources::add` (api/resources.rs) does not overflow on two pods.
+    #[test]
+    fn extreme_values_do_not_panic() {
+        let node = |name: &str| {
+            NodeInfo::from_node(
+                &json!({"metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, "z": name}},
+                "status": {"allocatable": {"cpu": "9223372036854775", "memory": "8E", "ephemeral-storage": "8E", "pods": "9223372036854775807"},
+                    "images": [{"names": ["big:1"], "sizeBytes": 9223372036854775807i64}]}}),
+            )
+        };
+        let nodes: Vec<NodeInfo> = (0..3).map(|i| node(&format!("n{i}"))).collect();
+        let mut s = Snapshot::new(nodes);
+        let huge = json!({"metadata": {"name": "p", "namespace": "default", "uid": "p", "labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "big:1", "resources": {"requests": {"cpu": "1000000000000", "memory": "4E"}}}],
+                "topologySpreadConstraints": [
+                    {"maxSkew": 9223372036854775807i64, "topologyKey": "z", "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": {"a": "b"}}},
+                    {"maxSkew": 9223372036854775807i64, "topologyKey": "z", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"a": "b"}}, "minDomains": 9223372036854775807i64}],
+                "affinity": {
+                    "nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                        {"weight": 9223372036854775807i64, "preference": {"matchExpressions": [{"key": "z", "operator": "Exists"}]}},
+                        {"weight": 9223372036854775807i64, "preference": {"matchExpressions": [{"key": "z", "operator": "Exists"}]}}]},
+                    "podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                        {"weight": 9223372036854775807i64, "podAffinityTerm": {"labelSelector": {"matchLabels": {"a": "b"}}, "topologyKey": "z"}},
+                        {"weight": 9223372036854775807i64, "podAffinityTerm": {"labelSelector": {"matchLabels": {"a": "b"}}, "topologyKey": "z"}}]},
+                    "podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                        {"weight": -9223372036854775807i64, "podAffinityTerm": {"labelSelector": {"matchLabels": {"a": "b"}}, "topologyKey": "z"}}]}}}});
+        let existing = PodInfo::from_pod(&huge);
+        let mut e2 = existing.clone();
+        e2.uid = "e2".into();
+        s.add_pod("n0", existing);
+        s.add_pod("n0", e2);
+        let mut p = PodInfo::from_pod(&huge);
+        p.uid = "new".into();
+        let mut rng = crate::sim::Rng::new(1);
+        for pct in [0, 100] {
+            let cfg = Config {
+                percentage_of_nodes_to_score: pct,
+                ..Config::default()
+            };
+            let a = decide(&p, &s, &cfg, &mut rng, 0);
+            let _ = a.explanation();
+        }
+    }
+}

@@ -31,11 +31,13 @@ pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
     let mut fractions = Vec::with_capacity(2);
     for (req, alloc) in [
         (
-            node.requested.milli_cpu + c.pod.requests.milli_cpu,
+            node.requested
+                .milli_cpu
+                .saturating_add(c.pod.requests.milli_cpu),
             node.allocatable.milli_cpu,
         ),
         (
-            node.requested.memory + c.pod.requests.memory,
+            node.requested.memory.saturating_add(c.pod.requests.memory),
             node.allocatable.memory,
         ),
     ] {

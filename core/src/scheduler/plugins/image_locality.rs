@@ -39,7 +39,7 @@ pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
             let n = c.snapshot.image_nodes.get(img).copied().unwrap_or(1);
             Some(scaled_image_score(*size, n, total))
         })
-        .sum();
+        .fold(0i64, |a, b| a.saturating_add(b));
     calculate_priority(sum, c.pod.images.len())
 }
 

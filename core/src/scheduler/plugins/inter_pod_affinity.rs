@@ -217,10 +217,12 @@ fn process_term(
 ) {
     if term.matches(pod, ns_labels) {
         if let Some(v) = node.labels.get(&term.topology_key) {
-            *m.entry(term.topology_key.clone())
+            let e = m
+                .entry(term.topology_key.clone())
                 .or_default()
                 .entry(v.clone())
-                .or_default() += weight * multiplier;
+                .or_default();
+            *e = e.saturating_add(weight.saturating_mul(multiplier));
         }
     }
 }
@@ -303,7 +305,7 @@ pub fn score(cy: &Cycle<'_>, node: &NodeInfo) -> i64 {
         .topology_score
         .iter()
         .filter_map(|(k, values)| values.get(node.labels.get(k)?))
-        .sum()
+        .fold(0i64, |a, b| a.saturating_add(*b))
 }
 
 /// `int(100 · (s − min)/(max − min))`; all 0 when max = min.
@@ -313,10 +315,10 @@ pub fn normalize(cy: &Cycle<'_>, _: &[usize], scores: &mut [i64]) {
     }
     let min = scores.iter().copied().min().unwrap_or(0);
     let max = scores.iter().copied().max().unwrap_or(0);
-    let diff = max - min;
+    let diff = i128::from(max) - i128::from(min);
     for s in scores.iter_mut() {
         *s = if diff > 0 {
-            (100.0 * ((*s - min) as f64 / diff as f64)) as i64
+            (100.0 * ((i128::from(*s) - i128::from(min)) as f64 / diff as f64)) as i64
         } else {
             0
         };

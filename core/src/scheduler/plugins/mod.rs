@@ -178,14 +178,14 @@ pub const SCORERS: &[Scorer] = &[
 /// `helper.DefaultNormalizeScore`: scales to [0, 100] by the maximum, optionally reversed.
 pub fn default_normalize(scores: &mut [i64], reverse: bool) {
     let max = scores.iter().copied().max().unwrap_or(0);
-    if max == 0 {
+    if max <= 0 {
         if reverse {
             scores.iter_mut().for_each(|s| *s = 100);
         }
         return;
     }
     for s in scores.iter_mut() {
-        *s = 100 * *s / max;
+        *s = (100 * i128::from(*s) / i128::from(max)) as i64;
         if reverse {
             *s = 100 - *s;
         }

@@ -98,7 +98,7 @@ pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
         .flatten()
         .filter(|p| term_matches(&p["preference"], node))
         .map(|p| p["weight"].as_i64().unwrap_or(0))
-        .sum()
+        .fold(0i64, |a, b| a.saturating_add(b))
 }
 
 pub fn normalize(_: &Cycle<'_>, _: &[usize], scores: &mut [i64]) {

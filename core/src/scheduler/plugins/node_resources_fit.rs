@@ -16,11 +16,15 @@ pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
 /// `fitsRequest`: the pod count first, then cpu, memory, ephemeral storage, scalar resources.
 pub fn fits(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
     let mut reasons = Vec::new();
-    if node.pod_count + 1 > node.allocatable.get("pods") {
+    if node.pod_count.saturating_add(1) > node.allocatable.get("pods") {
         reasons.push("Too many pods".to_string());
     }
     let req = &pod.requests;
-    let free = |name: &str| node.allocatable.get(name) - node.requested.get(name);
+    let free = |name: &str| {
+        node.allocatable
+            .get(name)
+            .saturating_sub(node.requested.get(name))
+    };
     if req.milli_cpu > 0 && req.milli_cpu > free("cpu") {
         reasons.push("Insufficient cpu".to_string());
     }
@@ -47,18 +51,18 @@ pub fn fits(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
 
 /// `leastRequestedScore`: `(capacity − requested) · 100 / capacity`, 0 when over capacity.
 pub fn least_requested(requested: i64, capacity: i64) -> i64 {
-    if capacity == 0 || requested > capacity {
+    if capacity <= 0 || requested > capacity {
         return 0;
     }
-    (capacity - requested) * 100 / capacity
+    ((i128::from(capacity) - i128::from(requested)) * 100 / i128::from(capacity)) as i64
 }
 
 /// `mostRequestedScore`: `min(requested, capacity) · 100 / capacity`.
 pub fn most_requested(requested: i64, capacity: i64) -> i64 {
-    if capacity == 0 {
+    if capacity <= 0 {
         return 0;
     }
-    requested.min(capacity) * 100 / capacity
+    (i128::from(requested.min(capacity)) * 100 / i128::from(capacity)) as i64
 }
 
 /// `helper.BuildBrokenLinearFunction` over a shape whose scores are already scaled to 0..100.
@@ -70,7 +74,13 @@ pub fn broken_linear(shape: &[(i64, i64)], p: i64) -> i64 {
             }
             let (u0, s0) = shape[i - 1];
             let (u1, s1) = shape[i];
-            return s0 + (s1 - s0) * (p - u0) / (u1 - u0);
+            if u1 <= u0 {
+                return s1;
+            }
+            let v = i128::from(s0)
+                + (i128::from(s1) - i128::from(s0)) * (i128::from(p) - i128::from(u0))
+                    / (i128::from(u1) - i128::from(u0));
+            return v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
         }
     }
     shape.last().map_or(0, |s| s.1)
@@ -87,10 +97,13 @@ pub fn requested_to_capacity_ratio(
         .iter()
         .map(|p| (p.utilization, p.score * 10))
         .collect();
-    if capacity == 0 || requested > capacity {
+    if capacity <= 0 || requested > capacity {
         return broken_linear(&scaled, 100);
     }
-    broken_linear(&scaled, requested * 100 / capacity)
+    broken_linear(
+        &scaled,
+        (i128::from(requested) * 100 / i128::from(capacity)) as i64,
+    )
 }
 
 /// `calculateResourceAllocatableRequest` (not `useRequested`): (allocatable, requested after
@@ -99,15 +112,21 @@ fn allocatable_and_requested(pod: &PodInfo, node: &NodeInfo, resource: &str) -> 
     match resource {
         "cpu" => (
             node.allocatable.milli_cpu,
-            node.non_zero_requested.milli_cpu + pod.non_zero_requests.milli_cpu,
+            node.non_zero_requested
+                .milli_cpu
+                .saturating_add(pod.non_zero_requests.milli_cpu),
         ),
         "memory" => (
             node.allocatable.memory,
-            node.non_zero_requested.memory + pod.non_zero_requests.memory,
+            node.non_zero_requested
+                .memory
+                .saturating_add(pod.non_zero_requests.memory),
         ),
         "ephemeral-storage" => (
             node.allocatable.ephemeral_storage,
-            node.requested.ephemeral_storage + pod.requests.ephemeral_storage,
+            node.requested
+                .ephemeral_storage
+                .saturating_add(pod.requests.ephemeral_storage),
         ),
         other => {
             let pod_req = pod.requests.get(other);
@@ -115,7 +134,7 @@ fn allocatable_and_requested(pod: &PodInfo, node: &NodeInfo, resource: &str) -> 
                 return (0, 0);
             }
             match node.allocatable.scalar.get(other) {
-                Some(a) => (*a, node.requested.get(other) + pod_req),
+                Some(a) => (*a, node.requested.get(other).saturating_add(pod_req)),
                 None => (0, 0),
             }
         }
@@ -133,7 +152,7 @@ pub fn strategy_score(
     let (mut node_score, mut weight_sum) = (0i64, 0i64);
     for r in resources {
         let (alloc, req) = allocatable_and_requested(pod, node, &r.name);
-        if alloc == 0 {
+        if alloc <= 0 {
             continue;
         }
         let s = match kind {
@@ -147,10 +166,10 @@ pub fn strategy_score(
                 s
             }
         };
-        node_score += s * r.weight;
-        weight_sum += r.weight;
+        node_score = node_score.saturating_add(s.saturating_mul(r.weight));
+        weight_sum = weight_sum.saturating_add(r.weight);
     }
-    if weight_sum == 0 {
+    if weight_sum <= 0 {
         return 0;
     }
     match kind {

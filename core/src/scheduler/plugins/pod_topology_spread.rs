@@ -221,7 +221,7 @@ pub fn filter(cy: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
             min = 0;
         }
         let match_num = s.tp_value_to_match_num[i].get(value).copied().unwrap_or(0);
-        if match_num + self_match - min > c.max_skew {
+        if match_num.saturating_add(self_match).saturating_sub(min) > c.max_skew {
             return Err(Unfit::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH));
         }
     }
@@ -337,6 +337,7 @@ pub fn normalize(cy: &Cycle<'_>, feasible: &[usize], scores: &mut [i64]) {
     let s = &cy.spread_score;
     let mut min = i64::MAX;
     let mut max = 0i64;
+    // Scores are non-negative (counts · ln(n) + maxSkew − 1), so max = 0 means all zero.
     for (j, &i) in feasible.iter().enumerate() {
         if s.ignored.contains(&i) {
             continue;
@@ -350,7 +351,8 @@ pub fn normalize(cy: &Cycle<'_>, feasible: &[usize], scores: &mut [i64]) {
         } else if max == 0 {
             100
         } else {
-            100 * (max + min - scores[j]) / max
+            (100 * (i128::from(max) + i128::from(min) - i128::from(scores[j])) / i128::from(max))
+                as i64
         };
     }
 }
