@@ -339,3 +339,47 @@ fn progress_deadline_exceeded_when_pods_cannot_schedule() {
         "error: deployment \"web\" exceeded its progress deadline\n"
     );
 }
+
+#[test]
+fn kubectl_set_image_starts_a_rollout() {
+    let mut cp = ControlPlane::new(Options {
+        seed: 6,
+        ..Default::default()
+    })
+    .unwrap();
+    cp.apply(
+        "root",
+        &format!(
+            "{}{}",
+            nodes(1),
+            deployment(2, "nginx:1.27", "{type: RollingUpdate}")
+        ),
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    cp.advance(5.0);
+    let out = cp.kubectl("set image deployment/web web=nginx:1.28", "");
+    assert_eq!(
+        out.stdout, "deployment.apps/web image updated\n",
+        "{}",
+        out.stderr
+    );
+    cp.kubectl("rollout status deployment/web", "");
+    let pods = cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "Pod".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(pods
+        .iter()
+        .filter(|p| !object::is_terminating(p))
+        .all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.28"));
+    assert!(cp
+        .kubectl("set image deployment/web web", "")
+        .stderr
+        .starts_with("error: invalid image update"));
+}

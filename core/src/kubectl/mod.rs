@@ -240,6 +240,7 @@ pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
         "describe" => describe::describe(cp, &flags),
         "top" => top::top(cp, &flags),
         "sim" => sim(cp, &flags),
+        "set" => set(cp, &flags),
         "cordon" | "uncordon" => cordon(cp, &flags, verb == "cordon"),
         "version" => out(format!(
             "Client Version: {v}\nKustomize Version: v5.7.1\nServer Version: {v}\n",
@@ -487,6 +488,49 @@ fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         }
     }
     out(stdout)
+}
+
+/// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`: a strategic merge patch of the pod
+/// template's (or a pod's) containers, as the field manager `kubectl-set`.
+fn set(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
+    let args: Vec<&str> = f.positional.iter().map(String::as_str).collect();
+    let ["image", target, pairs @ ..] = args.as_slice() else {
+        return fail("error: usage: kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ...".into());
+    };
+    let Some((resource, name)) = target.split_once('/') else {
+        return fail("error: expected TYPE/NAME, e.g. deployment/web".into());
+    };
+    let info = match resolve(resource) {
+        Ok(i) => i,
+        Err(e) => return e,
+    };
+    let mut containers = Vec::new();
+    for pair in pairs {
+        let Some((c, image)) = pair.split_once('=') else {
+            return fail(format!(
+                "error: invalid image update {pair:?}: expected CONTAINER=IMAGE"
+            ));
+        };
+        containers.push(serde_json::json!({"name": c, "image": image}));
+    }
+    if containers.is_empty() {
+        return fail("error: at least one image update is required".into());
+    }
+    let patch = if info.kind == "Pod" {
+        serde_json::json!({"spec": {"containers": containers}})
+    } else {
+        serde_json::json!({"spec": {"template": {"spec": {"containers": containers}}}})
+    };
+    let r = crate::ObjectRef {
+        api_version: Some(info.api_version()),
+        kind: info.kind.into(),
+        namespace: f.namespace.clone(),
+        name: name.to_string(),
+    };
+    match cp.patch_as(ROOT, &r, &patch, PatchType::Strategic, "kubectl-set") {
+        Ok(_) => out(format!("{} image updated\n", resource_ref(info, name))),
+        Err(s) => server_error(&s),
+    }
 }
 
 /// `kubectl sim node stop|fail|restore NAME`: kplane's own commands (a kubectl plugin, by its
