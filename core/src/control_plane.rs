@@ -146,6 +146,10 @@ pub struct KubectlOutput {
 pub struct NodeSummary {
     pub name: String,
     pub ready: bool,
+    /// The STATUS column of `kubectl get nodes` (`Ready`, `NotReady,SchedulingDisabled`, …).
+    pub status: String,
+    /// `key=value:Effect` for each taint.
+    pub taints: Vec<String>,
     pub unschedulable: bool,
     pub allocatable_milli_cpu: i64,
     pub allocatable_memory: i64,
@@ -163,6 +167,27 @@ pub struct PodSummary {
     /// The STATUS column of `kubectl get pods`.
     pub status: String,
     pub ready: bool,
+    /// Why the pod waits, when it does (its PodScheduled=False message).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+impl PodSummary {
+    fn of(p: &Value) -> PodSummary {
+        let message = object::array_at(p, &["status", "conditions"])
+            .iter()
+            .find(|c| c["type"] == "PodScheduled" && c["status"] == "False")
+            .and_then(|c| c["message"].as_str())
+            .unwrap_or("")
+            .to_string();
+        PodSummary {
+            namespace: object::namespace(p).to_string(),
+            name: object::name(p).to_string(),
+            status: kubectl::pod_status(p),
+            ready: controllers::is_pod_ready(p),
+            message,
+        }
+    }
 }
 
 /// The snapshot document's format version.
@@ -802,21 +827,29 @@ impl ControlPlane {
                 NodeSummary {
                     name: name.to_string(),
                     ready: kubelet::node_ready(n),
+                    status: kubectl::node_status(n),
+                    taints: object::array_at(n, &["spec", "taints"])
+                        .iter()
+                        .map(|t| {
+                            let value = t["value"]
+                                .as_str()
+                                .filter(|v| !v.is_empty())
+                                .map(|v| format!("={v}"))
+                                .unwrap_or_default();
+                            format!(
+                                "{}{value}:{}",
+                                t["key"].as_str().unwrap_or(""),
+                                t["effect"].as_str().unwrap_or("")
+                            )
+                        })
+                        .collect(),
                     unschedulable: n["spec"]["unschedulable"] == true,
                     allocatable_milli_cpu: alloc.milli_cpu,
                     allocatable_memory: alloc.memory,
                     allocatable_pods: alloc.get("pods"),
                     requested_milli_cpu: requested.milli_cpu,
                     requested_memory: requested.memory,
-                    pods: pods
-                        .iter()
-                        .map(|p| PodSummary {
-                            namespace: object::namespace(p).to_string(),
-                            name: object::name(p).to_string(),
-                            status: kubectl::pod_status(p),
-                            ready: controllers::is_pod_ready(p),
-                        })
-                        .collect(),
+                    pods: pods.iter().map(|p| PodSummary::of(p)).collect(),
                 }
             })
             .collect()
@@ -828,12 +861,7 @@ impl ControlPlane {
         self.server
             .list(crate::server::ROOT, pod_info, None)
             .filter(|p| object::str_at(p, &["spec", "nodeName"]).is_none_or(str::is_empty))
-            .map(|p| PodSummary {
-                namespace: object::namespace(p).to_string(),
-                name: object::name(p).to_string(),
-                status: kubectl::pod_status(p),
-                ready: false,
-            })
+            .map(PodSummary::of)
             .collect()
     }
 

@@ -484,7 +484,8 @@ fn columns(info: &KindInfo, wide: bool) -> (Vec<&'static str>, RowFn) {
     }
 }
 
-fn node_status(o: &Value) -> String {
+/// The STATUS column of `kubectl get nodes`.
+pub fn node_status(o: &Value) -> String {
     let ready = array_at(o, &["status", "conditions"])
         .iter()
         .find(|c| c["type"] == "Ready");

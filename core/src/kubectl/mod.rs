@@ -11,7 +11,7 @@ use crate::control_plane::{
     ApplyMode, ApplyOptions, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput,
 };
 use crate::server::{patch::PatchType, status::Status, Action, Propagation, ROOT};
-pub use get::pod_status;
+pub use get::{node_status, pod_status};
 pub use rollout::status_line as rollout_status_line;
 
 /// Splits a command line as a POSIX shell would for plain words and '…' / "…" quoting.
