@@ -104,3 +104,117 @@ pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
 pub fn normalize(_: &Cycle<'_>, _: &[usize], scores: &mut [i64]) {
     default_normalize(scores, false);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
+    use serde_json::json;
+
+    fn fits(spec: serde_json::Value, labels: serde_json::Value) -> bool {
+        let n = node("n1", labels);
+        matches(&pod("p", json!({}), spec), &n)
+    }
+
+    fn required(exprs: serde_json::Value) -> serde_json::Value {
+        json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchExpressions": exprs}]}}}})
+    }
+
+    #[test]
+    fn node_selector_and_required_terms_upstream_table() {
+        // node_affinity_test.go TestNodeAffinity, in spirit.
+        assert!(fits(json!({}), json!({})), "no selector");
+        assert!(fits(
+            json!({"nodeSelector": {"foo": "bar"}}),
+            json!({"foo": "bar"})
+        ));
+        assert!(!fits(
+            json!({"nodeSelector": {"foo": "bar"}}),
+            json!({"foo": "baz"})
+        ));
+        assert!(!fits(json!({"nodeSelector": {"foo": "bar"}}), json!({})));
+        let cases = [
+            (
+                json!([{"key": "foo", "operator": "In", "values": ["bar", "value2"]}]),
+                true,
+            ),
+            (
+                json!([{"key": "foo", "operator": "NotIn", "values": ["bar"]}]),
+                false,
+            ),
+            (
+                json!([{"key": "kernel-version", "operator": "Gt", "values": ["0204"]}]),
+                true,
+            ),
+            (
+                json!([{"key": "kernel-version", "operator": "Lt", "values": ["0204"]}]),
+                false,
+            ),
+            (json!([{"key": "GPU", "operator": "Exists"}]), true),
+            (json!([{"key": "GPU", "operator": "DoesNotExist"}]), false),
+            (
+                json!([{"key": "missing", "operator": "NotIn", "values": ["x"]}]),
+                true,
+            ),
+            (
+                json!([{"key": "foo", "operator": "In", "values": ["bar"]}, {"key": "GPU", "operator": "DoesNotExist"}]),
+                false,
+            ),
+        ];
+        let labels = json!({"foo": "bar", "kernel-version": "0206", "GPU": "NVIDIA-GRID-K1"});
+        for (exprs, want) in cases {
+            assert_eq!(
+                fits(required(exprs.clone()), labels.clone()),
+                want,
+                "{exprs}"
+            );
+        }
+        // Terms are ORed; an empty term matches nothing; nodeSelector AND affinity.
+        let ored = json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchExpressions": [{"key": "foo", "operator": "In", "values": ["x"]}]},
+                                  {"matchExpressions": [{"key": "GPU", "operator": "Exists"}]}]}}}});
+        assert!(fits(ored, labels.clone()));
+        let empty = json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{}]}}}});
+        assert!(!fits(empty, labels.clone()));
+        let mut both = required(json!([{"key": "GPU", "operator": "Exists"}]));
+        both["nodeSelector"] = json!({"foo": "other"});
+        assert!(!fits(both, labels));
+        // matchFields on metadata.name.
+        let by_name = json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n1"]}]}]}}}});
+        assert!(fits(by_name, json!({})));
+    }
+
+    #[test]
+    fn preferred_terms_score_by_weight_normalized() {
+        // After node_affinity_test.go TestNodeAffinityPriority: weights 2 (foo), 4 (key) and
+        // 5 (az); n1 matches foo, n2 key, n3 all three → raw 2, 4, 11, normalized by the max.
+        let spec = json!({"affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 2, "preference": {"matchExpressions": [{"key": "foo", "operator": "In", "values": ["bar"]}]}},
+            {"weight": 4, "preference": {"matchExpressions": [{"key": "key", "operator": "In", "values": ["value"]}]}},
+            {"weight": 5, "preference": {"matchExpressions": [{"key": "az", "operator": "In", "values": ["az1"]}]}}]}}});
+        let p = pod("p", json!({}), spec);
+        let s = snapshot(
+            vec![
+                node("n1", json!({"foo": "bar"})),
+                node("n2", json!({"key": "value"})),
+                node("n3", json!({"foo": "bar", "key": "value", "az": "az1"})),
+            ],
+            vec![],
+        );
+        let cfg = config();
+        let mut c = Cycle::new(&p, &s, &cfg);
+        assert!(pre_score(&mut c, &[0, 1, 2]));
+        let mut scores: Vec<i64> = s.nodes.iter().map(|n| score(&c, n)).collect();
+        assert_eq!(scores, [2, 4, 11]);
+        normalize(&c, &[0, 1, 2], &mut scores);
+        // 100·2/11 = 18, 100·4/11 = 36, 100.
+        assert_eq!(scores, [18, 36, 100]);
+        // No preferred terms: Skip.
+        let q = pod("q", json!({}), json!({}));
+        let mut c = Cycle::new(&q, &s, &cfg);
+        assert!(!pre_score(&mut c, &[0, 1, 2]));
+    }
+}

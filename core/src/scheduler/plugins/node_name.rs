@@ -11,3 +11,24 @@ pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
+    use serde_json::json;
+
+    #[test]
+    fn only_the_named_node_fits() {
+        let s = snapshot(vec![], vec![]);
+        let cfg = config();
+        let mut p = pod("p", json!({}), json!({}));
+        assert!(filter(&Cycle::new(&p, &s, &cfg), &node("a", json!({}))).is_ok());
+        p.node_name = Some("a".into());
+        assert!(filter(&Cycle::new(&p, &s, &cfg), &node("a", json!({}))).is_ok());
+        assert_eq!(
+            filter(&Cycle::new(&p, &s, &cfg), &node("b", json!({}))),
+            Err(Unfit::unresolvable(ERR_REASON))
+        );
+    }
+}

@@ -22,3 +22,31 @@ pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
         Err(Unfit::unresolvable(ERR_REASON))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
+    use serde_json::json;
+
+    #[test]
+    fn cordoned_nodes_take_only_tolerating_pods() {
+        let mut n = node("n1", json!({}));
+        n.unschedulable = true;
+        let s = snapshot(vec![], vec![]);
+        let cfg = config();
+        let plain = pod("p", json!({}), json!({}));
+        assert_eq!(
+            filter(&Cycle::new(&plain, &s, &cfg), &n),
+            Err(Unfit::unresolvable(ERR_REASON))
+        );
+        let tolerating = pod(
+            "t",
+            json!({}),
+            json!({"tolerations": [{"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"}]}),
+        );
+        assert!(filter(&Cycle::new(&tolerating, &s, &cfg), &n).is_ok());
+        n.unschedulable = false;
+        assert!(filter(&Cycle::new(&plain, &s, &cfg), &n).is_ok());
+    }
+}

@@ -106,3 +106,61 @@ mod tests {
         assert_eq!(z, [100, 100]);
     }
 }
+
+#[cfg(test)]
+mod score_tests {
+    use super::*;
+    use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
+    use serde_json::json;
+
+    fn tainted(name: &str, taints: &[(&str, &str, &str)]) -> NodeInfo {
+        let mut n = node(name, json!({}));
+        n.taints = taints
+            .iter()
+            .map(|(k, v, e)| Taint {
+                key: k.to_string(),
+                value: v.to_string(),
+                effect: e.to_string(),
+            })
+            .collect();
+        n
+    }
+
+    #[test]
+    fn prefer_no_schedule_counts_and_filter_message() {
+        // taint_toleration_test.go "the more intolerable taints a node has, the lower score
+        // it gets": 0, 1 and 2 untolerated PreferNoSchedule taints → 100, 50, 0.
+        let nodes = [
+            tainted("n0", &[]),
+            tainted("n1", &[("foo", "bar", "PreferNoSchedule")]),
+            tainted(
+                "n2",
+                &[
+                    ("foo", "bar", "PreferNoSchedule"),
+                    ("cpu-type", "arm64", "PreferNoSchedule"),
+                ],
+            ),
+        ];
+        let s = snapshot(vec![], vec![]);
+        let cfg = config();
+        let p = pod("p", json!({}), json!({}));
+        let c = Cycle::new(&p, &s, &cfg);
+        let mut scores: Vec<i64> = nodes.iter().map(|n| score(&c, n)).collect();
+        assert_eq!(scores, [0, 1, 2]);
+        normalize(&c, &[0, 1, 2], &mut scores);
+        assert_eq!(scores, [100, 50, 0]);
+        // A NoSchedule toleration does not count for PreferNoSchedule taints.
+        let q = pod(
+            "q",
+            json!({}),
+            json!({"tolerations": [{"key": "foo", "operator": "Equal", "value": "bar", "effect": "NoSchedule"}]}),
+        );
+        assert_eq!(score(&Cycle::new(&q, &s, &cfg), &nodes[1]), 1);
+        // The filter names the first untolerated taint.
+        let gpu = tainted("g", &[("gpu-enabled", "true", "NoSchedule")]);
+        assert_eq!(
+            filter(&c, &gpu).unwrap_err().reasons,
+            ["node(s) had untolerated taint {gpu-enabled: true}"]
+        );
+    }
+}
