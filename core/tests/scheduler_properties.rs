@@ -27,6 +27,8 @@ struct WorkloadSpec {
     rule: u8,
     host_port: bool,
     tolerates: bool,
+    /// The priority (through a PriorityClass): 0, 100 or 1000 (higher ones preempt).
+    priority: u32,
 }
 
 fn node_spec() -> impl Strategy<Value = NodeSpec> {
@@ -54,21 +56,28 @@ fn workload_spec() -> impl Strategy<Value = WorkloadSpec> {
         0u8..6,
         prop::bool::weighted(0.2),
         any::<bool>(),
+        prop::sample::select(vec![0u32, 0, 100, 1000]),
     )
         .prop_map(
-            |(replicas, milli, mem_mi, rule, host_port, tolerates)| WorkloadSpec {
+            |(replicas, milli, mem_mi, rule, host_port, tolerates, priority)| WorkloadSpec {
                 replicas,
                 milli,
                 mem_mi,
                 rule,
                 host_port,
                 tolerates,
+                priority,
             },
         )
 }
 
 fn manifests(nodes: &[NodeSpec], workloads: &[WorkloadSpec]) -> String {
     let mut out = String::new();
+    for p in [100, 1000] {
+        out.push_str(&format!(
+            "---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {{name: p{p}}}\nvalue: {p}\n"
+        ));
+    }
     for (i, n) in nodes.iter().enumerate() {
         let taints = if n.tainted {
             "\nspec: {taints: [{key: dedicated, value: special, effect: NoSchedule}]}"
@@ -106,17 +115,69 @@ fn manifests(nodes: &[NodeSpec], workloads: &[WorkloadSpec]) -> String {
         } else {
             ""
         };
+        let prio = match w.priority {
+            0 => String::new(),
+            p => format!("      priorityClassName: p{p}\n"),
+        };
         let ports = if w.host_port {
             "\n          ports: [{containerPort: 80, hostPort: 8080}]"
         } else {
             ""
         };
         out.push_str(&format!(
-            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n  replicas: {}\n  selector: {{matchLabels: {{app: d{i}}}}}\n  template:\n    metadata: {{labels: {{app: d{i}}}}}\n    spec:\n{rule}{tol}      containers:\n        - name: c\n          image: busybox\n          resources: {{requests: {{cpu: {}m, memory: {}Mi}}}}{ports}\n",
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n  replicas: {}\n  selector: {{matchLabels: {{app: d{i}}}}}\n  template:\n    metadata: {{labels: {{app: d{i}}}}}\n    spec:\n{prio}{rule}{tol}      containers:\n        - name: c\n          image: busybox\n          resources: {{requests: {{cpu: {}m, memory: {}Mi}}}}{ports}\n",
             w.replicas, w.milli, w.mem_mi
         ));
     }
     out
+}
+
+/// Requested resources and pod counts (terminating pods included: they still hold their
+/// resources) never exceed a node's allocatable.
+fn check_capacity(cp: &ControlPlane) -> Result<(), TestCaseError> {
+    let pods = cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "Pod".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    for n in cp
+        .list_items(
+            "root",
+            &ListOptions {
+                kind: "Node".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    {
+        let alloc = node_allocatable(&n);
+        let on: Vec<_> = pods
+            .iter()
+            .filter(|p| str_at(p, &["spec", "nodeName"]) == Some(object::name(&n)))
+            .filter(|p| {
+                !matches!(
+                    str_at(p, &["status", "phase"]),
+                    Some("Succeeded" | "Failed")
+                )
+            })
+            .collect();
+        let cpu: i64 = on.iter().map(|p| pod_requests(p, false).milli_cpu).sum();
+        let mem: i64 = on.iter().map(|p| pod_requests(p, false).memory).sum();
+        prop_assert!(
+            cpu <= alloc.milli_cpu,
+            "{} cpu {} > {}",
+            object::name(&n),
+            cpu,
+            alloc.milli_cpu
+        );
+        prop_assert!(mem <= alloc.memory);
+        prop_assert!(on.len() as i64 <= alloc.get("pods"));
+    }
+    Ok(())
 }
 
 proptest! {
@@ -130,8 +191,17 @@ proptest! {
     ) {
         let mut cp = ControlPlane::new(Options { seed, ..Default::default() }).unwrap();
         cp.apply("root", &manifests(&nodes, &workloads), &ApplyOptions::default()).unwrap();
-        cp.advance(30.0);
-        let pods = cp.list_items("root", &ListOptions { kind: "Pod".into(), ..Default::default() }).unwrap();
+        // Mid-flight (victims may still be terminating, preemptors nominated) and settled.
+        cp.advance(1.0);
+        check_capacity(&cp)?;
+        cp.advance(60.0);
+        check_capacity(&cp)?;
+        let pods: Vec<serde_json::Value> = cp
+            .list_items("root", &ListOptions { kind: "Pod".into(), ..Default::default() })
+            .unwrap()
+            .into_iter()
+            .filter(|p| !object::is_terminating(p))
+            .collect();
         let want: u32 = workloads.iter().map(|w| w.replicas).sum();
         prop_assert_eq!(pods.len() as u32, want);
         let workload_of = |p: &serde_json::Value| -> usize {
