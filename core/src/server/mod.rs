@@ -536,8 +536,14 @@ impl Server {
                 "pod {name} is already assigned to node \"{current}\""
             )));
         }
+        // The binding sets the node and the PodScheduled condition in one write, as upstream's
+        // BindingREST does.
         let mut new = old.clone();
         set_path(&mut new, &["spec", "nodeName"], json!(node));
+        crate::scheduler::set_condition(
+            &mut new,
+            json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": self.clock.rfc3339()}),
+        );
         self.persist(key, old, new)
     }
 
