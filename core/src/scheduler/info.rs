@@ -463,6 +463,11 @@ pub struct Snapshot {
     pub pdbs: Vec<crate::scheduler::plugins::default_preemption::Pdb>,
     /// The pass's virtual time (the start time of pods that have none).
     pub now_ms: i64,
+    /// Nodes (indices) holding a pod with any pod (anti-)affinity term
+    /// (`HavePodsWithAffinityList`), and with a required anti-affinity term
+    /// (`HavePodsWithRequiredAntiAffinityList`).
+    pub nodes_with_affinity: BTreeSet<usize>,
+    pub nodes_with_required_anti_affinity: BTreeSet<usize>,
 }
 
 impl Snapshot {
@@ -500,8 +505,16 @@ impl Snapshot {
             }
         }
         let mut image_nodes: HashMap<String, i64> = HashMap::new();
+        let mut nodes_with_affinity = BTreeSet::new();
+        let mut nodes_with_required_anti_affinity = BTreeSet::new();
         for (i, n) in ordered.iter_mut().enumerate() {
             n.index = i;
+            if n.pods_with_affinity > 0 {
+                nodes_with_affinity.insert(i);
+            }
+            if n.pods_with_required_anti_affinity > 0 {
+                nodes_with_required_anti_affinity.insert(i);
+            }
         }
         for n in &ordered {
             for name in n.images.keys() {
@@ -516,6 +529,8 @@ impl Snapshot {
         Snapshot {
             names: std::sync::Arc::new(ordered.iter().map(|n| n.name.clone()).collect()),
             nodes: ordered,
+            nodes_with_affinity,
+            nodes_with_required_anti_affinity,
             by_name,
             image_nodes,
             ..Default::default()
@@ -553,6 +568,12 @@ impl Snapshot {
         let pod: Arc<PodInfo> = pod.into();
         self.remove_nominated(&pod.uid);
         if let Some(&i) = self.by_name.get(node) {
+            if pod.has_affinity_terms() {
+                self.nodes_with_affinity.insert(i);
+            }
+            if !pod.required_anti_affinity.is_empty() {
+                self.nodes_with_required_anti_affinity.insert(i);
+            }
             for m in self.match_counts.get_mut().values_mut() {
                 if m.counts(&pod) {
                     std::rc::Rc::make_mut(&mut m.per_node)[i] += 1;

@@ -92,8 +92,9 @@ pub fn pre_filter(cy: &mut Cycle<'_>) {
     let ns_labels = snapshot.namespace_labels(&pod.workspace, &pod.namespace);
     let mut existing = TopologyCounts::new();
     for node in snapshot
-        .nodes
+        .nodes_with_required_anti_affinity
         .iter()
+        .map(|&i| &snapshot.nodes[i])
         .filter(|n| n.pods_with_required_anti_affinity > 0)
     {
         for p in &node.pods {
@@ -260,7 +261,17 @@ pub fn pre_score(cy: &mut Cycle<'_>, _feasible: &[usize]) -> bool {
     let empty = Labels::new();
     let hard_weight = cy.config.hard_pod_affinity_weight;
     let mut m = ScoreMap::new();
-    for node in &snapshot.nodes {
+    let nodes: Box<dyn Iterator<Item = &NodeInfo>> = if has_constraints {
+        Box::new(snapshot.nodes.iter())
+    } else {
+        Box::new(
+            snapshot
+                .nodes_with_affinity
+                .iter()
+                .map(|&i| &snapshot.nodes[i]),
+        )
+    };
+    for node in nodes {
         if node.labels.is_empty() || (!has_constraints && node.pods_with_affinity == 0) {
             continue;
         }
