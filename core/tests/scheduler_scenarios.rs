@@ -294,6 +294,29 @@ fn scheduling_gates_hold_pods_with_the_upstream_condition() {
         "Scheduling is blocked due to non-empty scheduling gates"
     );
     assert!(cp.explain("root", "default", "gated").is_none());
+    // Removing the gate lets it schedule.
+    cp.patch(
+        "root",
+        &kplane::ObjectRef {
+            kind: "Pod".into(),
+            namespace: Some("default".into()),
+            name: "gated".into(),
+            ..Default::default()
+        },
+        &serde_json::json!({"spec": {"schedulingGates": null}}),
+        kplane::PatchType::Merge,
+    )
+    .unwrap();
+    cp.advance(5.0);
+    let p = pods(&cp)
+        .into_iter()
+        .find(|p| object::name(p) == "gated")
+        .unwrap();
+    assert!(node_of(&p).is_some());
+    assert_eq!(
+        cp.explain("root", "default", "gated").unwrap().result,
+        "Scheduled"
+    );
 }
 
 const PREEMPTION: &str = include_str!("../../examples/scheduling/preemption.yaml");
