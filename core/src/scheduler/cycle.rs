@@ -56,7 +56,25 @@ impl<'a> Cycle<'a> {
             for p in nominated {
                 with.add_pod(p.clone());
             }
-            self.run_filters(&with)?;
+            if self.spread_filter.constraints.is_empty() && !self.affinity_filter.active {
+                self.run_filters(&with)?;
+            } else {
+                // `RunPreFilterExtensionAddPod`: the pod-level rules see the nominated pods too.
+                let mut snap = self.snapshot.clone();
+                snap.match_counts = Default::default();
+                snap.nominated.clear();
+                snap.nodes[node.index] = with;
+                for p in &snap.nodes[node.index].pods {
+                    if p.has_affinity_terms() {
+                        snap.nodes_with_affinity.insert(node.index);
+                    }
+                    if !p.required_anti_affinity.is_empty() {
+                        snap.nodes_with_required_anti_affinity.insert(node.index);
+                    }
+                }
+                let c = Cycle::new(self.pod, &snap, self.config);
+                c.run_filters(&snap.nodes[node.index])?;
+            }
         }
         self.run_filters(node)
     }

@@ -474,3 +474,51 @@ mod tests {
         assert_eq!(num_candidates(5000), 500);
     }
 }
+
+#[cfg(test)]
+mod nominated_tests {
+    use crate::scheduler::cycle::Cycle;
+    use crate::scheduler::plugins::testing::{config, node, pod};
+    use crate::scheduler::Snapshot;
+    use serde_json::json;
+
+    #[test]
+    fn nominated_pods_hold_room_and_count_for_anti_affinity() {
+        let s0 = Snapshot::new(vec![node("n1", json!({"kubernetes.io/hostname": "n1"}))]);
+        // A higher-priority pod nominated to n1 taking 3 of its 4 cpus.
+        let mut big = pod(
+            "big",
+            json!({"role": "web"}),
+            json!({"priority": 100, "containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "3"}}}]}),
+        );
+        big.priority = 100;
+        let mut s = s0.clone();
+        s.nominate("n1", big);
+        let cfg = config();
+        let small = pod(
+            "small",
+            json!({}),
+            json!({"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "2"}}}]}),
+        );
+        let c = Cycle::new(&small, &s, &cfg);
+        let (_, u) = c.filter(&s.nodes[0]).unwrap_err();
+        assert_eq!(u.reasons, ["Insufficient cpu"]);
+        // Without the nomination it fits.
+        let c = Cycle::new(&small, &s0, &cfg);
+        assert!(c.filter(&s0.nodes[0]).is_ok());
+        // A web pod with anti-affinity to role=web sees the nominated web pod on n1.
+        let anti = pod(
+            "anti",
+            json!({"role": "web"}),
+            json!({"affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                {"labelSelector": {"matchLabels": {"role": "web"}}, "topologyKey": "kubernetes.io/hostname"}]}},
+                "containers": [{"name": "c", "image": "x"}]}),
+        );
+        let c = Cycle::new(&anti, &s, &cfg);
+        let (_, u) = c.filter(&s.nodes[0]).unwrap_err();
+        assert_eq!(
+            u.reasons,
+            [super::super::inter_pod_affinity::ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH]
+        );
+    }
+}
