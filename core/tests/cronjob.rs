@@ -312,3 +312,28 @@ fn bad_schedules_and_time_zones_are_reported() {
     )
     .is_none());
 }
+
+#[test]
+fn foreground_deletion_removes_jobs_pods_and_the_cronjob() {
+    let mut cp = load(CONCURRENCY);
+    advance_to(&mut cp, 150.0);
+    for name in ["report", "sync"] {
+        cp.delete(
+            "root",
+            &kplane::DeleteOptions {
+                kind: "CronJob".into(),
+                namespace: Some("default".into()),
+                name: name.into(),
+                propagation_policy: Some(kplane::Propagation::Foreground),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    cp.advance(60.0);
+    assert!(list(&cp, "CronJob", "default").is_empty());
+    assert!(list(&cp, "Job", "default").is_empty());
+    assert!(list(&cp, "Pod", "default").is_empty());
+    // Nothing is left to wake up for.
+    assert!(cp.run_until_settled(Some(600.0)).settled);
+}

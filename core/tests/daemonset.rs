@@ -305,3 +305,23 @@ fn a_settled_daemonset_writes_nothing() {
     cp.advance(600.0);
     assert_eq!(cp.server().store.revision(), rev);
 }
+
+#[test]
+fn foreground_deletion_removes_pods_revisions_and_the_daemonset() {
+    let mut cp = load(FLUENTD);
+    cp.advance(5.0);
+    cp.delete(
+        "root",
+        &kplane::DeleteOptions {
+            kind: "DaemonSet".into(),
+            namespace: Some("kube-system".into()),
+            name: "fluentd-elasticsearch".into(),
+            propagation_policy: Some(kplane::Propagation::Foreground),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    cp.advance(60.0);
+    assert!(get(&cp, "DaemonSet", "kube-system", "fluentd-elasticsearch").is_none());
+    assert!(pods(&cp, "kube-system").is_empty());
+}

@@ -407,3 +407,24 @@ fn a_settled_set_writes_nothing() {
     cp.advance(600.0);
     assert_eq!(cp.server().store.revision(), rev);
 }
+
+#[test]
+fn foreground_deletion_removes_pods_revisions_and_the_set() {
+    let mut cp = load(WEB);
+    cp.advance(40.0);
+    cp.delete(
+        "root",
+        &DeleteOptions {
+            kind: "StatefulSet".into(),
+            namespace: Some("default".into()),
+            name: "web".into(),
+            propagation_policy: Some(kplane::Propagation::Foreground),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    cp.advance(30.0);
+    assert!(get(&cp, "StatefulSet", "web").is_none());
+    assert!(pod_names(&cp).is_empty());
+    assert!(list(&cp, "ControllerRevision").is_empty());
+}

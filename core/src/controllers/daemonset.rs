@@ -7,8 +7,7 @@
 //! roll out with RollingUpdate (`maxUnavailable`, or `maxSurge` for surge-first) or OnDelete;
 //! revisions are ControllerRevisions and pods carry the `controller-revision-hash` label.
 use super::statefulset::{
-    is_available, is_terminal, owned_revisions, pod_from_template, pods_by_controller,
-    sync_revision, truncate_history, REVISION_LABEL,
+    owned_revisions, pod_from_template, sync_revision, truncate_history, REVISION_LABEL,
 };
 use super::{is_pod_ready, kind};
 use crate::api::object::{self, array_at, path, set_path, str_at};
@@ -40,15 +39,111 @@ pub fn reconcile(s: &mut Server) {
     if sets.is_empty() {
         return;
     }
-    let nodes: Vec<Value> = s.list(ROOT, kind("v1", "Node"), None).cloned().collect();
-    let node_infos: Vec<NodeInfo> = nodes.iter().map(NodeInfo::from_node).collect();
-    let mut by_owner = pods_by_controller(s, "DaemonSet");
+    let node_infos: Vec<NodeInfo> = s
+        .list(ROOT, kind("v1", "Node"), None)
+        .map(node_view)
+        .collect();
+    let mut by_owner = pods_by_owner(s);
     for ds in sets {
         if object::is_terminating(&ds) {
             continue;
         }
         let pods = by_owner.remove(object::uid(&ds)).unwrap_or_default();
         sync(s, &ds, &node_infos, pods);
+    }
+}
+
+/// What the controller needs of a daemon pod (kept small: the sync runs whenever pods change,
+/// and cloning thousands of full pods each time would dominate).
+#[derive(Debug, Clone)]
+struct Pod {
+    name: String,
+    /// The node it runs on or is pinned to (`GetTargetNodeName`).
+    node: Option<String>,
+    bound: bool,
+    phase: String,
+    ready: bool,
+    ready_since: Option<i64>,
+    hash: Option<String>,
+    created: String,
+    terminating: bool,
+}
+
+impl Pod {
+    fn of(p: &Value) -> Pod {
+        let ready_condition = array_at(p, &["status", "conditions"])
+            .iter()
+            .find(|c| c["type"] == "Ready");
+        Pod {
+            name: object::name(p).to_string(),
+            node: target_node(p),
+            bound: str_at(p, &["spec", "nodeName"]).is_some_and(|n| !n.is_empty()),
+            phase: str_at(p, &["status", "phase"]).unwrap_or("").to_string(),
+            ready: is_pod_ready(p),
+            ready_since: ready_condition
+                .and_then(|c| c["lastTransitionTime"].as_str())
+                .and_then(crate::sim::parse_rfc3339),
+            hash: str_at(p, &["metadata", "labels", REVISION_LABEL]).map(String::from),
+            created: str_at(p, &["metadata", "creationTimestamp"])
+                .unwrap_or("")
+                .to_string(),
+            terminating: object::is_terminating(p),
+        }
+    }
+
+    fn terminal(&self) -> bool {
+        matches!(self.phase.as_str(), "Succeeded" | "Failed")
+    }
+
+    /// `podutil.IsPodAvailable`, with a wake-up when it will become available.
+    fn available(&self, s: &mut Server, min_ready_seconds: i64) -> bool {
+        if !self.ready {
+            return false;
+        }
+        if min_ready_seconds <= 0 {
+            return true;
+        }
+        match self.ready_since {
+            Some(t) if s.clock.now_ms() >= t + min_ready_seconds * 1000 => true,
+            Some(t) => {
+                s.timers.wake_at(t + min_ready_seconds * 1000);
+                false
+            }
+            None => false,
+        }
+    }
+}
+
+/// Daemon pods by their DaemonSet's uid.
+fn pods_by_owner(s: &Server) -> std::collections::HashMap<String, Vec<Pod>> {
+    let mut by_owner: std::collections::HashMap<String, Vec<Pod>> = Default::default();
+    for p in s.list(ROOT, kind("v1", "Pod"), None) {
+        if let Some(r) = object::controller_of(p).filter(|r| r["kind"] == "DaemonSet") {
+            if let Some(uid) = r["uid"].as_str() {
+                by_owner
+                    .entry(uid.to_string())
+                    .or_default()
+                    .push(Pod::of(p));
+            }
+        }
+    }
+    by_owner
+}
+
+/// What eligibility needs of a node: its name, labels and taints.
+fn node_view(n: &Value) -> NodeInfo {
+    NodeInfo {
+        name: object::name(n).to_string(),
+        labels: object::labels(n),
+        taints: array_at(n, &["spec", "taints"])
+            .iter()
+            .map(|t| crate::scheduler::Taint {
+                key: t["key"].as_str().unwrap_or("").to_string(),
+                value: t["value"].as_str().unwrap_or("").to_string(),
+                effect: t["effect"].as_str().unwrap_or("").to_string(),
+            })
+            .collect(),
+        ..Default::default()
     }
 }
 
@@ -158,19 +253,8 @@ pub fn scaled_up(v: Option<&Value>, total: i64) -> i64 {
 }
 
 /// `podByCreationTimestampAndPhase`: scheduled pods first, then oldest, then by name.
-fn by_age(pods: &mut [Value]) {
-    pods.sort_by(|a, b| {
-        let key = |p: &Value| {
-            (
-                str_at(p, &["spec", "nodeName"]).is_none_or(str::is_empty),
-                str_at(p, &["metadata", "creationTimestamp"])
-                    .unwrap_or("")
-                    .to_string(),
-                object::name(p).to_string(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+fn by_age(pods: &mut [&Pod]) {
+    pods.sort_by(|a, b| (!a.bound, &a.created, &a.name).cmp(&(!b.bound, &b.created, &b.name)));
 }
 
 struct Ctx<'a> {
@@ -181,8 +265,8 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn updated(&self, p: &Value) -> bool {
-        object::str_at(p, &["metadata", "labels", REVISION_LABEL]) == Some(self.hash.as_str())
+    fn updated(&self, p: &Pod) -> bool {
+        p.hash.as_deref() == Some(self.hash.as_str())
     }
 
     fn event(&self, s: &mut Server, kind: EventType, reason: &str, message: String) {
@@ -191,7 +275,7 @@ impl Ctx<'_> {
 
     /// `syncNodes`: deletes pods and creates one for each node, pinned to it. Returns whether
     /// it wrote anything.
-    fn sync_nodes(&self, s: &mut Server, delete: &[Value], create: &[String]) -> bool {
+    fn sync_nodes(&self, s: &mut Server, delete: &[&Pod], create: &[String]) -> bool {
         let ns = object::namespace(self.ds).to_string();
         let mut template = path(self.ds, &["spec", "template"])
             .cloned()
@@ -235,7 +319,7 @@ impl Ctx<'_> {
             }
         }
         for p in delete {
-            let name = object::name(p).to_string();
+            let name = p.name.clone();
             if s.delete(ROOT, kind("v1", "Pod"), &ns, &name, None, None)
                 .is_ok()
             {
@@ -252,7 +336,7 @@ impl Ctx<'_> {
     }
 }
 
-fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Value>) {
+fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Pod>) {
     let mut revisions = owned_revisions(s, ds);
     let template = path(ds, &["spec", "template"])
         .cloned()
@@ -284,13 +368,12 @@ fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Value>) {
         .map(|n| node_should_run(&pod, &template_node, n))
         .collect();
 
-    let acted = manage(s, &ctx, nodes, &eligibility, &pods);
-    let pods = if acted { owned(s, ds) } else { pods };
+    let mut acted = manage(s, &ctx, nodes, &eligibility, &pods);
     // Upstream waits for its expectations (the pods it just created or deleted) first.
     if !acted && rolling {
-        rolling_update(s, &ctx, nodes, &eligibility, &pods);
+        acted = rolling_update(s, &ctx, nodes, &eligibility, &pods);
     }
-    let pods = owned(s, ds);
+    let pods = if acted { owned(s, ds) } else { pods };
     let mut live: BTreeSet<String> = BTreeSet::new();
     live.insert(object::name(&current).to_string());
     let by_hash: BTreeMap<&str, &str> = revisions
@@ -303,7 +386,7 @@ fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Value>) {
         })
         .collect();
     for p in &pods {
-        if let Some(h) = object::str_at(p, &["metadata", "labels", REVISION_LABEL]) {
+        if let Some(h) = p.hash.as_deref() {
             if let Some(n) = by_hash.get(h) {
                 live.insert(n.to_string());
             }
@@ -313,24 +396,24 @@ fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Value>) {
     update_status(s, &ctx, nodes, &eligibility, &pods, collision);
 }
 
-fn owned(s: &Server, ds: &Value) -> Vec<Value> {
+fn owned(s: &Server, ds: &Value) -> Vec<Pod> {
     let uid = object::uid(ds);
     s.list(ROOT, kind("v1", "Pod"), Some(object::namespace(ds)))
         .filter(|p| object::controller_of(p).is_some_and(|r| r["uid"] == uid))
-        .cloned()
+        .map(Pod::of)
         .collect()
 }
 
 /// `getNodesToDaemonPods`: pods by the node they run on or are pinned to, leaving out pods
 /// that are both finished and deleted.
-fn by_node(pods: &[Value]) -> BTreeMap<String, Vec<Value>> {
-    let mut m: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+fn by_node(pods: &[Pod]) -> BTreeMap<&str, Vec<&Pod>> {
+    let mut m: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
     for p in pods {
-        if is_terminal(p) && object::is_terminating(p) {
+        if p.terminal() && p.terminating {
             continue;
         }
-        if let Some(n) = target_node(p) {
-            m.entry(n).or_default().push(p.clone());
+        if let Some(n) = &p.node {
+            m.entry(n.as_str()).or_default().push(p);
         }
     }
     m
@@ -343,23 +426,23 @@ fn manage(
     ctx: &Ctx<'_>,
     nodes: &[NodeInfo],
     eligibility: &[(bool, bool)],
-    pods: &[Value],
+    pods: &[Pod],
 ) -> bool {
     let on_node = by_node(pods);
     let ns = object::namespace(ctx.ds).to_string();
     let mut create = Vec::new();
-    let mut delete = Vec::new();
+    let mut delete: Vec<&Pod> = Vec::new();
     for (node, &(should_run, should_continue)) in nodes.iter().zip(eligibility) {
-        let daemon_pods = on_node.get(&node.name);
+        let daemon_pods = on_node.get(node.name.as_str());
         match daemon_pods {
             None if should_run => create.push(node.name.clone()),
             Some(daemon_pods) if should_continue => {
-                let mut running = Vec::new();
-                for p in daemon_pods {
-                    if object::is_terminating(p) {
+                let mut running: Vec<&Pod> = Vec::new();
+                for &p in daemon_pods {
+                    if p.terminating {
                         continue;
                     }
-                    match super::statefulset::phase(p) {
+                    match p.phase.as_str() {
                         "Failed" => {
                             ctx.event(
                                 s,
@@ -367,11 +450,11 @@ fn manage(
                                 "FailedDaemonPod",
                                 format!(
                                     "Found failed daemon pod {ns}/{} on node {}, will try to kill it",
-                                    object::name(p),
+                                    p.name,
                                     node.name
                                 ),
                             );
-                            delete.push(p.clone());
+                            delete.push(p);
                         }
                         "Succeeded" => {
                             ctx.event(
@@ -380,18 +463,18 @@ fn manage(
                                 "SucceededDaemonPod",
                                 format!(
                                     "Found succeeded daemon pod {ns}/{} on node {}, will try to delete it",
-                                    object::name(p),
+                                    p.name,
                                     node.name
                                 ),
                             );
-                            delete.push(p.clone());
+                            delete.push(p);
                         }
-                        _ => running.push(p.clone()),
+                        _ => running.push(p),
                     }
                 }
                 by_age(&mut running);
                 if !ctx.surge {
-                    delete.extend(running.iter().skip(1).cloned());
+                    delete.extend(running.iter().skip(1).copied());
                     continue;
                 }
                 if running.is_empty() {
@@ -405,9 +488,9 @@ fn manage(
                 }
                 // Surging: keep the oldest new pod and the oldest old pod; the old one goes once
                 // it is not ready or the new one is available.
-                let mut oldest_new: Option<&Value> = None;
-                let mut oldest_old: Option<&Value> = None;
-                for p in &running {
+                let mut oldest_new: Option<&Pod> = None;
+                let mut oldest_old: Option<&Pod> = None;
+                for &p in &running {
                     let slot = if ctx.updated(p) {
                         &mut oldest_new
                     } else {
@@ -416,22 +499,17 @@ fn manage(
                     if slot.is_none() {
                         *slot = Some(p);
                     } else {
-                        delete.push(p.clone());
+                        delete.push(p);
                     }
                 }
                 if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
-                    if !is_pod_ready(old) || is_available(s, new, ctx.min_ready) {
-                        delete.push(old.clone());
+                    if !old.ready || new.available(s, ctx.min_ready) {
+                        delete.push(old);
                     }
                 }
             }
             Some(daemon_pods) if !should_continue => {
-                delete.extend(
-                    daemon_pods
-                        .iter()
-                        .filter(|p| !object::is_terminating(p))
-                        .cloned(),
-                );
+                delete.extend(daemon_pods.iter().copied().filter(|p| !p.terminating));
             }
             _ => {}
         }
@@ -439,13 +517,8 @@ fn manage(
     // Unscheduled pods pinned to nodes that no longer exist.
     let names: BTreeSet<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
     for (node, daemon_pods) in &on_node {
-        if !names.contains(node.as_str()) {
-            delete.extend(
-                daemon_pods
-                    .iter()
-                    .filter(|p| str_at(p, &["spec", "nodeName"]).is_none_or(str::is_empty))
-                    .cloned(),
-            );
+        if !names.contains(node) {
+            delete.extend(daemon_pods.iter().copied().filter(|p| !p.bound));
         }
     }
     ctx.sync_nodes(s, &delete, &create)
@@ -454,10 +527,10 @@ fn manage(
 /// `findUpdatedPodsOnNode`: the node's new and old pod, None if it has more than one of either.
 fn updated_and_old<'a>(
     ctx: &Ctx<'_>,
-    pods: &'a [Value],
-) -> Option<(Option<&'a Value>, Option<&'a Value>)> {
+    pods: &[&'a Pod],
+) -> Option<(Option<&'a Pod>, Option<&'a Pod>)> {
     let (mut new, mut old) = (None, None);
-    for p in pods.iter().filter(|p| !object::is_terminating(p)) {
+    for &p in pods.iter().filter(|p| !p.terminating) {
         let slot = if ctx.updated(p) { &mut new } else { &mut old };
         if slot.is_some() {
             return None;
@@ -475,8 +548,8 @@ fn rolling_update(
     ctx: &Ctx<'_>,
     nodes: &[NodeInfo],
     eligibility: &[(bool, bool)],
-    pods: &[Value],
-) {
+    pods: &[Pod],
+) -> bool {
     let mut on_node = by_node(pods);
     let mut desired = 0;
     let mut should_run: BTreeMap<&str, bool> = BTreeMap::new();
@@ -484,7 +557,7 @@ fn rolling_update(
         should_run.insert(&node.name, run);
         if run {
             desired += 1;
-            on_node.entry(node.name.clone()).or_default();
+            on_node.entry(node.name.as_str()).or_default();
         }
     }
     let ru = path(ctx.ds, &["spec", "updateStrategy", "rollingUpdate"]);
@@ -496,8 +569,8 @@ fn rolling_update(
     let min_ready = ctx.min_ready;
     if max_surge == 0 {
         let mut unavailable = 0;
-        let mut replace: Vec<Value> = Vec::new();
-        let mut candidates: Vec<Value> = Vec::new();
+        let mut replace: Vec<&Pod> = Vec::new();
+        let mut candidates: Vec<&Pod> = Vec::new();
         for pods in on_node.values() {
             let Some((new, old)) = updated_and_old(ctx, pods) else {
                 unavailable += 1;
@@ -506,26 +579,25 @@ fn rolling_update(
             match (new, old) {
                 (None, None) | (Some(_), Some(_)) => unavailable += 1,
                 (Some(new), None) => {
-                    if !is_available(s, new, min_ready) {
+                    if !new.available(s, min_ready) {
                         unavailable += 1;
                     }
                 }
                 (None, Some(old)) => {
-                    if !is_available(s, old, min_ready) {
-                        replace.push(old.clone());
+                    if !old.available(s, min_ready) {
+                        replace.push(old);
                     } else if unavailable < max_unavailable {
-                        candidates.push(old.clone());
+                        candidates.push(old);
                     }
                 }
             }
         }
         let remaining = (max_unavailable - unavailable).clamp(0, candidates.len() as i64) as usize;
         replace.extend(candidates.into_iter().take(remaining));
-        ctx.sync_nodes(s, &replace, &[]);
-        return;
+        return ctx.sync_nodes(s, &replace, &[]);
     }
-    let mut delete: Vec<Value> = Vec::new();
-    let mut should_not_run: Vec<Value> = Vec::new();
+    let mut delete: Vec<&Pod> = Vec::new();
+    let mut should_not_run: Vec<&Pod> = Vec::new();
     let mut allowed: Vec<String> = Vec::new();
     let mut candidates: Vec<String> = Vec::new();
     let mut surging = 0;
@@ -536,29 +608,29 @@ fn rolling_update(
             continue;
         };
         if let Some(p) = old.or(new) {
-            if is_available(s, p, min_ready) {
+            if p.available(s, min_ready) {
                 available += 1;
             }
         }
-        let runs = should_run.get(node.as_str()).copied().unwrap_or(false);
+        let runs = should_run.get(node).copied().unwrap_or(false);
         match (new, old) {
             (_, None) => {}
             (None, Some(old)) => {
-                if !is_available(s, old, min_ready) {
+                if !old.available(s, min_ready) {
                     if runs {
-                        allowed.push(node.clone());
+                        allowed.push(node.to_string());
                     } else {
-                        delete.push(old.clone());
+                        delete.push(old);
                     }
                 } else if !runs {
-                    should_not_run.push(old.clone());
+                    should_not_run.push(old);
                 } else if surging < max_surge {
-                    candidates.push(node.clone());
+                    candidates.push(node.to_string());
                 }
             }
             (Some(new), Some(old)) => {
-                if is_available(s, new, min_ready) {
-                    delete.push(old.clone());
+                if new.available(s, min_ready) {
+                    delete.push(old);
                 } else {
                     surging += 1;
                 }
@@ -569,7 +641,7 @@ fn rolling_update(
     delete.extend(should_not_run.into_iter().take(deletable));
     let remaining = (max_surge - surging).clamp(0, candidates.len() as i64) as usize;
     allowed.extend(candidates.into_iter().take(remaining));
-    ctx.sync_nodes(s, &delete, &allowed);
+    ctx.sync_nodes(s, &delete, &allowed)
 }
 
 /// `updateDaemonSetStatus`.
@@ -578,14 +650,14 @@ fn update_status(
     ctx: &Ctx<'_>,
     nodes: &[NodeInfo],
     eligibility: &[(bool, bool)],
-    pods: &[Value],
+    pods: &[Pod],
     collision: i64,
 ) {
     let on_node = by_node(pods);
     let (mut desired, mut current, mut misscheduled, mut ready, mut available, mut updated) =
         (0, 0, 0, 0, 0, 0);
     for (node, &(should_run, _)) in nodes.iter().zip(eligibility) {
-        let mut daemon_pods = on_node.get(&node.name).cloned().unwrap_or_default();
+        let mut daemon_pods = on_node.get(node.name.as_str()).cloned().unwrap_or_default();
         if should_run {
             desired += 1;
             if daemon_pods.is_empty() {
@@ -594,9 +666,9 @@ fn update_status(
             current += 1;
             by_age(&mut daemon_pods);
             let p = &daemon_pods[0];
-            if is_pod_ready(p) {
+            if p.ready {
                 ready += 1;
-                if is_available(s, p, ctx.min_ready) {
+                if p.available(s, ctx.min_ready) {
                     available += 1;
                 }
             }

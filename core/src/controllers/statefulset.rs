@@ -31,6 +31,10 @@ pub fn reconcile(s: &mut Server) {
     }
     let mut by_owner = pods_by_controller(s, "StatefulSet");
     for set in sets {
+        // A set being deleted is left to the garbage collector (no new revisions or pods).
+        if object::is_terminating(&set) {
+            continue;
+        }
         let pods = by_owner.remove(object::uid(&set)).unwrap_or_default();
         sync(s, &set, pods);
     }
@@ -604,9 +608,7 @@ fn sync(s: &mut Server, set: &Value, pods: Vec<Value>) {
         current_template: revision_template(&current_rev),
         update_template: revision_template(&update_rev),
     };
-    if !object::is_terminating(set) {
-        act(s, &ctx, pods);
-    }
+    act(s, &ctx, pods);
     let pods = owned_pods(s, set);
     update_status(s, &ctx, &pods, collision);
     let mut live: BTreeSet<String> = pods.iter().map(|p| revision_of(p).to_string()).collect();
