@@ -227,54 +227,6 @@ pub fn is_finished(job: &Value) -> bool {
     condition(job, "Complete").is_some() || condition(job, "Failed").is_some()
 }
 
-/// `generateSelector`, which the API server does on create upstream: the template gets the
-/// job-name and controller-uid labels, the selector matches the controller uid, and a Job
-/// without labels takes the template's (`SetDefaults_Job`). Done on the first sync here.
-fn ensure_selector(s: &mut Server, job: &Value) -> Option<Value> {
-    if path(job, &["spec", "manualSelector"]) == Some(&json!(true)) {
-        return Some(job.clone());
-    }
-    let uid = object::uid(job).to_string();
-    let name = object::name(job).to_string();
-    let template_labels = object::string_map(job, &["spec", "template", "metadata", "labels"]);
-    let selector = object::string_map(job, &["spec", "selector", "matchLabels"]);
-    let wanted = [
-        (LEGACY_JOB_NAME_LABEL, &name),
-        (JOB_NAME_LABEL, &name),
-        (LEGACY_CONTROLLER_UID_LABEL, &uid),
-        (CONTROLLER_UID_LABEL, &uid),
-    ];
-    if selector.contains_key(CONTROLLER_UID_LABEL)
-        && wanted.iter().all(|(k, _)| template_labels.contains_key(*k))
-    {
-        return Some(job.clone());
-    }
-    let mut u = job.clone();
-    for (k, v) in wanted {
-        if !template_labels.contains_key(k) {
-            set_path(
-                &mut u,
-                &["spec", "template", "metadata", "labels", k],
-                json!(v),
-            );
-        }
-    }
-    if !selector.contains_key(CONTROLLER_UID_LABEL) {
-        set_path(
-            &mut u,
-            &["spec", "selector", "matchLabels", CONTROLLER_UID_LABEL],
-            json!(uid),
-        );
-    }
-    if object::labels(job).is_empty() {
-        let labels = path(&u, &["spec", "template", "metadata", "labels"]).cloned();
-        if let Some(l) = labels {
-            set_path(&mut u, &["metadata", "labels"], l);
-        }
-    }
-    s.update(ROOT, u).ok()
-}
-
 /// Upstream's condition (`newCondition`): probe and transition times now.
 fn new_condition(t: &str, status: &str, reason: &str, message: &str, now: &str) -> Value {
     json!({"type": t, "status": status, "lastProbeTime": now, "lastTransitionTime": now, "reason": reason, "message": message})
@@ -395,10 +347,6 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
         ttl_after_finished(s, job);
         return;
     }
-    let Some(job) = ensure_selector(s, job) else {
-        return;
-    };
-    let job = &job;
     let spec = Spec::of(job);
 
     let active_pods: Vec<&Value> = pods

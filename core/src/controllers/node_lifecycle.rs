@@ -21,12 +21,42 @@ const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 const NOT_READY: &str = "node.kubernetes.io/not-ready";
 
 pub fn reconcile(s: &mut Server) {
-    let nodes: Vec<Value> = s.list(ROOT, kind("v1", "Node"), None).cloned().collect();
-    for node in &nodes {
+    // Only nodes whose kubelet stopped, or whose condition taints are out of line with Ready,
+    // need work: read the rest without copying them.
+    let attention: Vec<Value> = s
+        .list(ROOT, kind("v1", "Node"), None)
+        .filter(|n| needs_attention(n))
+        .cloned()
+        .collect();
+    for node in &attention {
         monitor(s, node);
     }
     evict_for_taints(s);
-    collect_orphan_pods(s, &nodes);
+    collect_orphan_pods(s);
+}
+
+/// Whether `monitor` has anything to do for this node.
+fn needs_attention(node: &Value) -> bool {
+    if object::str_at(node, &["metadata", "annotations", NODE_STATE]) == Some("Stopped") {
+        return true;
+    }
+    if !array_at(node, &["status", "conditions"])
+        .iter()
+        .any(|c| c["type"] == "Ready")
+    {
+        return false;
+    }
+    let has = |key: &str| {
+        array_at(node, &["spec", "taints"])
+            .iter()
+            .filter(|t| t["key"] == key)
+            .count()
+    };
+    match ready_status(node) {
+        "True" => has(NOT_READY) + has(UNREACHABLE) > 0,
+        "False" => has(NOT_READY) < 2 || has(UNREACHABLE) > 0,
+        _ => has(UNREACHABLE) < 2 || has(NOT_READY) > 0,
+    }
 }
 
 fn ready_status(node: &Value) -> &str {
@@ -259,12 +289,13 @@ fn evict_for_taints(s: &mut Server) {
 }
 
 /// PodGC: pods bound to a node that does not exist are deleted at once (force).
-fn collect_orphan_pods(s: &mut Server, nodes: &[Value]) {
-    let names: std::collections::BTreeSet<&str> = nodes.iter().map(object::name).collect();
+fn collect_orphan_pods(s: &mut Server) {
+    let node_info = kind("v1", "Node");
     let orphans: Vec<(String, String)> = s
         .list(ROOT, kind("v1", "Pod"), None)
         .filter(|p| {
-            str_at(p, &["spec", "nodeName"]).is_some_and(|n| !n.is_empty() && !names.contains(n))
+            str_at(p, &["spec", "nodeName"])
+                .is_some_and(|n| !n.is_empty() && s.get(ROOT, node_info, "", n).is_none())
         })
         .map(|p| {
             (

@@ -267,6 +267,11 @@ impl Server {
             let now = self.clock.rfc3339();
             fields::record_update(None, &mut obj, &self.manager, "", &now);
         }
+        // Jobs need their uid for the generated selector, before validation.
+        let uid = self.rng.uuid();
+        if info.kind == "Job" {
+            defaults::generate_job_selector(&mut obj, &uid);
+        }
         defaults::apply_defaults(info.kind, &mut obj);
         self.admit_create(workspace, &mut obj)?;
         let errs = validate::validate(info, &obj);
@@ -277,7 +282,6 @@ impl Server {
         if self.store.get(&key).is_some() {
             return Err(Status::already_exists(info, &name));
         }
-        let uid = self.rng.uuid();
         let meta = obj["metadata"].as_object_mut().expect("validated metadata");
         meta.insert("uid".into(), json!(uid));
         meta.insert("creationTimestamp".into(), json!(self.clock.rfc3339()));
