@@ -338,6 +338,39 @@ pub fn qos_class(pod: &Value) -> &'static str {
     }
 }
 
+/// The Job strategy's `generateSelector` (pkg/registry/batch/job/strategy.go), run on create:
+/// unless `manualSelector`, the template gets the job-name and controller-uid labels and the
+/// selector matches the controller uid; a Job without labels takes the template's.
+pub fn generate_job_selector(job: &mut Value, uid: &str) {
+    if path(job, &["spec", "manualSelector"]) == Some(&json!(true)) {
+        return;
+    }
+    let name = crate::api::object::name(job).to_string();
+    for (k, v) in [
+        ("job-name", &name),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", &uid.to_string()),
+        ("batch.kubernetes.io/controller-uid", &uid.to_string()),
+    ] {
+        set_path(
+            job,
+            &["spec", "template", "metadata", "labels", k],
+            json!(v),
+        );
+    }
+    set_path(
+        job,
+        &["spec", "selector"],
+        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}),
+    );
+    if crate::api::object::labels(job).is_empty() {
+        let labels = path(job, &["spec", "template", "metadata", "labels"])
+            .cloned()
+            .unwrap_or(json!({}));
+        set_path(job, &["metadata", "labels"], labels);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,38 +434,5 @@ mod tests {
             ),
             "Burstable"
         );
-    }
-}
-
-/// The Job strategy's `generateSelector` (pkg/registry/batch/job/strategy.go), run on create:
-/// unless `manualSelector`, the template gets the job-name and controller-uid labels and the
-/// selector matches the controller uid; a Job without labels takes the template's.
-pub fn generate_job_selector(job: &mut Value, uid: &str) {
-    if path(job, &["spec", "manualSelector"]) == Some(&json!(true)) {
-        return;
-    }
-    let name = crate::api::object::name(job).to_string();
-    for (k, v) in [
-        ("job-name", &name),
-        ("batch.kubernetes.io/job-name", &name),
-        ("controller-uid", &uid.to_string()),
-        ("batch.kubernetes.io/controller-uid", &uid.to_string()),
-    ] {
-        set_path(
-            job,
-            &["spec", "template", "metadata", "labels", k],
-            json!(v),
-        );
-    }
-    set_path(
-        job,
-        &["spec", "selector"],
-        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}),
-    );
-    if crate::api::object::labels(job).is_empty() {
-        let labels = path(job, &["spec", "template", "metadata", "labels"])
-            .cloned()
-            .unwrap_or(json!({}));
-        set_path(job, &["metadata", "labels"], labels);
     }
 }
