@@ -77,7 +77,49 @@ fn busy_cluster() -> (Server, State) {
     (s, st)
 }
 
+/// End to end through the control plane (`KPLANE_BENCH_E2E=1`): 1,000 nodes, a Deployment of
+/// 20,000 replicas, then `advance(60)`; prints wall time per phase, to find hot spots in the
+/// controllers, node agent and API server around the scheduler.
+fn end_to_end() {
+    use kplane::{ApplyOptions, ControlPlane, Options};
+    let mut nodes = String::new();
+    for i in 0..1_000 {
+        nodes.push_str(&format!(
+            "---\napiVersion: v1\nkind: Node\nmetadata: {{name: node-{i:04}, labels: {{kubernetes.io/hostname: node-{i:04}, topology.kubernetes.io/zone: zone-{}}}}}\nstatus: {{capacity: {{cpu: '32', memory: 128Gi, pods: '110'}}}}\n",
+            i % 3
+        ));
+    }
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 20000\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: c, image: nginx:1.27, resources: {requests: {cpu: 100m, memory: 128Mi}}}]\n";
+    let mut cp = ControlPlane::new(Options::default()).expect("control plane");
+    let t = std::time::Instant::now();
+    cp.apply("root", &nodes, &ApplyOptions::default())
+        .expect("nodes");
+    println!("e2e: apply 1,000 nodes: {:.2} s", t.elapsed().as_secs_f64());
+    let t = std::time::Instant::now();
+    cp.apply("root", deploy, &ApplyOptions::default())
+        .expect("deployment");
+    println!(
+        "e2e: apply Deployment (20,000 replicas): {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    let t = std::time::Instant::now();
+    cp.advance(60.0);
+    let running = cp
+        .nodes()
+        .iter()
+        .map(|n| n.pods.iter().filter(|p| p.status == "Running").count())
+        .sum::<usize>();
+    println!(
+        "e2e: advance(60): {:.2} s, {running} pods Running",
+        t.elapsed().as_secs_f64()
+    );
+}
+
 fn bench(c: &mut Criterion) {
+    if std::env::var_os("KPLANE_BENCH_E2E").is_some() {
+        end_to_end();
+        return;
+    }
     let mut g = c.benchmark_group("schedule");
     g.sample_size(10)
         .warm_up_time(Duration::from_millis(1))
