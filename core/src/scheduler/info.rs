@@ -432,6 +432,9 @@ pub struct MatchCounts {
     pub namespace: String,
     pub selector: Selector,
     pub per_node: std::rc::Rc<Vec<i64>>,
+    /// Topology key → value → Σ `per_node` over every node with that value (nodes without
+    /// the key under ""), computed on first use.
+    pub domains: HashMap<String, HashMap<String, i64>>,
 }
 
 impl MatchCounts {
@@ -574,9 +577,19 @@ impl Snapshot {
             if !pod.required_anti_affinity.is_empty() {
                 self.nodes_with_required_anti_affinity.insert(i);
             }
+            let labels = &self.nodes[i].labels;
             for m in self.match_counts.get_mut().values_mut() {
                 if m.counts(&pod) {
                     std::rc::Rc::make_mut(&mut m.per_node)[i] += 1;
+                    for (key, values) in m.domains.iter_mut() {
+                        let v = labels.get(key).map_or("", String::as_str);
+                        match values.get_mut(v) {
+                            Some(c) => *c += 1,
+                            None => {
+                                values.insert(v.to_string(), 1);
+                            }
+                        }
+                    }
                 }
             }
             self.nodes[i].add_pod(pod);
@@ -598,6 +611,7 @@ impl Snapshot {
             namespace: pod.namespace.clone(),
             selector: selector.clone(),
             per_node: Default::default(),
+            domains: HashMap::new(),
         };
         m.per_node = std::rc::Rc::new(
             self.nodes
@@ -608,6 +622,34 @@ impl Snapshot {
         let out = m.per_node.clone();
         self.match_counts.borrow_mut().insert(key, m);
         out
+    }
+
+    /// Matching pods per value of `key`, summed over every node (nodes without the key under
+    /// ""); cached and kept current like [`Snapshot::match_counts`].
+    pub fn domain_counts(
+        &self,
+        pod: &PodInfo,
+        selector: &Selector,
+        key: &str,
+    ) -> HashMap<String, i64> {
+        let per_node = self.match_counts(pod, selector);
+        let cache_key = format!("{}\x00{}\x00{:?}", pod.workspace, pod.namespace, selector);
+        let mut cache = self.match_counts.borrow_mut();
+        let Some(m) = cache.get_mut(&cache_key) else {
+            // An empty selector counts nothing (and is not cached).
+            return HashMap::new();
+        };
+        m.domains
+            .entry(key.to_string())
+            .or_insert_with(|| {
+                let mut out: HashMap<String, i64> = HashMap::new();
+                for n in &self.nodes {
+                    let v = n.labels.get(key).map_or("", String::as_str);
+                    *out.entry(v.to_string()).or_default() += per_node[n.index];
+                }
+                out
+            })
+            .clone()
     }
 
     pub fn namespace_labels(&self, workspace: &str, namespace: &str) -> Labels {

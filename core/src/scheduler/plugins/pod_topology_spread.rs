@@ -283,7 +283,28 @@ pub fn pre_score(cy: &mut Cycle<'_>, feasible: &[usize]) -> bool {
         .map(|c| cy.snapshot.match_counts(cy.pod, &c.selector))
         .collect();
     let empty = String::new();
-    if s.tp_value_to_pod_counts.iter().any(|m| !m.is_empty()) {
+    // Every node counts when no inclusion policy can exclude one: read the per-domain sums
+    // the snapshot keeps instead of walking every node.
+    let pod = cy.pod;
+    let everywhere = |c: &SpreadConstraint| {
+        !c.honor_node_taints
+            && (!c.honor_node_affinity
+                || (pod.node_selector.is_empty()
+                    && pod.affinity["nodeAffinity"]
+                        ["requiredDuringSchedulingIgnoredDuringExecution"]
+                        .is_null()))
+    };
+    if !require_all && constraints.iter().all(everywhere) {
+        for (ci, c) in constraints.iter().enumerate() {
+            if c.topology_key == LABEL_HOSTNAME || s.tp_value_to_pod_counts[ci].is_empty() {
+                continue;
+            }
+            let sums = cy.snapshot.domain_counts(pod, &c.selector, &c.topology_key);
+            for (v, slot) in s.tp_value_to_pod_counts[ci].iter_mut() {
+                *slot = sums.get(v).copied().unwrap_or(0);
+            }
+        }
+    } else if s.tp_value_to_pod_counts.iter().any(|m| !m.is_empty()) {
         for node in nodes {
             if require_all && !node_has_all_keys(node, &constraints) {
                 continue;
@@ -633,5 +654,74 @@ mod tests {
         assert_eq!(got, [("a".to_string(), 66), ("b".to_string(), 100)]);
         // The defaults never filter.
         assert_eq!(passing(&p, &s), ["a", "b"]);
+    }
+
+    #[test]
+    fn domain_sums_match_the_per_node_walk_and_stay_current() {
+        let mut nodes = vec![];
+        for (n, z) in [("a", "z1"), ("b", "z1"), ("c", "z2"), ("d", "z3")] {
+            nodes.push(node(
+                n,
+                json!({"topology.kubernetes.io/zone": z, "kubernetes.io/hostname": n, "common": "yes"}),
+            ));
+        }
+        nodes.push(node(
+            "e",
+            json!({"kubernetes.io/hostname": "e", "common": "yes"}),
+        ));
+        let mut s = snapshot(
+            nodes,
+            vec![
+                ("a", foo("1")),
+                ("a", foo("2")),
+                ("c", foo("3")),
+                ("e", foo("4")),
+            ],
+        );
+        s.workloads.controllers.insert(
+            (
+                "root".into(),
+                "default".into(),
+                "ReplicaSet".into(),
+                "rs".into(),
+            ),
+            json!({"matchLabels": {"foo": ""}}),
+        );
+        let mut fast = foo("p");
+        fast.owner = Some(("ReplicaSet".into(), "rs".into()));
+        // The same pod with a nodeSelector every node matches takes the per-node walk.
+        let mut slow = fast.clone();
+        slow.node_selector = [("common".to_string(), "yes".to_string())].into();
+        let cfg = config();
+        let all: Vec<usize> = (0..5).collect();
+        let counts = |p: &PodInfo, s: &Snapshot| {
+            let mut c = Cycle::new(p, s, &cfg);
+            assert!(pre_score(&mut c, &all));
+            let mut v: Vec<(String, i64)> = c.spread_score.tp_value_to_pod_counts[1]
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect();
+            v.sort();
+            let sc: Vec<i64> = s.nodes.iter().map(|n| score(&c, n)).collect();
+            (v, sc)
+        };
+        let before = counts(&fast, &s);
+        assert_eq!(before, counts(&slow, &s));
+        assert_eq!(
+            before.0,
+            [
+                ("".to_string(), 1),
+                ("z1".to_string(), 2),
+                ("z2".to_string(), 1),
+                ("z3".to_string(), 0)
+            ]
+        );
+        // Assuming more pods keeps the cached sums current.
+        s.add_pod("d", foo("5"));
+        s.add_pod("b", foo("6"));
+        let after = counts(&fast, &s);
+        assert_eq!(after, counts(&slow, &s));
+        assert_eq!(after.0[1], ("z1".to_string(), 3));
+        assert_eq!(after.0[3], ("z3".to_string(), 1));
     }
 }
