@@ -1,7 +1,8 @@
 //! Scheduling throughput, after scheduler_perf's SchedulingBasic: 10,000 pods (100m cpu,
 //! 500Mi memory) onto 5,000 nodes (4 cpu, 32Gi, 110 pods, three zones) in one scheduling
 //! pass with every default plugin and the adaptive percentageOfNodesToScore. A second case
-//! has the pods owned by a ReplicaSet, so the system default topology spreading scores them.
+//! has the pods owned by a ReplicaSet, so the system default topology spreading scores them;
+//! a third gives every pod a hard hostname spread constraint (maxSkew 1, DoNotSchedule).
 //!
 //! With `KPLANE_BENCH_LARGE=1` (several minutes) two more cases run: steady state, 1,000 pods
 //! arriving in a cluster that already runs 100,000 (the informer is warm), and one timed pass
@@ -18,6 +19,14 @@ use std::time::Duration;
 const NODES: usize = 5_000;
 const PODS: usize = 10_000;
 
+/// Plain, ReplicaSet-owned, or with a hard hostname spread constraint (maxSkew 1).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Plain,
+    Owned,
+    Spread,
+}
+
 fn pod(i: usize, owner: &serde_json::Value) -> serde_json::Value {
     let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
         "metadata": {"name": format!("pod-{i:06}"), "namespace": "default", "labels": {"app": "web"}},
@@ -29,11 +38,12 @@ fn pod(i: usize, owner: &serde_json::Value) -> serde_json::Value {
     pod
 }
 
-fn cluster(owned: bool) -> Server {
-    cluster_with(owned, PODS)
+fn cluster(kind: Kind) -> Server {
+    cluster_with(kind, PODS)
 }
 
-fn cluster_with(owned: bool, pods: usize) -> Server {
+fn cluster_with(kind: Kind, pods: usize) -> Server {
+    let owned = kind == Kind::Owned;
     let mut s = Server::new(1, 1_767_225_600_000);
     for i in 0..NODES {
         let name = format!("node-{i:05}");
@@ -59,14 +69,20 @@ fn cluster_with(owned: bool, pods: usize) -> Server {
             "uid": rs["metadata"]["uid"], "controller": true}]);
     }
     for i in 0..pods {
-        s.create(ROOT, pod(i, &owner)).expect("pod");
+        let mut p = pod(i, &owner);
+        if kind == Kind::Spread {
+            p["spec"]["topologySpreadConstraints"] = json!([{"maxSkew": 1,
+                "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule",
+                "labelSelector": {"matchLabels": {"app": "web"}}}]);
+        }
+        s.create(ROOT, p).expect("pod");
     }
     s
 }
 
 /// 100,000 pods already running (scheduled by an earlier pass, cache warm), then 1,000 new.
 fn busy_cluster() -> (Server, State) {
-    let mut s = cluster_with(false, 100_000);
+    let mut s = cluster_with(Kind::Plain, 100_000);
     let mut st = State::default();
     scheduler::schedule(&mut s, &mut st);
     s.create(ROOT, pod(100_000, &json!(null))).expect("pod");
@@ -125,8 +141,12 @@ fn bench(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(1))
         .measurement_time(Duration::from_secs(1))
         .throughput(Throughput::Elements(PODS as u64));
-    for (name, owned) in [("10k_pods_5k_nodes", false), ("10k_rs_pods_5k_nodes", true)] {
-        let template = cluster(owned);
+    for (name, kind) in [
+        ("10k_pods_5k_nodes", Kind::Plain),
+        ("10k_rs_pods_5k_nodes", Kind::Owned),
+        ("10k_hostname_spread_pods_5k_nodes", Kind::Spread),
+    ] {
+        let template = cluster(kind);
         g.bench_function(name, |b| {
             b.iter_batched(
                 || (template.clone(), State::default()),
@@ -157,7 +177,7 @@ fn bench(c: &mut Criterion) {
     drop(busy);
     g.finish();
     // One timed pass (criterion's ten samples would take tens of minutes).
-    let mut s = cluster_with(false, 150_000);
+    let mut s = cluster_with(Kind::Plain, 150_000);
     let mut st = State::default();
     let t = std::time::Instant::now();
     scheduler::schedule(&mut s, &mut st);

@@ -12,7 +12,7 @@ pub struct Cycle<'a> {
     pub pod: &'a PodInfo,
     pub snapshot: &'a Snapshot,
     pub config: &'a Config,
-    pub spread_filter: pod_topology_spread::PreFilterState,
+    pub spread_filter: pod_topology_spread::PreFilterState<'a>,
     pub spread_score: pod_topology_spread::PreScoreState,
     pub affinity_filter: inter_pod_affinity::PreFilterState,
     pub affinity_score: inter_pod_affinity::PreScoreState,

@@ -27,10 +27,10 @@ pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
 pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
 
 #[derive(Debug, Default)]
-pub struct PreFilterState {
+pub struct PreFilterState<'a> {
     pub constraints: Vec<SpreadConstraint>,
-    /// Per constraint: topology value → matching pods.
-    pub tp_value_to_match_num: Vec<HashMap<String, i64>>,
+    /// Per constraint: topology value (borrowed from the snapshot's node labels) → matching pods.
+    pub tp_value_to_match_num: Vec<HashMap<&'a str, i64>>,
     /// Per constraint: the global minimum over its domains.
     pub min_match: Vec<i64>,
 }
@@ -170,17 +170,27 @@ fn included(c: &SpreadConstraint, pod: &PodInfo, node: &NodeInfo) -> bool {
 }
 
 /// `calPreFilterState`.
-pub fn pre_filter(cy: &mut Cycle<'_>) {
-    let (constraints, _) = constraints_for(cy.pod, cy.snapshot, Unsatisfiable::DoNotSchedule);
+pub fn pre_filter<'a>(cy: &mut Cycle<'a>) {
+    let snapshot: &'a Snapshot = cy.snapshot;
+    let (constraints, _) = constraints_for(cy.pod, snapshot, Unsatisfiable::DoNotSchedule);
     if constraints.is_empty() {
         return;
     }
-    let mut counts: Vec<HashMap<String, i64>> = vec![HashMap::new(); constraints.len()];
+    let mut counts: Vec<HashMap<&'a str, i64>> = constraints
+        .iter()
+        .map(|c| {
+            HashMap::with_capacity(if c.topology_key == LABEL_HOSTNAME {
+                snapshot.nodes.len()
+            } else {
+                8
+            })
+        })
+        .collect();
     let per_node: Vec<_> = constraints
         .iter()
-        .map(|c| cy.snapshot.match_counts(cy.pod, &c.selector))
+        .map(|c| snapshot.match_counts(cy.pod, &c.selector))
         .collect();
-    for node in &cy.snapshot.nodes {
+    for node in &snapshot.nodes {
         if !node_has_all_keys(node, &constraints) {
             continue;
         }
@@ -188,14 +198,9 @@ pub fn pre_filter(cy: &mut Cycle<'_>) {
             if !included(c, cy.pod, node) {
                 continue;
             }
-            let value = &node.labels[&c.topology_key];
+            let value: &'a str = &node.labels[&c.topology_key];
             let n = per_node[i][node.index];
-            match counts[i].get_mut(value) {
-                Some(v) => *v += n,
-                None => {
-                    counts[i].insert(value.clone(), n);
-                }
-            }
+            *counts[i].entry(value).or_default() += n;
         }
     }
     let min_match = counts
@@ -220,7 +225,10 @@ pub fn filter(cy: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
         if (s.tp_value_to_match_num[i].len() as i64) < c.min_domains {
             min = 0;
         }
-        let match_num = s.tp_value_to_match_num[i].get(value).copied().unwrap_or(0);
+        let match_num = s.tp_value_to_match_num[i]
+            .get(value.as_str())
+            .copied()
+            .unwrap_or(0);
         if match_num.saturating_add(self_match).saturating_sub(min) > c.max_skew {
             return Err(Unfit::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH));
         }
