@@ -3,7 +3,7 @@
 //! selectHost. Every verdict and score is kept for the explanation.
 use super::explain::{Explanation, Record, Row};
 use super::plugins::default_preemption::{self, Outcome};
-use super::plugins::{inter_pod_affinity, pod_topology_spread, FILTERS, SCORERS};
+use super::plugins::{inter_pod_affinity, pod_topology_spread, Reason, FILTERS, SCORERS};
 use super::{Config, NodeInfo, PodInfo, Snapshot};
 use std::collections::BTreeMap;
 
@@ -160,7 +160,7 @@ pub fn decide(
         }
     }
     record.rows.reserve(to_find.min(n));
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut reasons: BTreeMap<Reason, usize> = BTreeMap::new();
     let mut processed = 0;
     for i in 0..n {
         if feasible.len() >= to_find {
@@ -274,7 +274,7 @@ pub const NO_NODES_AVAILABLE: &str = "no nodes available to schedule pods";
 
 /// `FitError.Error()`: "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated
 /// taint {gpu: true}." followed by the PostFilter (preemption) message, if any.
-pub fn fit_error(n: usize, reasons: &BTreeMap<String, usize>, post_filter: &str) -> String {
+pub fn fit_error(n: usize, reasons: &BTreeMap<Reason, usize>, post_filter: &str) -> String {
     let mut parts: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
     parts.sort();
     let mut msg = format!("0/{n} nodes are available: {}.", parts.join(", "));
@@ -291,12 +291,9 @@ mod tests {
 
     #[test]
     fn fit_error_message_shape() {
-        let reasons: BTreeMap<String, usize> = [
-            ("Insufficient cpu".to_string(), 1),
-            (
-                "node(s) had untolerated taint {dedicated: gpu}".to_string(),
-                2,
-            ),
+        let reasons: BTreeMap<Reason, usize> = [
+            ("Insufficient cpu".into(), 1),
+            ("node(s) had untolerated taint {dedicated: gpu}".into(), 2),
         ]
         .into();
         let pre = "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.";

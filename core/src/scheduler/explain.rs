@@ -211,7 +211,7 @@ pub struct Row {
     pub node: u32,
     /// The failing filter's index in `FILTERS` and its code.
     pub failed: Option<(u8, Code)>,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<super::plugins::Reason>,
 }
 
 impl Record {
@@ -272,7 +272,7 @@ impl Record {
                     &node,
                     FILTERS[plugin as usize].name,
                     code,
-                    r.reasons.clone(),
+                    r.reasons.iter().map(|r| r.to_string()).collect(),
                 ),
                 None => NodeResult::feasible(&node),
             };

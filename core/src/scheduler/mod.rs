@@ -449,18 +449,12 @@ pub fn schedule(s: &mut Server, state: &mut State) {
     // pod whose affinity waits for a pod bound after it is retried after its backoff.
 }
 
-/// The Binding subresource: sets `spec.nodeName` and the PodScheduled condition.
+/// The Binding subresource: sets `spec.nodeName` and, in the same write, the PodScheduled
+/// condition (as upstream's BindingREST); then the `Scheduled` Event.
 fn bind(s: &mut Server, pod: &Value, node: &str) {
-    let now = s.clock.rfc3339();
     let Ok(updated) = s.bind(ROOT, object::namespace(pod), object::name(pod), node) else {
         return;
     };
-    let mut st = updated.clone();
-    set_condition(
-        &mut st,
-        json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
-    );
-    let _ = s.update_status(ROOT, &st);
     s.event(
         ROOT,
         &updated,

@@ -286,7 +286,7 @@ pub fn post_filter(
             Ok(c) => violating.push(c),
             Err(u) => {
                 for r in u.reasons {
-                    *statuses.entry(r).or_default() += 1;
+                    *statuses.entry(r.into_owned()).or_default() += 1;
                 }
             }
         }

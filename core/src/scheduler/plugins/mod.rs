@@ -33,21 +33,24 @@ impl Code {
     }
 }
 
+/// A filter's reason text: static for the fixed messages, owned when formatted.
+pub type Reason = std::borrow::Cow<'static, str>;
+
 /// Why a node failed a filter: one or more reasons (`Insufficient cpu`, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unfit {
     pub code: Code,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
 }
 
 impl Unfit {
-    pub fn unresolvable(reason: impl Into<String>) -> Unfit {
+    pub fn unresolvable(reason: impl Into<Reason>) -> Unfit {
         Unfit {
             code: Code::UnschedulableAndUnresolvable,
             reasons: vec![reason.into()],
         }
     }
-    pub fn unschedulable(reason: impl Into<String>) -> Unfit {
+    pub fn unschedulable(reason: impl Into<Reason>) -> Unfit {
         Unfit {
             code: Code::Unschedulable,
             reasons: vec![reason.into()],

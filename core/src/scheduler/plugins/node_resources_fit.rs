@@ -15,9 +15,9 @@ pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
 
 /// `fitsRequest`: the pod count first, then cpu, memory, ephemeral storage, scalar resources.
 pub fn fits(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
-    let mut reasons = Vec::new();
+    let mut reasons: Vec<super::Reason> = Vec::new();
     if node.pod_count.saturating_add(1) > node.allocatable.get("pods") {
-        reasons.push("Too many pods".to_string());
+        reasons.push("Too many pods".into());
     }
     let req = &pod.requests;
     let free = |name: &str| {
@@ -26,17 +26,17 @@ pub fn fits(pod: &PodInfo, node: &NodeInfo) -> FilterResult {
             .saturating_sub(node.requested.get(name))
     };
     if req.milli_cpu > 0 && req.milli_cpu > free("cpu") {
-        reasons.push("Insufficient cpu".to_string());
+        reasons.push("Insufficient cpu".into());
     }
     if req.memory > 0 && req.memory > free("memory") {
-        reasons.push("Insufficient memory".to_string());
+        reasons.push("Insufficient memory".into());
     }
     if req.ephemeral_storage > 0 && req.ephemeral_storage > free("ephemeral-storage") {
-        reasons.push("Insufficient ephemeral-storage".to_string());
+        reasons.push("Insufficient ephemeral-storage".into());
     }
     for (name, v) in &req.scalar {
         if *v > 0 && *v > free(name) {
-            reasons.push(format!("Insufficient {name}"));
+            reasons.push(format!("Insufficient {name}").into());
         }
     }
     if reasons.is_empty() {
