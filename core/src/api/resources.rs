@@ -56,21 +56,25 @@ impl Resources {
         }
     }
 
+    /// Adds `o` (saturating: absurd quantities never overflow).
     pub fn add(&mut self, o: &Resources) {
-        self.milli_cpu += o.milli_cpu;
-        self.memory += o.memory;
-        self.ephemeral_storage += o.ephemeral_storage;
+        self.milli_cpu = self.milli_cpu.saturating_add(o.milli_cpu);
+        self.memory = self.memory.saturating_add(o.memory);
+        self.ephemeral_storage = self.ephemeral_storage.saturating_add(o.ephemeral_storage);
         for (k, v) in &o.scalar {
-            *self.scalar.entry(k.clone()).or_default() += v;
+            let e = self.scalar.entry(k.clone()).or_default();
+            *e = e.saturating_add(*v);
         }
     }
 
+    /// Subtracts `o` (saturating).
     pub fn sub(&mut self, o: &Resources) {
-        self.milli_cpu -= o.milli_cpu;
-        self.memory -= o.memory;
-        self.ephemeral_storage -= o.ephemeral_storage;
+        self.milli_cpu = self.milli_cpu.saturating_sub(o.milli_cpu);
+        self.memory = self.memory.saturating_sub(o.memory);
+        self.ephemeral_storage = self.ephemeral_storage.saturating_sub(o.ephemeral_storage);
         for (k, v) in &o.scalar {
-            *self.scalar.entry(k.clone()).or_default() -= v;
+            let e = self.scalar.entry(k.clone()).or_default();
+            *e = e.saturating_sub(*v);
         }
     }
 
@@ -218,6 +222,16 @@ mod tests {
         assert_eq!(r.milli_cpu, 100);
         assert_eq!(r.memory, DEFAULT_MEMORY_REQUEST + (1 << 30));
         assert_eq!(pod_requests(&pod, false).milli_cpu, 0);
+    }
+
+    #[test]
+    fn absurd_quantities_saturate() {
+        let pod = json!({"spec": {"containers": [
+            {"name": "a", "resources": {"requests": {"cpu": "9e15", "memory": "8Ei"}}},
+            {"name": "b", "resources": {"requests": {"cpu": "9e15", "memory": "8Ei"}}}
+        ]}});
+        let r = pod_requests(&pod, false);
+        assert_eq!((r.milli_cpu, r.memory), (i64::MAX, i64::MAX));
     }
 
     #[test]
