@@ -473,8 +473,12 @@ spec:
     assert.equal(updated.spec.replicas, 3);
     assert.ok(updated.metadata.managedFields.some((m) => m.operation === 'Update' && m.fieldsV1['f:spec']?.['f:replicas']));
 
-    // A different value conflicts. (Re-applying the same value shares the field: see
-    // known-issues.test.mjs.)
+    // Re-applying the same value shares the field; a different value conflicts.
+    assert.deepEqual(cp.apply('root', deployment(3)).objects.map((o) => o.action), ['configured']);
+    assert.ok(
+      cp.get('root', ref).metadata.managedFields.find((m) => m.manager === 'kubectl' && m.operation === 'Apply').fieldsV1['f:spec']['f:replicas'],
+      'kubectl shares .spec.replicas',
+    );
     const s = expectError(() => cp.apply('root', deployment(5)), 409);
     assert.equal(s.reason, 'Conflict');
     assert.match(s.message, /^Apply failed with 1 conflict: conflict with "kplane"/);
