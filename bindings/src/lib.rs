@@ -9,12 +9,12 @@
 //! hand it to [`set_error_class`] once the module is instantiated. Without it (e.g. in
 //! `wasm-bindgen-test`), errors are plain `Error`s named `KplaneError` with the same `status`.
 
+use kplane::api::Value;
 use kplane::{
     ApplyOptions, DeleteOptions, ListOptions, ObjectRef, Options, PatchType, Status, WatchOptions,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -142,9 +142,7 @@ fn from_js<T: DeserializeOwned>(v: &JsValue, what: &str) -> Result<T, JsValue> {
         .map_err(|e| bad_request(format!("invalid {what}: {}", js_message(&e))))?
         .as_string()
         .ok_or_else(|| bad_request(format!("invalid {what}: not a JSON value")))?;
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| bad_request(format!("invalid {what}: {e}")))?;
-    serde_json::from_value(value).map_err(|e| bad_request(format!("invalid {what}: {e}")))
+    serde_json::from_str(&text).map_err(|e| bad_request(format!("invalid {what}: {e}")))
 }
 
 fn js_message(e: &JsValue) -> String {
@@ -274,7 +272,7 @@ impl ControlPlane {
         } else if manifests.is_object() {
             let value: Value = from_js(&manifests, "manifests")?;
             let objects = match value {
-                Value::Array(items) => items,
+                Value::Array(items) => items.into_vec(),
                 one => vec![one],
             };
             self.inner.apply_objects(&workspace, objects, &options)

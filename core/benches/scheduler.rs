@@ -11,9 +11,9 @@
 //! Run: `cargo bench -p kplane --bench scheduler`. Criterion prints the throughput in
 //! elements (pods) per second.
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use kplane::json;
 use kplane::scheduler::{self, State};
 use kplane::server::{Server, ROOT};
-use serde_json::json;
 use std::time::Duration;
 
 const NODES: usize = 5_000;
@@ -27,7 +27,7 @@ enum Kind {
     Spread,
 }
 
-fn pod(i: usize, owner: &serde_json::Value) -> serde_json::Value {
+fn pod(i: usize, owner: &kplane::api::Value) -> kplane::api::Value {
     let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
         "metadata": {"name": format!("pod-{i:06}"), "namespace": "default", "labels": {"app": "web"}},
         "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/pause:3.10",

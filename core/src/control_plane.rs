@@ -1,13 +1,14 @@
 //! `ControlPlane`: the API server, the store, the controllers, the scheduler and the node
 //! agents on one virtual clock. Everything a caller does goes through here.
 use crate::api::object;
+use crate::api::Value;
 use crate::api::{FieldSelector, KindInfo, Resources, Selector};
+use crate::json;
 use crate::server::{decode, patch::PatchType, status::Status, Action, Propagation, Server};
 use crate::sim::{parse_rfc3339, Clock, Rng, Timers};
 use crate::store::{Store, StoreSnapshot};
 use crate::{controllers, kubectl, kubelet, scheduler};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 /// `new ControlPlane({ seed?, start? })`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

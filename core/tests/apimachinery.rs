@@ -1,11 +1,11 @@
 //! API machinery behaviours: namespaces, finalizers, the status subresource, Events,
 //! generation, label and field selectors.
 use kplane::api::object;
+use kplane::json;
 use kplane::{
     ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options, PatchType,
     WatchOptions,
 };
-use serde_json::json;
 
 fn plane() -> ControlPlane {
     ControlPlane::new(Options {
@@ -15,7 +15,7 @@ fn plane() -> ControlPlane {
     .unwrap()
 }
 
-fn cm(cp: &ControlPlane, ns: &str, name: &str) -> Option<serde_json::Value> {
+fn cm(cp: &ControlPlane, ns: &str, name: &str) -> Option<kplane::api::Value> {
     cp.get(
         "root",
         &ObjectRef {

@@ -1,7 +1,7 @@
 //! The CronJob controller: scenario tests over `examples/workloads/cronjob*.yaml`.
 use kplane::api::object::{self, str_at};
+use kplane::api::Value;
 use kplane::{ApplyOptions, ControlPlane, ListOptions, ObjectRef, Options};
-use serde_json::Value;
 
 const HELLO: &str = include_str!("../../examples/workloads/cronjob.yaml");
 const BACKUP: &str = include_str!("../../examples/workloads/cronjob-etcd-backup.yaml");

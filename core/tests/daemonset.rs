@@ -1,7 +1,7 @@
 //! The DaemonSet controller: scenario tests over `examples/workloads/daemonset*.yaml`.
 use kplane::api::object::{self, str_at};
+use kplane::api::Value;
 use kplane::{ApplyOptions, ControlPlane, ListOptions, ObjectRef, Options};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 const FLUENTD: &str = include_str!("../../examples/workloads/daemonset.yaml");
@@ -95,7 +95,7 @@ fn one_pod_per_eligible_node_with_upstream_affinity_and_tolerations() {
         assert_eq!(
             p["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
                 ["nodeSelectorTerms"],
-            serde_json::json!([{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}])
+            kplane::json!([{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}])
         );
         let tolerations = p["spec"]["tolerations"].as_array().unwrap();
         for (key, effect) in [
@@ -287,7 +287,7 @@ fn node_selector_and_surge_first_rollout() {
             name: "node-a".into(),
             ..Default::default()
         },
-        &serde_json::json!({"metadata": {"labels": {"monitoring": null}}}),
+        &kplane::json!({"metadata": {"labels": {"monitoring": null}}}),
         kplane::PatchType::Merge,
     )
     .unwrap();

@@ -1,7 +1,7 @@
 //! PodDisruptionBudgets, the Eviction API and drain, over examples/disruption/.
 use kplane::api::object;
+use kplane::api::Value;
 use kplane::{ApplyOptions, ControlPlane, ListOptions, ObjectRef, Options};
-use serde_json::Value;
 
 const STABLE_APP: &str = include_str!("../../examples/disruption/stable-app.yaml");
 const CRITICAL: &str = include_str!("../../examples/disruption/critical-web-service.yaml");

@@ -1,7 +1,7 @@
 //! The Job controller: scenario tests over `examples/workloads/job*.yaml`.
 use kplane::api::object::{self, str_at};
+use kplane::api::Value;
 use kplane::{ApplyOptions, ControlPlane, ListOptions, ObjectRef, Options};
-use serde_json::Value;
 
 const PI: &str = include_str!("../../examples/workloads/job.yaml");
 const PARALLEL: &str = include_str!("../../examples/workloads/job-parallel.yaml");
@@ -131,7 +131,7 @@ fn pi_runs_one_pod_to_completion_with_generated_selector_and_labels() {
     }
     assert_eq!(
         p["metadata"]["finalizers"],
-        serde_json::json!(["batch.kubernetes.io/job-tracking"])
+        kplane::json!(["batch.kubernetes.io/job-tracking"])
     );
     assert!(has_event(
         &cp,
@@ -159,10 +159,7 @@ fn pi_runs_one_pod_to_completion_with_generated_selector_and_labels() {
     assert_eq!(int(&j, &["status", "succeeded"]), 1);
     assert_eq!(int(&j, &["status", "active"]), 0);
     assert_eq!(j["status"]["completionTime"], "2026-01-01T00:00:11Z");
-    assert_eq!(
-        j["status"]["uncountedTerminatedPods"],
-        serde_json::json!({})
-    );
+    assert_eq!(j["status"]["uncountedTerminatedPods"], kplane::json!({}));
     assert!(has_event(&cp, "pi", "Normal", "Completed", "Job completed"));
     assert_eq!(get_row(&mut cp)[..4], ["pi", "Complete", "1/1", "11s"]);
     let p = &list(&cp, "Pod")[0];

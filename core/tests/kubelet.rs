@@ -1,9 +1,9 @@
 //! The simulated kubelet: pod lifecycle, init containers and sidecars, probes, restarts with
 //! CrashLoopBackOff, resource behaviour, graceful termination and node states.
 use kplane::api::object::str_at;
+use kplane::api::Value;
 use kplane::kubectl::pod_status;
 use kplane::{ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options};
-use serde_json::Value;
 
 const NODE: &str = "apiVersion: v1
 kind: Node
@@ -974,7 +974,7 @@ fn image_change_restarts_the_container() {
             name: "web".into(),
             ..Default::default()
         },
-        &serde_json::json!({"spec": {"containers": [{"name": "app", "image": "nginx:1.29"}]}}),
+        &kplane::json!({"spec": {"containers": [{"name": "app", "image": "nginx:1.29"}]}}),
         kplane::PatchType::Strategic,
     )
     .unwrap();

@@ -1,8 +1,8 @@
 //! Scenario tests over `examples/pods/`: each manifest's header promises what happens; these
 //! tests hold the simulation to it.
+use kplane::api::Value;
 use kplane::kubectl::pod_status;
 use kplane::{ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options};
-use serde_json::Value;
 
 const SIDECAR: &str = include_str!("../../examples/pods/sidecar.yaml");
 const NATIVE_SIDECAR: &str = include_str!("../../examples/pods/native-sidecar.yaml");

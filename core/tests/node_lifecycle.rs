@@ -1,8 +1,9 @@
 //! Node failures: Ready=Unknown after the grace period, unreachable taints, evictions after
 //! tolerationSeconds, replacements elsewhere; orphaned pods of deleted nodes.
 use kplane::api::object::{self, str_at};
+use kplane::api::Value;
+use kplane::json;
 use kplane::{ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options};
-use serde_json::{json, Value};
 
 fn setup() -> ControlPlane {
     let mut cp = ControlPlane::new(Options {

@@ -86,7 +86,7 @@ proptest! {
             }
         }
         let events = cp.watch("root", &WatchOptions { resource_version: Some("1".into()), ..Default::default() }).unwrap();
-        let mut replayed: BTreeMap<(String, String, String), serde_json::Value> = BTreeMap::new();
+        let mut replayed: BTreeMap<(String, String, String), kplane::api::Value> = BTreeMap::new();
         let mut last_rv = 1u64;
         for e in &events[..events.len() - 1] {
             let rv: u64 = e.object["metadata"]["resourceVersion"].as_str().unwrap().parse().unwrap();
@@ -102,7 +102,7 @@ proptest! {
         prop_assert_eq!(events.last().unwrap().kind.as_str(), "BOOKMARK");
         // The replay starts after revision 1 (the first boot namespace); compare the same objects.
         let live = cp.watch("root", &WatchOptions::default()).unwrap();
-        let mut current: BTreeMap<(String, String, String), serde_json::Value> = BTreeMap::new();
+        let mut current: BTreeMap<(String, String, String), kplane::api::Value> = BTreeMap::new();
         for e in &live[..live.len() - 1] {
             let o = &e.object;
             if o["metadata"]["resourceVersion"].as_str().unwrap().parse::<u64>().unwrap() > 1 {

@@ -1,10 +1,10 @@
 //! Scenario tests over the manifests in `examples/`, so the examples stay true.
 use kplane::api::object::{self, str_at};
 use kplane::api::resources::{node_allocatable, pod_requests};
+use kplane::api::Value;
 use kplane::{
     ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options, Propagation,
 };
-use serde_json::Value;
 
 const THREE_NODES: &str = include_str!("../../examples/three-nodes.yaml");
 
@@ -507,14 +507,14 @@ fn patches_conflicts_and_immutable_fields() {
     cp.patch(
         "root",
         &web,
-        &serde_json::json!([{"op": "replace", "path": "/spec/replicas", "value": 2}]),
+        &kplane::json!([{"op": "replace", "path": "/spec/replicas", "value": 2}]),
         PatchType::Json,
     )
     .unwrap();
     cp.patch(
         "root",
         &web,
-        &serde_json::json!({"metadata": {"labels": {"tier": "front"}}}),
+        &kplane::json!({"metadata": {"labels": {"tier": "front"}}}),
         PatchType::Merge,
     )
     .unwrap();
@@ -528,12 +528,12 @@ fn patches_conflicts_and_immutable_fields() {
     );
     // A stale resourceVersion is a 409 Conflict with upstream's text.
     let mut stale = d.clone();
-    stale["metadata"]["resourceVersion"] = serde_json::json!("1");
+    stale["metadata"]["resourceVersion"] = kplane::json!("1");
     let e = cp.update("root", stale).unwrap_err();
     assert_eq!((e.code, e.reason.as_str()), (409, "Conflict"));
     assert_eq!(e.message, "Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified; please apply your changes to the latest version and try again");
     // The selector is immutable.
-    let e = cp.patch("root", &web, &serde_json::json!({"spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {"metadata": {"labels": {"app": "x"}}}}}), PatchType::Merge).unwrap_err();
+    let e = cp.patch("root", &web, &kplane::json!({"spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {"metadata": {"labels": {"app": "x"}}}}}), PatchType::Merge).unwrap_err();
     assert_eq!(e.code, 422);
     assert!(e.message.ends_with("field is immutable"), "{}", e.message);
     // kubectl create of an existing object is AlreadyExists.
@@ -564,17 +564,14 @@ fn server_side_apply_tracks_owners_conflicts_and_removals() {
     let mf = d["metadata"]["managedFields"].as_array().unwrap();
     assert_eq!(mf[0]["manager"], "kubectl");
     assert_eq!(mf[0]["operation"], "Apply");
-    assert_eq!(
-        mf[0]["fieldsV1"]["f:spec"]["f:replicas"],
-        serde_json::json!({})
-    );
+    assert_eq!(mf[0]["fieldsV1"]["f:spec"]["f:replicas"], kplane::json!({}));
     assert!(mf
         .iter()
         .any(|e| e["manager"] == "kube-controller-manager" && e["subresource"] == "status"));
 
     // Another writer takes spec.replicas; re-applying a different value conflicts.
     let mut scaled = d.clone();
-    scaled["spec"]["replicas"] = serde_json::json!(7);
+    scaled["spec"]["replicas"] = kplane::json!(7);
     cp.update("root", scaled).unwrap();
     let changed = labelled.replace("replicas: 5", "replicas: 4");
     let e = cp

@@ -196,7 +196,7 @@ proptest! {
         check_capacity(&cp)?;
         cp.advance(60.0);
         check_capacity(&cp)?;
-        let pods: Vec<serde_json::Value> = cp
+        let pods: Vec<kplane::api::Value> = cp
             .list_items("root", &ListOptions { kind: "Pod".into(), ..Default::default() })
             .unwrap()
             .into_iter()
@@ -204,7 +204,7 @@ proptest! {
             .collect();
         let want: u32 = workloads.iter().map(|w| w.replicas).sum();
         prop_assert_eq!(pods.len() as u32, want);
-        let workload_of = |p: &serde_json::Value| -> usize {
+        let workload_of = |p: &kplane::api::Value| -> usize {
             object::labels(p)["app"][1..].parse().unwrap()
         };
         for (i, n) in cp.list_items("root", &ListOptions { kind: "Node".into(), ..Default::default() }).unwrap().iter().enumerate() {

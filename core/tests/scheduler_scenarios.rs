@@ -1,7 +1,7 @@
 //! Scheduling scenarios over the manifests in `examples/scheduling/`, so the examples stay true.
 use kplane::api::object::{self, str_at};
+use kplane::api::Value;
 use kplane::{ApplyOptions, ControlPlane, ListOptions, Options};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 const GPU_TAINTS: &str = include_str!("../../examples/scheduling/gpu-taints.yaml");
@@ -303,7 +303,7 @@ fn scheduling_gates_hold_pods_with_the_upstream_condition() {
             name: "gated".into(),
             ..Default::default()
         },
-        &serde_json::json!({"spec": {"schedulingGates": null}}),
+        &kplane::json!({"spec": {"schedulingGates": null}}),
         kplane::PatchType::Merge,
     )
     .unwrap();

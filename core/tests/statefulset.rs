@@ -1,8 +1,8 @@
 //! The StatefulSet controller: scenario tests over `examples/workloads/statefulset*.yaml`,
 //! holding the simulation to what each manifest's header promises.
 use kplane::api::object::{self, str_at};
+use kplane::api::Value;
 use kplane::{ApplyOptions, ControlPlane, DeleteOptions, ListOptions, ObjectRef, Options};
-use serde_json::Value;
 
 const WEB: &str = include_str!("../../examples/workloads/statefulset.yaml");
 const PARTITION: &str = include_str!("../../examples/workloads/statefulset-partition.yaml");

@@ -1,7 +1,7 @@
 //! Workload controllers: rollouts, rollbacks, Recreate, scaling.
 use kplane::api::object::{self, str_at};
+use kplane::api::Value;
 use kplane::{ApplyOptions, ControlPlane, ListOptions, ObjectRef, Options};
-use serde_json::Value;
 
 fn nodes(n: usize) -> String {
     (0..n)

@@ -5,9 +5,11 @@ pub mod quantity;
 pub mod resources;
 pub mod schema;
 pub mod selector;
+pub mod value;
 
 pub use kinds::KindInfo;
 pub use object::Object;
 pub use quantity::Quantity;
 pub use resources::Resources;
 pub use selector::{FieldSelector, Selector};
+pub use value::{Map, Value};

@@ -1,12 +1,12 @@
 //! Objects are kept as JSON values (like apimachinery's `Unstructured`), so every field of a
 //! real manifest round-trips unchanged; typed views read the parts kplane simulates.
-use serde_json::{Map, Value};
+use crate::api::{Map, Value};
 use std::collections::BTreeMap;
 
 pub type Object = Value;
 
 pub fn path<'a>(obj: &'a Value, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().try_fold(obj, |v, k| v.get(*k))
+    keys.iter().try_fold(obj, |v, k| v.get(k))
 }
 
 pub fn str_at<'a>(obj: &'a Value, keys: &[&str]) -> Option<&'a str> {
@@ -27,10 +27,10 @@ pub fn array_at<'a>(obj: &'a Value, keys: &[&str]) -> &'a [Value] {
 pub fn set_path(obj: &mut Value, keys: &[&str], value: Value) {
     let mut cur = obj;
     for k in &keys[..keys.len() - 1] {
-        if !cur.get(*k).is_some_and(Value::is_object) {
+        if !cur.get(k).is_some_and(Value::is_object) {
             ensure_object(cur).insert((*k).to_string(), Value::Object(Map::new()));
         }
-        cur = cur.get_mut(*k).expect("just inserted");
+        cur = cur.get_mut(k).expect("just inserted");
     }
     ensure_object(cur).insert(keys[keys.len() - 1].to_string(), value);
 }
@@ -46,12 +46,12 @@ pub fn remove_path(obj: &mut Value, keys: &[&str]) -> Option<Value> {
     let (last, parents) = keys.split_last()?;
     let mut cur = obj;
     for k in parents {
-        cur = cur.get_mut(*k)?;
+        cur = cur.get_mut(k)?;
     }
-    cur.as_object_mut()?.shift_remove(*last)
+    cur.as_object_mut()?.shift_remove(last)
 }
 
-fn ensure_object(v: &mut Value) -> &mut Map<String, Value> {
+fn ensure_object(v: &mut Value) -> &mut Map {
     if !v.is_object() {
         *v = Value::Object(Map::new());
     }
@@ -83,7 +83,7 @@ pub fn string_map(obj: &Value, keys: &[&str]) -> BTreeMap<String, String> {
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
                 .collect()
         })
         .unwrap_or_default()
@@ -106,7 +106,7 @@ pub fn controller_of(obj: &Value) -> Option<&Value> {
 
 /// A fresh `ownerReferences[]` entry making `owner` the controller.
 pub fn controller_ref(owner: &Value) -> Value {
-    serde_json::json!({
+    crate::json!({
         "apiVersion": api_version(owner),
         "kind": kind(owner),
         "name": name(owner),

@@ -2,7 +2,7 @@
 //! `resourcehelper.PodRequests` (k8s.io/component-helpers/resource) compute it.
 use super::object::{array_at, path};
 use super::quantity::Quantity;
-use serde_json::Value;
+use crate::api::Value;
 use std::collections::BTreeMap;
 
 /// CPU in milli-cores, everything else in units (bytes for memory).
@@ -181,7 +181,7 @@ pub fn node_allocatable(node: &Value) -> Resources {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn pod_requests_follow_resourcehelper() {

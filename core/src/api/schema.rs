@@ -4,7 +4,7 @@
 //!
 //! Each line is `Type: field field:Type field:[Type] field:map field:*`; a bare field is a
 //! scalar, `[T]` a list of T, `map` a string-keyed map of anything, `*` anything.
-use serde_json::Value;
+use crate::api::Value;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -105,7 +105,7 @@ fn walk(field: &Field, v: &mut Value, path: &str, out: &mut Vec<String>) {
             let Some(known) = types().get(t) else { return };
             m.retain(|k, child| {
                 let p = if path.is_empty() {
-                    k.clone()
+                    k.to_string()
                 } else {
                     format!("{path}.{k}")
                 };
@@ -133,7 +133,7 @@ fn walk(field: &Field, v: &mut Value, path: &str, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn finds_unknown_fields_with_paths() {

@@ -1,7 +1,7 @@
 //! Label selectors (k8s.io/apimachinery/pkg/labels): the structured `LabelSelector`
 //! (`matchLabels` + `matchExpressions`) and the string form `app=web,tier!=db,env in (a,b),!legacy`;
 //! and field selectors (`metadata.name=x,status.phase!=Running`).
-use serde_json::Value;
+use crate::api::Value;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +52,7 @@ impl Selector {
         if let Some(ml) = sel.get("matchLabels").and_then(Value::as_object) {
             for (k, v) in ml {
                 requirements.push(Requirement::Equals(
-                    k.clone(),
+                    k.to_string(),
                     v.as_str().unwrap_or_default().to_string(),
                 ));
             }
@@ -276,14 +276,14 @@ mod tests {
 
     #[test]
     fn structured_selectors() {
-        let sel = serde_json::json!({"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "env", "operator": "In", "values": ["a"]}]});
+        let sel = crate::json!({"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "env", "operator": "In", "values": ["a"]}]});
         let s = Selector::from_label_selector(Some(&sel)).unwrap();
         assert!(s.matches(&labels(&[("app", "web"), ("env", "a")])));
         assert!(!s.matches(&labels(&[("app", "web")])));
         assert!(!Selector::from_label_selector(None)
             .unwrap()
             .matches(&labels(&[])));
-        let empty = serde_json::json!({});
+        let empty = crate::json!({});
         assert!(Selector::from_label_selector(Some(&empty))
             .unwrap()
             .matches(&labels(&[])));
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn field_selectors() {
-        let pod = serde_json::json!({"metadata": {"name": "a"}, "spec": {"nodeName": "n1"}, "status": {"phase": "Running"}});
+        let pod = crate::json!({"metadata": {"name": "a"}, "spec": {"nodeName": "n1"}, "status": {"phase": "Running"}});
         assert!(
             FieldSelector::parse("spec.nodeName=n1,status.phase!=Pending")
                 .unwrap()
@@ -302,6 +302,6 @@ mod tests {
             .matches(&pod));
         assert!(FieldSelector::parse("spec.nodeName=")
             .unwrap()
-            .matches(&serde_json::json!({})));
+            .matches(&crate::json!({})));
     }
 }

@@ -11,9 +11,10 @@
 use super::job::is_finished;
 use super::kind;
 use crate::api::object::{self, array_at, controller_of, controller_ref, path, set_path, str_at};
+use crate::api::{Map, Value};
+use crate::json;
 use crate::server::{EventType, Propagation, Server, ROOT};
 use crate::sim::{format_rfc3339, parse_rfc3339};
-use serde_json::{json, Map, Value};
 
 const COMPONENT: &str = "cronjob-controller";
 /// `batchv1.CronJobScheduledTimestampAnnotation`.
@@ -722,13 +723,13 @@ fn sync(s: &mut Server, cj: &Value, jobs: Vec<Value>) {
 
     let mut status = Map::new();
     if !active.is_empty() {
-        status.insert("active".into(), Value::Array(active));
+        status.insert("active", Value::from(active));
     }
     if let Some(t) = last_schedule {
-        status.insert("lastScheduleTime".into(), t);
+        status.insert("lastScheduleTime", t);
     }
     if let Some(t) = last_success {
-        status.insert("lastSuccessfulTime".into(), t);
+        status.insert("lastSuccessfulTime", t);
     }
     let mut new = cj.clone();
     new["status"] = Value::Object(status);

@@ -11,10 +11,11 @@ use super::statefulset::{
 };
 use super::{is_pod_ready, kind};
 use crate::api::object::{self, array_at, path, set_path, str_at};
+use crate::api::Value;
+use crate::json;
 use crate::scheduler::plugins::{node_affinity, taint_toleration};
 use crate::scheduler::{NodeInfo, PodInfo};
 use crate::server::{EventType, Server, ROOT};
-use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 const COMPONENT: &str = "daemonset-controller";
@@ -167,7 +168,7 @@ pub fn add_daemon_tolerations(spec: &mut Value) {
             None => tolerations.push(t),
         }
     }
-    set_path(spec, &["tolerations"], Value::Array(tolerations));
+    set_path(spec, &["tolerations"], Value::from(tolerations));
 }
 
 /// The pod the DaemonSet would create (`NewPod`), for the eligibility checks.

@@ -6,10 +6,11 @@
 //! conditions (`sync.go`, `progress.go`).
 use super::kind;
 use crate::api::object::{self, array_at, controller_of, controller_ref, path, set_path};
+use crate::api::Value;
+use crate::json;
 use crate::server::{EventType, Server, ROOT};
 use crate::sim::parse_rfc3339;
 use crate::sim::rng::ALPHANUMS;
-use serde_json::{json, Value};
 
 const COMPONENT: &str = "deployment-controller";
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -235,7 +236,7 @@ fn create_new_rs(
         json!(hash),
     );
     let mut labels = object::string_map(template, &["metadata", "labels"]);
-    labels.insert("pod-template-hash".into(), hash.into());
+    labels.insert("pod-template-hash".into(), hash.to_string());
     let (surge, _) = fenceposts(d);
     let rs = json!({
         "apiVersion": "apps/v1",

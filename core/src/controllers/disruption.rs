@@ -4,9 +4,10 @@
 use super::{is_pod_ready, kind};
 use crate::api::object::{self, controller_of, path};
 use crate::api::Selector;
+use crate::api::{Map, Value};
+use crate::json;
 use crate::server::{Server, ROOT};
 use crate::sim::parse_rfc3339;
-use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// How long an eviction's entry in `disruptedPods` counts if the pod never goes away

@@ -3,9 +3,10 @@
 //! dependents are gone.
 use crate::api::kinds::{by_kind, KindInfo};
 use crate::api::object::{self, array_at};
+use crate::api::Value;
+use crate::json;
 use crate::server::{Server, ROOT};
 use crate::store::Key;
-use serde_json::{json, Value};
 use std::collections::HashSet;
 
 fn has_foreground_finalizer(v: &Value) -> bool {

@@ -12,9 +12,10 @@
 use super::statefulset::{is_terminal, phase, pod_from_template};
 use super::{is_pod_ready, kind};
 use crate::api::object::{self, array_at, controller_of, path, set_path, str_at};
+use crate::api::Value;
+use crate::json;
 use crate::server::{EventType, Propagation, Server, ROOT};
 use crate::sim::parse_rfc3339;
-use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 const COMPONENT: &str = "job-controller";
@@ -93,7 +94,7 @@ fn release(s: &mut Server, p: &Value) -> bool {
     if rest.is_empty() {
         object::remove_path(&mut u, &["metadata", "finalizers"]);
     } else {
-        set_path(&mut u, &["metadata", "finalizers"], Value::Array(rest));
+        set_path(&mut u, &["metadata", "finalizers"], Value::from(rest));
     }
     s.update(ROOT, u).is_ok()
 }
@@ -545,15 +546,15 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
         }
     }
 
-    let mut status = serde_json::Map::new();
+    let mut status = crate::api::Map::new();
     if !conditions.is_empty() {
-        status.insert("conditions".into(), Value::Array(conditions));
+        status.insert("conditions", Value::from(conditions));
     }
     if let Some(t) = start_time {
-        status.insert("startTime".into(), t);
+        status.insert("startTime", t);
     }
     if let Some(t) = completion_time {
-        status.insert("completionTime".into(), t);
+        status.insert("completionTime", t);
     }
     for (k, v) in [
         ("active", active),
@@ -561,15 +562,15 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
         ("failed", failed),
     ] {
         if v != 0 {
-            status.insert(k.into(), json!(v));
+            status.insert(k, json!(v));
         }
     }
-    status.insert("terminating".into(), json!(terminating));
+    status.insert("terminating", json!(terminating));
     if spec.indexed && !completed.is_empty() {
-        status.insert("completedIndexes".into(), json!(format_indexes(&completed)));
+        status.insert("completedIndexes", json!(format_indexes(&completed)));
     }
-    status.insert("uncountedTerminatedPods".into(), json!({}));
-    status.insert("ready".into(), json!(ready.max(0)));
+    status.insert("uncountedTerminatedPods", json!({}));
+    status.insert("ready", json!(ready.max(0)));
     let mut new = job.clone();
     new["status"] = Value::Object(status);
     let _ = s.update_status(ROOT, &new);
@@ -687,7 +688,7 @@ fn manage(
     set_path(
         &mut template,
         &["metadata", "finalizers"],
-        Value::Array(finalizers),
+        Value::from(finalizers),
     );
     if spec.indexed {
         add_index_env(&mut template);
@@ -759,7 +760,7 @@ fn add_index_env(template: &mut Value) {
             if !has {
                 let mut env = array_at(c, &["env"]).to_vec();
                 env.push(json!({"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {"fieldPath": format!("metadata.annotations['{COMPLETION_INDEX}']")}}}));
-                set_path(c, &["env"], Value::Array(env));
+                set_path(c, &["env"], Value::from(env));
             }
         }
     }

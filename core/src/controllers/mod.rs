@@ -19,13 +19,13 @@ pub(crate) fn kind(api_version: &str, kind: &str) -> &'static KindInfo {
 }
 
 /// A pod is active until it ends or starts terminating (`controller.IsPodActive`).
-pub(crate) fn is_pod_active(pod: &serde_json::Value) -> bool {
+pub(crate) fn is_pod_active(pod: &crate::api::Value) -> bool {
     let phase = crate::api::object::str_at(pod, &["status", "phase"]).unwrap_or("");
     phase != "Succeeded" && phase != "Failed" && !crate::api::object::is_terminating(pod)
 }
 
 /// `podutil.IsPodReady`: the Ready condition is True.
-pub(crate) fn is_pod_ready(pod: &serde_json::Value) -> bool {
+pub(crate) fn is_pod_ready(pod: &crate::api::Value) -> bool {
     crate::api::object::array_at(pod, &["status", "conditions"])
         .iter()
         .any(|c| c["type"] == "Ready" && c["status"] == "True")

@@ -3,8 +3,9 @@
 //! active namespace has a `default` ServiceAccount.
 use crate::api::kinds::KINDS;
 use crate::api::object;
+use crate::api::Value;
+use crate::json;
 use crate::server::{Server, ROOT};
-use serde_json::{json, Value};
 
 pub fn reconcile(s: &mut Server) {
     ensure_default_service_accounts(s);

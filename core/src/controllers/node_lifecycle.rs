@@ -6,10 +6,11 @@
 //! (pkg/controller/podgc) removes pods bound to nodes that no longer exist.
 use super::kind;
 use crate::api::object::{self, array_at, set_path, str_at};
+use crate::api::Value;
+use crate::json;
 use crate::scheduler::set_condition;
 use crate::server::{EventType, Server, ROOT};
 use crate::sim::parse_rfc3339;
-use serde_json::{json, Value};
 
 /// `--node-monitor-grace-period` (50 s since Kubernetes 1.32).
 pub const NODE_MONITOR_GRACE_MS: i64 = 50_000;
@@ -95,7 +96,7 @@ fn monitor(s: &mut Server, node: &Value) {
                     c
                 })
                 .collect();
-            set_path(&mut st, &["status", "conditions"], Value::Array(conds));
+            set_path(&mut st, &["status", "conditions"], Value::from(conds));
             if let Ok(n) = s.update_status(ROOT, &st) {
                 s.event(
                     ROOT,
@@ -153,7 +154,7 @@ fn monitor(s: &mut Server, node: &Value) {
         if kept.is_empty() {
             n["spec"].as_object_mut().map(|m| m.shift_remove("taints"));
         } else {
-            set_path(&mut n, &["spec", "taints"], Value::Array(kept));
+            set_path(&mut n, &["spec", "taints"], Value::from(kept));
         }
         let _ = s.update(ROOT, n);
     }

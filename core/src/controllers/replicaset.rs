@@ -3,8 +3,9 @@
 use super::{is_pod_active, is_pod_ready, kind};
 use crate::api::object::{self, array_at, controller_of, controller_ref, path};
 use crate::api::Selector;
+use crate::api::Value;
+use crate::json;
 use crate::server::{EventType, Server, ROOT};
-use serde_json::{json, Value};
 
 pub fn reconcile(s: &mut Server) {
     let rs_info = kind("apps/v1", "ReplicaSet");
@@ -221,12 +222,9 @@ fn pod_from_template(rs: &Value) -> Value {
     let mut meta = template.get("metadata").cloned().unwrap_or(json!({}));
     if let Some(m) = meta.as_object_mut() {
         m.shift_remove("name");
-        m.insert(
-            "generateName".into(),
-            json!(format!("{}-", object::name(rs))),
-        );
-        m.insert("namespace".into(), json!(object::namespace(rs)));
-        m.insert("ownerReferences".into(), json!([controller_ref(rs)]));
+        m.insert("generateName", json!(format!("{}-", object::name(rs))));
+        m.insert("namespace", json!(object::namespace(rs)));
+        m.insert("ownerReferences", json!([controller_ref(rs)]));
     }
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.get("spec").cloned().unwrap_or(json!({}))})
 }
@@ -292,7 +290,7 @@ fn update_status(s: &mut Server, rs: &Value, pods: &[Value]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn pod(
         name: &str,

@@ -9,8 +9,9 @@
 //! The ControllerRevision helpers here are shared with the DaemonSet controller.
 use super::{is_pod_ready, kind};
 use crate::api::object::{self, array_at, controller_of, controller_ref, path, set_path};
+use crate::api::{Map, Value};
+use crate::json;
 use crate::server::{EventType, Server, ROOT};
-use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const COMPONENT: &str = "statefulset-controller";
@@ -108,12 +109,12 @@ pub(crate) fn pod_from_template(owner: &Value, template: &Value) -> Value {
     for field in ["labels", "annotations", "finalizers"] {
         if let Some(v) = template.get("metadata").and_then(|m| m.get(field)) {
             if !v.is_null() {
-                meta.insert(field.into(), v.clone());
+                meta.insert(field, v.clone());
             }
         }
     }
-    meta.insert("namespace".into(), json!(object::namespace(owner)));
-    meta.insert("ownerReferences".into(), json!([controller_ref(owner)]));
+    meta.insert("namespace", json!(object::namespace(owner)));
+    meta.insert("ownerReferences", json!([controller_ref(owner)]));
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.get("spec").cloned().unwrap_or(json!({}))})
 }
 
@@ -350,7 +351,7 @@ fn new_pod(set: &Value, template: &Value, ordinal: i64, revision: &str) -> Value
                 volumes.push(v.clone());
             }
         }
-        set_path(&mut pod, &["spec", "volumes"], Value::Array(volumes));
+        set_path(&mut pod, &["spec", "volumes"], Value::from(volumes));
     }
     pod
 }
@@ -411,7 +412,7 @@ pub fn claim_with_retention(
     if refs.is_empty() {
         object::remove_path(&mut c, &["metadata", "ownerReferences"]);
     } else {
-        set_path(&mut c, &["metadata", "ownerReferences"], Value::Array(refs));
+        set_path(&mut c, &["metadata", "ownerReferences"], Value::from(refs));
     }
     Some(c)
 }

@@ -5,11 +5,11 @@ use super::{fail, out, resolve, server_error, Flags};
 use crate::api::object::{self, array_at, str_at};
 use crate::api::quantity::{format_bytes, format_cpu_milli};
 use crate::api::Resources;
+use crate::api::Value;
 use crate::control_plane::{ControlPlane, KubectlOutput};
 use crate::server::status::Status;
 use crate::server::ROOT;
 use crate::sim::{format_rfc1123z, parse_rfc3339};
-use serde_json::Value;
 
 pub(super) fn describe(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
     let (resource, names): (String, Vec<String>) = match f.positional.as_slice() {
@@ -104,7 +104,7 @@ fn time(v: &Value, keys: &[&str]) -> String {
 
 fn resources_lines(list: &Value) -> String {
     let r = Resources::from_list(Some(list));
-    let keys: Vec<&String> = list
+    let keys: Vec<&crate::api::value::Str> = list
         .as_object()
         .into_iter()
         .flatten()

@@ -29,7 +29,7 @@ pub(super) fn drain(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
     if out.exit_code != 0 {
         return out;
     }
-    let pods_on_node = |cp: &ControlPlane| -> Vec<serde_json::Value> {
+    let pods_on_node = |cp: &ControlPlane| -> Vec<crate::api::Value> {
         cp.list_items(
             ROOT,
             &ListOptions {
@@ -41,7 +41,7 @@ pub(super) fn drain(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         .unwrap_or_default()
     };
     // DaemonSet pods stay (they would come back); without --ignore-daemonsets drain refuses.
-    let daemon = |p: &serde_json::Value| controller_of(p).is_some_and(|r| r["kind"] == "DaemonSet");
+    let daemon = |p: &crate::api::Value| controller_of(p).is_some_and(|r| r["kind"] == "DaemonSet");
     let all = pods_on_node(cp);
     let daemons: Vec<String> = all
         .iter()
@@ -66,12 +66,12 @@ pub(super) fn drain(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
     let start = cp.now_ms();
     let mut evicted: Vec<String> = Vec::new();
     loop {
-        let remaining: Vec<serde_json::Value> = pods_on_node(cp)
+        let remaining: Vec<crate::api::Value> = pods_on_node(cp)
             .into_iter()
             .filter(|p| !daemon(p))
             .collect();
         // Ask for evictions of the pods not yet evicted.
-        let pending: Vec<&serde_json::Value> = remaining
+        let pending: Vec<&crate::api::Value> = remaining
             .iter()
             .filter(|p| !evicted.contains(&key(p)))
             .collect();
@@ -128,7 +128,7 @@ pub(super) fn drain(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
     }
 }
 
-fn key(p: &serde_json::Value) -> String {
+fn key(p: &crate::api::Value) -> String {
     format!(
         "{}/{}",
         object::namespace(p),

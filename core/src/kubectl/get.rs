@@ -3,10 +3,11 @@ use super::table::{human_duration, render};
 use super::{fail, out, resolve, server_error, Flags};
 use crate::api::object::{self, array_at, str_at};
 use crate::api::KindInfo;
+use crate::api::Value;
 use crate::control_plane::{ControlPlane, KubectlOutput, ListOptions};
+use crate::json;
 use crate::server::ROOT;
 use crate::sim::parse_rfc3339;
-use serde_json::{json, Value};
 
 pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
     let Some(first) = f.positional.first() else {

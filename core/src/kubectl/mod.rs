@@ -481,7 +481,7 @@ fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         let Some(mut obj) = cp.server().get(ROOT, info, &ns, &name).cloned() else {
             return server_error(&Status::not_found(info, &name));
         };
-        obj["spec"]["replicas"] = serde_json::json!(replicas);
+        obj["spec"]["replicas"] = crate::json!(replicas);
         match cp.update_as(ROOT, obj, "kubectl-scale") {
             Ok(_) => stdout.push_str(&format!("{} scaled\n", resource_ref(info, &name))),
             Err(s) => return server_error(&s),
@@ -511,15 +511,15 @@ fn set(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
                 "error: invalid image update {pair:?}: expected CONTAINER=IMAGE"
             ));
         };
-        containers.push(serde_json::json!({"name": c, "image": image}));
+        containers.push(crate::json!({"name": c, "image": image}));
     }
     if containers.is_empty() {
         return fail("error: at least one image update is required".into());
     }
     let patch = if info.kind == "Pod" {
-        serde_json::json!({"spec": {"containers": containers}})
+        crate::json!({"spec": {"containers": containers}})
     } else {
-        serde_json::json!({"spec": {"template": {"spec": {"containers": containers}}}})
+        crate::json!({"spec": {"template": {"spec": {"containers": containers}}}})
     };
     let r = crate::ObjectRef {
         api_version: Some(info.api_version()),
@@ -596,7 +596,7 @@ fn cordon(cp: &mut ControlPlane, f: &Flags, on: bool) -> KubectlOutput {
             continue;
         }
         if on {
-            node["spec"]["unschedulable"] = serde_json::json!(true);
+            node["spec"]["unschedulable"] = crate::json!(true);
         } else if let Some(spec) = node["spec"].as_object_mut() {
             spec.shift_remove("unschedulable");
         }

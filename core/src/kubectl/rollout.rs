@@ -3,12 +3,13 @@
 use super::table::render;
 use super::{fail, out, server_error, Flags};
 use crate::api::object::{self, controller_of, str_at};
+use crate::api::Value;
 use crate::control_plane::{ControlPlane, KubectlOutput};
+use crate::json;
 use crate::server::patch::PatchType;
 use crate::server::status::Status;
 use crate::server::ROOT;
 use crate::ObjectRef;
-use serde_json::{json, Value};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 /// The field manager kubectl's rollout commands write as.

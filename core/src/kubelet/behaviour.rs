@@ -7,7 +7,7 @@
 //! container (regular, init or sidecar) and wins over the unsuffixed one.
 use crate::api::object::{array_at, path, str_at};
 use crate::api::quantity::Quantity;
-use serde_json::Value;
+use crate::api::Value;
 
 pub const PREFIX: &str = "sim.kplane.dev/";
 /// Pod: seconds from landing on the node until the sandbox is up and containers can start.
@@ -155,7 +155,7 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
 
 /// The annotations of a pod, with the container-suffix lookup rule.
 pub struct Annotations<'a> {
-    map: Option<&'a serde_json::Map<String, Value>>,
+    map: Option<&'a crate::api::Map>,
 }
 
 impl<'a> Annotations<'a> {
@@ -196,7 +196,7 @@ impl<'a> Annotations<'a> {
                     EXIT_CODE | EXIT_TIMES => text.trim().parse::<i64>().is_ok_and(|n| n >= 0),
                     _ => parse_seconds(text).is_some(),
                 };
-                (!ok).then(|| (k.clone(), text.to_string()))
+                (!ok).then(|| (k.to_string(), text.to_string()))
             })
             .collect()
     }
@@ -372,7 +372,7 @@ pub fn usage(pod: &Value) -> Vec<ContainerUsage> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn parses_seconds_and_windows() {

@@ -1,8 +1,9 @@
 //! One container's status (`v1.ContainerStatus`): state, last state, restarts, readiness; the
 //! restart back-off; container and image IDs.
 use crate::api::object::str_at;
+use crate::api::{Map, Value};
+use crate::json;
 use crate::sim::{format_rfc3339, parse_rfc3339};
-use serde_json::{json, Map, Value};
 
 /// `waiting`, `running` or `terminated`, with upstream's fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,21 +114,21 @@ impl Status {
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         if !self.container_id.is_empty() {
-            m.insert("containerID".into(), json!(self.container_id));
+            m.insert("containerID", json!(self.container_id));
         }
-        m.insert("image".into(), json!(self.image));
-        m.insert("imageID".into(), json!(self.image_id));
+        m.insert("image", json!(self.image));
+        m.insert("imageID", json!(self.image_id));
         m.insert(
-            "lastState".into(),
+            "lastState",
             match &self.last {
                 Some(t) => json!({"terminated": terminated_json(t)}),
                 None => json!({}),
             },
         );
-        m.insert("name".into(), json!(self.name));
-        m.insert("ready".into(), json!(self.ready));
-        m.insert("restartCount".into(), json!(self.restart_count));
-        m.insert("started".into(), json!(self.started));
+        m.insert("name", json!(self.name));
+        m.insert("ready", json!(self.ready));
+        m.insert("restartCount", json!(self.restart_count));
+        m.insert("started", json!(self.started));
         let state = match &self.state {
             State::Waiting { reason, message } => {
                 let mut w = json!({"reason": reason});
@@ -141,7 +142,7 @@ impl Status {
             }
             State::Terminated(t) => json!({"terminated": terminated_json(t)}),
         };
-        m.insert("state".into(), state);
+        m.insert("state", state);
         Value::Object(m)
     }
 }
@@ -182,15 +183,15 @@ fn parse_terminated(t: &Value) -> Option<Terminated> {
 fn terminated_json(t: &Terminated) -> Value {
     let mut m = Map::new();
     if !t.container_id.is_empty() {
-        m.insert("containerID".into(), json!(t.container_id));
+        m.insert("containerID", json!(t.container_id));
     }
-    m.insert("exitCode".into(), json!(t.exit_code));
-    m.insert("finishedAt".into(), json!(format_rfc3339(t.finished_at)));
+    m.insert("exitCode", json!(t.exit_code));
+    m.insert("finishedAt", json!(format_rfc3339(t.finished_at)));
     if let Some(msg) = &t.message {
-        m.insert("message".into(), json!(msg));
+        m.insert("message", json!(msg));
     }
-    m.insert("reason".into(), json!(t.reason));
-    m.insert("startedAt".into(), json!(format_rfc3339(t.started_at)));
+    m.insert("reason", json!(t.reason));
+    m.insert("startedAt", json!(format_rfc3339(t.started_at)));
     Value::Object(m)
 }
 

@@ -17,11 +17,12 @@ pub use behaviour::{usage, ContainerUsage};
 pub use node::{node_ready, node_state, NodeState, KUBELET_VERSION};
 
 use crate::api::object::{self, array_at, path, str_at};
+use crate::api::Value;
 use crate::controllers::kind;
+use crate::json;
 use crate::server::{EventType, Server, ROOT};
 use crate::sim::parse_rfc3339;
 use pod::{Model, PodSpec};
-use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Capacity of a node applied without any (KWOK's default fake node).

@@ -15,9 +15,10 @@
 //! and a node without the `Stopped` state counts as heartbeating.
 use super::DEFAULT_CAPACITY;
 use crate::api::object::{self, array_at, path, set_path, str_at};
+use crate::api::Value;
 use crate::controllers::kind;
+use crate::json;
 use crate::server::{status::Status, EventType, Server, ROOT};
-use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 pub const STATE_ANNOTATION: &str = "sim.kplane.dev/node-state";
@@ -263,7 +264,7 @@ fn post_status(s: &mut Server) {
             conds.push(json!({"type": t, "status": st, "lastHeartbeatTime": now, "lastTransitionTime": since, "reason": reason, "message": message}));
         }
         let mut n = node.clone();
-        set_path(&mut n, &["status", "conditions"], Value::Array(conds));
+        set_path(&mut n, &["status", "conditions"], Value::from(conds));
         let Ok(updated) = s.update_status(ROOT, &n) else {
             continue;
         };

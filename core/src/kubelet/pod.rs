@@ -11,9 +11,10 @@ use super::behaviour::{self, Annotations, Behaviour, Kind};
 use super::container::{self, State, Status, Terminated};
 use super::probe::{self, Probe, Startup};
 use crate::api::object::{self, array_at, i64_at, set_path, str_at};
+use crate::api::Value;
+use crate::json;
 use crate::server::EventType;
 use crate::sim::{format_rfc3339, parse_rfc3339};
-use serde_json::{json, Value};
 
 /// The most transitions applied to one pod in one sync (a guard; crash loops stop at their
 /// first back-off, so real pods need a handful).

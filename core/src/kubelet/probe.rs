@@ -10,7 +10,7 @@
 //! `timeoutSeconds` has no effect: simulated probes answer at once or fail.
 use super::behaviour::Windows;
 use crate::api::object::i64_at;
-use serde_json::Value;
+use crate::api::Value;
 
 /// A probe's timing and thresholds, with upstream defaults (`SetDefaults_Probe`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +101,7 @@ fn failure_message(p: &Value) -> String {
     } else if let Some(t) = p.get("tcpSocket") {
         let port = match &t["port"] {
             Value::Number(n) => n.to_string(),
-            Value::String(s) => s.clone(),
+            Value::String(s) => s.to_string(),
             _ => String::new(),
         };
         format!("dial tcp :{port}: connect: connection refused")
@@ -207,7 +207,7 @@ pub fn readiness(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn probe(v: Value) -> Probe {
         Probe::of(&json!({ "readinessProbe": v }), "readinessProbe").unwrap()

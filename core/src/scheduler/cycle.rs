@@ -332,8 +332,8 @@ mod tests {
 #[cfg(test)]
 mod robustness {
     use super::*;
+    use crate::json;
     use crate::scheduler::{NodeInfo, PodInfo, Snapshot};
-    use serde_json::json;
 
     /// Extreme but well-formed inputs never panic (overflow checks are on in tests). The
     /// requests stay where `Resources::add` (api/resources.rs) does not overflow on two pods.

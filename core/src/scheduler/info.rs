@@ -4,8 +4,8 @@
 use crate::api::object::{self, array_at};
 use crate::api::resources::{node_allocatable, pod_requests};
 use crate::api::selector::Requirement;
+use crate::api::Value;
 use crate::api::{Resources, Selector};
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -681,7 +681,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn image_names_are_normalized() {

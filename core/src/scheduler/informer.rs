@@ -4,10 +4,10 @@
 //! past what the informer saw, triggers a full relist (as a real informer's relist on 410).
 use super::PodInfo;
 use crate::api::object::{self, str_at};
+use crate::api::Value;
 use crate::controllers::{is_pod_active, kind};
 use crate::server::{Server, ROOT};
 use crate::store::EventType;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

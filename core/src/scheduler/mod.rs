@@ -19,11 +19,12 @@ pub use explain::{
 pub use info::{AffinityTerm, HostPort, NodeInfo, PodInfo, Snapshot, Taint, Toleration};
 
 use crate::api::object::{self, array_at, str_at};
+use crate::api::Value;
 use crate::controllers::{is_pod_active, kind};
+use crate::json;
 use crate::server::{EventType, Server, ROOT};
 use crate::store::EventType as WatchType;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -269,7 +270,7 @@ fn build_snapshot(
                 .unwrap_or(0),
             disrupted_pods: object::path(pdb, &["status", "disruptedPods"])
                 .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
+                .map(|m| m.keys().map(|k| k.to_string()).collect())
                 .unwrap_or_default(),
         });
     }
@@ -581,7 +582,7 @@ pub fn set_condition(pod: &mut Value, cond: Value) {
         }
         None => conds.push(cond),
     }
-    object::set_path(pod, &["status", "conditions"], Value::Array(conds));
+    object::set_path(pod, &["status", "conditions"], Value::from(conds));
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use super::status::Status;
 use super::Server;
 use crate::api::kinds::by_kind;
 use crate::api::object::{self, array_at, path, set_path};
-use serde_json::{json, Value};
+use crate::api::Value;
+use crate::json;
 use std::collections::BTreeSet;
 
 /// The PriorityClasses kube-apiserver creates at startup.

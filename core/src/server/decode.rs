@@ -1,7 +1,7 @@
 //! Decoding manifests: multi-document YAML, JSON (one object or a stream), and `kind: List`
 //! (what `kubectl get -o yaml` prints). Errors name the document and the line.
 use super::status::Status;
-use serde_json::Value;
+use crate::api::Value;
 
 /// The largest manifest text accepted in one call.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;

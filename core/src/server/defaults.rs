@@ -1,7 +1,8 @@
 //! Defaulting, as the API server's `SetDefaults_*` functions (pkg/apis/*/v1/defaults.go) and
 //! the admission plugins that default (DefaultTolerationSeconds).
 use crate::api::object::{array_at, default_path, path, set_path};
-use serde_json::{json, Value};
+use crate::api::Value;
+use crate::json;
 
 pub fn apply_defaults(kind: &str, obj: &mut Value) {
     match kind {
@@ -299,7 +300,7 @@ fn default_tolerations(spec: &mut Value) {
     if !add.is_empty() {
         let mut all = existing;
         all.extend(add);
-        set_path(spec, &["tolerations"], Value::Array(all));
+        set_path(spec, &["tolerations"], Value::from(all));
     }
 }
 
@@ -316,8 +317,7 @@ pub fn qos_class(pod: &Value) -> &'static str {
     for c in containers {
         let req = path(c, &["resources", "requests"]).and_then(Value::as_object);
         let lim = path(c, &["resources", "limits"]).and_then(Value::as_object);
-        let nonempty =
-            |m: Option<&serde_json::Map<String, Value>>| m.is_some_and(|m| !m.is_empty());
+        let nonempty = |m: Option<&crate::api::Map>| m.is_some_and(|m| !m.is_empty());
         if nonempty(req) || nonempty(lim) {
             any = true;
         }

@@ -2,8 +2,9 @@
 //! source, involved object, type, reason and message bumps `count` and `lastTimestamp`.
 use super::Server;
 use crate::api::object;
+use crate::api::Value;
+use crate::json;
 use crate::store::Key;
-use serde_json::{json, Value};
 
 /// `Normal` or `Warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,9 @@ use super::status::{Status, StatusCause, StatusDetails};
 use super::Server;
 use crate::api::kinds::by_kind;
 use crate::api::object::{self, path, set_path};
+use crate::api::Value;
 use crate::controllers::is_pod_ready;
-use serde_json::{json, Value};
+use crate::json;
 
 impl Server {
     /// Evicts a pod: 429 `TooManyRequests` when its budget has no disruption left.

@@ -5,7 +5,8 @@
 use super::patch::merge_key;
 use super::status::{Status, StatusCause, StatusDetails};
 use crate::api::KindInfo;
-use serde_json::{json, Map, Value};
+use crate::api::{Map, Value};
+use crate::json;
 use std::collections::BTreeSet;
 
 /// One field path: `["f:spec", "f:containers", "k:{\"name\":\"a\"}", "f:image"]`.
@@ -135,7 +136,7 @@ pub fn get<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
         cur = if let Some(f) = seg.strip_prefix("f:") {
             cur.get(f)?
         } else if let Some(k) = seg.strip_prefix("k:") {
-            let key: Map<String, Value> = serde_json::from_str(k).ok()?;
+            let key: Map = serde_json::from_str(k).ok()?;
             cur.as_array()?
                 .iter()
                 .find(|e| key.iter().all(|(kk, kv)| e.get(kk) == Some(kv)))?
@@ -160,7 +161,7 @@ fn remove(obj: &mut Value, path: &[String]) {
         let next = if let Some(f) = seg.strip_prefix("f:") {
             cur.get_mut(f)
         } else if let Some(k) = seg.strip_prefix("k:") {
-            let Ok(key) = serde_json::from_str::<Map<String, Value>>(k) else {
+            let Ok(key) = serde_json::from_str::<Map>(k) else {
                 return;
             };
             cur.as_array_mut().and_then(|a| {
@@ -178,10 +179,7 @@ fn remove(obj: &mut Value, path: &[String]) {
             m.shift_remove(f);
         }
     } else if let Some(k) = last.strip_prefix("k:") {
-        if let (Ok(key), Some(a)) = (
-            serde_json::from_str::<Map<String, Value>>(k),
-            cur.as_array_mut(),
-        ) {
+        if let (Ok(key), Some(a)) = (serde_json::from_str::<Map>(k), cur.as_array_mut()) {
             a.retain(|e| !key.iter().all(|(kk, kv)| e.get(kk) == Some(kv)));
         }
     } else if let Some(v) = last.strip_prefix("v:") {
@@ -199,7 +197,7 @@ pub fn display(path: &[String]) -> String {
             s.push('.');
             s.push_str(f);
         } else if let Some(k) = seg.strip_prefix("k:") {
-            let key: Map<String, Value> = serde_json::from_str(k).unwrap_or_default();
+            let key: Map = serde_json::from_str(k).unwrap_or_default();
             let parts: Vec<String> = key.iter().map(|(kk, kv)| format!("{kk}={kv}")).collect();
             s.push_str(&format!("[{}]", parts.join(",")));
         } else if let Some(v) = seg.strip_prefix("v:") {
@@ -231,7 +229,7 @@ pub fn from_fields_v1(v: &Value) -> FieldSet {
         match v.as_object() {
             Some(m) if !m.is_empty() => {
                 for (k, c) in m {
-                    prefix.push(k.clone());
+                    prefix.push(k.to_string());
                     walk(c, prefix, out);
                     prefix.pop();
                 }
@@ -289,7 +287,7 @@ pub fn write(obj: &mut Value, entries: &[Entry]) {
         if list.is_empty() {
             meta.shift_remove("managedFields");
         } else {
-            meta.insert("managedFields".into(), Value::Array(list));
+            meta.insert("managedFields", Value::from(list));
         }
     }
 }

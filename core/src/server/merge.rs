@@ -1,6 +1,6 @@
 //! The three-way merge behind client-side `kubectl apply` (k8s.io/kubectl/pkg/cmd/apply):
 //! `patch = diff(lastApplied, manifest)` applied to the live object as a merge patch.
-use serde_json::Value;
+use crate::api::Value;
 
 /// Applies to `live` every field `manifest` sets, and removes every field `last` had that
 /// `manifest` no longer has. Lists and scalars are replaced whole.
@@ -32,7 +32,7 @@ pub fn three_way(live: &mut Value, last: &Value, manifest: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn keeps_others_fields_and_drops_removed_ones() {

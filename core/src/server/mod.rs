@@ -14,10 +14,11 @@ pub mod validate;
 
 use crate::api::kinds::{self, KindInfo};
 use crate::api::object::{self, set_path};
+use crate::api::Value;
+use crate::json;
 use crate::sim::{Clock, Rng, Timers};
 use crate::store::{Key, Store};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use status::Status;
 use std::collections::HashMap;
 
@@ -283,13 +284,13 @@ impl Server {
             return Err(Status::already_exists(info, &name));
         }
         let meta = obj["metadata"].as_object_mut().expect("validated metadata");
-        meta.insert("uid".into(), json!(uid));
-        meta.insert("creationTimestamp".into(), json!(self.clock.rfc3339()));
+        meta.insert("uid", json!(uid));
+        meta.insert("creationTimestamp", json!(self.clock.rfc3339()));
         meta.shift_remove("resourceVersion");
         meta.shift_remove("deletionTimestamp");
         meta.shift_remove("deletionGracePeriodSeconds");
         if has_generation(info) {
-            meta.insert("generation".into(), json!(1));
+            meta.insert("generation", json!(1));
         } else {
             meta.shift_remove("generation");
         }
@@ -658,7 +659,7 @@ impl Server {
             set_path(
                 &mut new,
                 &["metadata", "finalizers"],
-                Value::Array(finalizers),
+                Value::from(finalizers),
             );
         }
         if new == old {
@@ -691,7 +692,7 @@ impl Server {
                     .as_object_mut()
                     .map(|m| m.shift_remove("ownerReferences"));
             } else {
-                set_path(&mut v, &["metadata", "ownerReferences"], Value::Array(refs));
+                set_path(&mut v, &["metadata", "ownerReferences"], Value::from(refs));
             }
             self.store.put(key, v);
         }

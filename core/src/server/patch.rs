@@ -1,8 +1,8 @@
 //! Patches: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and strategic merge patch
 //! (k8s.io/apimachinery/pkg/util/strategicpatch) with upstream's list merge keys.
 use super::status::Status;
+use crate::api::{Map, Value};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 /// The patch types of `kubectl patch --type` and the API's Content-Type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,7 +114,7 @@ fn strategic_merge(target: &mut Value, patch: &Value, field: &str) -> Result<(),
                         .filter(|i| i.get("$patch").and_then(Value::as_str) != Some("delete"))
                         .cloned()
                         .collect();
-                    t.insert(k.clone(), Value::Array(cleaned));
+                    t.insert(k.clone(), Value::from(cleaned));
                 }
             },
             Value::Object(_) => strategic_merge(t.entry(k.clone()).or_insert(Value::Null), v, k)?,
@@ -303,7 +303,7 @@ pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn merge_patch_rfc7386_examples() {

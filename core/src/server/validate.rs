@@ -2,8 +2,8 @@
 use super::status::FieldError;
 use crate::api::object::{array_at, labels, path};
 use crate::api::quantity::{Quantity, QuantityError};
+use crate::api::Value;
 use crate::api::{KindInfo, Selector};
-use serde_json::Value;
 
 const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
@@ -254,7 +254,7 @@ pub fn validate_pod_spec(spec: Option<&Value>, field: &str, errs: &mut Vec<Field
 
 fn quantity_text(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
@@ -306,7 +306,7 @@ fn validate_resources(c: &Value, cf: &str, errs: &mut Vec<FieldError>) {
 mod tests {
     use super::*;
     use crate::api::kinds::by_kind;
-    use serde_json::json;
+    use crate::json;
 
     fn deployment(spec: Value) -> Value {
         json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": spec})
@@ -493,7 +493,7 @@ fn go_label_selector(sel: &Value) -> String {
 mod update_tests {
     use super::*;
     use crate::api::kinds::by_kind;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn selectors_are_immutable_with_upstreams_message() {

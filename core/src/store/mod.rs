@@ -1,8 +1,8 @@
 //! The store, on etcd's model: one global revision counter, every write stamps the object
 //! with `metadata.resourceVersion` = the revision of its last modification, and a history of
 //! watch events in revision order that can be replayed from any revision not yet compacted.
+use crate::api::Value;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Where an object lives: workspace (logical cluster), resource (`deployments.apps`),
@@ -229,14 +229,14 @@ fn set_resource_version(object: &mut Value, revision: u64) {
     crate::api::object::set_path(
         object,
         &["metadata", "resourceVersion"],
-        Value::String(revision.to_string()),
+        Value::from(revision.to_string()),
     );
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn key(name: &str) -> Key {
         Key {

@@ -52,9 +52,9 @@ pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::scheduler::plugins::testing;
     use crate::scheduler::PodInfo;
-    use serde_json::json;
 
     #[test]
     fn equal_fractions_score_100() {

@@ -323,10 +323,10 @@ pub fn post_filter(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::scheduler::cycle::decide;
     use crate::scheduler::plugins::testing::config;
     use crate::scheduler::{NodeInfo, PodInfo, Snapshot};
-    use serde_json::json;
 
     fn node(name: &str, cpu: &str) -> NodeInfo {
         NodeInfo::from_node(
@@ -477,10 +477,10 @@ mod tests {
 
 #[cfg(test)]
 mod nominated_tests {
+    use crate::json;
     use crate::scheduler::cycle::Cycle;
     use crate::scheduler::plugins::testing::{config, node, pod};
     use crate::scheduler::Snapshot;
-    use serde_json::json;
 
     #[test]
     fn nominated_pods_hold_room_and_count_for_anti_affinity() {

@@ -46,9 +46,9 @@ pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::scheduler::plugins::testing;
     use crate::scheduler::{NodeInfo, Snapshot};
-    use serde_json::json;
 
     #[test]
     fn reference_vector_one_500mib_image_on_1_of_10_nodes_is_2() {

@@ -339,10 +339,11 @@ pub fn normalize(cy: &Cycle<'_>, _: &[usize], scores: &mut [i64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Value;
+    use crate::json;
     use crate::scheduler::cycle::Cycle;
     use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
     use crate::scheduler::Snapshot;
-    use serde_json::{json, Value};
 
     fn term(key: &str, values: &[&str], topology: &str) -> Value {
         json!({"labelSelector": {"matchExpressions": [{"key": key, "operator": "In", "values": values}]},

@@ -198,8 +198,9 @@ pub fn default_normalize(scores: &mut [i64], reverse: bool) {
 #[cfg(test)]
 pub(crate) mod testing {
     //! Helpers for the plugins' table tests: pods and nodes from JSON, a cycle over them.
+    use crate::api::Value;
+    use crate::json;
     use crate::scheduler::{Config, NodeInfo, PodInfo, Snapshot};
-    use serde_json::{json, Value};
 
     pub fn node(name: &str, labels: Value) -> NodeInfo {
         NodeInfo::from_node(&json!({"metadata": {"name": name, "labels": labels},

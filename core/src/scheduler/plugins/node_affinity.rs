@@ -1,9 +1,9 @@
 //! NodeAffinity (weight 2): `nodeSelector` AND required node affinity filter (terms ORed,
 //! expressions ANDed); preferred terms score by the sum of matching weights, normalized to 100.
 use super::{default_normalize, FilterResult, Unfit};
+use crate::api::Value;
 use crate::scheduler::cycle::Cycle;
 use crate::scheduler::{NodeInfo, PodInfo};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub const ERR_REASON: &str = "node(s) didn't match Pod's node affinity/selector";
@@ -108,15 +108,15 @@ pub fn normalize(_: &Cycle<'_>, _: &[usize], scores: &mut [i64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
-    use serde_json::json;
 
-    fn fits(spec: serde_json::Value, labels: serde_json::Value) -> bool {
+    fn fits(spec: crate::api::Value, labels: crate::api::Value) -> bool {
         let n = node("n1", labels);
         matches(&pod("p", json!({}), spec), &n)
     }
 
-    fn required(exprs: serde_json::Value) -> serde_json::Value {
+    fn required(exprs: crate::api::Value) -> crate::api::Value {
         json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
             "nodeSelectorTerms": [{"matchExpressions": exprs}]}}}})
     }

@@ -15,8 +15,8 @@ pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
-    use serde_json::json;
 
     #[test]
     fn only_the_named_node_fits() {

@@ -194,8 +194,8 @@ pub fn score(c: &Cycle<'_>, node: &NodeInfo) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::scheduler::config::ScoringStrategy;
-    use serde_json::json;
 
     fn node(cpu: &str, mem: &str, used_cpu: &str, used_mem: &str) -> NodeInfo {
         let mut n = NodeInfo::from_node(&json!({"metadata": {"name": "n"},
@@ -205,12 +205,12 @@ mod tests {
     }
 
     fn pod(cpu: &str, mem: &str) -> PodInfo {
-        let mut req = serde_json::Map::new();
+        let mut req = crate::api::Map::new();
         if !cpu.is_empty() {
-            req.insert("cpu".into(), json!(cpu));
+            req.insert("cpu", json!(cpu));
         }
         if !mem.is_empty() {
-            req.insert("memory".into(), json!(mem));
+            req.insert("memory", json!(mem));
         }
         PodInfo::from_pod(&json!({"metadata": {"name": "p"}, "spec": {"containers": [
             {"name": "c", "image": "x", "resources": {"requests": req}}]}}))

@@ -70,7 +70,7 @@ pub fn default_selector(pod: &PodInfo, snapshot: &Snapshot) -> Selector {
                 "ReplicationController" => {
                     if let Some(m) = sel.as_object() {
                         for (k, v) in m {
-                            set.insert(k.clone(), v.as_str().unwrap_or("").to_string());
+                            set.insert(k.to_string(), v.as_str().unwrap_or("").to_string());
                         }
                     }
                 }
@@ -389,10 +389,11 @@ pub fn normalize(cy: &Cycle<'_>, feasible: &[usize], scores: &mut [i64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Value;
+    use crate::json;
     use crate::scheduler::cycle::Cycle;
     use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
     use crate::scheduler::{NodeInfo, PodInfo, Snapshot};
-    use serde_json::{json, Value};
 
     fn zone_host(name: &str, zone: &str) -> NodeInfo {
         node(name, json!({"zone": zone, "node": name}))

@@ -110,8 +110,8 @@ mod tests {
 #[cfg(test)]
 mod score_tests {
     use super::*;
+    use crate::json;
     use crate::scheduler::plugins::testing::{config, node, pod, snapshot};
-    use serde_json::json;
 
     fn tainted(name: &str, taints: &[(&str, &str, &str)]) -> NodeInfo {
         let mut n = node(name, json!({}));
