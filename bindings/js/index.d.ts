@@ -193,11 +193,32 @@ export interface AppliedObject {
   namespace?: string;
   name: string;
   action: ApplyAction;
+  /** 1-based number of the document it came from (for text manifests and arrays). */
+  document: number;
+  /** 1-based line where that document starts in the text (0 for objects). */
+  line: number;
+  /** Field-validation warnings about this object, e.g. `unknown field "spec.replica"`. */
+  warnings?: string[];
 }
 
+/** A document `apply` could not write. */
+export interface DocumentError {
+  document: number;
+  line: number;
+  /** `Deployment/web`, when the document named its kind and name. */
+  object?: string;
+  status: Status;
+}
+
+/**
+ * What `apply` did, document by document. Every document is applied even when an earlier one
+ * fails (as `kubectl apply -f`); when any failed, `apply` throws the first failure's
+ * `KplaneError`, whose `result` is this object with the failures in `errors`.
+ */
 export interface ApplyResult {
   objects: AppliedObject[];
   warnings: string[];
+  errors?: DocumentError[];
 }
 
 /** Which object. `namespace` defaults to `default` for namespaced kinds. */
@@ -217,6 +238,10 @@ export interface ListOptions {
   labelSelector?: string;
   /** e.g. `spec.nodeName=node-a,status.phase=Running` */
   fieldSelector?: string;
+  /** At most this many items; the list's `metadata.continue` then fetches the next page. */
+  limit?: number;
+  /** The `metadata.continue` of the previous page. */
+  continue?: string;
 }
 
 /**
@@ -412,7 +437,10 @@ export declare class ControlPlane {
    * a 410 `Expired`: list again and watch from the list's `resourceVersion`.
    */
   watch<T extends KubeObject = KubeObject>(workspace: string, options?: WatchOptions): WatchEvent<T>[];
-  /** Moves virtual time forward by `seconds`. */
+  /**
+   * Moves virtual time forward by `seconds` (a finite number, zero or more, at most 100
+   * years); anything else throws a 400 `KplaneError` and leaves time where it was.
+   */
   advance(seconds: number): void;
   /** Advances to each next wake-up until nothing is left to do or `maxSeconds` (default 600) pass. */
   runUntilSettled(maxSeconds?: number): Settled;

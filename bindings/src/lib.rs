@@ -257,7 +257,8 @@ impl ControlPlane {
     }
 
     /// `apply(workspace, manifests, options?)`: manifests as YAML/JSON text, one object, or an
-    /// array of objects.
+    /// array of objects. Every document is applied, as `kubectl apply -f` does; if any failed,
+    /// throws the first failure's `KplaneError`, with the whole `ApplyResult` as its `result`.
     pub fn apply(
         &mut self,
         workspace: JsValue,
@@ -268,21 +269,29 @@ impl ControlPlane {
         let workspace = string_arg(&workspace, "workspace")?;
         let options: ApplyOptions = optional_object_arg(&options, "apply options")?;
         let result = if let Some(text) = manifests.as_string() {
-            self.inner.apply(&workspace, &text, &options)
+            self.inner.apply_documents(&workspace, &text, &options)
         } else if manifests.is_object() {
             let value: Value = from_js(&manifests, "manifests")?;
             let objects = match value {
                 Value::Array(items) => items.into_vec(),
                 one => vec![one],
             };
-            self.inner.apply_objects(&workspace, objects, &options)
+            self.inner.apply_values(&workspace, objects, &options)
         } else {
             return Err(bad_request(format!(
                 "manifests must be YAML or JSON text, an object or an array of objects, got {}",
                 type_name(&manifests)
             )));
         };
-        to_js(&result.map_err(fail)?)
+        let result = result.map_err(fail)?;
+        match result.first_error() {
+            Some(status) => {
+                let err = error(status);
+                let _ = js_sys::Reflect::set(&err, &JsValue::from_str("result"), &to_js(&result)?);
+                Err(err)
+            }
+            None => to_js(&result),
+        }
     }
 
     /// `get(workspace, { apiVersion?, kind, namespace?, name })`: the object, or `null`.
@@ -376,8 +385,7 @@ impl ControlPlane {
     pub fn advance(&mut self, seconds: JsValue) -> Result<(), JsValue> {
         headroom();
         let seconds = number_arg(&seconds, "seconds")?;
-        self.inner.advance(seconds);
-        Ok(())
+        self.inner.advance(seconds).map_err(fail)
     }
 
     /// `runUntilSettled(maxSeconds?)` → `{ settled, elapsedSeconds }`.
@@ -389,7 +397,7 @@ impl ControlPlane {
         } else {
             Some(number_arg(&max_seconds, "maxSeconds")?)
         };
-        to_js(&self.inner.run_until_settled(max))
+        to_js(&self.inner.run_until_settled(max).map_err(fail)?)
     }
 
     /// `kubectl(commandLine, stdin?)` → `{ stdout, stderr, exitCode }`.

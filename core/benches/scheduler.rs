@@ -119,7 +119,7 @@ fn end_to_end() {
         t.elapsed().as_secs_f64()
     );
     let t = std::time::Instant::now();
-    cp.advance(60.0);
+    cp.advance(60.0).unwrap();
     let running = cp
         .nodes()
         .iter()

@@ -34,10 +34,10 @@ fn main() {
         t.elapsed()
     );
     let t = Instant::now();
-    cp.advance(2.0);
+    cp.advance(2.0).unwrap();
     println!("advance(2) (pods start): {:?}", t.elapsed());
     let t = Instant::now();
-    cp.advance(1.0);
+    cp.advance(1.0).unwrap();
     println!("advance(1) with nothing to do: {:?}", t.elapsed());
     let running = cp
         .nodes()

@@ -4,7 +4,7 @@
 //! use kplane::{ControlPlane, Options, ApplyOptions};
 //! let mut cp = ControlPlane::new(Options { seed: 1, ..Default::default() }).unwrap();
 //! cp.apply("root", "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {capacity: {cpu: '4', memory: 8Gi, pods: '110'}}\n", &ApplyOptions::default()).unwrap();
-//! cp.advance(10.0);
+//! cp.advance(10.0).unwrap();
 //! assert_eq!(cp.nodes().len(), 1);
 //! ```
 #![forbid(unsafe_code)]
@@ -14,6 +14,7 @@ mod control_plane;
 pub mod controllers;
 pub mod kubectl;
 pub mod kubelet;
+pub mod runtime;
 pub mod scheduler;
 pub mod server;
 pub mod sim;
@@ -21,9 +22,10 @@ pub mod store;
 
 pub use control_plane::{
     AppliedObject, ApplyMode, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions,
-    FieldValidation, KubectlOutput, ListOptions, NodeSummary, ObjectRef, Options, PodSummary,
-    Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
+    DocumentError, FieldValidation, KubectlOutput, ListOptions, NodeSummary, ObjectRef, Options,
+    PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
+pub use runtime::{Action, Controller, ObjectKey};
 pub use server::patch::PatchType;
 pub use server::status::{Status, StatusCause, StatusDetails};
-pub use server::{Action, Propagation};
+pub use server::{Outcome, Propagation};

@@ -84,7 +84,7 @@ fn deleting_a_namespace_terminates_then_removes_its_contents() {
         PatchType::Merge,
     )
     .unwrap();
-    cp.advance(1.0);
+    cp.advance(1.0).unwrap();
     assert!(cm(&cp, "team", "a").is_none());
     assert!(cp
         .get(
@@ -160,7 +160,7 @@ fn events_are_deduplicated_with_counts() {
             PatchType::Merge,
         )
         .unwrap();
-        cp.advance(11.0);
+        cp.advance(11.0).unwrap();
     }
     let events = cp
         .list_items(
@@ -261,4 +261,125 @@ fn bad_input_is_a_status_never_a_panic() {
             assert!(e.code >= 400 && e.code < 500, "{bad:?}: {e:?}");
         }
     }
+}
+
+#[test]
+fn events_expire_an_hour_after_their_last_write() {
+    let mut cp = plane();
+    let n = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {capacity: {cpu: '4', memory: 8Gi, pods: '110'}}\n";
+    cp.apply("root", n, &ApplyOptions::default()).unwrap();
+    let events = |cp: &ControlPlane| {
+        cp.list_items(
+            "root",
+            &ListOptions {
+                kind: "Event".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .len()
+    };
+    cp.advance(10.0).unwrap();
+    let before = events(&cp);
+    assert!(before > 0, "node registration leaves Events");
+    let rv = cp.server().store.revision();
+    // kube-apiserver's --event-ttl is 1 h: still there just before, gone just after.
+    cp.advance(3580.0).unwrap();
+    assert_eq!(events(&cp), before);
+    cp.advance(30.0).unwrap();
+    assert_eq!(events(&cp), 0);
+    // Each expiry is a deletion a watch sees.
+    let deleted = cp
+        .watch(
+            "root",
+            &WatchOptions {
+                kind: Some("Event".into()),
+                resource_version: Some(rv.to_string()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind == "DELETED")
+        .count();
+    assert_eq!(deleted, before);
+}
+
+#[test]
+fn lists_page_with_limit_and_continue() {
+    let mut cp = plane();
+    let mut docs = String::new();
+    for i in 0..25 {
+        docs.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{i:02}, labels: {{even: '{}'}}}}\n",
+            i % 2 == 0
+        ));
+    }
+    cp.apply("root", &docs, &ApplyOptions::default()).unwrap();
+    let page = |cp: &ControlPlane, token: Option<String>, selector: Option<&str>| {
+        cp.list(
+            "root",
+            &ListOptions {
+                kind: "ConfigMap".into(),
+                namespace: Some("default".into()),
+                label_selector: selector.map(String::from),
+                limit: Some(10),
+                continue_token: token,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let mut names = Vec::new();
+    let mut token = None;
+    let mut pages = 0;
+    loop {
+        let l = page(&cp, token.clone(), None);
+        pages += 1;
+        names.extend(
+            l["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["metadata"]["name"].as_str().unwrap().to_string()),
+        );
+        match l["metadata"]["continue"].as_str() {
+            Some(t) => {
+                let left = l["metadata"]["remainingItemCount"].as_i64().unwrap();
+                assert_eq!(left as usize, 25 - names.len());
+                token = Some(t.to_string());
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let want: Vec<String> = (0..25).map(|i| format!("cm-{i:02}")).collect();
+    assert_eq!(names, want);
+    // With a selector, a page holds `limit` matching items; no remainingItemCount.
+    let l = page(&cp, None, Some("even=true"));
+    assert_eq!(l["items"].as_array().unwrap().len(), 10);
+    assert!(l["metadata"]["remainingItemCount"].is_null());
+    let rest = page(
+        &cp,
+        l["metadata"]["continue"].as_str().map(String::from),
+        Some("even=true"),
+    );
+    assert_eq!(rest["items"].as_array().unwrap().len(), 3);
+    // A bad token is a 400, as the API server says it.
+    let bad = cp
+        .list(
+            "root",
+            &ListOptions {
+                kind: "ConfigMap".into(),
+                continue_token: Some("!!".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(bad.code, 400);
+    assert!(
+        bad.message.starts_with("continue key is not valid"),
+        "{}",
+        bad.message
+    );
 }

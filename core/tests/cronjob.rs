@@ -75,7 +75,7 @@ fn has_event(cp: &ControlPlane, ns: &str, name: &str, reason: &str, text: &str) 
 fn advance_to(cp: &mut ControlPlane, second: f64) {
     let now =
         (cp.now_ms() - kplane::sim::parse_rfc3339("2026-01-01T00:00:00Z").unwrap()) as f64 / 1000.0;
-    cp.advance(second - now);
+    cp.advance(second - now).unwrap();
 }
 
 #[test]
@@ -179,7 +179,7 @@ fn a_suspended_cronjob_creates_nothing_until_resumed() {
     let out = cp.kubectl("get cj", "").stdout;
     assert!(out.contains("True"), "{out}");
     // Nothing pending: a suspended CronJob lets the simulation settle.
-    let settled = cp.run_until_settled(Some(600.0));
+    let settled = cp.run_until_settled(Some(600.0)).unwrap();
     assert!(settled.settled, "{settled:?}");
     cp.apply("root", HELLO, &ApplyOptions::default()).unwrap();
     // The runs missed while suspended are not made up: the most recent one starts now.
@@ -283,7 +283,7 @@ fn allow_lets_runs_overlap() {
 fn bad_schedules_and_time_zones_are_reported() {
     let bad = HELLO.replace("\"* * * * *\"", "\"61 * * * *\"");
     let mut cp = load(&bad);
-    cp.advance(120.0);
+    cp.advance(120.0).unwrap();
     assert!(job_names(&cp, "default", "hello").is_empty());
     assert!(has_event(
         &cp,
@@ -297,7 +297,7 @@ fn bad_schedules_and_time_zones_are_reported() {
         "  schedule: \"* * * * *\"\n  timeZone: Mars/Olympus\n",
     );
     let mut cp = load(&tz);
-    cp.advance(120.0);
+    cp.advance(120.0).unwrap();
     assert!(job_names(&cp, "default", "hello").is_empty());
     assert!(has_event(
         &cp,
@@ -330,10 +330,10 @@ fn foreground_deletion_removes_jobs_pods_and_the_cronjob() {
         )
         .unwrap();
     }
-    cp.advance(60.0);
+    cp.advance(60.0).unwrap();
     assert!(list(&cp, "CronJob", "default").is_empty());
     assert!(list(&cp, "Job", "default").is_empty());
     assert!(list(&cp, "Pod", "default").is_empty());
     // Nothing is left to wake up for.
-    assert!(cp.run_until_settled(Some(600.0)).settled);
+    assert!(cp.run_until_settled(Some(600.0)).unwrap().settled);
 }

@@ -82,7 +82,7 @@ fn int(v: &Value, keys: &[&str]) -> i64 {
 #[test]
 fn one_pod_per_eligible_node_with_upstream_affinity_and_tolerations() {
     let mut cp = load(FLUENTD);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let placed = placement(&cp, "kube-system");
     assert_eq!(
         placed.keys().collect::<Vec<_>>(),
@@ -161,19 +161,19 @@ fn one_pod_per_eligible_node_with_upstream_affinity_and_tolerations() {
 #[test]
 fn nodes_joining_and_noexecute_taints_add_and_remove_pods() {
     let mut cp = load(FLUENTD);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     apply(
         &mut cp,
         "apiVersion: v1\nkind: Node\nmetadata: {name: worker-3}\nstatus: {capacity: {cpu: '8', memory: 32Gi, pods: '110'}}\n",
     );
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     assert!(placement(&cp, "kube-system").contains_key("worker-3"));
     // A NoExecute taint the pod does not tolerate: the pod goes, and is not replaced.
     apply(
         &mut cp,
         "apiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\nspec: {taints: [{key: maintenance, value: 'true', effect: NoExecute}]}\n",
     );
-    cp.advance(60.0);
+    cp.advance(60.0).unwrap();
     let placed = placement(&cp, "kube-system");
     assert!(!placed.contains_key("worker-1"), "{placed:?}");
     let ds = get(&cp, "DaemonSet", "kube-system", "fluentd-elasticsearch").unwrap();
@@ -184,7 +184,7 @@ fn nodes_joining_and_noexecute_taints_add_and_remove_pods() {
 #[test]
 fn rolling_update_keeps_at_most_one_node_unavailable() {
     let mut cp = load(FLUENTD);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     apply(
         &mut cp,
         &FLUENTD.replace("fluentd:v2.5.2", "fluentd:v2.6.0"),
@@ -207,7 +207,7 @@ fn rolling_update_keeps_at_most_one_node_unavailable() {
         {
             done = true;
         }
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
     }
     assert!(done, "{:?}", placement(&cp, "kube-system"));
     let ds = get(&cp, "DaemonSet", "kube-system", "fluentd-elasticsearch").unwrap();
@@ -235,7 +235,7 @@ fn rolling_update_keeps_at_most_one_node_unavailable() {
 #[test]
 fn node_selector_and_surge_first_rollout() {
     let mut cp = load(SURGE);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let placed = placement(&cp, "default");
     assert_eq!(placed.keys().collect::<Vec<_>>(), ["node-a", "node-b"]);
     let out = cp.kubectl("get daemonsets", "").stdout;
@@ -244,7 +244,7 @@ fn node_selector_and_surge_first_rollout() {
         "{out}"
     );
 
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     apply(
         &mut cp,
         &SURGE.replace("node-exporter:v1.8.1", "node-exporter:v1.8.2"),
@@ -265,7 +265,7 @@ fn node_selector_and_surge_first_rollout() {
                 "{node} has no ready pod"
             );
         }
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
     }
     assert!(saw_surge);
     assert_eq!(max_doubled, 1, "at most one node surges at a time");
@@ -291,7 +291,7 @@ fn node_selector_and_surge_first_rollout() {
         kplane::PatchType::Merge,
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     let placed = placement(&cp, "default");
     assert_eq!(placed.keys().collect::<Vec<_>>(), ["node-b", "node-c"]);
 }
@@ -299,17 +299,17 @@ fn node_selector_and_surge_first_rollout() {
 #[test]
 fn a_settled_daemonset_writes_nothing() {
     let mut cp = load(FLUENTD);
-    let settled = cp.run_until_settled(Some(300.0));
+    let settled = cp.run_until_settled(Some(300.0)).unwrap();
     assert!(settled.settled, "{settled:?}");
     let rev = cp.server().store.revision();
-    cp.advance(600.0);
+    cp.advance(600.0).unwrap();
     assert_eq!(cp.server().store.revision(), rev);
 }
 
 #[test]
 fn foreground_deletion_removes_pods_revisions_and_the_daemonset() {
     let mut cp = load(FLUENTD);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     cp.delete(
         "root",
         &kplane::DeleteOptions {
@@ -321,7 +321,7 @@ fn foreground_deletion_removes_pods_revisions_and_the_daemonset() {
         },
     )
     .unwrap();
-    cp.advance(60.0);
+    cp.advance(60.0).unwrap();
     assert!(get(&cp, "DaemonSet", "kube-system", "fluentd-elasticsearch").is_none());
     assert!(pods(&cp, "kube-system").is_empty());
 }

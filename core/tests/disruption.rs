@@ -60,14 +60,14 @@ fn stable_app_on_one_node() -> ControlPlane {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     cp.apply(
         "root",
         &format!("{}---\n{}", node("n2"), node("n3")),
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(1.0);
+    cp.advance(1.0).unwrap();
     cp
 }
 
@@ -127,7 +127,7 @@ fn evictions_never_break_the_budget() {
             let _ = cp.evict("root", "default", object::name(p));
             assert!(ready(&pods(&cp, "stable-app")) >= 2, "the budget held");
         }
-        cp.advance(1.0);
+        cp.advance(1.0).unwrap();
         assert!(ready(&pods(&cp, "stable-app")) >= 2, "the budget held");
     }
     assert!(pods(&cp, "stable-app")
@@ -155,7 +155,7 @@ fn kubectl_drain_waits_on_the_budget() {
     );
     assert_eq!(out.stdout.matches(" evicted\n").count(), 3);
     // Drain returns once the evicted pods are gone; the last replacement is still starting.
-    cp.advance(2.0);
+    cp.advance(2.0).unwrap();
     assert_eq!(ready(&pods(&cp, "stable-app")), 3);
     assert!(cp
         .kubectl("get nodes", "")
@@ -177,7 +177,7 @@ fn drain_times_out_when_the_budget_cannot_be_met() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     let out = cp.kubectl("drain n1 --timeout=30s", "");
     assert_eq!(out.exit_code, 1);
     assert!(
@@ -206,7 +206,7 @@ fn critical_web_service_spreads_and_keeps_half() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     let status = pdb(&cp, "critical-web-service-pdb")["status"].clone();
     // minAvailable 50% of 2 replicas → 1 desired healthy, 1 disruption allowed.
     assert_eq!(

@@ -140,14 +140,14 @@ fn pi_runs_one_pod_to_completion_with_generated_selector_and_labels() {
         "SuccessfulCreate",
         "Created pod: pi-"
     ));
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let j = job(&cp, "pi").unwrap();
     assert_eq!(int(&j, &["status", "active"]), 1);
     assert_eq!(int(&j, &["status", "ready"]), 1);
     assert_eq!(get_row(&mut cp)[..3], ["pi", "Running", "0/1"]);
-    cp.advance(5.5); // 10.5 s
+    cp.advance(5.5).unwrap(); // 10.5 s
     assert!(condition(&job(&cp, "pi").unwrap(), "Complete").is_none());
-    cp.advance(1.0); // 11.5 s
+    cp.advance(1.0).unwrap(); // 11.5 s
     let j = job(&cp, "pi").unwrap();
     assert_eq!(condition_types(&j), ["SuccessCriteriaMet", "Complete"]);
     let complete = condition(&j, "Complete").unwrap();
@@ -167,7 +167,7 @@ fn pi_runs_one_pod_to_completion_with_generated_selector_and_labels() {
     assert!(p["metadata"].get("finalizers").is_none(), "{p}");
     // Settled: a finished Job writes nothing more.
     let rev = cp.server().store.revision();
-    cp.advance(600.0);
+    cp.advance(600.0).unwrap();
     assert_eq!(cp.server().store.revision(), rev);
 }
 
@@ -177,7 +177,7 @@ fn parallelism_bounds_active_pods_until_completions_are_reached() {
     let mut max_active = 0;
     for _ in 0..40 {
         max_active = max_active.max(active_pods(&cp).len());
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
     }
     assert_eq!(max_active, 2);
     let j = job(&cp, "batch-resize").unwrap();
@@ -194,7 +194,7 @@ fn parallelism_bounds_active_pods_until_completions_are_reached() {
 #[test]
 fn suspend_deletes_active_pods_and_resume_restarts() {
     let mut cp = load(PARALLEL);
-    cp.advance(3.0);
+    cp.advance(3.0).unwrap();
     assert_eq!(active_pods(&cp).len(), 2);
     cp.apply(
         "root",
@@ -202,7 +202,7 @@ fn suspend_deletes_active_pods_and_resume_restarts() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(1.0);
+    cp.advance(1.0).unwrap();
     assert!(active_pods(&cp).is_empty());
     let j = job(&cp, "batch-resize").unwrap();
     let c = condition(&j, "Suspended").unwrap();
@@ -218,11 +218,11 @@ fn suspend_deletes_active_pods_and_resume_restarts() {
         "Job suspended"
     ));
     assert_eq!(get_row(&mut cp)[1], "Suspended");
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     assert!(active_pods(&cp).is_empty());
     cp.apply("root", PARALLEL, &ApplyOptions::default())
         .unwrap();
-    cp.advance(0.5);
+    cp.advance(0.5).unwrap();
     assert_eq!(active_pods(&cp).len(), 2);
     let j = job(&cp, "batch-resize").unwrap();
     let c = condition(&j, "Suspended").unwrap();
@@ -232,7 +232,7 @@ fn suspend_deletes_active_pods_and_resume_restarts() {
     );
     // Resuming restarts the clock of activeDeadlineSeconds.
     assert_eq!(j["status"]["startTime"], "2026-01-01T00:00:34Z");
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     let j = job(&cp, "batch-resize").unwrap();
     assert!(condition(&j, "Complete").is_some());
     assert_eq!(int(&j, &["status", "succeeded"]), 6);
@@ -250,7 +250,7 @@ fn failed_pods_are_retried_with_exponential_backoff_until_the_limit() {
                 starts.push(format!("{name}@{}", cp.now()));
             }
         }
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
         t += 0.5;
     }
     let times: Vec<&str> = starts
@@ -316,11 +316,11 @@ fn indexed_pods_carry_their_index_and_complete_every_index() {
             "metadata.annotations['batch.kubernetes.io/job-completion-index']"
         );
     }
-    cp.advance(5.5);
+    cp.advance(5.5).unwrap();
     let j = job(&cp, "render").unwrap();
     assert_eq!(j["status"]["completedIndexes"], "0-2");
     assert_eq!(int(&j, &["status", "active"]), 2);
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     let j = job(&cp, "render").unwrap();
     assert_eq!(j["status"]["completedIndexes"], "0-4");
     assert_eq!(int(&j, &["status", "succeeded"]), 5);
@@ -331,9 +331,9 @@ fn indexed_pods_carry_their_index_and_complete_every_index() {
 #[test]
 fn active_deadline_fails_the_job_and_ttl_deletes_it() {
     let mut cp = load(DEADLINE);
-    cp.advance(29.5);
+    cp.advance(29.5).unwrap();
     assert_eq!(active_pods(&cp).len(), 1);
-    cp.advance(1.0); // 30.5 s
+    cp.advance(1.0).unwrap(); // 30.5 s
     let j = job(&cp, "report").unwrap();
     assert_eq!(condition_types(&j), ["FailureTarget"]);
     assert_eq!(
@@ -342,7 +342,7 @@ fn active_deadline_fails_the_job_and_ttl_deletes_it() {
     );
     assert_eq!(get_row(&mut cp)[1], "FailureTarget");
     assert!(list(&cp, "Pod").iter().all(object::is_terminating));
-    cp.advance(3.0); // 33.5 s: the pod has stopped
+    cp.advance(3.0).unwrap(); // 33.5 s: the pod has stopped
     let j = job(&cp, "report").unwrap();
     assert_eq!(condition_types(&j), ["FailureTarget", "Failed"]);
     let failed = condition(&j, "Failed").unwrap();
@@ -360,9 +360,9 @@ fn active_deadline_fails_the_job_and_ttl_deletes_it() {
         "DeadlineExceeded",
         "Job was active longer"
     ));
-    cp.advance(59.0); // 92.5 s
+    cp.advance(59.0).unwrap(); // 92.5 s
     assert!(job(&cp, "report").is_some());
-    cp.advance(1.0); // 93.5 s
+    cp.advance(1.0).unwrap(); // 93.5 s
     assert!(job(&cp, "report").is_none());
     assert!(list(&cp, "Pod").is_empty());
 }
@@ -370,7 +370,7 @@ fn active_deadline_fails_the_job_and_ttl_deletes_it() {
 #[test]
 fn a_deleted_running_pod_counts_as_failed_and_is_replaced() {
     let mut cp = load(PI);
-    cp.advance(3.0);
+    cp.advance(3.0).unwrap();
     let name = object::name(&list(&cp, "Pod")[0]).to_string();
     cp.delete(
         "root",
@@ -382,15 +382,15 @@ fn a_deleted_running_pod_counts_as_failed_and_is_replaced() {
         },
     )
     .unwrap();
-    cp.advance(0.5);
+    cp.advance(0.5).unwrap();
     let j = job(&cp, "pi").unwrap();
     assert_eq!(int(&j, &["status", "failed"]), 1);
     // The deleted pod is gone (its finalizer lifted once it stopped); a replacement runs after
     // the 10 s back-off.
     assert!(list(&cp, "Pod").iter().all(|p| object::name(p) != name));
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     assert_eq!(active_pods(&cp).len(), 1);
-    cp.advance(15.0);
+    cp.advance(15.0).unwrap();
     let j = job(&cp, "pi").unwrap();
     assert!(condition(&j, "Complete").is_some());
     assert_eq!(int(&j, &["status", "succeeded"]), 1);
@@ -400,7 +400,7 @@ fn a_deleted_running_pod_counts_as_failed_and_is_replaced() {
 fn on_failure_restarts_count_against_the_backoff_limit() {
     let manifest = BACKOFF.replace("restartPolicy: Never", "restartPolicy: OnFailure");
     let mut cp = load(&manifest);
-    cp.advance(200.0);
+    cp.advance(200.0).unwrap();
     let j = job(&cp, "flaky-migration").unwrap();
     let failed = condition(&j, "Failed").expect("the job failed");
     assert_eq!(failed["reason"], "BackoffLimitExceeded");

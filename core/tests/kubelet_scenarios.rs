@@ -89,7 +89,7 @@ fn seconds_until(cp: &mut ControlPlane, max: i64, f: impl Fn(&ControlPlane) -> b
     let start = cp.now_ms();
     while !f(cp) {
         assert!(cp.now_ms() - start < max * 1000, "not within {max} s");
-        cp.advance(1.0);
+        cp.advance(1.0).unwrap();
     }
     (cp.now_ms() - start) / 1000
 }
@@ -97,7 +97,7 @@ fn seconds_until(cp: &mut ControlPlane, max: i64, f: impl Fn(&ControlPlane) -> b
 #[test]
 fn sidecar_pattern_runs_both_containers_in_one_pod() {
     let mut cp = load(SIDECAR);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let p = pod(&cp, "web-with-logs");
     assert_eq!(p["status"]["phase"], "Running");
     for c in ["primary-app", "log-sidecar"] {
@@ -128,7 +128,7 @@ fn native_sidecar_starts_first_and_keeps_running() {
         container(&pod(cp, name), "app")["state"]["running"].is_object()
     });
     assert_eq!(started + app, 16);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let p = pod(&cp, name);
     assert_eq!(
         container(&p, "migrate")["state"]["terminated"]["reason"],
@@ -144,10 +144,10 @@ fn init_container_finishes_before_the_app_starts() {
     let mut cp = load(INIT_CONTAINERS);
     let name = "app-with-setup";
     assert_eq!(row(&mut cp, name)[2], "Init:0/1");
-    cp.advance(2.0);
+    cp.advance(2.0).unwrap();
     assert_eq!(row(&mut cp, name)[2], "Init:0/1");
     assert!(container(&pod(&cp, name), "app")["state"]["waiting"].is_object());
-    cp.advance(1.0);
+    cp.advance(1.0).unwrap();
     let p = pod(&cp, name);
     let setup = &container(&p, "initial-setup")["state"]["terminated"];
     assert_eq!(setup["exitCode"], 0);
@@ -171,7 +171,7 @@ fn probes_startup_liveness_and_readiness() {
     );
     // overloaded: Ready, then out of service from 81 s to 121 s, never restarted.
     assert!(ready(&pod(&cp, "overloaded")));
-    cp.advance(30.0); // 81 s
+    cp.advance(30.0).unwrap(); // 81 s
     assert!(!ready(&pod(&cp, "overloaded")));
     assert_eq!(row(&mut cp, "overloaded")[1..3], ["0/1", "Running"]);
     assert!(has_event(
@@ -195,7 +195,7 @@ fn probes_startup_liveness_and_readiness() {
         "Killing",
         "Container app failed liveness probe, will be restarted"
     ));
-    cp.advance(40.0); // 121 s
+    cp.advance(40.0).unwrap(); // 121 s
     assert!(ready(&pod(&cp, "overloaded")));
     assert_eq!(container(&pod(&cp, "overloaded"), "app")["restartCount"], 0);
     assert_eq!(
@@ -207,7 +207,7 @@ fn probes_startup_liveness_and_readiness() {
 #[test]
 fn requests_and_limits() {
     let mut cp = load(RESOURCES);
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     let summary = cp.nodes();
     assert_eq!(summary[0].requested_milli_cpu, 750);
     assert_eq!(summary[0].requested_memory, 3 * 256 * 1024 * 1024);
@@ -246,7 +246,7 @@ fn crash_loop_backs_off_and_a_fixed_container_stays_up() {
     let mut cp = load(CRASH_LOOP);
     let mut messages = Vec::new();
     for _ in 0..200 {
-        cp.advance(1.0);
+        cp.advance(1.0).unwrap();
         let p = pod(&cp, "crasher");
         if let Some(m) = container(&p, "app")["state"]["waiting"]["message"].as_str() {
             let b = m.split(' ').nth(1).unwrap().to_string();
@@ -271,7 +271,7 @@ fn crash_loop_backs_off_and_a_fixed_container_stays_up() {
 #[test]
 fn graceful_shutdown_waits_for_the_app_or_the_grace_period() {
     let mut cp = load(GRACEFUL_SHUTDOWN);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     for name in ["drains-in-10s", "ignores-sigterm"] {
         cp.delete(
             "root",
@@ -309,12 +309,12 @@ fn examples_are_deterministic() {
     ] {
         let run = || {
             let mut cp = load(manifest);
-            cp.advance(300.0);
+            cp.advance(300.0).unwrap();
             cp.snapshot()
         };
         let a = run();
         assert_eq!(a, run());
         let mut restored = ControlPlane::restore(&a).unwrap();
-        restored.advance(1.0);
+        restored.advance(1.0).unwrap();
     }
 }

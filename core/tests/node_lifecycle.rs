@@ -19,7 +19,7 @@ fn setup() -> ControlPlane {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     cp
 }
 
@@ -64,7 +64,7 @@ fn a_silent_node_goes_unknown_tainted_and_its_pods_move() {
         .count();
     assert!(on_n1 > 0);
     stop(&mut cp, "n1");
-    cp.advance(49.0);
+    cp.advance(49.0).unwrap();
     assert_eq!(
         node(&cp, "n1")["status"]["conditions"]
             .as_array()
@@ -74,7 +74,7 @@ fn a_silent_node_goes_unknown_tainted_and_its_pods_move() {
             .unwrap()["status"],
         "True"
     );
-    cp.advance(2.0);
+    cp.advance(2.0).unwrap();
     let n1 = node(&cp, "n1");
     let ready = n1["status"]["conditions"]
         .as_array()
@@ -105,7 +105,7 @@ fn a_silent_node_goes_unknown_tainted_and_its_pods_move() {
         .stdout
         .contains("n1     NotReady"));
     // The default 300 s toleration keeps the pods until then.
-    cp.advance(298.0);
+    cp.advance(298.0).unwrap();
     assert_eq!(
         pods(&cp)
             .iter()
@@ -113,7 +113,7 @@ fn a_silent_node_goes_unknown_tainted_and_its_pods_move() {
             .count(),
         on_n1
     );
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     assert_eq!(
         pods(&cp)
             .iter()
@@ -121,7 +121,7 @@ fn a_silent_node_goes_unknown_tainted_and_its_pods_move() {
             .count(),
         0
     );
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let running_on_n2 = pods(&cp)
         .iter()
         .filter(|p| {
@@ -143,7 +143,7 @@ fn pods_of_a_deleted_node_are_collected_and_replaced() {
         },
     )
     .unwrap();
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let pods = pods(&cp);
     assert_eq!(pods.len(), 4);
     assert!(pods

@@ -35,7 +35,7 @@ fn three_nodes_five_replicas_all_run_within_capacity() {
         .apply("root", THREE_NODES, &ApplyOptions::default())
         .unwrap();
     assert_eq!(r.objects.len(), 4);
-    cp.advance(60.0);
+    cp.advance(60.0).unwrap();
     let pods = pods(&cp);
     assert_eq!(pods.len(), 5);
     for p in &pods {
@@ -99,7 +99,7 @@ fn pods_wait_for_capacity_with_upstream_message() {
         cp.kubectl("scale deployment web --replicas=20", "").stdout,
         "deployment.apps/web scaled\n"
     );
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     let pending: Vec<Value> = pods(&cp)
         .into_iter()
         .filter(|p| str_at(p, &["spec", "nodeName"]).is_none())
@@ -119,16 +119,16 @@ fn pods_wait_for_capacity_with_upstream_message() {
     );
     // Scaling back down deletes the pending pods first.
     cp.kubectl("scale deployment web --replicas=16", "");
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     assert!(pods(&cp)
         .iter()
         .all(|p| str_at(p, &["status", "phase"]) == Some("Running")));
     // A new node lets pending pods schedule.
     cp.kubectl("scale deployment web --replicas=18", "");
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     cp.apply("root", "apiVersion: v1\nkind: Node\nmetadata: {name: node-d}\nstatus: {capacity: {cpu: '2', memory: 4Gi, pods: '110'}}\n", &ApplyOptions::default())
         .unwrap();
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     assert_eq!(
         pods(&cp)
             .iter()
@@ -148,7 +148,7 @@ fn deleting_a_deployment_collects_its_replicasets_and_pods() {
         let mut cp = plane(3);
         cp.apply("root", THREE_NODES, &ApplyOptions::default())
             .unwrap();
-        cp.advance(10.0);
+        cp.advance(10.0).unwrap();
         cp.delete(
             "root",
             &DeleteOptions {
@@ -159,7 +159,7 @@ fn deleting_a_deployment_collects_its_replicasets_and_pods() {
             },
         )
         .unwrap();
-        cp.advance(5.0);
+        cp.advance(5.0).unwrap();
         assert_eq!(pods(&cp).len(), pods_left, "{policy:?}");
         let d = cp
             .get(
@@ -181,7 +181,7 @@ fn same_seed_same_state_and_snapshot_continues_identically() {
         let mut cp = plane(42);
         cp.apply("root", THREE_NODES, &ApplyOptions::default())
             .unwrap();
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
         if split {
             let snap = cp.snapshot();
             cp = ControlPlane::restore(&snap).unwrap();
@@ -191,9 +191,9 @@ fn same_seed_same_state_and_snapshot_continues_identically() {
                 "snapshot → restore → snapshot is byte-identical"
             );
         }
-        cp.advance(30.0);
+        cp.advance(30.0).unwrap();
         cp.kubectl("scale deploy web --replicas=7", "");
-        cp.advance(30.0);
+        cp.advance(30.0).unwrap();
         cp.snapshot()
     };
     assert_eq!(run(false), run(false));
@@ -205,7 +205,7 @@ fn kubectl_get_pods_prints_kubectls_table() {
     let mut cp = plane(5);
     cp.apply("root", THREE_NODES, &ApplyOptions::default())
         .unwrap();
-    cp.advance(60.0);
+    cp.advance(60.0).unwrap();
     let out = cp.kubectl("kubectl get pods", "");
     assert_eq!(out.exit_code, 0);
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -273,7 +273,7 @@ fn reapplying_is_unchanged_and_changes_are_configured() {
     let mut cp = plane(7);
     cp.apply("root", THREE_NODES, &ApplyOptions::default())
         .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     let again = cp
         .apply("root", THREE_NODES, &ApplyOptions::default())
         .unwrap();
@@ -281,7 +281,7 @@ fn reapplying_is_unchanged_and_changes_are_configured() {
         again
             .objects
             .iter()
-            .all(|o| o.action == kplane::Action::Unchanged),
+            .all(|o| o.action == kplane::Outcome::Unchanged),
         "{:?}",
         again.objects
     );
@@ -289,8 +289,8 @@ fn reapplying_is_unchanged_and_changes_are_configured() {
     let r = cp
         .apply("root", &changed, &ApplyOptions::default())
         .unwrap();
-    assert_eq!(r.objects[3].action, kplane::Action::Configured);
-    cp.advance(10.0);
+    assert_eq!(r.objects[3].action, kplane::Outcome::Configured);
+    cp.advance(10.0).unwrap();
     assert_eq!(pods(&cp).len(), 3);
     let d = cp
         .get(
@@ -312,14 +312,14 @@ fn a_new_template_rolls_to_a_new_replicaset() {
     let mut cp = plane(8);
     cp.apply("root", THREE_NODES, &ApplyOptions::default())
         .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     cp.apply(
         "root",
         &THREE_NODES.replace("nginx:1.27", "nginx:1.28"),
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     let rs = cp
         .list_items(
             "root",
@@ -481,7 +481,7 @@ fn patches_conflicts_and_immutable_fields() {
     let mut cp = plane(11);
     cp.apply("root", THREE_NODES, &ApplyOptions::default())
         .unwrap();
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let web = ObjectRef {
         kind: "Deployment".into(),
         name: "web".into(),
@@ -559,7 +559,7 @@ fn server_side_apply_tracks_owners_conflicts_and_removals() {
     assert_ne!(labelled, THREE_NODES);
     cp.apply("root", &labelled, &ApplyOptions::default())
         .unwrap();
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let d = cp.get("root", &web).unwrap().unwrap();
     let mf = d["metadata"]["managedFields"].as_array().unwrap();
     assert_eq!(mf[0]["manager"], "kubectl");
@@ -586,7 +586,7 @@ fn server_side_apply_tracks_owners_conflicts_and_removals() {
     // Re-applying the live value is no conflict: the field becomes shared.
     let same = labelled.replace("replicas: 5", "replicas: 7");
     let r = cp.apply("root", &same, &ApplyOptions::default()).unwrap();
-    assert_eq!(r.objects[3].action, kplane::Action::Configured);
+    assert_eq!(r.objects[3].action, kplane::Outcome::Configured);
     let shared = cp.get("root", &web).unwrap().unwrap()["metadata"]["managedFields"].clone();
     let owners = shared
         .as_array()
@@ -606,7 +606,7 @@ fn server_side_apply_tracks_owners_conflicts_and_removals() {
             },
         )
         .unwrap();
-    assert_eq!(forced.objects[3].action, kplane::Action::Configured);
+    assert_eq!(forced.objects[3].action, kplane::Outcome::Configured);
     let d = cp.get("root", &web).unwrap().unwrap();
     assert_eq!(d["spec"]["replicas"], 4);
     assert!(!d["metadata"]["managedFields"]
@@ -634,7 +634,7 @@ fn server_side_apply_tracks_owners_conflicts_and_removals() {
             &ApplyOptions::default(),
         )
         .unwrap();
-    assert_eq!(r.objects[3].action, kplane::Action::Unchanged);
+    assert_eq!(r.objects[3].action, kplane::Outcome::Unchanged);
     assert_eq!(
         cp.get("root", &web).unwrap().unwrap()["metadata"]["resourceVersion"],
         rv
@@ -668,7 +668,7 @@ fn kubectl_server_side_apply_prints_kubectls_text() {
 #[test]
 fn admission_priority_services_and_service_accounts() {
     let mut cp = plane(14);
-    cp.advance(1.0);
+    cp.advance(1.0).unwrap();
     let svc = cp.kubectl("get svc", "").stdout;
     assert!(svc.starts_with("NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nkubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   1s\n"), "{svc}");
     assert!(cp
@@ -828,7 +828,7 @@ fn kubectl_describe_top_and_sim_commands() {
     cp.apply("root", THREE_NODES, &ApplyOptions::default())
         .unwrap();
     cp.kubectl("scale deployment web --replicas=20", "");
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     let pending = pods(&cp)
         .into_iter()
         .find(|p| str_at(p, &["spec", "nodeName"]).is_none())
@@ -882,7 +882,7 @@ fn kubectl_describe_top_and_sim_commands() {
         cp.kubectl("sim node stop node-a", "").stdout,
         "node/node-a stopped\n"
     );
-    cp.advance(60.0);
+    cp.advance(60.0).unwrap();
     assert!(cp
         .kubectl("get nodes", "")
         .stdout

@@ -192,9 +192,9 @@ proptest! {
         let mut cp = ControlPlane::new(Options { seed, ..Default::default() }).unwrap();
         cp.apply("root", &manifests(&nodes, &workloads), &ApplyOptions::default()).unwrap();
         // Mid-flight (victims may still be terminating, preemptors nominated) and settled.
-        cp.advance(1.0);
+        cp.advance(1.0).unwrap();
         check_capacity(&cp)?;
-        cp.advance(60.0);
+        cp.advance(60.0).unwrap();
         check_capacity(&cp)?;
         let pods: Vec<kplane::api::Value> = cp
             .list_items("root", &ListOptions { kind: "Pod".into(), ..Default::default() })

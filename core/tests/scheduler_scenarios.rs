@@ -17,7 +17,7 @@ fn run(manifests: &str, seed: u64) -> ControlPlane {
     .unwrap();
     cp.apply("root", manifests, &ApplyOptions::default())
         .unwrap();
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     cp
 }
 
@@ -257,7 +257,7 @@ fn pending_pod_schedules_after_a_node_is_added_and_backs_off_meanwhile() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(11.0);
+    cp.advance(11.0).unwrap();
     assert_eq!(pending(&cp), 0);
     let on_d = pods(&cp)
         .into_iter()
@@ -275,7 +275,7 @@ fn scheduling_gates_hold_pods_with_the_upstream_condition() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let p = pods(&cp)
         .into_iter()
         .find(|p| object::name(p) == "gated")
@@ -307,7 +307,7 @@ fn scheduling_gates_hold_pods_with_the_upstream_condition() {
         kplane::PatchType::Merge,
     )
     .unwrap();
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let p = pods(&cp)
         .into_iter()
         .find(|p| object::name(p) == "gated")
@@ -366,7 +366,7 @@ fn a_higher_priority_pod_preempts_a_lower_priority_one() {
         .to_string();
     assert!(victim.starts_with("batch-"));
     // After the grace period the victim is gone and the critical pod runs on that node.
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     let c = critical(&cp);
     assert_eq!(node_of(&c), Some(nominated.as_str()));
     assert_eq!(str_at(&c, &["status", "phase"]), Some("Running"));

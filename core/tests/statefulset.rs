@@ -95,19 +95,19 @@ fn ordered_ready_creates_pods_in_order_after_min_ready_seconds() {
     assert_eq!(pod_names(&cp), ["web-0"]);
     // The claim exists before its pod.
     assert!(get(&cp, "PersistentVolumeClaim", "www-web-0").is_some());
-    cp.advance(10.5);
+    cp.advance(10.5).unwrap();
     assert_eq!(pod_names(&cp), ["web-0"], "web-0 is not yet available");
-    cp.advance(1.0); // 11.5 s
+    cp.advance(1.0).unwrap(); // 11.5 s
     assert_eq!(pod_names(&cp), ["web-0", "web-1"]);
-    cp.advance(10.0); // 21.5 s
+    cp.advance(10.0).unwrap(); // 21.5 s
     assert_eq!(pod_names(&cp), ["web-0", "web-1"]);
-    cp.advance(1.0); // 22.5 s
+    cp.advance(1.0).unwrap(); // 22.5 s
     assert_eq!(pod_names(&cp), ["web-0", "web-1", "web-2"]);
-    cp.advance(1.0); // 23.5 s
+    cp.advance(1.0).unwrap(); // 23.5 s
     let set = get(&cp, "StatefulSet", "web").unwrap();
     assert_eq!(int(&set, &["status", "readyReplicas"]), 3);
     assert_eq!(int(&set, &["status", "availableReplicas"]), 2);
-    cp.advance(10.0); // 33.5 s
+    cp.advance(10.0).unwrap(); // 33.5 s
     let set = get(&cp, "StatefulSet", "web").unwrap();
     assert_eq!(int(&set, &["status", "availableReplicas"]), 3);
     assert_eq!(int(&set, &["status", "currentReplicas"]), 3);
@@ -171,7 +171,7 @@ fn ordered_ready_creates_pods_in_order_after_min_ready_seconds() {
 #[test]
 fn scaling_down_removes_the_highest_ordinal_first_and_keeps_claims() {
     let mut cp = load(WEB);
-    cp.advance(40.0);
+    cp.advance(40.0).unwrap();
     assert_eq!(pod_names(&cp), ["web-0", "web-1", "web-2"]);
     apply(&mut cp, &WEB.replace("replicas: 3 #", "replicas: 1 #"));
     // One at a time: web-2 goes first, web-1 only once web-2 is gone.
@@ -189,7 +189,7 @@ fn scaling_down_removes_the_highest_ordinal_first_and_keeps_claims() {
                 terminating_seen.push(t);
             }
         }
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
         let names = pod_names(&cp);
         if seen.last() != Some(&names) {
             seen.push(names);
@@ -217,7 +217,7 @@ fn scaling_down_removes_the_highest_ordinal_first_and_keeps_claims() {
     ));
     // Scaling up again reuses web-1's claim.
     apply(&mut cp, WEB);
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     assert_eq!(pod_names(&cp), ["web-0", "web-1", "web-2"]);
     // whenDeleted: Delete: deleting the set takes its claims along.
     cp.delete(
@@ -230,7 +230,7 @@ fn scaling_down_removes_the_highest_ordinal_first_and_keeps_claims() {
         },
     )
     .unwrap();
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     assert!(pod_names(&cp).is_empty());
     assert!(list(&cp, "PersistentVolumeClaim").is_empty());
 }
@@ -239,9 +239,9 @@ fn scaling_down_removes_the_highest_ordinal_first_and_keeps_claims() {
 fn when_scaled_delete_removes_the_claims_of_scaled_down_pods() {
     let manifest = WEB.replace("whenScaled: Retain", "whenScaled: Delete");
     let mut cp = load(&manifest);
-    cp.advance(40.0);
+    cp.advance(40.0).unwrap();
     apply(&mut cp, &manifest.replace("replicas: 3 #", "replicas: 2 #"));
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     assert_eq!(pod_names(&cp), ["web-0", "web-1"]);
     assert!(get(&cp, "PersistentVolumeClaim", "www-web-2").is_none());
     assert!(get(&cp, "PersistentVolumeClaim", "www-web-1").is_some());
@@ -250,7 +250,7 @@ fn when_scaled_delete_removes_the_claims_of_scaled_down_pods() {
 #[test]
 fn rolling_update_goes_from_the_highest_ordinal_down_one_at_a_time() {
     let mut cp = load(WEB);
-    cp.advance(40.0);
+    cp.advance(40.0).unwrap();
     let old_rev = str_at(
         &get(&cp, "StatefulSet", "web").unwrap(),
         &["status", "currentRevision"],
@@ -270,7 +270,7 @@ fn rolling_update_goes_from_the_highest_ordinal_down_one_at_a_time() {
                 order.push(name);
             }
         }
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
     }
     assert_eq!(order, ["web-2", "web-1", "web-0"]);
     let set = get(&cp, "StatefulSet", "web").unwrap();
@@ -289,7 +289,7 @@ fn rolling_update_goes_from_the_highest_ordinal_down_one_at_a_time() {
 fn parallel_pods_start_together_and_partition_stages_the_rollout() {
     let mut cp = load(PARTITION);
     assert_eq!(pod_names(&cp), ["db-0", "db-1", "db-2", "db-3"]);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let set = get(&cp, "StatefulSet", "db").unwrap();
     assert_eq!(int(&set, &["status", "readyReplicas"]), 4);
     let old_rev = str_at(&set, &["status", "currentRevision"])
@@ -306,7 +306,7 @@ fn parallel_pods_start_together_and_partition_stages_the_rollout() {
                 order.push(name);
             }
         }
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
     }
     assert_eq!(order, ["db-3", "db-2"]);
     for (name, img) in [("db-0", "postgres:16.3"), ("db-1", "postgres:16.3")] {
@@ -332,7 +332,7 @@ fn parallel_pods_start_together_and_partition_stages_the_rollout() {
                 order.push(name);
             }
         }
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
     }
     assert_eq!(order, ["db-3", "db-2", "db-1", "db-0"]);
     let set = get(&cp, "StatefulSet", "db").unwrap();
@@ -350,9 +350,9 @@ fn on_delete_updates_a_pod_only_when_it_is_deleted() {
         "    type: OnDelete\n",
     );
     let mut cp = load(&manifest);
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     apply(&mut cp, &manifest.replace("postgres:16.3", "postgres:16.4"));
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     assert!(list(&cp, "Pod").iter().all(|p| image(p) == "postgres:16.3"));
     cp.delete(
         "root",
@@ -364,7 +364,7 @@ fn on_delete_updates_a_pod_only_when_it_is_deleted() {
         },
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     assert_eq!(image(&get(&cp, "Pod", "db-1").unwrap()), "postgres:16.4");
     assert_eq!(image(&get(&cp, "Pod", "db-0").unwrap()), "postgres:16.3");
     let set = get(&cp, "StatefulSet", "db").unwrap();
@@ -375,7 +375,7 @@ fn on_delete_updates_a_pod_only_when_it_is_deleted() {
 #[test]
 fn a_deleted_pod_comes_back_with_the_same_name_and_claim() {
     let mut cp = load(WEB);
-    cp.advance(40.0);
+    cp.advance(40.0).unwrap();
     let uid = get(&cp, "Pod", "web-1").unwrap()["metadata"]["uid"].clone();
     cp.delete(
         "root",
@@ -387,7 +387,7 @@ fn a_deleted_pod_comes_back_with_the_same_name_and_claim() {
         },
     )
     .unwrap();
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let p = get(&cp, "Pod", "web-1").unwrap();
     assert_ne!(p["metadata"]["uid"], uid);
     assert!(ready(&p));
@@ -401,17 +401,17 @@ fn a_deleted_pod_comes_back_with_the_same_name_and_claim() {
 #[test]
 fn a_settled_set_writes_nothing() {
     let mut cp = load(WEB);
-    let settled = cp.run_until_settled(Some(300.0));
+    let settled = cp.run_until_settled(Some(300.0)).unwrap();
     assert!(settled.settled, "{settled:?}");
     let rev = cp.server().store.revision();
-    cp.advance(600.0);
+    cp.advance(600.0).unwrap();
     assert_eq!(cp.server().store.revision(), rev);
 }
 
 #[test]
 fn foreground_deletion_removes_pods_revisions_and_the_set() {
     let mut cp = load(WEB);
-    cp.advance(40.0);
+    cp.advance(40.0).unwrap();
     cp.delete(
         "root",
         &DeleteOptions {
@@ -423,7 +423,7 @@ fn foreground_deletion_removes_pods_revisions_and_the_set() {
         },
     )
     .unwrap();
-    cp.advance(30.0);
+    cp.advance(30.0).unwrap();
     assert!(get(&cp, "StatefulSet", "web").is_none());
     assert!(pod_names(&cp).is_empty());
     assert!(list(&cp, "ControllerRevision").is_empty());

@@ -57,7 +57,7 @@ fn rolling_update_respects_max_surge_and_max_unavailable() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     assert_eq!(
         int(&get_deployment(&cp), &["status", "availableReplicas"]),
         10
@@ -86,7 +86,7 @@ fn rolling_update_respects_max_surge_and_max_unavailable() {
         if kplane::kubectl::rollout_status_line(&d).1 == Some(true) {
             break;
         }
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
         steps += 1;
         assert!(steps < 200, "the rollout finishes");
     }
@@ -136,7 +136,7 @@ fn recreate_removes_every_old_pod_first() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     cp.apply(
         "root",
         &deployment(4, "nginx:1.28", "{type: Recreate}"),
@@ -165,7 +165,7 @@ fn recreate_removes_every_old_pod_first() {
             old == 0 || new == 0,
             "old and new pods never run together ({old} old, {new} new)"
         );
-        cp.advance(0.5);
+        cp.advance(0.5).unwrap();
     }
     assert_eq!(int(&get_deployment(&cp), &["status", "updatedReplicas"]), 4);
 }
@@ -187,7 +187,7 @@ fn rollout_undo_history_pause_and_resume() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     cp.apply(
         "root",
         &deployment(3, "nginx:1.28", "{type: RollingUpdate}"),
@@ -260,7 +260,7 @@ fn rollout_undo_history_pause_and_resume() {
         },
     )
     .unwrap();
-    cp.advance(10.0);
+    cp.advance(10.0).unwrap();
     assert_eq!(replica_sets(&cp).len(), 2);
     let pods = cp
         .list_items(
@@ -304,7 +304,7 @@ fn revision_history_limit_prunes_old_replica_sets() {
         let d = deployment(1, &format!("nginx:1.{i}"), "{type: RollingUpdate}")
             .replace("  strategy:", "  revisionHistoryLimit: 2\n  strategy:");
         cp.apply("root", &d, &ApplyOptions::default()).unwrap();
-        cp.advance(10.0);
+        cp.advance(10.0).unwrap();
     }
     // The current ReplicaSet plus two old ones.
     assert_eq!(replica_sets(&cp).len(), 3);
@@ -320,7 +320,7 @@ fn progress_deadline_exceeded_when_pods_cannot_schedule() {
     let d = deployment(2, "nginx", "{type: RollingUpdate}")
         .replace("  strategy:", "  progressDeadlineSeconds: 30\n  strategy:");
     cp.apply("root", &d, &ApplyOptions::default()).unwrap();
-    cp.advance(29.0);
+    cp.advance(29.0).unwrap();
     let cond = |cp: &ControlPlane| {
         get_deployment(cp)["status"]["conditions"]
             .as_array()
@@ -331,7 +331,7 @@ fn progress_deadline_exceeded_when_pods_cannot_schedule() {
             .clone()
     };
     assert_eq!(cond(&cp)["status"], "True");
-    cp.advance(2.0);
+    cp.advance(2.0).unwrap();
     assert_eq!(cond(&cp)["reason"], "ProgressDeadlineExceeded");
     let out = cp.kubectl("rollout status deployment/web", "");
     assert_eq!(
@@ -357,7 +357,7 @@ fn kubectl_set_image_starts_a_rollout() {
         &ApplyOptions::default(),
     )
     .unwrap();
-    cp.advance(5.0);
+    cp.advance(5.0).unwrap();
     let out = cp.kubectl("set image deployment/web web=nginx:1.28", "");
     assert_eq!(
         out.stdout, "deployment.apps/web image updated\n",

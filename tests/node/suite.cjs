@@ -85,10 +85,10 @@ module.exports = function suite({ ControlPlane, KplaneError }, entry) {
     assertPlain(applied);
     assert.deepEqual(applied, {
       objects: [
-        { apiVersion: 'v1', kind: 'Node', name: 'node-a', action: 'created' },
-        { apiVersion: 'v1', kind: 'Node', name: 'node-b', action: 'created' },
-        { apiVersion: 'v1', kind: 'Node', name: 'node-c', action: 'created' },
-        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web', action: 'created' },
+        { apiVersion: 'v1', kind: 'Node', name: 'node-a', action: 'created', document: 1, line: 1 },
+        { apiVersion: 'v1', kind: 'Node', name: 'node-b', action: 'created', document: 2, line: 17 },
+        { apiVersion: 'v1', kind: 'Node', name: 'node-c', action: 'created', document: 3, line: 30 },
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web', action: 'created', document: 4, line: 43 },
       ],
       warnings: [],
     });
@@ -177,7 +177,7 @@ module.exports = function suite({ ControlPlane, KplaneError }, entry) {
       status: { capacity: { cpu: '4', memory: '8Gi', pods: '110' } },
     };
     assert.deepEqual(cp.apply('root', node), {
-      objects: [{ apiVersion: 'v1', kind: 'Node', name: 'n1', action: 'created' }],
+      objects: [{ apiVersion: 'v1', kind: 'Node', name: 'n1', action: 'created', document: 1, line: 0 }],
       warnings: [],
     });
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
@@ -329,8 +329,7 @@ module.exports = function suite({ ControlPlane, KplaneError }, entry) {
     expectError(() => ControlPlane.restore('not a snapshot'), 400);
     // Nothing changed, nothing trapped.
     assert.equal(cp.snapshot(), before);
-    cp.advance(NaN);
-    cp.advance(-5);
+    for (const bad of [NaN, -5, Infinity, 1e300]) expectError(() => cp.advance(bad), 400);
     assert.equal(cp.now(), '2026-01-01T00:01:00Z');
     cp.advance(1);
     assert.equal(cp.now(), '2026-01-01T00:01:01Z');
@@ -608,8 +607,8 @@ spec:
     const cp = scenario();
     cp.delete('root', { kind: 'Pod', name: cp.list('root', { kind: 'Pod' }).items[0].metadata.name });
     cp.advance(0);
-    cp.advance(NaN);
-    cp.advance(-1);
+    expectError(() => cp.advance(NaN), 400);
+    expectError(() => cp.advance(-1), 400);
     assert.deepEqual(cp.runUntilSettled(0), { settled: false, elapsedSeconds: 0 }, 'a wake-up is pending');
     assert.equal(cp.now(), '2026-01-01T00:01:00Z');
     cp.advance(1);
@@ -878,6 +877,41 @@ spec:
       expectError(() => cp[m](7, { name: 'x' }), 400);
     }
     assert.equal(cp.snapshot(), before, 'nothing changed');
+  });
+
+  test(`${entry}: list pages with limit and continue`, () => {
+    const cp = new ControlPlane();
+    cp.apply('root', Array.from({ length: 12 }, (_, i) => CM(`cm-${String(i).padStart(2, '0')}`)));
+    const names = [];
+    let next;
+    let pages = 0;
+    do {
+      const list = cp.list('root', { kind: 'ConfigMap', namespace: 'default', limit: 5, continue: next });
+      assertPlain(list);
+      pages += 1;
+      names.push(...list.items.map((i) => i.metadata.name));
+      next = list.metadata.continue;
+      if (next) assert.equal(list.metadata.remainingItemCount, 12 - names.length);
+    } while (next);
+    assert.equal(pages, 3);
+    assert.deepEqual(names, Array.from({ length: 12 }, (_, i) => `cm-${String(i).padStart(2, '0')}`));
+    expectError(() => cp.list('root', { kind: 'ConfigMap', continue: 'not base64!' }), 400);
+  });
+
+  test(`${entry}: apply goes on past a failing document and reports it`, () => {
+    const cp = new ControlPlane();
+    const text = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: first}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: third}',
+    ].join('\n---\n');
+    const err = expectError(() => cp.apply('root', text), 422);
+    assert.ok(err.reason === 'Invalid');
+    let thrown;
+    try { cp.apply('root', text); } catch (e) { thrown = e; }
+    assert.deepEqual(thrown.result.objects.map((o) => [o.name, o.document, o.line]), [['first', 1, 1], ['third', 3, 9]]);
+    assert.deepEqual(thrown.result.errors.map((e) => [e.document, e.line, e.object, e.status.code]), [[2, 5, 'ConfigMap/Bad_Name', 422]]);
+    assert.ok(cp.get('root', { kind: 'ConfigMap', name: 'third' }), 'the document after the failure was applied');
   });
 };
 

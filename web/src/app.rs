@@ -232,11 +232,12 @@ impl Component for App {
             Msg::Reset => self.reset(ctx),
             Msg::TogglePlay => self.set_playing(ctx, !self.playing),
             Msg::Tick => {
-                self.cp.advance(self.speed);
+                // Speeds and steps are the page's own finite, positive numbers.
+                let _ = self.cp.advance(self.speed);
                 self.refresh();
             }
             Msg::Step(seconds) => {
-                self.cp.advance(seconds);
+                let _ = self.cp.advance(seconds);
                 self.refresh();
             }
             Msg::SetSpeed(value) => {

@@ -3,7 +3,7 @@
 //! field a cause names when it can be found).
 use crate::lines;
 use kplane::server::decode;
-use kplane::{Action, AppliedObject, ApplyOptions, ControlPlane, Status};
+use kplane::{AppliedObject, ApplyOptions, ControlPlane, Outcome as Applied, Status};
 
 /// How bad a message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,9 +86,9 @@ pub struct Marker {
 /// `deployment.apps/web created`.
 pub fn applied_line(o: &AppliedObject) -> String {
     let action = match o.action {
-        Action::Created => "created",
-        Action::Configured => "configured",
-        Action::Unchanged => "unchanged",
+        Applied::Created => "created",
+        Applied::Configured => "configured",
+        Applied::Unchanged => "unchanged",
     };
     format!(
         "{} {action}",

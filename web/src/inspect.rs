@@ -389,7 +389,7 @@ mod tests {
         })
         .unwrap();
         apply_documents(&mut cp, ROOT, scenario::by_id(id).unwrap().manifest, false);
-        cp.advance(seconds);
+        cp.advance(seconds).unwrap();
         cp
     }
 
@@ -426,7 +426,7 @@ mod tests {
         assert_eq!(gpu.ready_label, "Ready");
         assert_eq!(gpu.machine, None);
         cp.stop_node("general-1").unwrap();
-        cp.advance(60.0);
+        cp.advance(60.0).unwrap();
         let views = node_views(&cp, &cp.nodes(), 10);
         let general = views
             .iter()
@@ -458,7 +458,7 @@ mod tests {
             f.update(&cp, ROOT);
         }
         for _ in 0..6 {
-            cp.advance(10.0);
+            cp.advance(10.0).unwrap();
             for f in feeds.iter_mut() {
                 f.update(&cp, ROOT);
                 same_as_fresh(f, &cp);
@@ -470,7 +470,7 @@ mod tests {
         assert!(top.rows().windows(2).all(|w| w[0].revision > w[1].revision));
         assert!(warnings.rows().is_empty());
         cp.kubectl("scale deployment web --replicas=20", "");
-        cp.advance(1.0);
+        cp.advance(1.0).unwrap();
         warnings.update(&cp, ROOT);
         same_as_fresh(&warnings, &cp);
         assert_eq!(warnings.rows().len(), 4, "{:?}", warnings.rows());
@@ -487,7 +487,7 @@ mod tests {
         mine.update(&cp, ROOT);
         assert!(mine.rows().iter().any(|e| e.reason == "Scheduled"));
         cp.kubectl(&format!("delete pod {}", pod.name), "");
-        cp.advance(40.0);
+        cp.advance(40.0).unwrap();
         mine.update(&cp, ROOT);
         same_as_fresh(&mine, &cp);
         assert!(

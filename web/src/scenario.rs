@@ -424,7 +424,7 @@ mod tests {
     fn the_pdb_drain_waits_for_the_budget() {
         let mut c = cp();
         apply_documents(&mut c, "root", by_id("pdb-drain").unwrap().manifest, false);
-        c.advance(60.0);
+        c.advance(60.0).unwrap();
         let a = c.nodes().into_iter().find(|n| n.name == "node-a").unwrap();
         assert_eq!(a.pods.len(), 2, "node-a holds two of the three pods");
         let out = c.kubectl("drain node-a --ignore-daemonsets", "");

@@ -7,6 +7,8 @@ pub struct KindInfo {
     pub version: &'static str,
     pub kind: &'static str,
     pub plural: &'static str,
+    /// The resource as stored and named in messages: `pods`, `deployments.apps`.
+    pub resource: &'static str,
     pub namespaced: bool,
     pub short_names: &'static [&'static str],
     /// Whether the kind has a `/status` subresource (user writes ignore `status`).
@@ -22,12 +24,8 @@ impl KindInfo {
         }
     }
     /// `deployments.apps`, `pods`: the resource as named in error messages.
-    pub fn qualified_resource(&self) -> String {
-        if self.group.is_empty() {
-            self.plural.to_string()
-        } else {
-            format!("{}.{}", self.plural, self.group)
-        }
+    pub fn qualified_resource(&self) -> &'static str {
+        self.resource
     }
     /// `Deployment.apps`, `Pod`: the kind as named in 422 messages.
     pub fn qualified_kind(&self) -> String {
@@ -39,10 +37,19 @@ impl KindInfo {
     }
 }
 
+macro_rules! qualified {
+    ("" $plural:tt) => {
+        $plural
+    };
+    ($group:tt $plural:tt) => {
+        concat!($plural, ".", $group)
+    };
+}
+
 macro_rules! kinds {
-    ($( $group:literal $version:literal $kind:literal $plural:literal $ns:literal $status:literal [$($short:literal),*] ;)*) => {
+    ($( $group:tt $version:literal $kind:literal $plural:literal $ns:literal $status:literal [$($short:literal),*] ;)*) => {
         pub const KINDS: &[KindInfo] = &[
-            $( KindInfo { group: $group, version: $version, kind: $kind, plural: $plural, namespaced: $ns, status_subresource: $status, short_names: &[$($short),*] }, )*
+            $( KindInfo { group: $group, version: $version, kind: $kind, plural: $plural, resource: qualified!($group $plural), namespaced: $ns, status_subresource: $status, short_names: &[$($short),*] }, )*
         ];
     };
 }
@@ -159,5 +166,6 @@ mod tests {
             by_kind(None, "Deployment").unwrap().qualified_resource(),
             "deployments.apps"
         );
+        assert_eq!(by_kind(None, "Pod").unwrap().resource, "pods");
     }
 }

@@ -1,6 +1,7 @@
 //! Controllers: each reads through the store, writes through the server and reports through
-//! status and Events. They are level-triggered: each run looks at the whole state and moves it
-//! one step towards the desired state. No controller calls another.
+//! status and Events. They are level-triggered: each reconcile looks at the state of one key
+//! and moves it one step towards the desired state. No controller calls another. [`all`] is
+//! the table of control loops, in the order they run at each instant.
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -13,6 +14,99 @@ pub mod replicaset;
 pub mod statefulset;
 
 use crate::api::kinds::{by_kind, KindInfo};
+use crate::runtime::legacy::Legacy;
+use crate::runtime::Controller;
+
+const KCM: &str = "kube-controller-manager";
+
+/// Every control loop of a control plane, in the order they run at each instant.
+pub fn all() -> Vec<Box<dyn Controller>> {
+    let legacy = |name, manager, watches, run| -> Box<dyn Controller> {
+        Box::new(Legacy {
+            name,
+            manager,
+            watches,
+            run,
+        })
+    };
+    vec![
+        // The namespace controller waits for a terminating namespace's contents to go: it
+        // watches everything.
+        legacy("namespace-controller", KCM, &[], namespace::reconcile),
+        legacy("garbage-collector", KCM, &[], gc::reconcile),
+        legacy(
+            "deployment-controller",
+            KCM,
+            &["deployments.apps", "replicasets.apps"],
+            deployment::reconcile,
+        ),
+        legacy(
+            "replicaset-controller",
+            KCM,
+            &["replicasets.apps", "pods"],
+            replicaset::reconcile,
+        ),
+        legacy(
+            "statefulset-controller",
+            KCM,
+            &[
+                "statefulsets.apps",
+                "pods",
+                "controllerrevisions.apps",
+                "persistentvolumeclaims",
+            ],
+            statefulset::reconcile,
+        ),
+        legacy(
+            "daemonset-controller",
+            KCM,
+            &[
+                "daemonsets.apps",
+                "pods",
+                "nodes",
+                "controllerrevisions.apps",
+            ],
+            daemonset::reconcile,
+        ),
+        legacy(
+            "cronjob-controller",
+            KCM,
+            &["cronjobs.batch", "jobs.batch"],
+            cronjob::reconcile,
+        ),
+        legacy(
+            "job-controller",
+            KCM,
+            &["jobs.batch", "pods"],
+            job::reconcile,
+        ),
+        legacy(
+            "disruption-controller",
+            KCM,
+            &[
+                "poddisruptionbudgets.policy",
+                "pods",
+                "replicasets.apps",
+                "deployments.apps",
+                "statefulsets.apps",
+            ],
+            disruption::reconcile,
+        ),
+        legacy(
+            "node-lifecycle-controller",
+            KCM,
+            &["nodes", "pods"],
+            node_lifecycle::reconcile,
+        ),
+        Box::new(crate::scheduler::Scheduler::default()),
+        legacy(
+            "kubelet",
+            "kubelet",
+            &["pods", "nodes"],
+            crate::kubelet::reconcile,
+        ),
+    ]
+}
 
 pub(crate) fn kind(api_version: &str, kind: &str) -> &'static KindInfo {
     by_kind(Some(api_version), kind).expect("built-in kind is served")

@@ -35,6 +35,7 @@ pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
             namespace: namespace.clone(),
             label_selector: f.selector.clone(),
             field_selector: f.field_selector.clone(),
+            ..ListOptions::default()
         };
         match cp.list_items(ROOT, &opts) {
             Ok(i) => items = i,

@@ -10,7 +10,7 @@ use crate::api::kinds::{self, KindInfo};
 use crate::control_plane::{
     ApplyMode, ApplyOptions, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput,
 };
-use crate::server::{patch::PatchType, status::Status, Action, Propagation, ROOT};
+use crate::server::{patch::PatchType, status::Status, Outcome, Propagation, ROOT};
 pub use get::{node_status, pod_status};
 pub use rollout::status_line as rollout_status_line;
 
@@ -279,6 +279,11 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
         field_validation: Some(field_validation),
         field_manager: f.field_manager.clone().or_else(|| Some("kubectl".into())),
         force: f.force_conflicts,
+        mode: if f.server_side {
+            ApplyMode::ServerSide
+        } else {
+            ApplyMode::ClientSide
+        },
     };
     let (mut stdout, mut stderr) = (String::new(), String::new());
     for d in docs {
@@ -289,20 +294,19 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
                     kind: crate::api::object::kind(&o).into(),
                     namespace: None,
                     name: crate::api::object::name(&o).into(),
-                    action: Action::Created,
+                    action: Outcome::Created,
+                    document: d.document,
+                    line: d.line,
+                    warnings: w.clone(),
                 };
                 crate::ApplyResult {
                     objects: vec![r],
                     warnings: w,
+                    errors: vec![],
                 }
             })
         } else {
-            let mode = if f.server_side {
-                ApplyMode::ServerSide
-            } else {
-                ApplyMode::ClientSide
-            };
-            cp.apply_with(ROOT, vec![d.object], &opts, mode)
+            cp.apply_objects(ROOT, vec![d.object], &opts)
         };
         match result {
             Ok(r) => {
@@ -314,9 +318,9 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
                         .expect("applied kinds are served");
                     let action = match o.action {
                         _ if f.server_side => "serverside-applied",
-                        Action::Created => "created",
-                        Action::Configured => "configured",
-                        Action::Unchanged => "unchanged",
+                        Outcome::Created => "created",
+                        Outcome::Configured => "configured",
+                        Outcome::Unchanged => "unchanged",
                     };
                     stdout.push_str(&format!("{} {action}\n", resource_ref(info, &o.name)));
                 }

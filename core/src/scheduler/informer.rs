@@ -48,7 +48,7 @@ impl Informer {
                     }
                     let uid = object::uid(&e.object).to_string();
                     let v = (e.kind != EventType::Deleted)
-                        .then(|| (e.key.namespace.clone(), e.key.name.clone()));
+                        .then(|| (e.key.namespace.to_string(), e.key.name.to_string()));
                     changed.insert(uid, v);
                 }
                 let mut deleted = Vec::new();

@@ -5,6 +5,7 @@
 //! unschedulable queue with backoff (1 s doubling to 10 s) until a cluster event can help.
 //! Every attempt leaves an [`Explanation`].
 pub mod config;
+mod controller;
 pub mod cycle;
 pub mod explain;
 pub mod info;
@@ -12,6 +13,7 @@ pub mod informer;
 pub mod plugins;
 
 pub use config::Config;
+pub use controller::Scheduler;
 pub use cycle::{decide, num_feasible_nodes_to_find, Attempt, Cycle, Decision};
 pub use explain::{
     Explanation, FilterVerdict, NodeResult, PluginScore, Record, ScorePluginInfo, Stored,

@@ -5,6 +5,47 @@ use crate::api::object;
 use crate::api::Value;
 use crate::json;
 use crate::store::Key;
+use std::collections::{BTreeSet, HashMap};
+
+/// How long an Event lives after its last write: kube-apiserver's `--event-ttl` default (1 h).
+/// Expired Events are deleted (a DELETED watch event), as etcd's lease expiry does upstream.
+pub const EVENT_TTL_MS: i64 = 60 * 60 * 1000;
+
+/// When each Event expires.
+#[derive(Debug, Clone, Default)]
+pub struct EventExpiry {
+    due: BTreeSet<(i64, Key)>,
+    of: HashMap<Key, i64>,
+}
+
+impl EventExpiry {
+    fn touch(&mut self, key: &Key, at: i64) {
+        if let Some(old) = self.of.insert(key.clone(), at) {
+            self.due.remove(&(old, key.clone()));
+        }
+        self.due.insert((at, key.clone()));
+    }
+
+    fn forget(&mut self, key: &Key) {
+        if let Some(old) = self.of.remove(key) {
+            self.due.remove(&(old, key.clone()));
+        }
+    }
+
+    /// Every (expiry, Event) pair, in order (for snapshots).
+    pub fn all(&self) -> Vec<(i64, Key)> {
+        self.due.iter().cloned().collect()
+    }
+
+    /// Rebuilds from [`EventExpiry::all`].
+    pub fn from_all(all: Vec<(i64, Key)>) -> EventExpiry {
+        let mut e = EventExpiry::default();
+        for (at, key) in all {
+            e.touch(&key, at);
+        }
+        e
+    }
+}
 
 /// `Normal` or `Warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,10 +128,10 @@ impl Server {
         {
             let key = self.event_index[&dk].clone();
             let mut updated = existing;
-            let count = updated["count"].as_i64().unwrap_or(1) + 1;
+            let count = updated["count"].as_i64().unwrap_or(1).saturating_add(1);
             updated["count"] = json!(count);
             updated["lastTimestamp"] = json!(now);
-            self.store.put(key, updated);
+            self.put(key, updated);
             return;
         }
         // Upstream names events `<object>.<UnixNano in hex>`; the revision keeps them unique
@@ -101,14 +142,46 @@ impl Server {
         event["metadata"]["name"] = json!(name);
         event["metadata"]["uid"] = json!(self.rng.uuid());
         event["metadata"]["creationTimestamp"] = json!(now);
-        let key = Key {
-            workspace: workspace.into(),
-            resource: "events".into(),
-            namespace: ns.into(),
-            name,
-        };
-        self.store.put(key.clone(), event);
+        let key = Key::new(workspace, "events", ns, &name);
+        self.put(key.clone(), event);
         self.event_index.insert(dk, key);
+    }
+
+    /// Writes an object to the store; an Event's time to live starts (again).
+    pub(crate) fn put(&mut self, key: Key, object: Value) -> Value {
+        if &*key.resource == "events" {
+            let at = self.clock.now_ms().saturating_add(EVENT_TTL_MS);
+            self.event_expiry.touch(&key, at);
+        }
+        self.store.put(key, object)
+    }
+
+    /// Removes an object from the store.
+    pub(crate) fn remove(&mut self, key: &Key) -> Option<Value> {
+        self.event_expiry.forget(key);
+        self.store.remove(key)
+    }
+
+    /// Deletes the Events whose time to live has run out.
+    pub fn expire_events(&mut self) {
+        let now = self.clock.now_ms();
+        while let Some((at, key)) = self.event_expiry.due.first().cloned() {
+            if at > now {
+                break;
+            }
+            self.event_expiry.forget(&key);
+            if let Some(gone) = self.store.remove(&key) {
+                let dk = dedup_key(&key.workspace, &gone);
+                if self.event_index.get(&dk) == Some(&key) {
+                    self.event_index.remove(&dk);
+                }
+            }
+        }
+    }
+
+    /// When each Event expires (for snapshots).
+    pub fn event_expiry(&self) -> &EventExpiry {
+        &self.event_expiry
     }
 
     pub(super) fn rebuild_event_index(&mut self) {

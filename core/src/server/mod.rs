@@ -8,7 +8,7 @@ mod eviction;
 pub mod fields;
 mod merge;
 pub mod patch;
-pub use events::EventType;
+pub use events::{EventExpiry, EventType, EVENT_TTL_MS};
 pub mod status;
 pub mod validate;
 
@@ -44,10 +44,11 @@ pub enum Propagation {
     Foreground,
 }
 
-/// What `apply` did to one object, as kubectl prints it.
+/// What `apply` did to one object, as kubectl prints it (`created`, `configured`,
+/// `unchanged`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Action {
+pub enum Outcome {
     Created,
     Configured,
     Unchanged,
@@ -61,6 +62,8 @@ pub struct Server {
     pub timers: Timers,
     /// Event correlation: dedup key → the stored Event's key (rebuilt from the store on restore).
     event_index: HashMap<String, Key>,
+    /// When each Event expires.
+    event_expiry: EventExpiry,
     /// The field manager of the writes in progress (`kubectl`, `kube-scheduler`, …).
     manager: String,
 }
@@ -73,6 +76,7 @@ impl Server {
             rng: Rng::new(seed),
             timers: Timers::default(),
             event_index: HashMap::new(),
+            event_expiry: EventExpiry::default(),
             manager: DEFAULT_MANAGER.into(),
         };
         for (name, value, description) in admission::SYSTEM_PRIORITY_CLASSES {
@@ -99,13 +103,20 @@ impl Server {
         s
     }
 
-    pub fn from_parts(store: Store, clock: Clock, rng: Rng, timers: Timers) -> Server {
+    pub fn from_parts(
+        store: Store,
+        clock: Clock,
+        rng: Rng,
+        timers: Timers,
+        event_expiry: EventExpiry,
+    ) -> Server {
         let mut s = Server {
             store,
             clock,
             rng,
             timers,
             event_index: HashMap::new(),
+            event_expiry,
             manager: DEFAULT_MANAGER.into(),
         };
         s.rebuild_event_index();
@@ -140,16 +151,12 @@ impl Server {
     }
 
     pub fn key(workspace: &str, info: &KindInfo, namespace: &str, name: &str) -> Key {
-        Key {
-            workspace: workspace.to_string(),
-            resource: info.qualified_resource(),
-            namespace: if info.namespaced {
-                namespace.to_string()
-            } else {
-                String::new()
-            },
-            name: name.to_string(),
-        }
+        Key::new(
+            workspace,
+            info.resource,
+            if info.namespaced { namespace } else { "" },
+            name,
+        )
     }
 
     pub fn get(
@@ -170,7 +177,7 @@ impl Server {
     ) -> impl Iterator<Item = &'a Value> + 'a {
         let ns = if info.namespaced { namespace } else { None };
         self.store
-            .list(workspace, info.qualified_resource(), ns)
+            .list(workspace, info.resource, ns)
             .map(|(_, v)| v)
     }
 
@@ -294,7 +301,7 @@ impl Server {
         } else {
             meta.shift_remove("generation");
         }
-        Ok(self.store.put(key, obj))
+        Ok(self.put(key, obj))
     }
 
     /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
@@ -406,16 +413,16 @@ impl Server {
             && object::is_terminating(&new)
             && object::array_at(&new, &["metadata", "finalizers"]).is_empty()
         {
-            return Ok(self.store.remove(&key).unwrap_or(new));
+            return Ok(self.remove(&key).unwrap_or(new));
         }
-        Ok(self.store.put(key, new))
+        Ok(self.put(key, new))
     }
 
     /// `kubectl apply` (client-side): a three-way merge of the last applied manifest (kept in
     /// the `kubectl.kubernetes.io/last-applied-configuration` annotation), the new manifest and
     /// the live object. Fields the manifest sets win, fields it dropped since the last apply are
     /// removed, fields set by others (controllers, defaults) stay.
-    pub fn apply(&mut self, workspace: &str, obj: Value) -> Result<(Value, Action), Status> {
+    pub fn apply(&mut self, workspace: &str, obj: Value) -> Result<(Value, Outcome), Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&obj)?;
         let mut manifest = obj;
@@ -446,7 +453,7 @@ impl Server {
                 &["metadata", "annotations", LAST_APPLIED],
                 json!(last_applied_text),
             );
-            return Ok((self.create(workspace, new)?, Action::Created));
+            return Ok((self.create(workspace, new)?, Outcome::Created));
         };
         let last: Value = object::str_at(&old, &["metadata", "annotations", LAST_APPLIED])
             .and_then(|t| serde_json::from_str(t).ok())
@@ -460,9 +467,9 @@ impl Server {
         );
         let new = self.update(workspace, new)?;
         let action = if new == old {
-            Action::Unchanged
+            Outcome::Unchanged
         } else {
-            Action::Configured
+            Outcome::Configured
         };
         Ok((new, action))
     }
@@ -475,7 +482,7 @@ impl Server {
         mut config: Value,
         manager: &str,
         force: bool,
-    ) -> Result<(Value, Action), Status> {
+    ) -> Result<(Value, Outcome), Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&config)?;
         let ns = Self::place(info, &mut config);
@@ -494,7 +501,7 @@ impl Server {
         let live = self.get(workspace, info, &ns, &name).cloned();
         let merged = fields::server_side_apply(info, live.as_ref(), &config, manager, force, &now)?;
         let Some(old) = live else {
-            return Ok((self.create(workspace, merged)?, Action::Created));
+            return Ok((self.create(workspace, merged)?, Outcome::Created));
         };
         // A no-op apply writes nothing (not even the time in managedFields).
         let strip = |v: &Value| {
@@ -511,13 +518,13 @@ impl Server {
         let mut candidate = merged.clone();
         defaults::apply_defaults(info.kind, &mut candidate);
         if strip(&candidate) == strip(&old) {
-            return Ok((old, Action::Unchanged));
+            return Ok((old, Outcome::Unchanged));
         }
         let new = self.update_inner(workspace, merged, false)?;
         let action = if new == old {
-            Action::Unchanged
+            Outcome::Unchanged
         } else {
-            Action::Configured
+            Outcome::Configured
         };
         Ok((new, action))
     }
@@ -640,7 +647,7 @@ impl Server {
         if finalizers.is_empty()
             && (grace == 0 || object::is_terminating(&old) && grace_seconds == Some(0))
         {
-            return Ok(self.store.remove(&key).unwrap_or(old));
+            return Ok(self.remove(&key).unwrap_or(old));
         }
         if !object::is_terminating(&old) {
             let at = if grace > 0 {
@@ -665,7 +672,7 @@ impl Server {
         if new == old {
             return Ok(old);
         }
-        Ok(self.store.put(key, new))
+        Ok(self.put(key, new))
     }
 
     /// Removes the owner reference to `owner_uid` from every object in the namespace.
@@ -694,7 +701,7 @@ impl Server {
             } else {
                 set_path(&mut v, &["metadata", "ownerReferences"], Value::from(refs));
             }
-            self.store.put(key, v);
+            self.put(key, v);
         }
     }
 }

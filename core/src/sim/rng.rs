@@ -2,9 +2,36 @@
 //! Same seed, same sequence, on every platform (DESIGN.md, principle 2).
 use serde::{Deserialize, Serialize};
 
+/// The generator's state. Serialized as four hexadecimal strings, so a snapshot survives any
+/// JSON round trip (JavaScript numbers hold 53 bits, not 64).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rng {
+    #[serde(with = "hex_words")]
     s: [u64; 4],
+}
+
+mod hex_words {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(s: &[u64; 4], ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(s.iter().map(|w| format!("{w:016x}")))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u64; 4], D::Error> {
+        let words = Vec::<String>::deserialize(d)?;
+        let parsed: Vec<u64> = words
+            .iter()
+            .map(|w| u64::from_str_radix(w, 16).map_err(D::Error::custom))
+            .collect::<Result<_, _>>()?;
+        let s: [u64; 4] = parsed
+            .try_into()
+            .map_err(|_| D::Error::custom("expected four words of RNG state"))?;
+        if s == [0; 4] {
+            return Err(D::Error::custom("RNG state must not be all zero"));
+        }
+        Ok(s)
+    }
 }
 
 /// The alphabet of `k8s.io/apimachinery/pkg/util/rand.String`: no vowels, no look-alikes.
@@ -37,9 +64,11 @@ impl Rng {
         result
     }
 
-    /// Uniform in `0..n` (Lemire's method without bias). `n` must be positive.
+    /// Uniform in `0..n` (Lemire's method without bias). `0` for `n = 0`.
     pub fn below(&mut self, n: u64) -> u64 {
-        debug_assert!(n > 0);
+        if n == 0 {
+            return 0;
+        }
         let threshold = n.wrapping_neg() % n;
         loop {
             let m = (self.next_u64() as u128) * (n as u128);

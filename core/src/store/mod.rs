@@ -1,18 +1,39 @@
 //! The store, on etcd's model: one global revision counter, every write stamps the object
 //! with `metadata.resourceVersion` = the revision of its last modification, and a history of
 //! watch events in revision order that can be replayed from any revision not yet compacted.
+//!
+//! Objects are [`Value`]s: one shared allocation per revision, held by the store, the watch
+//! history, listers and callers alike (a write replaces it, nothing is deep-copied). The store
+//! keeps the indexes controllers look things up by ([`Indexes`]): uid, owner uid, and the node a
+//! pod is bound to, across all workspaces.
+mod index;
+
+pub use index::Indexes;
+
+use crate::api::value::Str;
 use crate::api::Value;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Where an object lives: workspace (logical cluster), resource (`deployments.apps`),
-/// namespace (empty for cluster-scoped) and name.
+/// namespace (empty for cluster-scoped) and name. Cloning is four reference-count increments.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Key {
-    pub workspace: String,
-    pub resource: String,
-    pub namespace: String,
-    pub name: String,
+    pub workspace: Str,
+    pub resource: Str,
+    pub namespace: Str,
+    pub name: Str,
+}
+
+impl Key {
+    pub fn new(workspace: &str, resource: &str, namespace: &str, name: &str) -> Key {
+        Key {
+            workspace: Str::new(workspace),
+            resource: Str::new(resource),
+            namespace: Str::new(namespace),
+            name: Str::new(name),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +42,17 @@ pub enum EventType {
     Added,
     Modified,
     Deleted,
+}
+
+impl EventType {
+    /// `ADDED`, `MODIFIED` or `DELETED`, as watch events name them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +79,9 @@ pub struct Store {
     compacted: u64,
     /// The periodic compactor: when it runs next, and the revision it will compact to.
     compactor: Compactor,
+    /// Workspaces holding at least one object, for ranges over one resource in all of them.
+    workspaces: BTreeMap<Str, usize>,
+    indexes: Indexes,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,24 +104,44 @@ impl Store {
         self.objects.get(key)
     }
 
-    /// Objects of one resource in one workspace, optionally one namespace, in key order.
+    /// The lookup indexes (uid, owner, node).
+    pub fn indexes(&self) -> &Indexes {
+        &self.indexes
+    }
+
+    /// Objects of one resource in one workspace, optionally one namespace, in key order,
+    /// starting after `after` (a name within the namespace range) when given.
     pub fn list<'a>(
         &'a self,
         workspace: &'a str,
-        resource: String,
+        resource: &'a str,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
-        let start = Key {
-            workspace: workspace.to_string(),
-            resource: resource.clone(),
-            namespace: namespace.unwrap_or("").to_string(),
-            name: String::new(),
-        };
+        let start = Key::new(workspace, resource, namespace.unwrap_or(""), "");
         self.objects.range(start..).take_while(move |(k, _)| {
-            k.workspace == workspace
-                && k.resource == resource
-                && namespace.is_none_or(|ns| k.namespace == ns)
+            &*k.workspace == workspace
+                && &*k.resource == resource
+                && namespace.is_none_or(|ns| &*k.namespace == ns)
         })
+    }
+
+    /// Like [`Store::list`], from the first key after `after` (for paged lists).
+    pub fn list_after<'a>(
+        &'a self,
+        after: &Key,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
+        let (workspace, resource) = (after.workspace.clone(), after.resource.clone());
+        self.objects
+            .range((
+                std::ops::Bound::Excluded(after.clone()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(k, _)| {
+                k.workspace == workspace
+                    && k.resource == resource
+                    && namespace.is_none_or(|ns| &*k.namespace == ns)
+            })
     }
 
     /// Every object of one workspace, in key order.
@@ -94,31 +149,43 @@ impl Store {
         &'a self,
         workspace: &'a str,
     ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
+        let start = Key::new(workspace, "", "", "");
         self.objects
-            .iter()
-            .filter(move |(k, _)| k.workspace == workspace)
+            .range(start..)
+            .take_while(move |(k, _)| &*k.workspace == workspace)
     }
 
-    /// Every object of one resource across workspaces.
+    /// The workspaces that hold objects, in order.
+    pub fn workspaces(&self) -> impl Iterator<Item = &Str> + '_ {
+        self.workspaces.keys()
+    }
+
+    /// Every object of one resource across workspaces (workspace by workspace, in key order).
     pub fn list_all<'a>(
         &'a self,
         resource: &'a str,
     ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
-        self.objects
-            .iter()
-            .filter(move |(k, _)| k.resource == resource)
+        self.workspaces
+            .keys()
+            .flat_map(move |w| self.list(w, resource, None))
     }
 
     /// Writes `object` at `key` (create or update), stamping the new revision. Returns it.
     pub fn put(&mut self, key: Key, mut object: Value) -> Value {
         self.revision += 1;
         set_resource_version(&mut object, self.revision);
-        let kind = if self.objects.contains_key(&key) {
-            EventType::Modified
-        } else {
-            EventType::Added
+        let previous = self.objects.insert(key.clone(), object.clone());
+        let kind = match &previous {
+            Some(old) => {
+                self.indexes.remove(&key, old);
+                EventType::Modified
+            }
+            None => {
+                *self.workspaces.entry(key.workspace.clone()).or_default() += 1;
+                EventType::Added
+            }
         };
-        self.objects.insert(key.clone(), object.clone());
+        self.indexes.insert(&key, &object);
         self.record(kind, key, object.clone());
         object
     }
@@ -126,6 +193,13 @@ impl Store {
     /// Removes the object at `key`; the DELETED event carries it at the deletion's revision.
     pub fn remove(&mut self, key: &Key) -> Option<Value> {
         let mut object = self.objects.remove(key)?;
+        self.indexes.remove(key, &object);
+        if let Some(n) = self.workspaces.get_mut(&key.workspace) {
+            *n -= 1;
+            if *n == 0 {
+                self.workspaces.remove(&key.workspace);
+            }
+        }
         self.revision += 1;
         set_resource_version(&mut object, self.revision);
         self.record(EventType::Deleted, key.clone(), object.clone());
@@ -150,15 +224,25 @@ impl Store {
     pub fn tick(&mut self, now_ms: i64) {
         if self.compactor.next_at_ms == 0 {
             self.compactor = Compactor {
-                next_at_ms: now_ms + COMPACTION_INTERVAL_MS,
+                next_at_ms: now_ms.saturating_add(COMPACTION_INTERVAL_MS),
                 revision: self.revision,
             };
             return;
         }
-        while now_ms >= self.compactor.next_at_ms {
+        if now_ms >= self.compactor.next_at_ms {
             self.compact(self.compactor.revision);
+            // Every run that fell due compacts to what the previous run saw: after two or
+            // more runs nothing older than now is left. Computed, not looped, however far
+            // time jumped.
+            let behind = (now_ms - self.compactor.next_at_ms) / COMPACTION_INTERVAL_MS + 1;
+            if behind >= 2 {
+                self.compact(self.revision);
+            }
             self.compactor = Compactor {
-                next_at_ms: self.compactor.next_at_ms + COMPACTION_INTERVAL_MS,
+                next_at_ms: self
+                    .compactor
+                    .next_at_ms
+                    .saturating_add(behind.saturating_mul(COMPACTION_INTERVAL_MS)),
                 revision: self.revision,
             };
         }
@@ -169,7 +253,7 @@ impl Store {
         while self.history.front().is_some_and(|e| e.revision <= revision) {
             self.history.pop_front();
         }
-        self.compacted = self.compacted.max(revision);
+        self.compacted = self.compacted.max(revision.min(self.revision));
     }
 
     /// Events with revision > `since`, or `Err(oldest available)` when `since` was compacted.
@@ -189,6 +273,11 @@ impl Store {
         self.objects.is_empty()
     }
 
+    /// How many events the watch history holds.
+    pub fn history_len(&self) -> usize {
+        self.history.len()
+    }
+
     pub fn snapshot(&self) -> StoreSnapshot {
         StoreSnapshot {
             revision: self.revision,
@@ -203,14 +292,46 @@ impl Store {
         }
     }
 
-    pub fn restore(s: StoreSnapshot) -> Store {
-        Store {
+    /// Rebuilds a store from a snapshot. Objects and history must agree with the revision:
+    /// a snapshot whose objects carry revisions above its own is refused (it would let the
+    /// revision go backwards).
+    pub fn restore(s: StoreSnapshot) -> Result<Store, String> {
+        let mut store = Store {
             revision: s.revision,
-            compacted: s.compacted,
+            compacted: s.compacted.min(s.revision),
             compactor: s.compactor,
-            objects: s.objects.into_iter().collect(),
-            history: s.history.into(),
+            ..Store::default()
+        };
+        let mut seen = BTreeSet::new();
+        for (k, v) in s.objects {
+            let rv = crate::api::object::str_at(&v, &["metadata", "resourceVersion"])
+                .and_then(|r| r.parse::<u64>().ok())
+                .unwrap_or(0);
+            if rv > s.revision {
+                return Err(format!(
+                    "object {}/{} has resourceVersion {rv} above the snapshot's revision {}",
+                    k.resource, k.name, s.revision
+                ));
+            }
+            if !seen.insert(k.clone()) {
+                return Err(format!("object {}/{} appears twice", k.resource, k.name));
+            }
+            *store.workspaces.entry(k.workspace.clone()).or_default() += 1;
+            store.indexes.insert(&k, &v);
+            store.objects.insert(k, v);
         }
+        let mut last = store.compacted;
+        for e in s.history {
+            if e.revision <= last || e.revision > s.revision {
+                return Err(format!(
+                    "watch history out of order at revision {} (after {last}, snapshot at {})",
+                    e.revision, s.revision
+                ));
+            }
+            last = e.revision;
+            store.history.push_back(e);
+        }
+        Ok(store)
     }
 }
 
@@ -239,12 +360,7 @@ mod tests {
     use crate::json;
 
     fn key(name: &str) -> Key {
-        Key {
-            workspace: "root".into(),
-            resource: "pods".into(),
-            namespace: "default".into(),
-            name: name.into(),
-        }
+        Key::new("root", "pods", "default", name)
     }
 
     #[test]
@@ -261,14 +377,58 @@ mod tests {
     }
 
     #[test]
-    fn lists_by_namespace() {
+    fn the_history_shares_the_stored_revision() {
+        let mut s = Store::default();
+        let stored = s.put(
+            key("a"),
+            json!({"metadata": {"name": "a"}, "spec": {"x": 1}}),
+        );
+        let e = s.events_since(0).unwrap().next().unwrap();
+        assert!(e.object.same(&stored));
+        assert!(s.get(&key("a")).unwrap().same(&stored));
+    }
+
+    #[test]
+    fn lists_by_namespace_and_workspace() {
         let mut s = Store::default();
         s.put(key("a"), json!({}));
-        let mut other = key("b");
-        other.namespace = "kube-system".into();
-        s.put(other, json!({}));
-        assert_eq!(s.list("root", "pods".into(), None).count(), 2);
-        assert_eq!(s.list("root", "pods".into(), Some("default")).count(), 1);
-        assert_eq!(s.list("root", "nodes".into(), None).count(), 0);
+        s.put(Key::new("root", "pods", "kube-system", "b"), json!({}));
+        s.put(Key::new("root:org", "pods", "default", "a"), json!({}));
+        assert_eq!(s.list("root", "pods", None).count(), 2);
+        assert_eq!(s.list("root", "pods", Some("default")).count(), 1);
+        assert_eq!(s.list("root", "nodes", None).count(), 0);
+        assert_eq!(s.list_workspace("root").count(), 2);
+        assert_eq!(s.list_all("pods").count(), 3);
+        s.remove(&Key::new("root:org", "pods", "default", "a"));
+        assert_eq!(s.workspaces().count(), 1);
+        let after: Vec<_> = s
+            .list_after(&key("a"), None)
+            .map(|(k, _)| k.name.to_string())
+            .collect();
+        assert_eq!(after, vec!["b".to_string()]);
+    }
+
+    #[test]
+    fn restore_refuses_revisions_going_backwards() {
+        let mut s = Store::default();
+        s.put(key("a"), json!({}));
+        let mut snap = s.snapshot();
+        snap.revision = 0;
+        assert!(Store::restore(snap).is_err());
+        let ok = Store::restore(s.snapshot()).unwrap();
+        assert_eq!(ok.revision(), 1);
+        assert_eq!(ok.indexes().by_uid_len(), 0);
+    }
+
+    #[test]
+    fn a_tick_after_a_long_jump_compacts_once() {
+        let mut s = Store::default();
+        s.tick(0);
+        s.put(key("a"), json!({}));
+        s.tick(COMPACTION_INTERVAL_MS);
+        s.put(key("b"), json!({}));
+        s.tick(1_000 * COMPACTION_INTERVAL_MS);
+        assert_eq!(s.compacted_revision(), 2);
+        assert!(s.events_since(0).is_err());
     }
 }

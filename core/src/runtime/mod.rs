@@ -1,0 +1,332 @@
+//! The controller runtime: client-go's work queue and kube-rs's `Controller`, made synchronous
+//! and driven by the virtual clock.
+//!
+//! A [`Controller`] declares the resources it watches and maps each watch event to the keys of
+//! the objects it must look at ([`Controller::keys`]: the object itself, its controlling
+//! owner, the objects that select it, …). Keys wait on a per-controller, de-duplicated
+//! [`queue::WorkQueue`]; [`Controller::reconcile`] brings one key to its desired state,
+//! reading through the store's listers and indexes and writing through the API server like
+//! any client, and says when to look again ([`Action`]). Work is proportional to what changed.
+//!
+//! One step of the simulation ([`Runtime::run_instant`]): every controller, in a fixed order,
+//! takes the watch events it has not seen, fires the requeues due now and reconciles the keys
+//! that are queued; rounds repeat until no controller writes anything.
+pub mod legacy;
+pub mod queue;
+
+use crate::api::object;
+use crate::api::value::Str;
+use crate::api::Value;
+use crate::server::Server;
+use crate::store::{Key, Store, WatchEvent};
+use queue::WorkQueue;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// The object a reconcile is about: workspace, namespace (empty for cluster-scoped) and name.
+/// The resource is the controller's own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ObjectKey {
+    pub workspace: Str,
+    pub namespace: Str,
+    pub name: Str,
+}
+
+impl ObjectKey {
+    pub fn new(workspace: &str, namespace: &str, name: &str) -> ObjectKey {
+        ObjectKey {
+            workspace: Str::new(workspace),
+            namespace: Str::new(namespace),
+            name: Str::new(name),
+        }
+    }
+
+    /// The key of the object a store key names.
+    pub fn of(key: &Key) -> ObjectKey {
+        ObjectKey {
+            workspace: key.workspace.clone(),
+            namespace: key.namespace.clone(),
+            name: key.name.clone(),
+        }
+    }
+
+    /// The store key of this object as a `resource`.
+    pub fn store_key(&self, resource: &str) -> Key {
+        Key {
+            workspace: self.workspace.clone(),
+            resource: Str::new(resource),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// What a reconcile asks for next (kube-rs's `Action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Nothing until a watched change maps to this key again.
+    AwaitChange,
+    /// Look again after this many virtual milliseconds (or sooner, on a change).
+    RequeueAfter(i64),
+    /// Something failed: retry with client-go's per-item exponential back-off
+    /// (`ItemExponentialFailureRateLimiter`: 5 ms doubling to 1000 s).
+    Retry,
+}
+
+/// A control loop.
+pub trait Controller {
+    /// The controller's name (`replicaset-controller`): for diagnostics and snapshots.
+    fn name(&self) -> &'static str;
+    /// The field manager its writes are recorded under (`kube-controller-manager`).
+    fn manager(&self) -> &'static str;
+    /// The resources (`pods`, `replicasets.apps`) whose watch events it maps to keys; empty:
+    /// every resource.
+    fn watches(&self) -> &'static [&'static str];
+    /// The keys one watch event concerns.
+    fn keys(&self, store: &Store, event: &WatchEvent, out: &mut Vec<ObjectKey>);
+    /// Every key, after a relist (a restore, or history compacted past what it saw).
+    fn resync(&self, store: &Store, out: &mut Vec<ObjectKey>);
+    /// Brings one key to its desired state.
+    fn reconcile(&mut self, server: &mut Server, key: &ObjectKey) -> Action;
+    /// Whether any wake-up of the global timer list should run it (control loops that
+    /// register wake-ups on `Server::timers` themselves instead of returning an [`Action`]).
+    fn runs_on_any_wakeup(&self) -> bool {
+        false
+    }
+    /// For [`Runtime::get`] (implement as `self`).
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// For [`Runtime::get_mut`] (implement as `self`).
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
+}
+
+/// Keys of every object of `resource`, in every workspace (for [`Controller::resync`]).
+pub fn all_keys(store: &Store, resource: &str, out: &mut Vec<ObjectKey>) {
+    out.extend(store.list_all(resource).map(|(k, _)| ObjectKey::of(k)));
+}
+
+/// The key of the controlling owner of `object` when it is a `kind` (`ReplicaSet`), in the
+/// object's workspace and namespace (owners are in the same namespace, or cluster-scoped).
+pub fn controller_key(key: &Key, object: &Value, kind: &str) -> Option<ObjectKey> {
+    let owner = object::controller_of(object)?;
+    if owner["kind"] != kind {
+        return None;
+    }
+    Some(ObjectKey {
+        workspace: key.workspace.clone(),
+        namespace: key.namespace.clone(),
+        name: Str::new(owner["name"].as_str()?),
+    })
+}
+
+/// The longest per-item back-off (client-go's default controller rate limiter).
+pub const MAX_RETRY_MS: i64 = 1_000_000;
+/// The first per-item back-off.
+pub const BASE_RETRY_MS: i64 = 5;
+/// The most rounds at one instant before the runtime stops and leaves the rest for later
+/// (a guard against controllers that fight; never reached by the built-in ones).
+pub const MAX_ROUNDS: usize = 10_000;
+
+/// The runtime state that must survive a snapshot: per controller, the requeues waiting for
+/// a later instant. (At rest every queue is empty and every event seen.)
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedRequeues(pub Vec<(String, Vec<(i64, ObjectKey)>)>);
+
+struct Slot {
+    controller: Box<dyn Controller>,
+    queue: WorkQueue,
+    /// Store revision up to which watch events have been mapped to keys.
+    seen: u64,
+    /// (due, key): requeues at later instants, and each key's due time.
+    later: BTreeSet<(i64, ObjectKey)>,
+    due: HashMap<ObjectKey, i64>,
+    /// Consecutive failures per key, for the back-off.
+    failures: HashMap<ObjectKey, u32>,
+    /// Keys from one event, reused.
+    buf: Vec<ObjectKey>,
+}
+
+impl Slot {
+    /// Queues the keys of the events after `seen`, and the requeues due by `now`.
+    fn collect(&mut self, store: &Store, now: i64, woken: bool) {
+        let c = &self.controller;
+        if self.seen < store.revision() {
+            match store.events_since(self.seen) {
+                Ok(events) => {
+                    let watches = c.watches();
+                    for e in events {
+                        if watches.is_empty() || watches.contains(&&*e.key.resource) {
+                            c.keys(store, e, &mut self.buf);
+                        }
+                    }
+                }
+                Err(_) => c.resync(store, &mut self.buf),
+            }
+            self.seen = store.revision();
+        }
+        if woken && c.runs_on_any_wakeup() {
+            c.resync(store, &mut self.buf);
+        }
+        while let Some((due, _)) = self.later.first() {
+            if *due > now {
+                break;
+            }
+            if let Some((_, key)) = self.later.pop_first() {
+                self.due.remove(&key);
+                self.buf.push(key);
+            }
+        }
+        for key in self.buf.drain(..) {
+            self.queue.add(key);
+        }
+    }
+
+    fn schedule(&mut self, key: ObjectKey, action: Action, server: &mut Server) {
+        let now = server.clock.now_ms();
+        let delay = match action {
+            Action::AwaitChange => {
+                self.failures.remove(&key);
+                return;
+            }
+            Action::RequeueAfter(ms) => {
+                self.failures.remove(&key);
+                ms.max(0)
+            }
+            Action::Retry => {
+                let n = self.failures.entry(key.clone()).or_insert(0);
+                let d = BASE_RETRY_MS
+                    .saturating_mul(1i64.checked_shl(*n).unwrap_or(i64::MAX))
+                    .min(MAX_RETRY_MS);
+                *n = n.saturating_add(1);
+                d
+            }
+        };
+        let due = now.saturating_add(delay);
+        // Only the earliest requeue of a key matters.
+        if let Some(&existing) = self.due.get(&key) {
+            if existing <= due {
+                return;
+            }
+            self.later.remove(&(existing, key.clone()));
+            self.due.remove(&key);
+        }
+        if due <= now {
+            self.queue.add(key);
+        } else {
+            server.timers.wake_at(due);
+            self.due.insert(key.clone(), due);
+            self.later.insert((due, key));
+        }
+    }
+}
+
+/// The control loops of a control plane, in the order they run at each instant.
+pub struct Runtime {
+    slots: Vec<Slot>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.slots.iter().map(|s| s.controller.name()))
+            .finish()
+    }
+}
+
+impl Runtime {
+    /// A runtime over `controllers` that has seen the store up to `revision`.
+    pub fn new(controllers: Vec<Box<dyn Controller>>, revision: u64) -> Runtime {
+        Runtime {
+            slots: controllers
+                .into_iter()
+                .map(|controller| Slot {
+                    controller,
+                    queue: WorkQueue::default(),
+                    seen: revision,
+                    later: BTreeSet::new(),
+                    due: HashMap::new(),
+                    failures: HashMap::new(),
+                    buf: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Runs the control loops at the current instant until none has work. `woken`: a global
+    /// wake-up fired at this instant.
+    pub fn run_instant(&mut self, server: &mut Server, woken: bool) {
+        let now = server.clock.now_ms();
+        let mut woken = woken;
+        for _ in 0..MAX_ROUNDS {
+            let before = server.store.revision();
+            let mut worked = false;
+            for slot in &mut self.slots {
+                slot.collect(&server.store, now, woken);
+                if slot.queue.is_empty() {
+                    continue;
+                }
+                worked = true;
+                server.act_as(slot.controller.manager());
+                while let Some(key) = slot.queue.pop() {
+                    let action = slot.controller.reconcile(server, &key);
+                    slot.schedule(key, action, server);
+                }
+            }
+            woken = false;
+            if !worked && server.store.revision() == before {
+                return;
+            }
+        }
+    }
+
+    /// The controller of type `T`, if the runtime runs one.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.slots
+            .iter()
+            .find_map(|s| s.controller.as_any().downcast_ref::<T>())
+    }
+
+    /// [`Runtime::get`] for writing.
+    pub fn get_mut<T: 'static>(&mut self) -> Option<&mut T> {
+        self.slots
+            .iter_mut()
+            .find_map(|s| s.controller.as_any_mut().downcast_mut::<T>())
+    }
+
+    /// Whether any controller has a requeue due at or before `now`.
+    pub fn due_by(&self, now: i64) -> bool {
+        self.slots
+            .iter()
+            .any(|s| s.later.first().is_some_and(|(t, _)| *t <= now))
+    }
+
+    /// The requeues waiting for later instants (for snapshots).
+    pub fn save(&self) -> SavedRequeues {
+        SavedRequeues(
+            self.slots
+                .iter()
+                .filter(|s| !s.later.is_empty())
+                .map(|s| {
+                    (
+                        s.controller.name().to_string(),
+                        s.later.iter().cloned().collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// Restores saved requeues (unknown controller names are ignored).
+    pub fn load(&mut self, saved: SavedRequeues) {
+        for (name, later) in saved.0 {
+            if let Some(slot) = self.slots.iter_mut().find(|s| s.controller.name() == name) {
+                for (due, key) in later {
+                    slot.due.insert(key.clone(), due);
+                    slot.later.insert((due, key));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

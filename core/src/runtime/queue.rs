@@ -1,0 +1,57 @@
+//! A de-duplicating FIFO of keys (client-go's `workqueue`): a key added while it waits is not
+//! added twice; keys come out in the order they first went in.
+use super::ObjectKey;
+use std::collections::{HashSet, VecDeque};
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkQueue {
+    order: VecDeque<ObjectKey>,
+    queued: HashSet<ObjectKey>,
+}
+
+impl WorkQueue {
+    /// Adds `key` unless it is already waiting.
+    pub fn add(&mut self, key: ObjectKey) {
+        if self.queued.insert(key.clone()) {
+            self.order.push_back(key);
+        }
+    }
+
+    /// The next key, which may then be added again.
+    pub fn pop(&mut self) -> Option<ObjectKey> {
+        let key = self.order.pop_front()?;
+        self.queued.remove(&key);
+        Some(key)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deduplicates_and_keeps_first_order() {
+        let mut q = WorkQueue::default();
+        let (a, b) = (
+            ObjectKey::new("root", "default", "a"),
+            ObjectKey::new("root", "default", "b"),
+        );
+        q.add(a.clone());
+        q.add(b.clone());
+        q.add(a.clone());
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.pop(), Some(a.clone()));
+        q.add(a.clone());
+        assert_eq!(q.pop(), Some(b));
+        assert_eq!(q.pop(), Some(a));
+        assert!(q.is_empty());
+    }
+}

@@ -1,0 +1,47 @@
+//! The scheduler as a control loop of the runtime: one key (the scheduling queue), run when
+//! pods, nodes or priority classes change or a back-off it set expires.
+use super::{schedule, State};
+use crate::runtime::{Action, Controller, ObjectKey};
+use crate::server::Server;
+use crate::store::{Store, WatchEvent};
+
+/// kube-scheduler: [`schedule`] over its [`State`].
+#[derive(Debug, Default)]
+pub struct Scheduler {
+    pub state: State,
+}
+
+fn queue_key() -> ObjectKey {
+    ObjectKey::new("", "", "scheduling-queue")
+}
+
+impl Controller for Scheduler {
+    fn name(&self) -> &'static str {
+        "kube-scheduler"
+    }
+    fn manager(&self) -> &'static str {
+        "kube-scheduler"
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        &["pods", "nodes", "priorityclasses.scheduling.k8s.io"]
+    }
+    fn keys(&self, _: &Store, _: &WatchEvent, out: &mut Vec<ObjectKey>) {
+        out.push(queue_key());
+    }
+    fn resync(&self, _: &Store, out: &mut Vec<ObjectKey>) {
+        out.push(queue_key());
+    }
+    fn reconcile(&mut self, server: &mut Server, _: &ObjectKey) -> Action {
+        schedule(server, &mut self.state);
+        Action::AwaitChange
+    }
+    fn runs_on_any_wakeup(&self) -> bool {
+        true
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
