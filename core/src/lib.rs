@@ -25,7 +25,7 @@ pub use control_plane::{
     DocumentError, FieldValidation, KubectlOutput, ListOptions, NodeSummary, ObjectRef, Options,
     PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
-pub use runtime::{Action, Controller, ObjectKey};
+pub use runtime::{Action, Controller};
 pub use server::patch::PatchType;
 pub use server::status::{Status, StatusCause, StatusDetails};
 pub use server::{Outcome, Propagation};

@@ -1,7 +1,9 @@
 //! The Kubernetes API types: kinds, object access, quantities, resources and selectors.
 pub mod base64;
+pub mod condition;
 pub mod kinds;
 pub mod object;
+pub mod pod;
 pub mod quantity;
 pub mod resources;
 pub mod schema;

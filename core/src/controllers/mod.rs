@@ -12,12 +12,14 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod statefulset;
+pub mod workload;
 
 use crate::api::kinds::{by_kind, KindInfo};
 use crate::runtime::legacy::Legacy;
 use crate::runtime::Controller;
 
-const KCM: &str = "kube-controller-manager";
+/// The field manager of kube-controller-manager's loops.
+pub(crate) const KCM: &str = "kube-controller-manager";
 
 /// Every control loop of a control plane, in the order they run at each instant.
 pub fn all() -> Vec<Box<dyn Controller>> {
@@ -40,12 +42,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
             &["deployments.apps", "replicasets.apps"],
             deployment::reconcile,
         ),
-        legacy(
-            "replicaset-controller",
-            KCM,
-            &["replicasets.apps", "pods"],
-            replicaset::reconcile,
-        ),
+        Box::new(replicaset::ReplicaSetController),
         legacy(
             "statefulset-controller",
             KCM,
@@ -112,15 +109,4 @@ pub(crate) fn kind(api_version: &str, kind: &str) -> &'static KindInfo {
     by_kind(Some(api_version), kind).expect("built-in kind is served")
 }
 
-/// A pod is active until it ends or starts terminating (`controller.IsPodActive`).
-pub(crate) fn is_pod_active(pod: &crate::api::Value) -> bool {
-    let phase = crate::api::object::str_at(pod, &["status", "phase"]).unwrap_or("");
-    phase != "Succeeded" && phase != "Failed" && !crate::api::object::is_terminating(pod)
-}
-
-/// `podutil.IsPodReady`: the Ready condition is True.
-pub(crate) fn is_pod_ready(pod: &crate::api::Value) -> bool {
-    crate::api::object::array_at(pod, &["status", "conditions"])
-        .iter()
-        .any(|c| c["type"] == "Ready" && c["status"] == "True")
-}
+pub(crate) use crate::api::pod::{is_active as is_pod_active, is_ready as is_pod_ready};

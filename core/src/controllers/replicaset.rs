@@ -1,74 +1,102 @@
 //! The ReplicaSet controller (pkg/controller/replicaset): keeps `spec.replicas` active pods
-//! that it owns, creating from the template and deleting in upstream's ranking order.
+//! that it owns, creating from the template in slow-start batches of at most
+//! [`BURST_REPLICAS`] per sync and deleting in upstream's ranking order.
+//!
+//! A ReplicaSet is reconciled when it changes or one of the pods it controls does (the owner
+//! index finds them), or when a pod becomes available after `minReadySeconds`.
+use super::workload::{owned_pods, pod_from_template, slow_start_batch, Soonest, BURST_REPLICAS};
 use super::{is_pod_active, is_pod_ready, kind};
-use crate::api::object::{self, array_at, controller_of, controller_ref, path};
-use crate::api::Selector;
-use crate::api::Value;
+use crate::api::object::{self, array_at, path};
+use crate::api::pod::{availability, Availability};
+use crate::api::{Selector, Value};
 use crate::json;
-use crate::server::{EventType, Server, ROOT};
+use crate::runtime::{all_keys, controller_key, Action, Controller};
+use crate::server::{EventType, Server};
+use crate::store::{Key, Store, WatchEvent};
 
-pub fn reconcile(s: &mut Server) {
-    let rs_info = kind("apps/v1", "ReplicaSet");
-    let all: Vec<Value> = s.list(ROOT, rs_info, None).cloned().collect();
-    if all.is_empty() {
-        return;
+const COMPONENT: &str = "replicaset-controller";
+const RESOURCE: &str = "replicasets.apps";
+
+/// The ReplicaSet controller.
+#[derive(Debug, Default)]
+pub struct ReplicaSetController;
+
+impl Controller for ReplicaSetController {
+    fn name(&self) -> &'static str {
+        COMPONENT
     }
-    // Pods by their controller's uid, each pod read once.
-    let mut by_owner: std::collections::HashMap<String, Vec<Value>> =
-        std::collections::HashMap::new();
-    for p in s.list(ROOT, kind("v1", "Pod"), None) {
-        if let Some(uid) = controller_of(p).and_then(|r| r["uid"].as_str()) {
-            by_owner.entry(uid.to_string()).or_default().push(p.clone());
+    fn manager(&self) -> &'static str {
+        super::KCM
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        &[RESOURCE, "pods"]
+    }
+    fn keys(&self, _: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        if &*e.key.resource == RESOURCE {
+            out.push(e.key.clone());
+        } else if let Some(k) = controller_key(&e.key, &e.object, "ReplicaSet", RESOURCE) {
+            out.push(k);
         }
     }
-    for rs in all {
-        if !object::is_terminating(&rs) {
-            let pods = by_owner.remove(object::uid(&rs)).unwrap_or_default();
-            sync(s, &rs, pods);
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
+        all_keys(store, RESOURCE, out);
+    }
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        let Some(rs) = s.store.get(key).cloned() else {
+            return Action::AwaitChange;
+        };
+        if object::is_terminating(&rs) {
+            return Action::AwaitChange;
         }
+        let pods = owned_pods(s, key, object::uid(&rs));
+        sync(s, key, &rs, pods)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
     }
 }
 
-fn owned_pods(s: &Server, rs: &Value) -> Vec<Value> {
-    let uid = object::uid(rs);
-    s.list(ROOT, kind("v1", "Pod"), Some(object::namespace(rs)))
-        .filter(|p| controller_of(p).is_some_and(|r| r["uid"] == uid))
-        .cloned()
-        .collect()
-}
-
-fn sync(s: &mut Server, rs: &Value, pods: Vec<Value>) {
+/// `manageReplicas` then `updateReplicaSetStatus`.
+fn sync(s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>) -> Action {
+    let ws = key.workspace.clone();
     let pod_info = kind("v1", "Pod");
-    let ns = object::namespace(rs).to_string();
     let active: Vec<&Value> = pods.iter().filter(|p| is_pod_active(p)).collect();
     let want = object::i64_at(rs, &["spec", "replicas"])
         .unwrap_or(1)
-        .max(0) as usize;
+        .clamp(0, i64::from(i32::MAX)) as usize;
     let changed = active.len() != want;
+    let mut failed = false;
     if active.len() < want {
-        for _ in active.len()..want {
-            let pod = pod_from_template(rs);
-            match s.create(ROOT, pod) {
-                Ok(p) => s.event(
-                    ROOT,
-                    rs,
-                    EventType::Normal,
-                    "SuccessfulCreate",
-                    &format!("Created pod: {}", object::name(&p)),
-                    "replicaset-controller",
-                ),
-                Err(e) => {
-                    s.event(
-                        ROOT,
-                        rs,
-                        EventType::Warning,
-                        "FailedCreate",
-                        &format!("Error creating: {}", e.message),
-                        "replicaset-controller",
-                    );
-                    break;
-                }
-            }
+        let diff = (want - active.len()).min(BURST_REPLICAS);
+        let template =
+            pod_from_template(rs, path(rs, &["spec", "template"]).unwrap_or(&Value::Null));
+        let mut pod = template;
+        pod["metadata"]["generateName"] = json!(format!("{}-", object::name(rs)));
+        let (_, failure) = slow_start_batch(diff, || {
+            let created = s.create(&ws, pod.clone())?;
+            s.event(
+                &ws,
+                rs,
+                EventType::Normal,
+                "SuccessfulCreate",
+                &format!("Created pod: {}", object::name(&created)),
+                COMPONENT,
+            );
+            Ok(())
+        });
+        if let Some(e) = failure {
+            s.event(
+                &ws,
+                rs,
+                EventType::Warning,
+                "FailedCreate",
+                &format!("Error creating: {}", e.message),
+                COMPONENT,
+            );
+            failed = true;
         }
     } else if active.len() > want {
         let now = s.clock.now_ms();
@@ -76,24 +104,35 @@ fn sync(s: &mut Server, rs: &Value, pods: Vec<Value>) {
         order.sort_by(|a, b| delete_first(a, b, now));
         let doomed: Vec<String> = order
             .iter()
-            .take(active.len() - want)
+            .take((active.len() - want).min(BURST_REPLICAS))
             .map(|r| object::name(r.pod).to_string())
             .collect();
         for name in doomed {
-            if s.delete(ROOT, pod_info, &ns, &name, None, None).is_ok() {
+            if s.delete(&ws, pod_info, &key.namespace, &name, None, None)
+                .is_ok()
+            {
                 s.event(
-                    ROOT,
+                    &ws,
                     rs,
                     EventType::Normal,
                     "SuccessfulDelete",
                     &format!("Deleted pod: {name}"),
-                    "replicaset-controller",
+                    COMPONENT,
                 );
             }
         }
     }
-    let pods = if changed { owned_pods(s, rs) } else { pods };
-    update_status(s, rs, &pods);
+    let pods = if changed {
+        owned_pods(s, key, object::uid(rs))
+    } else {
+        pods
+    };
+    let next = update_status(s, key, rs, &pods);
+    if failed {
+        Action::Retry
+    } else {
+        next.action(s.clock.now_ms())
+    }
 }
 
 /// What `ActivePodsWithRanks` compares, read once per pod.
@@ -215,45 +254,8 @@ fn ranked<'a>(pods: &[&'a Value]) -> Vec<Ranked<'a>> {
         .collect()
 }
 
-fn pod_from_template(rs: &Value) -> Value {
-    let template = path(rs, &["spec", "template"])
-        .cloned()
-        .unwrap_or(json!({}));
-    let mut meta = template.get("metadata").cloned().unwrap_or(json!({}));
-    if let Some(m) = meta.as_object_mut() {
-        m.shift_remove("name");
-        m.insert("generateName", json!(format!("{}-", object::name(rs))));
-        m.insert("namespace", json!(object::namespace(rs)));
-        m.insert("ownerReferences", json!([controller_ref(rs)]));
-    }
-    json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.get("spec").cloned().unwrap_or(json!({}))})
-}
-
-/// `podutil.IsPodAvailable`: Ready for at least `minReadySeconds`. Registers a wake-up for
-/// pods that will become available later.
-fn is_available(s: &mut Server, pod: &Value, min_ready_seconds: i64) -> bool {
-    if !is_pod_ready(pod) {
-        return false;
-    }
-    if min_ready_seconds <= 0 {
-        return true;
-    }
-    let since = array_at(pod, &["status", "conditions"])
-        .iter()
-        .find(|c| c["type"] == "Ready")
-        .and_then(|c| c["lastTransitionTime"].as_str())
-        .and_then(crate::sim::parse_rfc3339);
-    match since {
-        Some(t) if s.clock.now_ms() >= t + min_ready_seconds * 1000 => true,
-        Some(t) => {
-            s.timers.wake_at(t + min_ready_seconds * 1000);
-            false
-        }
-        None => false,
-    }
-}
-
-fn update_status(s: &mut Server, rs: &Value, pods: &[Value]) {
+/// Writes the ReplicaSet's status; returns when a pod becomes available next.
+fn update_status(s: &mut Server, key: &Key, rs: &Value, pods: &[Value]) -> Soonest {
     let selector =
         Selector::from_label_selector(path(rs, &["spec", "selector"])).unwrap_or_default();
     let template_labels = object::labels(path(rs, &["spec", "template"]).unwrap_or(&Value::Null));
@@ -267,10 +269,16 @@ fn update_status(s: &mut Server, rs: &Value, pods: &[Value]) {
         .count();
     let ready = active.iter().filter(|p| is_pod_ready(p)).count();
     let min_ready = object::i64_at(rs, &["spec", "minReadySeconds"]).unwrap_or(0);
-    let available = active
-        .iter()
-        .filter(|p| is_available(s, p, min_ready))
-        .count();
+    let now = s.clock.now_ms();
+    let mut next = Soonest::default();
+    let mut available = 0;
+    for p in &active {
+        match availability(p, min_ready, now) {
+            Availability::Available => available += 1,
+            Availability::At(t) => next.note(t),
+            Availability::Unavailable => {}
+        }
+    }
     let mut new = rs.clone();
     let mut status = json!({
         "replicas": active.len(),
@@ -284,7 +292,8 @@ fn update_status(s: &mut Server, rs: &Value, pods: &[Value]) {
         m.retain(|k, v| k == "replicas" || k == "observedGeneration" || v != &json!(0));
     }
     new["status"] = status;
-    let _ = s.update_status(ROOT, &new);
+    let _ = s.update_status(&key.workspace, &new);
+    next
 }
 
 #[cfg(test)]

@@ -876,20 +876,4 @@ impl<'a> Model<'a> {
 
 /// Replaces the condition of the same type in `status.conditions` (appending a new one),
 /// keeping `lastTransitionTime` when its status is unchanged.
-pub(super) fn set_condition(status: &mut Value, mut cond: Value) {
-    if !status.get("conditions").is_some_and(Value::is_array) {
-        set_path(status, &["conditions"], json!([]));
-    }
-    let conds = status["conditions"]
-        .as_array_mut()
-        .expect("just made an array");
-    match conds.iter_mut().find(|c| c["type"] == cond["type"]) {
-        Some(c) => {
-            if c["status"] == cond["status"] {
-                cond["lastTransitionTime"] = c["lastTransitionTime"].clone();
-            }
-            *c = cond;
-        }
-        None => conds.push(cond),
-    }
-}
+pub(super) use crate::api::condition::set as set_condition;

@@ -1,9 +1,10 @@
 //! Control loops not yet ported to per-key reconciles: each run looks at the whole state of
 //! the root workspace (one key), whenever a resource it watches changed or a global wake-up
 //! fired.
-use super::{Action, Controller, ObjectKey};
+use super::{Action, Controller};
+
 use crate::server::Server;
-use crate::store::{Store, WatchEvent};
+use crate::store::{Key, Store, WatchEvent};
 
 /// A whole-state control loop as a [`Controller`] with a single key.
 pub struct Legacy {
@@ -13,8 +14,8 @@ pub struct Legacy {
     pub run: fn(&mut Server),
 }
 
-fn the_key() -> ObjectKey {
-    ObjectKey::new("", "", "")
+fn the_key() -> Key {
+    Key::new("", "", "", "")
 }
 
 impl Controller for Legacy {
@@ -27,13 +28,13 @@ impl Controller for Legacy {
     fn watches(&self) -> &'static [&'static str] {
         self.watches
     }
-    fn keys(&self, _: &Store, _: &WatchEvent, out: &mut Vec<ObjectKey>) {
+    fn keys(&self, _: &Store, _: &WatchEvent, out: &mut Vec<Key>) {
         out.push(the_key());
     }
-    fn resync(&self, _: &Store, out: &mut Vec<ObjectKey>) {
+    fn resync(&self, _: &Store, out: &mut Vec<Key>) {
         out.push(the_key());
     }
-    fn reconcile(&mut self, server: &mut Server, _: &ObjectKey) -> Action {
+    fn reconcile(&mut self, server: &mut Server, _: &Key) -> Action {
         (self.run)(server);
         Action::AwaitChange
     }

@@ -1,8 +1,8 @@
 //! The controller runtime: client-go's work queue and kube-rs's `Controller`, made synchronous
 //! and driven by the virtual clock.
 //!
-//! A [`Controller`] declares the resources it watches and maps each watch event to the keys of
-//! the objects it must look at ([`Controller::keys`]: the object itself, its controlling
+//! A [`Controller`] declares the resources it watches and maps each watch event to the store
+//! keys of the objects it must look at ([`Controller::keys`]: the object itself, its controlling
 //! owner, the objects that select it, …). Keys wait on a per-controller, de-duplicated
 //! [`queue::WorkQueue`]; [`Controller::reconcile`] brings one key to its desired state,
 //! reading through the store's listers and indexes and writing through the API server like
@@ -22,44 +22,6 @@ use crate::store::{Key, Store, WatchEvent};
 use queue::WorkQueue;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
-
-/// The object a reconcile is about: workspace, namespace (empty for cluster-scoped) and name.
-/// The resource is the controller's own.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct ObjectKey {
-    pub workspace: Str,
-    pub namespace: Str,
-    pub name: Str,
-}
-
-impl ObjectKey {
-    pub fn new(workspace: &str, namespace: &str, name: &str) -> ObjectKey {
-        ObjectKey {
-            workspace: Str::new(workspace),
-            namespace: Str::new(namespace),
-            name: Str::new(name),
-        }
-    }
-
-    /// The key of the object a store key names.
-    pub fn of(key: &Key) -> ObjectKey {
-        ObjectKey {
-            workspace: key.workspace.clone(),
-            namespace: key.namespace.clone(),
-            name: key.name.clone(),
-        }
-    }
-
-    /// The store key of this object as a `resource`.
-    pub fn store_key(&self, resource: &str) -> Key {
-        Key {
-            workspace: self.workspace.clone(),
-            resource: Str::new(resource),
-            namespace: self.namespace.clone(),
-            name: self.name.clone(),
-        }
-    }
-}
 
 /// What a reconcile asks for next (kube-rs's `Action`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,12 +44,12 @@ pub trait Controller {
     /// The resources (`pods`, `replicasets.apps`) whose watch events it maps to keys; empty:
     /// every resource.
     fn watches(&self) -> &'static [&'static str];
-    /// The keys one watch event concerns.
-    fn keys(&self, store: &Store, event: &WatchEvent, out: &mut Vec<ObjectKey>);
+    /// The store keys of the objects one watch event concerns.
+    fn keys(&self, store: &Store, event: &WatchEvent, out: &mut Vec<Key>);
     /// Every key, after a relist (a restore, or history compacted past what it saw).
-    fn resync(&self, store: &Store, out: &mut Vec<ObjectKey>);
+    fn resync(&self, store: &Store, out: &mut Vec<Key>);
     /// Brings one key to its desired state.
-    fn reconcile(&mut self, server: &mut Server, key: &ObjectKey) -> Action;
+    fn reconcile(&mut self, server: &mut Server, key: &Key) -> Action;
     /// Whether any wake-up of the global timer list should run it (control loops that
     /// register wake-ups on `Server::timers` themselves instead of returning an [`Action`]).
     fn runs_on_any_wakeup(&self) -> bool {
@@ -100,19 +62,21 @@ pub trait Controller {
 }
 
 /// Keys of every object of `resource`, in every workspace (for [`Controller::resync`]).
-pub fn all_keys(store: &Store, resource: &str, out: &mut Vec<ObjectKey>) {
-    out.extend(store.list_all(resource).map(|(k, _)| ObjectKey::of(k)));
+pub fn all_keys(store: &Store, resource: &str, out: &mut Vec<Key>) {
+    out.extend(store.list_all(resource).map(|(k, _)| k.clone()));
 }
 
-/// The key of the controlling owner of `object` when it is a `kind` (`ReplicaSet`), in the
-/// object's workspace and namespace (owners are in the same namespace, or cluster-scoped).
-pub fn controller_key(key: &Key, object: &Value, kind: &str) -> Option<ObjectKey> {
+/// The key of the controlling owner of `object` when it is a `kind` (`ReplicaSet`) stored as
+/// `resource` (`replicasets.apps`), in the object's workspace and namespace (a controller is
+/// in its dependents' namespace).
+pub fn controller_key(key: &Key, object: &Value, kind: &str, resource: &str) -> Option<Key> {
     let owner = object::controller_of(object)?;
     if owner["kind"] != kind {
         return None;
     }
-    Some(ObjectKey {
+    Some(Key {
         workspace: key.workspace.clone(),
+        resource: Str::new(resource),
         namespace: key.namespace.clone(),
         name: Str::new(owner["name"].as_str()?),
     })
@@ -129,7 +93,7 @@ pub const MAX_ROUNDS: usize = 10_000;
 /// The runtime state that must survive a snapshot: per controller, the requeues waiting for
 /// a later instant. (At rest every queue is empty and every event seen.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SavedRequeues(pub Vec<(String, Vec<(i64, ObjectKey)>)>);
+pub struct SavedRequeues(pub Vec<(String, Vec<(i64, Key)>)>);
 
 struct Slot {
     controller: Box<dyn Controller>,
@@ -137,12 +101,12 @@ struct Slot {
     /// Store revision up to which watch events have been mapped to keys.
     seen: u64,
     /// (due, key): requeues at later instants, and each key's due time.
-    later: BTreeSet<(i64, ObjectKey)>,
-    due: HashMap<ObjectKey, i64>,
+    later: BTreeSet<(i64, Key)>,
+    due: HashMap<Key, i64>,
     /// Consecutive failures per key, for the back-off.
-    failures: HashMap<ObjectKey, u32>,
+    failures: HashMap<Key, u32>,
     /// Keys from one event, reused.
-    buf: Vec<ObjectKey>,
+    buf: Vec<Key>,
 }
 
 impl Slot {
@@ -180,7 +144,7 @@ impl Slot {
         }
     }
 
-    fn schedule(&mut self, key: ObjectKey, action: Action, server: &mut Server) {
+    fn schedule(&mut self, key: Key, action: Action, server: &mut Server) {
         let now = server.clock.now_ms();
         let delay = match action {
             Action::AwaitChange => {

@@ -1,24 +1,24 @@
 //! A de-duplicating FIFO of keys (client-go's `workqueue`): a key added while it waits is not
 //! added twice; keys come out in the order they first went in.
-use super::ObjectKey;
+use crate::store::Key;
 use std::collections::{HashSet, VecDeque};
 
 #[derive(Debug, Clone, Default)]
 pub struct WorkQueue {
-    order: VecDeque<ObjectKey>,
-    queued: HashSet<ObjectKey>,
+    order: VecDeque<Key>,
+    queued: HashSet<Key>,
 }
 
 impl WorkQueue {
     /// Adds `key` unless it is already waiting.
-    pub fn add(&mut self, key: ObjectKey) {
+    pub fn add(&mut self, key: Key) {
         if self.queued.insert(key.clone()) {
             self.order.push_back(key);
         }
     }
 
     /// The next key, which may then be added again.
-    pub fn pop(&mut self) -> Option<ObjectKey> {
+    pub fn pop(&mut self) -> Option<Key> {
         let key = self.order.pop_front()?;
         self.queued.remove(&key);
         Some(key)
@@ -41,8 +41,8 @@ mod tests {
     fn deduplicates_and_keeps_first_order() {
         let mut q = WorkQueue::default();
         let (a, b) = (
-            ObjectKey::new("root", "default", "a"),
-            ObjectKey::new("root", "default", "b"),
+            Key::new("root", "configmaps", "default", "a"),
+            Key::new("root", "configmaps", "default", "b"),
         );
         q.add(a.clone());
         q.add(b.clone());

@@ -21,13 +21,13 @@ impl Controller for Mirror {
     fn watches(&self) -> &'static [&'static str] {
         &["configmaps"]
     }
-    fn keys(&self, _: &Store, e: &WatchEvent, out: &mut Vec<ObjectKey>) {
-        out.push(ObjectKey::of(&e.key));
+    fn keys(&self, _: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        out.push(e.key.clone());
     }
-    fn resync(&self, store: &Store, out: &mut Vec<ObjectKey>) {
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
         all_keys(store, "configmaps", out);
     }
-    fn reconcile(&mut self, s: &mut Server, key: &ObjectKey) -> Action {
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
         self.runs.push(format!("{}/{}", key.workspace, key.name));
         if self.retry_name == Some(&*key.name) {
             return Action::Retry;

@@ -1,9 +1,10 @@
 //! The scheduler as a control loop of the runtime: one key (the scheduling queue), run when
 //! pods, nodes or priority classes change or a back-off it set expires.
 use super::{schedule, State};
-use crate::runtime::{Action, Controller, ObjectKey};
+use crate::runtime::{Action, Controller};
+
 use crate::server::Server;
-use crate::store::{Store, WatchEvent};
+use crate::store::{Key, Store, WatchEvent};
 
 /// kube-scheduler: [`schedule`] over its [`State`].
 #[derive(Debug, Default)]
@@ -11,8 +12,8 @@ pub struct Scheduler {
     pub state: State,
 }
 
-fn queue_key() -> ObjectKey {
-    ObjectKey::new("", "", "scheduling-queue")
+fn queue_key() -> Key {
+    Key::new("", "", "", "scheduling-queue")
 }
 
 impl Controller for Scheduler {
@@ -25,13 +26,13 @@ impl Controller for Scheduler {
     fn watches(&self) -> &'static [&'static str] {
         &["pods", "nodes", "priorityclasses.scheduling.k8s.io"]
     }
-    fn keys(&self, _: &Store, _: &WatchEvent, out: &mut Vec<ObjectKey>) {
+    fn keys(&self, _: &Store, _: &WatchEvent, out: &mut Vec<Key>) {
         out.push(queue_key());
     }
-    fn resync(&self, _: &Store, out: &mut Vec<ObjectKey>) {
+    fn resync(&self, _: &Store, out: &mut Vec<Key>) {
         out.push(queue_key());
     }
-    fn reconcile(&mut self, server: &mut Server, _: &ObjectKey) -> Action {
+    fn reconcile(&mut self, server: &mut Server, _: &Key) -> Action {
         schedule(server, &mut self.state);
         Action::AwaitChange
     }

@@ -571,20 +571,9 @@ fn mark_unschedulable(
     rv
 }
 
-/// Replaces the condition of the same type, keeping `lastTransitionTime` when the status is unchanged.
+/// Sets a condition in a pod's `status.conditions` (see [`crate::api::condition::set`]).
 pub fn set_condition(pod: &mut Value, cond: Value) {
-    let mut conds: Vec<Value> = array_at(pod, &["status", "conditions"]).to_vec();
-    match conds.iter_mut().find(|c| c["type"] == cond["type"]) {
-        Some(c) => {
-            let mut cond = cond;
-            if c["status"] == cond["status"] {
-                cond["lastTransitionTime"] = c["lastTransitionTime"].clone();
-            }
-            *c = cond;
-        }
-        None => conds.push(cond),
-    }
-    object::set_path(pod, &["status", "conditions"], Value::from(conds));
+    crate::api::condition::set_on(pod, cond);
 }
 
 #[cfg(test)]
