@@ -9,6 +9,9 @@ use crate::api::{Map, Value};
 use crate::json;
 use std::collections::BTreeSet;
 
+mod update;
+pub use update::record_update;
+
 /// One field path: `["f:spec", "f:containers", "k:{\"name\":\"a\"}", "f:image"]`.
 pub type FieldPath = Vec<String>;
 pub type FieldSet = BTreeSet<FieldPath>;
@@ -292,9 +295,9 @@ pub fn write(obj: &mut Value, entries: &[Entry]) {
     }
 }
 
-/// Records a write by `manager` (operation `Update`): the fields it changed become its own
-/// and no one else's; fields that disappeared are no one's.
-pub fn record_update(
+#[cfg(test)]
+/// The whole-object reference for [`record_update`] (what it must equal), for tests.
+pub(super) fn record_update_full(
     old: Option<&Value>,
     new: &mut Value,
     manager: &str,
