@@ -16,11 +16,11 @@
 //! Equality short-circuits on shared nodes, so comparing a revision with its successor costs
 //! the size of what changed. Object key order is kept (as `preserve_order`); equality of
 //! objects ignores it, as `serde_json` with `IndexMap` does.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::{Deref, DerefMut};
@@ -44,7 +44,7 @@ const INTERN_MAX_LEN: usize = 48;
 const INTERN_MAX_ENTRIES: usize = 1 << 16;
 
 thread_local! {
-    static INTERNED: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+    static INTERNED: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::default());
 }
 
 impl Str {

@@ -20,8 +20,9 @@ use crate::api::Value;
 use crate::server::Server;
 use crate::store::{Key, Store, WatchEvent};
 use queue::WorkQueue;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// What a reconcile asks for next (kube-rs's `Action`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,8 +208,8 @@ impl Runtime {
                     queue: WorkQueue::default(),
                     seen: revision,
                     later: BTreeSet::new(),
-                    due: HashMap::new(),
-                    failures: HashMap::new(),
+                    due: HashMap::default(),
+                    failures: HashMap::default(),
                     buf: Vec::new(),
                 })
                 .collect(),

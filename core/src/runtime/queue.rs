@@ -1,7 +1,8 @@
 //! A de-duplicating FIFO of keys (client-go's `workqueue`): a key added while it waits is not
 //! added twice; keys come out in the order they first went in.
 use crate::store::Key;
-use std::collections::{HashSet, VecDeque};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::VecDeque;
 
 #[derive(Debug, Clone, Default)]
 pub struct WorkQueue {

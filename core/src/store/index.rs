@@ -4,7 +4,8 @@ use super::Key;
 use crate::api::object;
 use crate::api::value::Str;
 use crate::api::Value;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Default)]
 pub struct Indexes {

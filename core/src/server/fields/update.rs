@@ -3,7 +3,7 @@
 //! applied to the `fieldsV1` trees in place. The result equals what recomputing every field set
 //! of the whole object gives (`record_update_full`, kept for the tests), at the cost of what
 //! changed rather than of the whole object.
-use super::{element_key, ATOMIC, MAPS, SERVER_OWNED};
+use super::{element_key, ATOMIC, SERVER_OWNED};
 use crate::api::value::Str;
 use crate::api::{Map, Value};
 use crate::json;
