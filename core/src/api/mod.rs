@@ -1,4 +1,5 @@
 //! The Kubernetes API types: kinds, object access, quantities, resources and selectors.
+pub mod duration;
 pub mod kinds;
 pub mod object;
 pub mod quantity;
