@@ -2,6 +2,7 @@
 //! the EC2 parts) as pure functions over small plain types: requirements, instance types and
 //! offerings, disruption budgets and costs, and the API objects they are read from. No
 //! controller lives here; the controllers call these.
+pub mod apis;
 pub mod budget;
 pub mod cost;
 pub mod offering;

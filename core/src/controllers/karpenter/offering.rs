@@ -514,7 +514,7 @@ pub fn filter_by_requirements<'a>(
     };
     let mut remaining = Vec::new();
     for it in its {
-        let compat = it.requirements.intersects(reqs).is_ok();
+        let compat = it.requirements.intersects_ok(reqs);
         let fits = total_requests.fits(&it.allocatable);
         let offering = it.has_compatible_available_offering(reqs);
         err.requirements_met |= compat;

@@ -747,9 +747,36 @@ impl Requirements {
         self.intersects(incoming)
     }
 
-    /// `IsCompatible`.
+    /// `IsCompatible`: [`Requirements::compatible`] without building the error message
+    /// (the hot path of instance-type and offering filters).
     pub fn is_compatible(&self, incoming: &Requirements, undefined: Undefined) -> bool {
-        self.compatible(incoming, undefined).is_ok()
+        let defined = incoming.0.iter().all(|(key, req)| {
+            (undefined == Undefined::AllowWellKnown && is_well_known(key))
+                || self.has(key)
+                || matches!(req.operator(), Operator::NotIn | Operator::DoesNotExist)
+        });
+        defined && self.intersects_ok(incoming)
+    }
+
+    /// Whether [`Requirements::intersects`] succeeds, without building the error message.
+    pub fn intersects_ok(&self, incoming: &Requirements) -> bool {
+        let (small, large, small_is_self) = if self.0.len() <= incoming.0.len() {
+            (&self.0, &incoming.0, true)
+        } else {
+            (&incoming.0, &self.0, false)
+        };
+        small.iter().all(|(key, a)| {
+            let Some(b) = large.get(key) else {
+                return true;
+            };
+            let (existing, inc) = if small_is_self { (a, b) } else { (b, a) };
+            existing.has_intersection(inc)
+                || (matches!(inc.operator(), Operator::NotIn | Operator::DoesNotExist)
+                    && matches!(
+                        existing.operator(),
+                        Operator::NotIn | Operator::DoesNotExist
+                    ))
+        })
     }
 
     /// `Intersects`: every key both constrain must have a common value, except when both
@@ -1175,6 +1202,12 @@ mod tests {
                         want,
                         "{a}.Compatible({b}, {undefined:?})"
                     );
+                    assert_eq!(
+                        ra.is_compatible(rb, undefined),
+                        want,
+                        "{a} IsCompatible {b}"
+                    );
+                    assert_eq!(ra.intersects_ok(rb), ra.intersects(rb).is_ok(), "{a} ∩ {b}");
                 }
             }
         }
