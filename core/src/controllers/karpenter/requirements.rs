@@ -831,13 +831,14 @@ impl Requirements {
             .collect()
     }
 
-    /// The labels these requirements pin to one value (`In` with a single value), as
-    /// Karpenter copies onto NodeClaims (`nodeclaimtemplate.go`), hostname excluded.
-    pub fn single_value_labels(&self) -> BTreeMap<String, String> {
+    /// `resolveCustomLabelsFromRequirements` (`nodeclaimtemplate.go`): for every key that is
+    /// neither well-known nor restricted (hostname), one allowed value ([`Requirement::any`]),
+    /// which Karpenter puts on the NodeClaim's labels next to the template's.
+    pub fn custom_labels(&self) -> BTreeMap<String, String> {
         self.0
             .values()
-            .filter(|r| r.key != HOSTNAME_LABEL && r.operator() == Operator::In && r.len() == 1)
-            .filter_map(|r| Some((r.key.clone(), r.values.iter().next()?.clone())))
+            .filter(|r| !is_well_known(&r.key) && r.key != HOSTNAME_LABEL)
+            .filter_map(|r| Some((r.key.clone(), r.any()?)))
             .collect()
     }
 }
