@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod cloud;
 mod control_plane;
 pub mod controllers;
 pub mod kubectl;

@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod disruption;
 pub mod gc;
 pub mod job;
+pub mod karpenter;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
