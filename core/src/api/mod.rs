@@ -2,6 +2,7 @@
 pub mod kinds;
 pub mod object;
 pub mod quantity;
+pub mod resource_list;
 pub mod resources;
 pub mod schema;
 pub mod selector;
