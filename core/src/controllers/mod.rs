@@ -11,6 +11,7 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod statefulset;
+pub mod volume;
 
 use crate::api::kinds::{by_kind, KindInfo};
 
