@@ -201,22 +201,34 @@ fn pod_level(pod: &Value, which: &str) -> ResourceList {
 /// `resourcehelper.PodRequests`: the container aggregate, replaced per resource by pod-level
 /// `spec.resources.requests` where set, plus `spec.overhead`.
 pub fn pod_requests(pod: &Value) -> ResourceList {
+    let mut reqs = pod_requests_without_overhead(pod);
+    add_into(&mut reqs, &parse_list(path(pod, &["spec", "overhead"])));
+    reqs
+}
+
+/// [`pod_requests`] without `spec.overhead` (the LimitRanger's `podRequests`).
+pub fn pod_requests_without_overhead(pod: &Value) -> ResourceList {
     let mut reqs = aggregate(pod, "requests");
     reqs.extend(pod_level(pod, "requests"));
-    add_into(&mut reqs, &parse_list(path(pod, &["spec", "overhead"])));
     reqs
 }
 
 /// `resourcehelper.PodLimits`: the container aggregate, replaced per resource by pod-level
 /// `spec.resources.limits` where set; the overhead is added only to limits that are set.
 pub fn pod_limits(pod: &Value) -> ResourceList {
-    let mut limits = aggregate(pod, "limits");
-    limits.extend(pod_level(pod, "limits"));
+    let mut limits = pod_limits_without_overhead(pod);
     for (k, v) in parse_list(path(pod, &["spec", "overhead"])) {
         if let Some(cur) = limits.get_mut(&k) {
             *cur = *cur + v;
         }
     }
+    limits
+}
+
+/// [`pod_limits`] without `spec.overhead` (the LimitRanger's `podLimits`).
+pub fn pod_limits_without_overhead(pod: &Value) -> ResourceList {
+    let mut limits = aggregate(pod, "limits");
+    limits.extend(pod_level(pod, "limits"));
     limits
 }
 
