@@ -1,6 +1,7 @@
 //! The Kubernetes API types: kinds, object access, quantities, resources and selectors.
 pub mod kinds;
 pub mod network_policy;
+pub mod node_labels;
 pub mod object;
 pub mod quantity;
 pub mod resource_list;

@@ -10,6 +10,7 @@ pub mod limit_range;
 mod merge;
 pub mod patch;
 pub mod quota;
+pub mod runtime_class;
 pub use events::EventType;
 pub mod status;
 pub mod validate;
