@@ -187,7 +187,9 @@ impl Quantity {
             return "0".into();
         }
         let format = match format {
-            Format::BinarySI if self.nanos.abs() < 1024 * NANO || self.nanos % NANO != 0 => {
+            Format::BinarySI
+                if self.nanos.unsigned_abs() < 1024 * NANO as u128 || self.nanos % NANO != 0 =>
+            {
                 Format::DecimalSI
             }
             f => f,
@@ -208,16 +210,11 @@ impl Quantity {
             mantissa /= 10;
             exp += 1;
         }
-        match exp.rem_euclid(3) {
-            1 => {
-                mantissa *= 10;
-                exp -= 1;
-            }
-            2 => {
-                mantissa *= 100;
-                exp -= 2;
-            }
-            _ => {}
+        // Values too large to scale down to a multiple of three keep their exponent.
+        let down = exp.rem_euclid(3);
+        if let Some(m) = mantissa.checked_mul(10i128.pow(down as u32)) {
+            mantissa = m;
+            exp -= down;
         }
         let suffix = match (format, exp) {
             (_, 0) => String::new(),
@@ -331,6 +328,20 @@ mod tests {
         for (input, want) in cases {
             let (q, f) = Quantity::parse_with_format(input).unwrap();
             assert_eq!(q.canonical(f), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn canonical_text_never_panics_on_extremes() {
+        for nanos in [
+            i128::MAX,
+            i128::MIN,
+            i128::MAX / 10 * 10,
+            -(i128::MAX / 10 * 10),
+        ] {
+            for f in [Format::DecimalSI, Format::BinarySI, Format::DecimalExponent] {
+                assert!(!Quantity::from_nanos(nanos).canonical(f).is_empty());
+            }
         }
     }
 

@@ -206,8 +206,8 @@ pub fn claim_usage(pvc: &Value) -> ResourceList {
     r
 }
 
-/// The Service evaluator's usage: node ports for NodePort services and for LoadBalancers that
-/// allocate them, one load balancer per LoadBalancer service.
+/// The Service evaluator's usage: one node port per service port for NodePort and
+/// LoadBalancer services, one load balancer per LoadBalancer service.
 pub fn service_usage(svc: &Value) -> ResourceList {
     let mut r = ResourceList::new();
     r.insert("count/services".into(), Amount::count(1));
@@ -220,11 +220,7 @@ pub fn service_usage(svc: &Value) -> ResourceList {
             r.insert("services.nodeports".into(), Amount::count(ports));
         }
         "LoadBalancer" => {
-            if path(svc, &["spec", "allocateLoadBalancerNodePorts"]).and_then(Value::as_bool)
-                != Some(false)
-            {
-                r.insert("services.nodeports".into(), Amount::count(ports));
-            }
+            r.insert("services.nodeports".into(), Amount::count(ports));
             r.insert("services.loadbalancers".into(), Amount::count(1));
         }
         _ => {}

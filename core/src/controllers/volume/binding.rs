@@ -2,8 +2,8 @@
 //! (pkg/controller/volume/persistentvolume/pv_controller.go, index.go, and
 //! k8s.io/component-helpers/storage/volume/pv_helpers.go).
 use super::{
-    access_modes, claim_class, find_class, find_volume, is_delay_binding, pod_claims,
-    requested_storage, volume_capacity, volume_class, volume_mode, VolumeEvent, ANN_BIND_COMPLETED,
+    access_modes, claim_class, find_volume, is_delay_binding, pod_claims, requested_storage,
+    volume_capacity, volume_class, volume_mode, VolumeEvent, ANN_BIND_COMPLETED,
     ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE,
 };
 use crate::api::object::{self, path, remove_path, set_path, str_at};
@@ -618,11 +618,6 @@ fn reclaim(s: &mut Sync, before: &Value, released: Value, now: &str) {
             s.write_if_changed(before, failed);
         }
     }
-}
-
-/// The class of a claim, resolved (`None` when it names a class that does not exist).
-pub fn claim_storage_class<'a>(claim: &Value, classes: &'a [Value]) -> Option<&'a Value> {
-    find_class(classes, claim_class(claim))
 }
 
 #[cfg(test)]
