@@ -310,7 +310,7 @@ pub fn unbind_volume(pv: &Value, now: &str) -> Value {
 
 /// What one sync of a claim or a volume decides.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Sync {
+pub struct SyncResult {
     /// Changed objects to write, in order (a PV before its claim, as `bind` saves them).
     pub writes: Vec<Value>,
     /// A PV to delete (reclaim policy `Delete` of a released, provisioned volume: the
@@ -323,7 +323,7 @@ pub struct Sync {
     pub provision: Option<String>,
 }
 
-impl Sync {
+impl SyncResult {
     fn write_if_changed(&mut self, before: &Value, after: Value) {
         if &after != before {
             self.writes.push(after);
@@ -352,7 +352,7 @@ pub fn sync_claim(
     classes: &[Value],
     pods: &[Value],
     now: &str,
-) -> Sync {
+) -> SyncResult {
     if annotation(claim, ANN_BIND_COMPLETED).is_some() {
         sync_bound_claim(claim, volumes, now)
     } else {
@@ -366,10 +366,10 @@ fn sync_unbound_claim(
     classes: &[Value],
     pods: &[Value],
     now: &str,
-) -> Sync {
-    let mut s = Sync::default();
+) -> SyncResult {
+    let mut s = SyncResult::default();
     let pending =
-        |s: &mut Sync| s.write_if_changed(claim, with_claim_phase(claim, "Pending", None));
+        |s: &mut SyncResult| s.write_if_changed(claim, with_claim_phase(claim, "Pending", None));
     let wanted = str_at(claim, &["spec", "volumeName"]).unwrap_or("");
     if wanted.is_empty() {
         let delay = is_delay_binding(claim, classes);
@@ -460,9 +460,9 @@ fn sync_unbound_claim(
     s
 }
 
-fn sync_bound_claim(claim: &Value, volumes: &[Value], now: &str) -> Sync {
-    let mut s = Sync::default();
-    let lost = |s: &mut Sync, reason: &'static str, message: &str| {
+fn sync_bound_claim(claim: &Value, volumes: &[Value], now: &str) -> SyncResult {
+    let mut s = SyncResult::default();
+    let lost = |s: &mut SyncResult, reason: &'static str, message: &str| {
         s.write_if_changed(claim, with_claim_phase(claim, "Lost", None));
         s.events.push(VolumeEvent::warning(claim, reason, message));
     };
@@ -499,11 +499,11 @@ fn sync_bound_claim(claim: &Value, volumes: &[Value], now: &str) -> Sync {
 }
 
 /// `syncVolume`: one step of the PV controller for a volume, given the claims of the cluster.
-pub fn sync_volume(pv: &Value, claims: &[Value], now: &str) -> Sync {
-    let mut s = Sync::default();
+pub fn sync_volume(pv: &Value, claims: &[Value], now: &str) -> SyncResult {
+    let mut s = SyncResult::default();
     let phase = str_at(pv, &["status", "phase"]).unwrap_or("");
     let set_phase =
-        |s: &mut Sync, p: &str| s.write_if_changed(pv, with_volume_phase(pv, p, "", now));
+        |s: &mut SyncResult, p: &str| s.write_if_changed(pv, with_volume_phase(pv, p, "", now));
     if !has_claim_ref(pv) {
         set_phase(&mut s, "Available");
         return s;
@@ -576,7 +576,7 @@ pub fn reclaim_policy(pv: &Value) -> &str {
 }
 
 /// `reclaimVolume` on a released volume.
-fn reclaim(s: &mut Sync, before: &Value, released: Value, now: &str) {
+fn reclaim(s: &mut SyncResult, before: &Value, released: Value, now: &str) {
     match reclaim_policy(before) {
         "Retain" => s.write_if_changed(before, released),
         "Delete" => {

@@ -2,7 +2,7 @@
 //! controller's retroactive assignment), whether and by whom a claim is provisioned
 //! (`provisionClaim`, `findProvisionablePlugin`, `provisionClaimOperationExternal`), and
 //! volume expansion admission (`PersistentVolumeClaimResize`).
-use super::binding::{with_claim_phase, Sync};
+use super::binding::{with_claim_phase, SyncResult};
 use super::{
     claim_class, claim_has_class, find_class, requested_storage, VolumeEvent,
     ANN_BETA_DEFAULT_CLASS, ANN_BETA_STORAGE_PROVISIONER, ANN_DEFAULT_CLASS,
@@ -103,8 +103,8 @@ pub fn set_claim_provisioner(claim: &Value, provisioner: &str) -> Value {
 /// `provisionClaim` for a claim with a class and no matching volume: a missing class or an
 /// unusable provisioner is a `ProvisioningFailed` warning; otherwise the claim is handed to
 /// the external provisioner (annotations, `ExternalProvisioning` event, `provision` set).
-pub fn provision_claim(claim: &Value, classes: &[Value]) -> Sync {
-    let mut s = Sync::default();
+pub fn provision_claim(claim: &Value, classes: &[Value]) -> SyncResult {
+    let mut s = SyncResult::default();
     let pending = with_claim_phase(claim, "Pending", None);
     let class_name = claim_class(claim);
     let provisioner = match find_class(classes, class_name) {
