@@ -131,6 +131,108 @@ impl Quantity {
     }
 }
 
+/// `resource.Format`: how a quantity prints. Parsing picks it from the suffix (`Ki`… binary,
+/// `e3` exponent, anything else decimal); arithmetic keeps the format of the first non-zero
+/// operand (`Quantity.Add`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// `500m`, `2k`, `1M`.
+    #[default]
+    DecimalSI,
+    /// `512Mi`, `1Gi`.
+    BinarySI,
+    /// `1e3`.
+    DecimalExponent,
+}
+
+impl Quantity {
+    /// The exact value in nano-units.
+    pub fn nanos(&self) -> i128 {
+        self.nanos
+    }
+
+    /// A quantity of `nanos` nano-units.
+    pub fn from_nanos(nanos: i128) -> Quantity {
+        Quantity { nanos }
+    }
+
+    /// `resource.ParseQuantity`: the value and the format its suffix implies.
+    pub fn parse_with_format(s: &str) -> Result<(Quantity, Format), QuantityError> {
+        let q = Quantity::parse(s)?;
+        let suffix = s
+            .trim()
+            .trim_start_matches(['+', '-'])
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        let format = if suffix.ends_with('i') {
+            Format::BinarySI
+        } else if suffix.starts_with(['e', 'E']) {
+            Format::DecimalExponent
+        } else {
+            Format::DecimalSI
+        };
+        Ok((q, format))
+    }
+
+    /// `Quantity.RoundUp(0)`: rounded up to a whole unit.
+    pub fn round_up_units(&self) -> Quantity {
+        Quantity {
+            nanos: i128::from(self.value()) * NANO,
+        }
+    }
+
+    /// `Quantity.String()` (`CanonicalizeBytes`): the canonical text in `format`, as the API
+    /// server prints a stored quantity (`1.5Gi` → `1536Mi`, `1.5` → `1500m`, `2000` → `2k`).
+    pub fn canonical(&self, format: Format) -> String {
+        if self.nanos == 0 {
+            return "0".into();
+        }
+        let format = match format {
+            Format::BinarySI
+                if self.nanos.unsigned_abs() < 1024 * NANO as u128 || self.nanos % NANO != 0 =>
+            {
+                Format::DecimalSI
+            }
+            f => f,
+        };
+        if format == Format::BinarySI {
+            let mut units = self.nanos / NANO;
+            let mut exp = 0usize;
+            while exp < 6 && units % 1024 == 0 {
+                units /= 1024;
+                exp += 1;
+            }
+            const BIN: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+            return format!("{units}{}", BIN[exp]);
+        }
+        // Base 10: strip factors of ten, then lower the exponent to a multiple of three.
+        let (mut mantissa, mut exp) = (self.nanos, -9i32);
+        while mantissa % 10 == 0 {
+            mantissa /= 10;
+            exp += 1;
+        }
+        // Values too large to scale down to a multiple of three keep their exponent.
+        let down = exp.rem_euclid(3);
+        if let Some(m) = mantissa.checked_mul(10i128.pow(down as u32)) {
+            mantissa = m;
+            exp -= down;
+        }
+        let suffix = match (format, exp) {
+            (_, 0) => String::new(),
+            (Format::DecimalSI, -9) => "n".into(),
+            (Format::DecimalSI, -6) => "u".into(),
+            (Format::DecimalSI, -3) => "m".into(),
+            (Format::DecimalSI, 3) => "k".into(),
+            (Format::DecimalSI, 6) => "M".into(),
+            (Format::DecimalSI, 9) => "G".into(),
+            (Format::DecimalSI, 12) => "T".into(),
+            (Format::DecimalSI, 15) => "P".into(),
+            (Format::DecimalSI, 18) => "E".into(),
+            (_, e) => format!("e{e}"),
+        };
+        format!("{mantissa}{suffix}")
+    }
+}
+
 fn ceil_div(a: i128, b: i128) -> i64 {
     let q = a.div_euclid(b) + i128::from(a.rem_euclid(b) != 0);
     q.clamp(i64::MIN as i128, i64::MAX as i128) as i64
@@ -198,6 +300,55 @@ mod tests {
         for text in ["", "abc", "1.2.3", "1Zi", "m", "1 Gi", "--1", "1e", "."] {
             assert!(Quantity::parse(text).is_err(), "{text} should not parse");
         }
+    }
+
+    #[test]
+    fn canonical_text_follows_quantity_string() {
+        // (input, canonical) as resource.Quantity.String() prints them (quantity_test.go
+        // TestQuantityString, and the LimitRange docs: 1.5Gi → 1536Mi, 1.5 → 1500m).
+        let cases = [
+            ("1.5Gi", "1536Mi"),
+            ("1Gi", "1Gi"),
+            ("1024Mi", "1Gi"),
+            ("1.5", "1500m"),
+            ("800m", "800m"),
+            ("2000", "2k"),
+            ("1000Ki", "1000Ki"),
+            ("100Ki", "100Ki"),
+            ("512", "512"),
+            ("0.5Ki", "512"),
+            ("1e3", "1e3"),
+            ("1e4", "10e3"),
+            ("0", "0"),
+            ("-1500m", "-1500m"),
+            ("700Mi", "700Mi"),
+            ("5Gi", "5Gi"),
+            ("100n", "100n"),
+        ];
+        for (input, want) in cases {
+            let (q, f) = Quantity::parse_with_format(input).unwrap();
+            assert_eq!(q.canonical(f), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn canonical_text_never_panics_on_extremes() {
+        for nanos in [
+            i128::MAX,
+            i128::MIN,
+            i128::MAX / 10 * 10,
+            -(i128::MAX / 10 * 10),
+        ] {
+            for f in [Format::DecimalSI, Format::BinarySI, Format::DecimalExponent] {
+                assert!(!Quantity::from_nanos(nanos).canonical(f).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn round_up_to_whole_units() {
+        let q = Quantity::parse("1500m").unwrap().round_up_units();
+        assert_eq!(q, Quantity::from_units(2));
     }
 
     #[test]

@@ -239,6 +239,97 @@ impl FieldSelector {
     }
 }
 
+/// A `NodeSelectorRequirement` (`In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`) against a
+/// label set (k8s.io/component-helpers/scheduling/corev1/nodeaffinity).
+pub fn node_requirement_matches(req: &Value, labels: &BTreeMap<String, String>) -> bool {
+    let key = req.get("key").and_then(Value::as_str).unwrap_or("");
+    let values: Vec<&str> = req
+        .get("values")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let label = labels.get(key);
+    match req.get("operator").and_then(Value::as_str).unwrap_or("") {
+        "In" => label.is_some_and(|l| values.contains(&l.as_str())),
+        "NotIn" => label.is_none_or(|l| !values.contains(&l.as_str())),
+        "Exists" => label.is_some(),
+        "DoesNotExist" => label.is_none(),
+        op @ ("Gt" | "Lt") => {
+            let (Some(l), Some(v)) = (
+                label.and_then(|l| l.parse::<i64>().ok()),
+                values.first().and_then(|v| v.parse::<i64>().ok()),
+            ) else {
+                return false;
+            };
+            if op == "Gt" {
+                l > v
+            } else {
+                l < v
+            }
+        }
+        _ => false,
+    }
+}
+
+/// A `NodeSelectorTerm`: all its `matchExpressions` hold on the labels and all its
+/// `matchFields` on `metadata.name`. An empty term matches nothing.
+pub fn node_term_matches(term: &Value, labels: &BTreeMap<String, String>, node_name: &str) -> bool {
+    let list = |k: &str| {
+        term.get(k)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
+    let (exprs, fields) = (list("matchExpressions"), list("matchFields"));
+    if exprs.is_empty() && fields.is_empty() {
+        return false;
+    }
+    exprs.iter().all(|r| node_requirement_matches(r, labels))
+        && (fields.is_empty() || {
+            let name: BTreeMap<String, String> =
+                [("metadata.name".to_string(), node_name.to_string())].into();
+            fields.iter().all(|r| node_requirement_matches(r, &name))
+        })
+}
+
+/// A `NodeSelector` (`nodeSelectorTerms`, ORed). A selector without terms matches nothing.
+pub fn node_selector_matches(
+    sel: &Value,
+    labels: &BTreeMap<String, String>,
+    node_name: &str,
+) -> bool {
+    sel.get("nodeSelectorTerms")
+        .and_then(Value::as_array)
+        .is_some_and(|terms| {
+            terms
+                .iter()
+                .any(|t| node_term_matches(t, labels, node_name))
+        })
+}
+
+/// `v1helper.MatchTopologySelectorTerms` (StorageClass `allowedTopologies`): no terms match
+/// everything; otherwise some term whose every `matchLabelExpressions` entry has the label
+/// with one of its values.
+pub fn topology_terms_match(terms: &[Value], labels: &BTreeMap<String, String>) -> bool {
+    if terms.is_empty() {
+        return true;
+    }
+    terms.iter().any(|term| {
+        term.get("matchLabelExpressions")
+            .and_then(Value::as_array)
+            .is_some_and(|exprs| {
+                exprs.iter().all(|e| {
+                    let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+                    labels.get(key).is_some_and(|l| {
+                        e.get("values")
+                            .and_then(Value::as_array)
+                            .is_some_and(|vs| vs.iter().any(|v| v.as_str() == Some(l)))
+                    })
+                })
+            })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +394,39 @@ mod tests {
         assert!(FieldSelector::parse("spec.nodeName=")
             .unwrap()
             .matches(&crate::json!({})));
+    }
+
+    #[test]
+    fn node_selector_terms_or_and_expressions_and() {
+        let l = labels(&[("topology.kubernetes.io/zone", "us-east-1a"), ("gen", "5")]);
+        let sel = crate::json!({"nodeSelectorTerms": [
+            {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["us-east-1b"]}]},
+            {"matchExpressions": [
+                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["us-east-1a"]},
+                {"key": "gen", "operator": "Gt", "values": ["4"]}
+            ]}
+        ]});
+        assert!(node_selector_matches(&sel, &l, "n1"));
+        let l2 = labels(&[("topology.kubernetes.io/zone", "us-east-1c")]);
+        assert!(!node_selector_matches(&sel, &l2, "n1"));
+        let by_name = crate::json!({"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n1"]}]}]});
+        assert!(node_selector_matches(&by_name, &l, "n1"));
+        assert!(!node_selector_matches(&by_name, &l, "n2"));
+        assert!(!node_selector_matches(
+            &crate::json!({"nodeSelectorTerms": [{}]}),
+            &l,
+            "n1"
+        ));
+    }
+
+    #[test]
+    fn topology_terms() {
+        let l = labels(&[("topology.ebs.csi.aws.com/zone", "us-east-1a")]);
+        let terms = vec![
+            crate::json!({"matchLabelExpressions": [{"key": "topology.ebs.csi.aws.com/zone", "values": ["us-east-1a", "us-east-1b"]}]}),
+        ];
+        assert!(topology_terms_match(&terms, &l));
+        assert!(topology_terms_match(&[], &l));
+        assert!(!topology_terms_match(&terms, &labels(&[])));
     }
 }

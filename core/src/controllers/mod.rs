@@ -6,6 +6,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
+pub mod endpointslice;
 pub mod gc;
 pub mod job;
 pub mod karpenter;
@@ -14,6 +15,7 @@ pub mod node_lifecycle;
 pub mod replicaset;
 pub mod statefulset;
 pub mod workload;
+pub mod volume;
 
 use crate::api::kinds::{by_kind, KindInfo};
 use crate::runtime::legacy::Legacy;

@@ -1,5 +1,5 @@
 //! `metav1.Status` errors, built as `k8s.io/apimachinery/pkg/api/errors` builds them.
-use crate::api::KindInfo;
+use crate::api::{KindInfo, Value};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -148,6 +148,21 @@ impl Status {
         s
     }
 
+    /// `errors.NewForbidden` as admission plugins raise it (`admission.NewForbidden`):
+    /// `pods "web-1" is forbidden: exceeded quota: ...`. `name` is the object's name, else its
+    /// `generateName`, else `Unknown` (`extractResourceName`).
+    pub fn forbidden(info: &KindInfo, name: &str, message: impl fmt::Display) -> Status {
+        Status::new(
+            403,
+            "Forbidden",
+            format!(
+                "{} \"{name}\" is forbidden: {message}",
+                info.qualified_resource()
+            ),
+        )
+        .with_details(name, info.group, info.plural)
+    }
+
     pub fn expired(message: impl Into<String>) -> Status {
         Status::new(410, "Expired", message)
     }
@@ -159,6 +174,20 @@ impl Status {
             format!("Internal error occurred: {}", message.into()),
         )
     }
+}
+
+/// The name admission errors quote (`extractResourceName`): `metadata.name`, else
+/// `metadata.generateName` (names are generated after admission), else `Unknown`.
+pub fn admission_name(obj: &Value) -> &str {
+    let meta = |k: &str| {
+        obj.get("metadata")
+            .and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    meta("name")
+        .or_else(|| meta("generateName"))
+        .unwrap_or("Unknown")
 }
 
 /// `field.Error` (k8s.io/apimachinery/pkg/util/validation/field).
