@@ -810,3 +810,484 @@ impl Decision {
         Value::Object(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Syncs modelled on upstream's `horizontal_test.go` cases (`TestScaleUp`, `TestScaleDown`,
+    //! `TestNoScaleDownOneMetricInvalid`, `TestScaleUpOneMetricEmpty`, ...): one container per
+    //! pod, CPU requests of 1 core.
+    use super::*;
+    use crate::controllers::hpa::replica_calculator::{
+        ConditionStatus, ContainerRequests, PodMetric, ReadyCondition,
+    };
+    use std::collections::BTreeMap;
+
+    const NOW: i64 = 1_767_225_600_000;
+
+    #[derive(Default)]
+    struct Source {
+        cpu: Option<Result<Vec<i64>, String>>,
+        external: Option<Result<Vec<i64>, String>>,
+    }
+
+    impl MetricsSource for Source {
+        fn resource_metric(&self, _: &str, _: Option<&str>) -> Result<PodMetrics, String> {
+            match &self.cpu {
+                Some(Ok(levels)) => Ok(levels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        (
+                            format!("test-pod-{i}"),
+                            PodMetric {
+                                value: *v,
+                                timestamp_ms: NOW - 60_000,
+                                window_ms: 60_000,
+                            },
+                        )
+                    })
+                    .collect()),
+                Some(Err(e)) => Err(e.clone()),
+                None => Err("no metrics returned from resource metrics API".into()),
+            }
+        }
+        fn pods_metric(&self, _: &MetricIdentifier) -> Result<PodMetrics, String> {
+            Err("no custom metrics".into())
+        }
+        fn object_metric(&self, _: &MetricIdentifier, _: &ObjectReference) -> Result<i64, String> {
+            Err("no object metrics".into())
+        }
+        fn external_metric(&self, _: &MetricIdentifier) -> Result<Vec<i64>, String> {
+            self.external
+                .clone()
+                .unwrap_or_else(|| Err("something went wrong".into()))
+        }
+    }
+
+    fn pods(n: usize) -> Vec<PodInfo> {
+        (0..n)
+            .map(|i| PodInfo {
+                name: format!("test-pod-{i}"),
+                phase: "Running".into(),
+                ready: Some(ReadyCondition {
+                    status: ConditionStatus::True,
+                    last_transition_ms: NOW - 600_000,
+                }),
+                start_time_ms: Some(NOW - 600_000),
+                containers: vec![ContainerRequests {
+                    name: "c".into(),
+                    requests: BTreeMap::from([("cpu".into(), 1000)]),
+                }],
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    fn hpa(min: i32, max: i32, metrics: Value) -> HpaSpec {
+        HpaSpec::parse(&json!({
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "minReplicas": min, "maxReplicas": max, "metrics": metrics},
+        }))
+        .unwrap()
+    }
+
+    fn cpu_metric(target: i32) -> Value {
+        json!({"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": target}}})
+    }
+
+    fn scale(n: i32) -> ScaleInfo {
+        ScaleInfo {
+            spec_replicas: n,
+            status_replicas: n,
+            selector: "app=web".into(),
+        }
+    }
+
+    fn reasons(d: &Decision) -> Vec<(String, bool, String)> {
+        d.conditions
+            .iter()
+            .map(|c| (c.condition_type.clone(), c.status, c.reason.clone()))
+            .collect()
+    }
+
+    fn c(t: &str, s: bool, r: &str) -> (String, bool, String) {
+        (t.into(), s, r.into())
+    }
+
+    #[test]
+    fn scale_up_records_successful_rescale() {
+        // TestScaleUp: 300m, 500m and 700m of 1 core against 30% -> 5.
+        let spec = hpa(2, 6, json!([cpu_metric(30)]));
+        let source = Source {
+            cpu: Some(Ok(vec![300, 500, 700])),
+            ..Default::default()
+        };
+        let mut history = History::default();
+        let mut d = decide(
+            &spec,
+            "test-namespace",
+            &scale(3),
+            &pods(3),
+            &source,
+            &mut history,
+            &ControllerConfig::default(),
+            NOW,
+        );
+        assert_eq!(d.rescale_to, Some(5));
+        d.complete(Ok(()), &spec, &mut history, NOW);
+        assert_eq!(
+            d.events,
+            vec![HpaEvent::normal("SuccessfulRescale", "New size: 5; reason: cpu resource utilization (percentage of request) above target".into())]
+        );
+        assert_eq!(
+            reasons(&d),
+            vec![
+                c("AbleToScale", true, "SucceededGetScale"),
+                c("ScalingActive", true, "ValidMetricFound"),
+                c("AbleToScale", true, "ReadyForNewScale"),
+                c("ScalingLimited", false, "DesiredWithinRange"),
+                c("AbleToScale", true, "SucceededRescale"),
+            ]
+        );
+        let status = d.status(&json!({}), NOW);
+        assert_eq!(
+            status,
+            json!({
+                "lastScaleTime": "2026-01-01T00:00:00Z",
+                "currentReplicas": 3,
+                "desiredReplicas": 5,
+                "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageValue": "500m", "averageUtilization": 50}}}],
+                "conditions": [
+                    {"type": "AbleToScale", "status": "True", "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "SucceededRescale", "message": "the HPA controller was able to update the target scale to 5"},
+                    {"type": "ScalingActive", "status": "True", "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "ValidMetricFound", "message": "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)"},
+                    {"type": "ScalingLimited", "status": "False", "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "DesiredWithinRange", "message": "the desired count is within the acceptable range"},
+                ],
+            })
+        );
+        // The example: 4 pods at 131% of a 75% target -> 7.
+        let spec = hpa(3, 10, json!([cpu_metric(75)]));
+        let source = Source {
+            cpu: Some(Ok(vec![1310; 4])),
+            ..Default::default()
+        };
+        let mut d = decide(
+            &spec,
+            "default",
+            &scale(4),
+            &pods(4),
+            &source,
+            &mut History::default(),
+            &ControllerConfig::default(),
+            NOW,
+        );
+        d.complete(Ok(()), &spec, &mut History::default(), NOW);
+        assert_eq!(
+            d.events[0].message,
+            "New size: 7; reason: cpu resource utilization (percentage of request) above target"
+        );
+    }
+
+    #[test]
+    fn scale_down_is_stabilized_then_applied() {
+        // TestScaleDown's pods (28% of a 50% target -> 3) on an HPA whose first sync saw 5.
+        let spec = hpa(2, 6, json!([cpu_metric(50)]));
+        let source = Source {
+            cpu: Some(Ok(vec![100, 300, 500, 250, 250])),
+            ..Default::default()
+        };
+        let config = ControllerConfig::default();
+        let mut history = History::default();
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(5),
+            &pods(5),
+            &source,
+            &mut history,
+            &config,
+            NOW,
+        );
+        assert_eq!(d.rescale_to, None);
+        assert_eq!(d.desired_replicas, Some(5));
+        assert!(reasons(&d).contains(&c("AbleToScale", true, "ScaleDownStabilized")));
+        // Five minutes later the initial recommendation left the window.
+        let mut d = decide(
+            &spec,
+            "ns",
+            &scale(5),
+            &pods(5),
+            &source,
+            &mut history,
+            &config,
+            NOW + 300_001,
+        );
+        assert_eq!(d.rescale_to, Some(3));
+        d.complete(Ok(()), &spec, &mut history, NOW + 300_001);
+        assert_eq!(
+            d.events[0].message,
+            "New size: 3; reason: All metrics below target"
+        );
+    }
+
+    #[test]
+    fn limits_disabled_scaling_and_failures() {
+        let config = ControllerConfig::default();
+        // Zero replicas with minReplicas 1: scaling is disabled.
+        let spec = hpa(1, 6, json!([cpu_metric(50)]));
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(0),
+            &[],
+            &Source::default(),
+            &mut History::default(),
+            &config,
+            NOW,
+        );
+        assert_eq!(d.rescale_to, None);
+        assert_eq!(d.desired_replicas, Some(0));
+        assert_eq!(
+            d.conditions[1],
+            Condition::new(
+                "ScalingActive",
+                false,
+                "ScalingDisabled",
+                "scaling is disabled since the replica count of the target is zero"
+            )
+        );
+        // Above maxReplicas / below minReplicas.
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(8),
+            &pods(8),
+            &Source::default(),
+            &mut History::default(),
+            &config,
+            NOW,
+        );
+        assert_eq!(
+            (d.rescale_to, d.rescale_reason.as_str()),
+            (Some(6), "Current number of replicas above Spec.MaxReplicas")
+        );
+        let spec3 = hpa(3, 6, json!([cpu_metric(50)]));
+        let d = decide(
+            &spec3,
+            "ns",
+            &scale(1),
+            &pods(1),
+            &Source::default(),
+            &mut History::default(),
+            &config,
+            NOW,
+        );
+        assert_eq!(
+            (d.rescale_to, d.rescale_reason.as_str()),
+            (Some(3), "Current number of replicas below Spec.MinReplicas")
+        );
+        // No metrics: the well-known message.
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(3),
+            &pods(3),
+            &Source::default(),
+            &mut History::default(),
+            &config,
+            NOW,
+        );
+        assert_eq!(d.rescale_to, None);
+        assert_eq!(d.desired_replicas, None);
+        assert_eq!(
+            d.conditions[1],
+            Condition::new("ScalingActive", false, "FailedGetResourceMetric", "the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API")
+        );
+        assert_eq!(
+            d.events,
+            vec![
+                HpaEvent::warning("FailedGetResourceMetric", "failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API".into()),
+                HpaEvent::warning("FailedComputeMetricsReplicas", "invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API".into()),
+            ]
+        );
+        // A failed write.
+        let source = Source {
+            cpu: Some(Ok(vec![900; 3])),
+            ..Default::default()
+        };
+        let mut d = decide(
+            &spec,
+            "ns",
+            &scale(3),
+            &pods(3),
+            &source,
+            &mut History::default(),
+            &config,
+            NOW,
+        );
+        d.complete(Err("conflict".into()), &spec, &mut History::default(), NOW);
+        assert_eq!(d.events[0].reason, "FailedRescale");
+        assert_eq!(d.events[0].message, "New size: 6; reason: cpu resource utilization (percentage of request) above target; error: conflict");
+        assert_eq!(
+            d.conditions.last().map(|c| c.reason.as_str()),
+            Some("FailedUpdateScale")
+        );
+    }
+
+    #[test]
+    fn one_invalid_metric_blocks_scale_down_not_scale_up() {
+        let config = ControllerConfig::default();
+        // TestNoScaleDownOneMetricInvalid.
+        let spec = hpa(2, 6, json!([cpu_metric(50), {"type": "CheddarCheese"}]));
+        let source = Source {
+            cpu: Some(Ok(vec![100, 300, 500, 250, 250])),
+            ..Default::default()
+        };
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(5),
+            &pods(5),
+            &source,
+            &mut History::default(),
+            &config,
+            NOW,
+        );
+        assert_eq!(
+            reasons(&d),
+            vec![
+                c("AbleToScale", true, "SucceededGetScale"),
+                c("ScalingActive", false, "InvalidMetricSourceType")
+            ]
+        );
+        assert_eq!(d.rescale_to, None);
+        assert_eq!(
+            d.events[0].message,
+            "unknown metric source type \"CheddarCheese\""
+        );
+        // TestScaleUpOneMetricEmpty: the working CPU metric scales up to 4.
+        let spec = hpa(
+            2,
+            6,
+            json!([cpu_metric(30), {"type": "External", "external": {"metric": {"name": "qps", "selector": {}}, "target": {"type": "Value", "value": "100m"}}}]),
+        );
+        let source = Source {
+            cpu: Some(Ok(vec![300, 400, 500])),
+            ..Default::default()
+        };
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(3),
+            &pods(3),
+            &source,
+            &mut History::default(),
+            &config,
+            NOW,
+        );
+        assert_eq!(d.rescale_to, Some(4));
+        assert_eq!(d.metric_statuses[1], json!({"type": ""}));
+        assert!(d.error.as_deref().is_some_and(|e| e.starts_with("invalid metrics (1 invalid out of 2), first error is: failed to get qps external metric value: failed to get external metric qps: unable to get external metric ns/qps/&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}: something went wrong")));
+    }
+
+    #[test]
+    fn external_average_value_and_behavior() {
+        // KEDA's queue metric: 20 messages at 5 per pod -> 4, limited by the default scale-up
+        // policy to max(1 + 4 pods, 1 x 200%) = 5, so 4.
+        let spec = HpaSpec::parse(&json!({"spec": {
+            "scaleTargetRef": {"kind": "Deployment", "name": "orders", "apiVersion": "apps/v1"},
+            "minReplicas": 1, "maxReplicas": 100,
+            "metrics": [{"type": "External", "external": {
+                "metric": {"name": "s0-aws-sqs-orders", "selector": {"matchLabels": {"scaledobject.keda.sh/name": "orders"}}},
+                "target": {"type": "AverageValue", "averageValue": "5"}}}],
+            "behavior": {"scaleDown": {"stabilizationWindowSeconds": 0}},
+        }}))
+        .unwrap();
+        let source = Source {
+            external: Some(Ok(vec![20_000])),
+            ..Default::default()
+        };
+        let mut history = History::default();
+        let mut d = decide(
+            &spec,
+            "ns",
+            &scale(1),
+            &pods(1),
+            &source,
+            &mut history,
+            &ControllerConfig::default(),
+            NOW,
+        );
+        assert_eq!(d.rescale_to, Some(4));
+        d.complete(Ok(()), &spec, &mut history, NOW);
+        assert_eq!(
+            d.events[0].message,
+            "New size: 4; reason: external metric s0-aws-sqs-orders(&LabelSelector{MatchLabels:map[string]string{scaledobject.keda.sh/name: orders,},MatchExpressions:[]LabelSelectorRequirement{},}) above target"
+        );
+        assert_eq!(
+            d.metric_statuses[0]["external"]["current"],
+            json!({"averageValue": "20"})
+        );
+        assert_eq!(history.scale_up_events.len(), 1);
+        // 100 messages next sync: the 4-pod and 100% policies allow max(4 + 4, 8) = 8.
+        let source = Source {
+            external: Some(Ok(vec![100_000])),
+            ..Default::default()
+        };
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(4),
+            &pods(4),
+            &source,
+            &mut history,
+            &ControllerConfig::default(),
+            NOW + 15_000,
+        );
+        assert_eq!(d.rescale_to, Some(8));
+        assert!(reasons(&d).contains(&c("ScalingLimited", true, "ScaleUpLimit")));
+    }
+
+    #[test]
+    fn status_keeps_transition_times_of_unchanged_conditions() {
+        let spec = hpa(1, 6, json!([cpu_metric(50)]));
+        let source = Source {
+            cpu: Some(Ok(vec![500, 500])),
+            ..Default::default()
+        };
+        let mut history = History::default();
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(2),
+            &pods(2),
+            &source,
+            &mut history,
+            &ControllerConfig::default(),
+            NOW,
+        );
+        let first = d.status(&json!({}), NOW);
+        let d = decide(
+            &spec,
+            "ns",
+            &scale(2),
+            &pods(2),
+            &source,
+            &mut history,
+            &ControllerConfig::default(),
+            NOW + 15_000,
+        );
+        let second = d.status(&first, NOW + 15_000);
+        assert_eq!(second["conditions"], first["conditions"]);
+        assert_eq!(second.get("lastScaleTime"), None);
+    }
+
+    #[test]
+    fn label_selector_strings() {
+        assert_eq!(go_label_selector_string(None), "nil");
+        assert_eq!(
+            go_label_selector_string(Some(&json!({"matchLabels": {"b": "2", "a": "1"}, "matchExpressions": [{"key": "k", "operator": "In", "values": ["x", "y"]}]}))),
+            "&LabelSelector{MatchLabels:map[string]string{a: 1,b: 2,},MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:k,Operator:In,Values:[x y],},},}"
+        );
+    }
+}

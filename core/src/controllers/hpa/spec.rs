@@ -684,7 +684,7 @@ fn validate_rules(r: &Value, field: &str, errs: &mut Vec<FieldError>) {
             _ => errs.push(FieldError::invalid(
                 format!("{field}.tolerance"),
                 quantity_text(t),
-                "must be greater than or equal to 0",
+                "must be greater or equal to zero",
             )),
         }
     }
@@ -1504,5 +1504,214 @@ fn v2_metric_status_to_v1(m: &Value) -> Value {
             json!({"type": "External", "external": Value::Object(e)})
         }
         _ => json!({"type": ty}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `prepareHPAWithBehavior` (validation_test.go).
+    fn with_behavior(behavior: Value) -> Value {
+        json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "myautoscaler", "namespace": "default"},
+            "spec": {"scaleTargetRef": {"kind": "ReplicationController", "name": "myrc"}, "minReplicas": 1, "maxReplicas": 5,
+                "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}],
+                "behavior": behavior}})
+    }
+
+    fn first_error(obj: &Value) -> String {
+        validate(obj, 1)
+            .first()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn behavior_validation_from_test_validate_behavior() {
+        let simple = json!([{"type": "Percent", "value": 10, "periodSeconds": 1}, {"type": "Pods", "value": 1, "periodSeconds": 1800}]);
+        for ok in [
+            json!({}),
+            json!({"scaleUp": {"stabilizationWindowSeconds": 3600, "selectPolicy": "Min", "policies": simple.clone()},
+                   "scaleDown": {"stabilizationWindowSeconds": 0, "selectPolicy": "Disabled", "policies": simple.clone()}}),
+        ] {
+            assert_eq!(validate(&with_behavior(ok), 1), vec![]);
+        }
+        for dir in ["scaleUp", "scaleDown"] {
+            let cases = [
+                (json!({"selectPolicy": "Min"}), format!("spec.behavior.{dir}.policies: Required value: must specify at least one Policy")),
+                (json!({"stabilizationWindowSeconds": 3601, "selectPolicy": "Min", "policies": simple.clone()}), format!("spec.behavior.{dir}.stabilizationWindowSeconds: Invalid value: 3601: must be less than or equal to 3600")),
+                (json!({"policies": [{"type": "Pods", "value": 7, "periodSeconds": 1801}]}), format!("spec.behavior.{dir}.policies[0].periodSeconds: Invalid value: 1801: must be less than or equal to 1800")),
+                (json!({"selectPolicy": "incorrect", "policies": [{"type": "Pods", "value": 7, "periodSeconds": 8}]}), format!("spec.behavior.{dir}.selectPolicy: Unsupported value: \"incorrect\": supported values: \"Disabled\", \"Max\", \"Min\"")),
+                (json!({"policies": [{"type": "hm", "value": 7, "periodSeconds": 8}]}), format!("spec.behavior.{dir}.policies[0].type: Unsupported value: \"hm\": supported values: \"Percent\", \"Pods\"")),
+                (json!({"policies": [{"type": "Pods", "value": 8}]}), format!("spec.behavior.{dir}.policies[0].periodSeconds: Invalid value: 0: must be greater than zero")),
+                (json!({"policies": [{"type": "Pods", "periodSeconds": 8}]}), format!("spec.behavior.{dir}.policies[0].value: Invalid value: 0: must be greater than zero")),
+                (json!({"policies": [{"type": "Pods", "periodSeconds": -1, "value": 1}]}), format!("spec.behavior.{dir}.policies[0].periodSeconds: Invalid value: -1: must be greater than zero")),
+                (json!({"policies": [{"type": "Pods", "periodSeconds": 1, "value": -1}]}), format!("spec.behavior.{dir}.policies[0].value: Invalid value: -1: must be greater than zero")),
+            ];
+            for (rules, msg) in cases {
+                assert_eq!(first_error(&with_behavior(json!({dir: rules}))), msg);
+            }
+        }
+        // TestValidateHorizontalPodAutoscalerConfigurableToleranceEnabled.
+        let policies = json!([{"type": "Pods", "value": 1, "periodSeconds": 1800}]);
+        for t in ["0.1", "10", "0", "100m", "1m"] {
+            assert_eq!(
+                validate(
+                    &with_behavior(
+                        json!({"scaleDown": {"policies": policies.clone(), "tolerance": t}})
+                    ),
+                    1
+                ),
+                vec![]
+            );
+        }
+        for t in ["-0.001", "-10m"] {
+            let errs = validate(
+                &with_behavior(json!({"scaleUp": {"policies": policies.clone(), "tolerance": t}})),
+                1,
+            );
+            assert_eq!(errs.len(), 1);
+            assert!(
+                errs[0].to_string().contains("greater or equal to zero"),
+                "{}",
+                errs[0]
+            );
+        }
+    }
+
+    #[test]
+    fn spec_validation_messages() {
+        let base = |spec: Value| json!({"spec": spec});
+        let errs = validate(
+            &base(
+                json!({"scaleTargetRef": {"kind": "", "name": "a/b"}, "minReplicas": 0, "maxReplicas": 0}),
+            ),
+            1,
+        );
+        let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            text,
+            vec![
+                "spec.minReplicas: Invalid value: 0: must be greater than or equal to 1",
+                "spec.maxReplicas: Invalid value: 0: must be greater than 0",
+                "spec.scaleTargetRef.kind: Required value",
+                "spec.scaleTargetRef.name: Invalid value: \"a/b\": may not contain '/'",
+                "spec.metrics: Forbidden: must specify at least one Object or External metric to support scaling to zero replicas",
+            ]
+        );
+        let errs = validate(
+            &base(
+                json!({"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "minReplicas": 5, "maxReplicas": 3,
+            "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 0, "averageValue": "1"}}},
+                        {"type": "External", "external": {"metric": {"name": "q"}, "target": {"type": "Value"}}},
+                        {"type": "Pods", "resource": {"name": "cpu"}}]}),
+            ),
+            1,
+        );
+        let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            text,
+            vec![
+                "spec.maxReplicas: Invalid value: 3: must be greater than or equal to `minReplicas`",
+                "spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0",
+                "spec.metrics[0].resource.target.averageValue: Forbidden: may not set both a target raw value and a target utilization",
+                "spec.metrics[1].external.target.averageValue: Required value: must set either a target value for metric or a per-pod target",
+                "spec.metrics[2].resource.target.type: Required value: must specify a metric target type",
+                "spec.metrics[2].resource.target.type: Invalid value: \"\": must be either Utilization, Value, or AverageValue",
+                "spec.metrics[2].resource.target.averageUtilization: Required value: must set either a target raw value or a target utilization",
+                // A single block of the wrong type is only reported as the missing one.
+                "spec.metrics[2].pods: Required value: must populate information for the given metric source",
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_fill_behavior_as_generate_hpa_rules() {
+        // SetDefaults_HorizontalPodAutoscaler (defaults_test.go): minReplicas, CPU 80%, and a
+        // written behavior filled with the default policies; the scale-down window stays unset.
+        let mut obj = json!({"spec": {"maxReplicas": 5, "behavior": {"scaleDown": {"stabilizationWindowSeconds": 60}}}});
+        set_defaults(&mut obj);
+        assert_eq!(obj["spec"]["minReplicas"], json!(1));
+        assert_eq!(
+            obj["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
+            json!(80)
+        );
+        assert_eq!(
+            obj["spec"]["behavior"],
+            json!({
+                "scaleDown": {"stabilizationWindowSeconds": 60, "selectPolicy": "Max", "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}]},
+                "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max", "policies": [{"type": "Pods", "value": 4, "periodSeconds": 15}, {"type": "Percent", "value": 100, "periodSeconds": 15}]},
+            })
+        );
+        // No behavior: nothing added (the legacy normalization applies).
+        let mut obj = json!({"spec": {"maxReplicas": 5}});
+        set_defaults(&mut obj);
+        assert_eq!(obj["spec"].get("behavior"), None);
+        let spec = HpaSpec::parse(&obj).unwrap();
+        assert_eq!(spec.behavior, None);
+        assert_eq!(spec.metrics, vec![default_cpu_metric()]);
+        // Parsing fills the same defaults without writing them.
+        let spec = HpaSpec::parse(&json!({"spec": {"maxReplicas": 5, "behavior": {"scaleUp": {"selectPolicy": "Disabled", "tolerance": "50m"}}}})).unwrap();
+        let b = spec.behavior.unwrap();
+        assert_eq!(b.scale_up.select_policy, SelectPolicy::Disabled);
+        assert_eq!(
+            b.scale_up.policies,
+            ScalingRules::default_scale_up().policies
+        );
+        assert_eq!(b.scale_up.tolerance, Some(0.05));
+        assert_eq!(b.scale_down, ScalingRules::default_scale_down());
+    }
+
+    #[test]
+    fn v1_round_trips_through_v2() {
+        // `kubectl autoscale deployment web --min=3 --max=10 --cpu-percent=75` writes this.
+        let v1 = json!({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "minReplicas": 3, "maxReplicas": 10, "targetCPUUtilizationPercentage": 75},
+            "status": {"currentReplicas": 3, "desiredReplicas": 3, "currentCPUUtilizationPercentage": 82}});
+        let v2 = convert_v1_to_v2(&v1).unwrap();
+        assert_eq!(v2["apiVersion"], json!("autoscaling/v2"));
+        assert_eq!(
+            v2["spec"]["metrics"],
+            json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 75}}}])
+        );
+        assert_eq!(
+            v2["status"]["currentMetrics"],
+            json!([{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 82}}}])
+        );
+        let spec = HpaSpec::parse(&v1).unwrap();
+        assert_eq!((spec.min_replicas, spec.max_replicas), (3, 10));
+        // Without a target the v1 default of 80% applies.
+        let bare = json!({"apiVersion": "autoscaling/v1", "spec": {"maxReplicas": 4}});
+        assert_eq!(
+            convert_v1_to_v2(&bare).unwrap()["spec"]["metrics"][0]["resource"]["target"]
+                ["averageUtilization"],
+            json!(80)
+        );
+        // Other metrics travel in the annotation and come back first, the CPU target last.
+        let v2 = json!({"apiVersion": "autoscaling/v2", "metadata": {"name": "q"},
+            "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "q"}, "maxReplicas": 10, "metrics": [
+                {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}},
+                {"type": "External", "external": {"metric": {"name": "queue"}, "target": {"type": "AverageValue", "averageValue": "30"}}}]},
+            "status": {"desiredReplicas": 2, "currentReplicas": 2, "conditions": [{"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale"}]}});
+        let v1 = convert_v2_to_v1(&v2);
+        assert_eq!(v1["spec"]["targetCPUUtilizationPercentage"], json!(50));
+        assert_eq!(
+            v1["metadata"]["annotations"][METRIC_SPECS_ANNOTATION],
+            json!(
+                r#"[{"type":"External","external":{"metricName":"queue","targetAverageValue":"30"}}]"#
+            )
+        );
+        let back = convert_v1_to_v2(&v1).unwrap();
+        assert_eq!(
+            back["spec"]["metrics"],
+            json!([
+                {"type": "External", "external": {"metric": {"name": "queue"}, "target": {"type": "AverageValue", "averageValue": "30"}}},
+                {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}},
+            ])
+        );
+        assert_eq!(back["status"]["conditions"], v2["status"]["conditions"]);
+        assert_eq!(back["metadata"].get("annotations"), None);
     }
 }
