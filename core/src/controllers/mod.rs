@@ -12,6 +12,7 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod statefulset;
+pub mod vpa;
 
 use crate::api::kinds::{by_kind, KindInfo};
 
