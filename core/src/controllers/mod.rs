@@ -8,6 +8,7 @@ pub mod disruption;
 pub mod gc;
 pub mod hpa;
 pub mod job;
+pub mod keda;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
