@@ -119,6 +119,35 @@ pub struct Decision {
     pub rescaled: bool,
 }
 
+/// `reconcileAutoscaler` when the target's scale cannot be read: the AbleToScale False
+/// `FailedGetScale` condition merged into the old status, and the Warning Event.
+pub fn failed_get_scale(old_status: &Value, error: &str, now_ms: i64) -> (Value, HpaEvent) {
+    let mut status = old_status.clone();
+    let mut conditions: Vec<Value> = old_status["conditions"]
+        .as_array()
+        .map(|l| l.to_vec())
+        .unwrap_or_default();
+    set_condition(
+        &mut conditions,
+        &Condition::new(
+            "AbleToScale",
+            false,
+            "FailedGetScale",
+            format!("the HPA controller was unable to get the target's current scale: {error}"),
+        ),
+        now_ms,
+    );
+    crate::api::object::set_path(
+        &mut status,
+        &["conditions"],
+        Value::Array(conditions.into()),
+    );
+    (
+        status,
+        HpaEvent::warning("FailedGetScale", error.to_string()),
+    )
+}
+
 /// `fmt.Sprintf("%+v", *metav1.LabelSelector)`: the generated `LabelSelector.String()`.
 pub fn go_label_selector_string(selector: Option<&Value>) -> String {
     let Some(sel) = selector.filter(|s| s.is_object()) else {
@@ -1280,6 +1309,21 @@ mod tests {
         let second = d.status(&first, NOW + 15_000);
         assert_eq!(second["conditions"], first["conditions"]);
         assert_eq!(second.get("lastScaleTime"), None);
+    }
+
+    #[test]
+    fn failed_get_scale_keeps_the_status() {
+        let old = json!({"currentReplicas": 3, "desiredReplicas": 3});
+        let (status, event) = failed_get_scale(&old, "deployments.apps \"web\" not found", NOW);
+        assert_eq!(status["desiredReplicas"], json!(3));
+        assert_eq!(
+            status["conditions"][0]["message"],
+            json!("the HPA controller was unable to get the target's current scale: deployments.apps \"web\" not found")
+        );
+        assert_eq!(
+            (event.warning, event.reason.as_str()),
+            (true, "FailedGetScale")
+        );
     }
 
     #[test]

@@ -424,6 +424,7 @@ fn default_cpu_metric() -> MetricSource {
     }
 }
 
+/// An `int32` field read from JSON, saturating.
 pub(crate) fn clamp_i32(v: i64) -> i32 {
     v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
