@@ -316,6 +316,42 @@ pub fn proportional_limit(
     Some(scaled.clamp(0, i128::from(i64::MAX)) as i64)
 }
 
+/// The admission controller's requests and limits for a container (`GetContainersResources` with
+/// the capping processor), in model amounts: requests take the (capped) target for every resource
+/// it has; with `RequestsAndLimits` limits keep their ratio to the requests, with `RequestsOnly`
+/// limits stay and requests are capped to them.
+pub fn admission_resources(
+    controlled_values: super::spec::ControlledValues,
+    target: &super::aggregate::Resources,
+    requests: &super::aggregate::Resources,
+    limits: &super::aggregate::Resources,
+) -> (super::aggregate::Resources, super::aggregate::Resources) {
+    let mut new_requests = requests.clone();
+    let mut new_limits = limits.clone();
+    for (resource, recommended) in target {
+        let mut request = *recommended;
+        match controlled_values {
+            super::spec::ControlledValues::RequestsOnly => {
+                // `capRecommendationToContainerLimit`.
+                if let Some(limit) = limits.get(resource) {
+                    request = request.min(*limit);
+                }
+            }
+            super::spec::ControlledValues::RequestsAndLimits => {
+                if let Some(limit) = proportional_limit(
+                    limits.get(resource).copied(),
+                    requests.get(resource).copied(),
+                    request,
+                ) {
+                    new_limits.insert(*resource, limit);
+                }
+            }
+        }
+        new_requests.insert(*resource, request);
+    }
+    (new_requests, new_limits)
+}
+
 #[cfg(test)]
 #[allow(clippy::type_complexity)]
 mod tests {
@@ -668,5 +704,26 @@ mod tests {
             proportional_limit(Some(i64::MAX), Some(1), 2),
             Some(i64::MAX)
         );
+    }
+
+    #[test]
+    fn admission_keeps_limit_ratio_or_caps_to_limit() {
+        use crate::controllers::vpa::aggregate::{ResourceName::*, Resources};
+        use crate::controllers::vpa::spec::ControlledValues;
+        let target = Resources::from([(Cpu, 300), (Memory, 300 << 20)]);
+        let requests = Resources::from([(Cpu, 100), (Memory, 128 << 20)]);
+        let limits = Resources::from([(Cpu, 200), (Memory, 256 << 20)]);
+        let (r, l) = admission_resources(
+            ControlledValues::RequestsAndLimits,
+            &target,
+            &requests,
+            &limits,
+        );
+        assert_eq!(r, target);
+        assert_eq!(l, Resources::from([(Cpu, 600), (Memory, 600 << 20)]));
+        let (r, l) =
+            admission_resources(ControlledValues::RequestsOnly, &target, &requests, &limits);
+        assert_eq!(r, Resources::from([(Cpu, 200), (Memory, 256 << 20)]));
+        assert_eq!(l, limits);
     }
 }
