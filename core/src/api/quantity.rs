@@ -247,6 +247,31 @@ pub fn format_cpu_milli(m: i64) -> String {
     }
 }
 
+/// The canonical `DecimalSI` text of a milli-value (`resource.NewMilliQuantity(m, DecimalSI)`):
+/// the largest exponent of 1000 that keeps an integer mantissa (`500m`, `20`, `6667m`, `2k`).
+pub fn format_milli_decimal_si(m: i64) -> String {
+    if m == 0 {
+        return "0".to_string();
+    }
+    let mut mantissa = i128::from(m);
+    let mut exp = -3i32;
+    while mantissa % 1000 == 0 && exp < 18 {
+        mantissa /= 1000;
+        exp += 3;
+    }
+    let suffix = match exp {
+        -3 => "m",
+        0 => "",
+        3 => "k",
+        6 => "M",
+        9 => "G",
+        12 => "T",
+        15 => "P",
+        _ => "E",
+    };
+    format!("{mantissa}{suffix}")
+}
+
 /// Formats bytes in the largest binary SI unit that divides them exactly (`512Mi`, `8Gi`).
 pub fn format_bytes(b: i64) -> String {
     for (suffix, shift) in [
@@ -357,5 +382,16 @@ mod tests {
         assert_eq!(format_cpu_milli(2000), "2");
         assert_eq!(format_bytes(8 << 30), "8Gi");
         assert_eq!(format_bytes(1000), "1000");
+        // resource.NewMilliQuantity(v, DecimalSI).String()
+        for (m, text) in [
+            (500, "500m"),
+            (20_000, "20"),
+            (6667, "6667m"),
+            (2_000_000, "2k"),
+            (0, "0"),
+            (-1500, "-1500m"),
+        ] {
+            assert_eq!(format_milli_decimal_si(m), text);
+        }
     }
 }

@@ -8,14 +8,17 @@ pub mod deployment;
 pub mod disruption;
 pub mod endpointslice;
 pub mod gc;
+pub mod hpa;
 pub mod job;
 pub mod karpenter;
+pub mod keda;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod statefulset;
 pub mod workload;
 pub mod volume;
+pub mod vpa;
 
 use crate::api::kinds::{by_kind, KindInfo};
 use crate::runtime::legacy::Legacy;
