@@ -16,9 +16,9 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod statefulset;
-pub mod workload;
 pub mod volume;
 pub mod vpa;
+pub mod workload;
 
 use crate::api::kinds::{by_kind, KindInfo};
 use crate::runtime::legacy::Legacy;
