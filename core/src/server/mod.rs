@@ -8,6 +8,7 @@ mod eviction;
 pub mod fields;
 mod merge;
 pub mod patch;
+pub mod rbac;
 pub use events::EventType;
 pub mod status;
 pub mod validate;

@@ -161,6 +161,39 @@ impl Status {
     }
 }
 
+/// Go's `%q` (`strconv.Quote`): a double-quoted string with Go's escapes, as upstream messages
+/// print names and values (`User "alice" cannot list resource "pods"`).
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => {
+                if (c as u32) <= 0xffff {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `field.Error` (k8s.io/apimachinery/pkg/util/validation/field).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -257,6 +290,20 @@ impl fmt::Display for FieldError {
 mod tests {
     use super::*;
     use crate::api::kinds::by_kind;
+
+    #[test]
+    fn go_quote_escapes_as_strconv_quote() {
+        // Expected values from Go's strconv.Quote documentation and quote_test.go.
+        assert_eq!(go_quote("alice"), "\"alice\"");
+        assert_eq!(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(
+            go_quote("\x07\x08\x0c\n\r\t\x0b"),
+            "\"\\a\\b\\f\\n\\r\\t\\v\""
+        );
+        assert_eq!(go_quote("\u{1}\u{7f}"), "\"\\x01\\x7f\"");
+        assert_eq!(go_quote("☺"), "\"☺\"");
+        assert_eq!(go_quote(""), "\"\"");
+    }
 
     #[test]
     fn messages_match_apimachinery() {
