@@ -10,6 +10,7 @@ mod merge;
 pub mod patch;
 pub mod rbac;
 pub use events::EventType;
+pub mod crd;
 pub mod status;
 pub mod validate;
 

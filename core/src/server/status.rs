@@ -123,18 +123,30 @@ impl Status {
 
     /// `errors.NewInvalid`: `Deployment.apps "x" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`.
     pub fn invalid(info: &KindInfo, name: &str, causes: Vec<FieldError>) -> Status {
-        let text: Vec<String> = causes.iter().map(FieldError::to_string).collect();
-        let joined = if text.len() == 1 {
-            text[0].clone()
+        Status::invalid_kind(info.group, info.kind, name, causes)
+    }
+
+    /// `errors.NewInvalid` for any group and kind (custom resources): the message joins the
+    /// causes as `field.ErrorList.ToAggregate` does (duplicates once; several as `[a, b]`).
+    pub fn invalid_kind(group: &str, kind: &str, name: &str, causes: Vec<FieldError>) -> Status {
+        let mut text: Vec<String> = Vec::new();
+        for c in &causes {
+            let t = c.to_string();
+            if !text.contains(&t) {
+                text.push(t);
+            }
+        }
+        let qualified = if group.is_empty() {
+            kind.to_string()
         } else {
-            format!("[{}]", text.join(", "))
+            format!("{kind}.{group}")
         };
-        let mut s = Status::new(
-            422,
-            "Invalid",
-            format!("{} \"{name}\" is invalid: {joined}", info.qualified_kind()),
-        )
-        .with_details(name, info.group, info.kind);
+        let message = match text.len() {
+            0 => format!("{qualified} \"{name}\" is invalid"),
+            1 => format!("{qualified} \"{name}\" is invalid: {}", text[0]),
+            _ => format!("{qualified} \"{name}\" is invalid: [{}]", text.join(", ")),
+        };
+        let mut s = Status::new(422, "Invalid", message).with_details(name, group, kind);
         if let Some(d) = s.details.as_mut() {
             d.causes = causes
                 .into_iter()
@@ -211,6 +223,12 @@ pub enum FieldErrorKind {
     NotSupported,
     Duplicate,
     Forbidden,
+    /// `field.TooLong`: `Too long: may not be more than 10 bytes` (no value shown).
+    TooLong,
+    /// `field.TooMany`: `Too many: 3: must have at most 2 items`.
+    TooMany,
+    /// `field.TypeInvalid`: printed as `Invalid value`, reason `FieldValueTypeInvalid`.
+    TypeInvalid,
 }
 
 impl FieldErrorKind {
@@ -221,6 +239,9 @@ impl FieldErrorKind {
             FieldErrorKind::NotSupported => "FieldValueNotSupported",
             FieldErrorKind::Duplicate => "FieldValueDuplicate",
             FieldErrorKind::Forbidden => "FieldValueForbidden",
+            FieldErrorKind::TooLong => "FieldValueTooLong",
+            FieldErrorKind::TooMany => "FieldValueTooMany",
+            FieldErrorKind::TypeInvalid => "FieldValueTypeInvalid",
         }
     }
 }
@@ -260,22 +281,24 @@ impl FieldError {
         }
     }
 
-    /// The message without the field path (what `causes[].message` holds).
+    /// The message without the field path (what `causes[].message` holds): `ErrorBody()`, the
+    /// type's text, the value for the kinds that show one, then `: detail` when there is one.
     fn body(&self) -> String {
-        match self.kind {
-            FieldErrorKind::Required => {
-                if self.detail.is_empty() {
-                    "Required value".into()
-                } else {
-                    format!("Required value: {}", self.detail)
-                }
+        let head = match self.kind {
+            FieldErrorKind::Required => "Required value".to_string(),
+            FieldErrorKind::Forbidden => "Forbidden".to_string(),
+            FieldErrorKind::TooLong => "Too long".to_string(),
+            FieldErrorKind::Invalid | FieldErrorKind::TypeInvalid => {
+                format!("Invalid value: {}", self.value)
             }
-            FieldErrorKind::Invalid => format!("Invalid value: {}: {}", self.value, self.detail),
-            FieldErrorKind::NotSupported => {
-                format!("Unsupported value: {}: {}", self.value, self.detail)
-            }
+            FieldErrorKind::NotSupported => format!("Unsupported value: {}", self.value),
             FieldErrorKind::Duplicate => format!("Duplicate value: {}", self.value),
-            FieldErrorKind::Forbidden => format!("Forbidden: {}", self.detail),
+            FieldErrorKind::TooMany => format!("Too many: {}", self.value),
+        };
+        if self.detail.is_empty() {
+            head
+        } else {
+            format!("{head}: {}", self.detail)
         }
     }
 }
