@@ -16,6 +16,8 @@ pub mod names;
 pub mod openapi;
 pub mod printer;
 pub mod schema;
+pub mod schema_rules;
+pub mod structural;
 pub mod values;
 
 use crate::api::object::{api_version, kind, name, str_at};
