@@ -20,6 +20,7 @@ pub mod scheduler;
 pub mod server;
 pub mod sim;
 pub mod store;
+pub mod tenancy;
 
 pub use control_plane::{
     AppliedObject, ApplyMode, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions,

@@ -1,4 +1,5 @@
 //! A kubectl emulator: the commands people know, printing what kubectl prints.
+pub mod auth;
 mod describe;
 mod drain;
 mod get;

@@ -10,8 +10,10 @@ pub mod limit_range;
 mod merge;
 pub mod patch;
 pub mod quota;
+pub mod rbac;
 pub mod runtime_class;
 pub use events::{EventExpiry, EventType, EVENT_TTL_MS};
+pub mod crd;
 pub mod status;
 pub mod validate;
 

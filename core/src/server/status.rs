@@ -123,18 +123,30 @@ impl Status {
 
     /// `errors.NewInvalid`: `Deployment.apps "x" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`.
     pub fn invalid(info: &KindInfo, name: &str, causes: Vec<FieldError>) -> Status {
-        let text: Vec<String> = causes.iter().map(FieldError::to_string).collect();
-        let joined = if text.len() == 1 {
-            text[0].clone()
+        Status::invalid_kind(info.group, info.kind, name, causes)
+    }
+
+    /// `errors.NewInvalid` for any group and kind (custom resources): the message joins the
+    /// causes as `field.ErrorList.ToAggregate` does (duplicates once; several as `[a, b]`).
+    pub fn invalid_kind(group: &str, kind: &str, name: &str, causes: Vec<FieldError>) -> Status {
+        let mut text: Vec<String> = Vec::new();
+        for c in &causes {
+            let t = c.to_string();
+            if !text.contains(&t) {
+                text.push(t);
+            }
+        }
+        let qualified = if group.is_empty() {
+            kind.to_string()
         } else {
-            format!("[{}]", text.join(", "))
+            format!("{kind}.{group}")
         };
-        let mut s = Status::new(
-            422,
-            "Invalid",
-            format!("{} \"{name}\" is invalid: {joined}", info.qualified_kind()),
-        )
-        .with_details(name, info.group, info.kind);
+        let message = match text.len() {
+            0 => format!("{qualified} \"{name}\" is invalid"),
+            1 => format!("{qualified} \"{name}\" is invalid: {}", text[0]),
+            _ => format!("{qualified} \"{name}\" is invalid: [{}]", text.join(", ")),
+        };
+        let mut s = Status::new(422, "Invalid", message).with_details(name, group, kind);
         if let Some(d) = s.details.as_mut() {
             d.causes = causes
                 .into_iter()
@@ -190,6 +202,39 @@ pub fn admission_name(obj: &Value) -> &str {
         .unwrap_or("Unknown")
 }
 
+/// Go's `%q` (`strconv.Quote`): a double-quoted string with Go's escapes, as upstream messages
+/// print names and values (`User "alice" cannot list resource "pods"`).
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => {
+                if (c as u32) <= 0xffff {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `field.Error` (k8s.io/apimachinery/pkg/util/validation/field).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -207,6 +252,12 @@ pub enum FieldErrorKind {
     NotSupported,
     Duplicate,
     Forbidden,
+    /// `field.TooLong`: `Too long: may not be more than 10 bytes` (no value shown).
+    TooLong,
+    /// `field.TooMany`: `Too many: 3: must have at most 2 items`.
+    TooMany,
+    /// `field.TypeInvalid`: printed as `Invalid value`, reason `FieldValueTypeInvalid`.
+    TypeInvalid,
 }
 
 impl FieldErrorKind {
@@ -217,6 +268,9 @@ impl FieldErrorKind {
             FieldErrorKind::NotSupported => "FieldValueNotSupported",
             FieldErrorKind::Duplicate => "FieldValueDuplicate",
             FieldErrorKind::Forbidden => "FieldValueForbidden",
+            FieldErrorKind::TooLong => "FieldValueTooLong",
+            FieldErrorKind::TooMany => "FieldValueTooMany",
+            FieldErrorKind::TypeInvalid => "FieldValueTypeInvalid",
         }
     }
 }
@@ -256,22 +310,24 @@ impl FieldError {
         }
     }
 
-    /// The message without the field path (what `causes[].message` holds).
+    /// The message without the field path (what `causes[].message` holds): `ErrorBody()`, the
+    /// type's text, the value for the kinds that show one, then `: detail` when there is one.
     fn body(&self) -> String {
-        match self.kind {
-            FieldErrorKind::Required => {
-                if self.detail.is_empty() {
-                    "Required value".into()
-                } else {
-                    format!("Required value: {}", self.detail)
-                }
+        let head = match self.kind {
+            FieldErrorKind::Required => "Required value".to_string(),
+            FieldErrorKind::Forbidden => "Forbidden".to_string(),
+            FieldErrorKind::TooLong => "Too long".to_string(),
+            FieldErrorKind::Invalid | FieldErrorKind::TypeInvalid => {
+                format!("Invalid value: {}", self.value)
             }
-            FieldErrorKind::Invalid => format!("Invalid value: {}: {}", self.value, self.detail),
-            FieldErrorKind::NotSupported => {
-                format!("Unsupported value: {}: {}", self.value, self.detail)
-            }
+            FieldErrorKind::NotSupported => format!("Unsupported value: {}", self.value),
             FieldErrorKind::Duplicate => format!("Duplicate value: {}", self.value),
-            FieldErrorKind::Forbidden => format!("Forbidden: {}", self.detail),
+            FieldErrorKind::TooMany => format!("Too many: {}", self.value),
+        };
+        if self.detail.is_empty() {
+            head
+        } else {
+            format!("{head}: {}", self.detail)
         }
     }
 }
@@ -286,6 +342,20 @@ impl fmt::Display for FieldError {
 mod tests {
     use super::*;
     use crate::api::kinds::by_kind;
+
+    #[test]
+    fn go_quote_escapes_as_strconv_quote() {
+        // Expected values from Go's strconv.Quote documentation and quote_test.go.
+        assert_eq!(go_quote("alice"), "\"alice\"");
+        assert_eq!(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(
+            go_quote("\x07\x08\x0c\n\r\t\x0b"),
+            "\"\\a\\b\\f\\n\\r\\t\\v\""
+        );
+        assert_eq!(go_quote("\u{1}\u{7f}"), "\"\\x01\\x7f\"");
+        assert_eq!(go_quote("☺"), "\"☺\"");
+        assert_eq!(go_quote(""), "\"\"");
+    }
 
     #[test]
     fn messages_match_apimachinery() {
