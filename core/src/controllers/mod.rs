@@ -102,12 +102,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
             node_lifecycle::reconcile,
         ),
         Box::new(crate::scheduler::Scheduler::default()),
-        legacy(
-            "kubelet",
-            "kubelet",
-            &["pods", "nodes"],
-            crate::kubelet::reconcile,
-        ),
+        Box::new(crate::kubelet::Kubelet::default()),
     ]
 }
 

@@ -4,9 +4,9 @@
 //! ([`container`]) and graceful termination, following the behaviour annotations
 //! ([`behaviour`]). The annotations and the model are documented in `kubelet/README.md`.
 //!
-//! One kubelet runs per node, but they share nothing, so kplane runs them as one controller:
-//! each reconcile visits every bound pod, works out its status at the current instant, writes
-//! it only if it changed, and registers a wake-up at its next transition.
+//! One kubelet runs per node, but they share nothing, so kplane runs them as one controller,
+//! [`Kubelet`]: a reconcile works out one node's or one pod's status at the current instant,
+//! writes it only if it changed, and asks to look again at the pod's next transition.
 pub mod behaviour;
 pub mod container;
 pub mod node;
@@ -23,7 +23,9 @@ use crate::json;
 use crate::server::{EventType, Server, ROOT};
 use crate::sim::parse_rfc3339;
 use pod::{Model, PodSpec};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::runtime::Action;
+use crate::store::{Key, Store, WatchEvent};
+use std::collections::BTreeSet;
 
 /// Capacity of a node applied without any (KWOK's default fake node).
 pub const DEFAULT_CAPACITY: (&str, &str, &str) = ("32", "256Gi", "110");
@@ -32,18 +34,66 @@ pub const DEFAULT_CAPACITY: (&str, &str, &str) = ("32", "256Gi", "110");
 pub const DEFAULT_START_SECONDS: f64 = behaviour::DEFAULT_START_SECONDS;
 pub const START_ANNOTATION: &str = behaviour::START_SECONDS;
 
-pub fn reconcile(s: &mut Server) {
-    node::reconcile(s);
-    run_pods(s);
+/// The simulated kubelets of every node, as one controller: node keys register the node and
+/// post its conditions; pod keys run one pod (all workspaces: pods of every workspace run on
+/// the shared nodes of `root`). A pod is looked at when it or its node changes, or at its next
+/// transition (a probe window, an exit, the end of a back-off or a grace period).
+#[derive(Debug, Default)]
+pub struct Kubelet {
+    /// The pod CIDR index of each registered node (node IPAM, rebuilt from the Nodes on first
+    /// use, so a restored control plane allocates exactly as the original would).
+    cidrs: Option<node::CidrAllocator>,
 }
 
-/// What one pod's sync decided.
-struct Plan {
-    namespace: String,
-    name: String,
-    status: Option<Value>,
-    events: Vec<pod::Ev>,
-    delete: bool,
+impl crate::runtime::Controller for Kubelet {
+    fn name(&self) -> &'static str {
+        "kubelet"
+    }
+    fn manager(&self) -> &'static str {
+        "kubelet"
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        &["pods", "nodes"]
+    }
+    fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        if &*e.key.resource == "pods" {
+            if crate::api::pod::node_name(&e.object).is_some() {
+                out.push(e.key.clone());
+            }
+            return;
+        }
+        if &*e.key.workspace != ROOT {
+            return;
+        }
+        out.push(e.key.clone());
+        // The node's pods see its state and address.
+        out.extend(store.indexes().pods_on_node(&e.key.name).cloned());
+    }
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
+        crate::runtime::all_keys(store, "nodes", out);
+        out.extend(
+            store
+                .list_all("pods")
+                .filter(|(_, p)| crate::api::pod::node_name(p).is_some())
+                .map(|(k, _)| k.clone()),
+        );
+    }
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        if &*key.resource == "nodes" {
+            let cidrs = self
+                .cidrs
+                .get_or_insert_with(|| node::CidrAllocator::of(&s.store));
+            node::sync(s, cidrs, &key.name);
+            return Action::AwaitChange;
+        }
+        sync_pod(s, key)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
 }
 
 /// A node as its kubelet sees it.
@@ -54,183 +104,150 @@ struct NodeView {
     prefix: String,
 }
 
-fn run_pods(s: &mut Server) {
-    let pod_info = kind("v1", "Pod");
-    let node_info = kind("v1", "Node");
+impl NodeView {
+    /// The registered node `name` (in `root`), if any.
+    fn of(s: &Server, name: &str) -> Option<NodeView> {
+        let n = s.get(ROOT, kind("v1", "Node"), "", name)?;
+        let cidr = str_at(n, &["spec", "podCIDR"])?;
+        let host_ip = array_at(n, &["status", "addresses"])
+            .iter()
+            .find(|a| a["type"] == "InternalIP")
+            .and_then(|a| a["address"].as_str())
+            .unwrap_or("")
+            .to_string();
+        let prefix = cidr.rsplit_once('.').map_or("10.244.0", |(p, _)| p);
+        Some(NodeView {
+            state: node_state(n),
+            host_ip,
+            prefix: prefix.to_string(),
+        })
+    }
+}
+
+/// Works out one pod's status at the current instant, writes it if it changed, and says
+/// when to look again.
+fn sync_pod(s: &mut Server, key: &Key) -> Action {
     let now = s.clock.now_ms();
-    let nodes: BTreeMap<String, NodeView> = s
-        .list(ROOT, node_info, None)
-        .filter(|n| str_at(n, &["spec", "podCIDR"]).is_some())
-        .map(|n| {
-            let host_ip = array_at(n, &["status", "addresses"])
+    let Some(pod) = s.store.get(key).cloned() else {
+        return Action::AwaitChange;
+    };
+    let Some(node_name) = crate::api::pod::node_name(&pod).map(str::to_string) else {
+        return Action::AwaitChange;
+    };
+    let Some(node) = NodeView::of(s, &node_name) else {
+        return Action::AwaitChange;
+    };
+    let terminating = object::is_terminating(&pod);
+    let ws = key.workspace.clone();
+    match node.state {
+        NodeState::Stopped => return Action::AwaitChange,
+        NodeState::Failed => {
+            // The runtime is down: nothing starts, nothing is reported; a deleted pod is
+            // let go when its grace period ends.
+            if terminating {
+                let end = str_at(&pod, &["metadata", "deletionTimestamp"])
+                    .and_then(parse_rfc3339)
+                    .unwrap_or(now);
+                if end <= now {
+                    let _ = s.delete(&ws, kind("v1", "Pod"), &key.namespace, &key.name, None, Some(0));
+                } else {
+                    return Action::RequeueAfter(end - now);
+                }
+            }
+            return Action::AwaitChange;
+        }
+        NodeState::Running => {}
+    }
+    let phase = str_at(&pod, &["status", "phase"]).unwrap_or("Pending");
+    if matches!(phase, "Succeeded" | "Failed") {
+        if terminating {
+            let _ = s.delete(&ws, kind("v1", "Pod"), &key.namespace, &key.name, None, Some(0));
+        }
+        return Action::AwaitChange;
+    }
+    if quiescent(&pod) {
+        return Action::AwaitChange;
+    }
+    let accepted = path(&pod, &["status", "startTime"]).is_some_and(|v| !v.is_null());
+    if !accepted && terminating {
+        let _ = s.delete(&ws, kind("v1", "Pod"), &key.namespace, &key.name, None, Some(0));
+        return Action::AwaitChange;
+    }
+    let spec = PodSpec::of(&pod);
+    let mut m = Model::of(&pod, &spec, now);
+    let mut used: Option<BTreeSet<u32>> = None;
+    let mut alloc = || {
+        let used = used.get_or_insert_with(|| used_ips(s, &node_name));
+        let host = (2..255).find(|h| !used.contains(h)).unwrap_or(254);
+        used.insert(host);
+        format!("{}.{host}", node.prefix)
+    };
+    let next_transition = m.run(now, &mut alloc);
+    let next_flag = m.probe_flags(now);
+    let new_phase = m.phase(phase);
+    let mut status = pod.get("status").cloned().unwrap_or(json!({}));
+    if !accepted {
+        status["hostIP"] = json!(node.host_ip);
+        status["hostIPs"] = json!([{"ip": node.host_ip}]);
+        for (key, value) in behaviour::Annotations::of(&pod).invalid() {
+            m.events.push(pod::Ev {
+                kind: EventType::Warning,
+                reason: "InvalidBehaviour",
+                message: format!(
+                    "annotation {key}={value:?} is not valid and is ignored (see the sim.kplane.dev annotations in the README)"
+                ),
+            });
+        }
+    }
+    let gates: Vec<(String, Option<bool>)> = spec
+        .readiness_gates
+        .iter()
+        .map(|g| {
+            let c = array_at(&pod, &["status", "conditions"])
                 .iter()
-                .find(|a| a["type"] == "InternalIP")
-                .and_then(|a| a["address"].as_str())
-                .unwrap_or("")
-                .to_string();
-            let cidr = str_at(n, &["spec", "podCIDR"]).unwrap_or("10.244.0.0/24");
-            let prefix = cidr.rsplit_once('.').map_or("10.244.0", |(p, _)| p);
-            (
-                object::name(n).to_string(),
-                NodeView {
-                    state: node_state(n),
-                    host_ip,
-                    prefix: prefix.to_string(),
-                },
-            )
+                .find(|c| c["type"] == g.as_str());
+            (g.clone(), c.map(|c| c["status"] == "True"))
         })
         .collect();
-    let mut ips: Option<BTreeMap<String, BTreeSet<u32>>> = None;
-    let mut plans = Vec::new();
-    let mut wakes = Vec::new();
-    for pod in s.list(ROOT, pod_info, None) {
-        let Some(node_name) = str_at(pod, &["spec", "nodeName"]).filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        let Some(node) = nodes.get(node_name) else {
-            continue;
-        };
-        let terminating = object::is_terminating(pod);
-        let plan = |status, events, delete| Plan {
-            namespace: object::namespace(pod).to_string(),
-            name: object::name(pod).to_string(),
-            status,
-            events,
-            delete,
-        };
-        match node.state {
-            NodeState::Stopped => continue,
-            NodeState::Failed => {
-                // The runtime is down: nothing starts, nothing is reported; a deleted pod is
-                // let go when its grace period ends.
-                if terminating {
-                    let end = str_at(pod, &["metadata", "deletionTimestamp"])
-                        .and_then(parse_rfc3339)
-                        .unwrap_or(now);
-                    if end <= now {
-                        plans.push(plan(None, vec![], true));
-                    } else {
-                        wakes.push(end);
-                    }
-                }
-                continue;
-            }
-            NodeState::Running => {}
-        }
-        let phase = str_at(pod, &["status", "phase"]).unwrap_or("Pending");
-        if matches!(phase, "Succeeded" | "Failed") {
-            if terminating {
-                plans.push(plan(None, vec![], true));
-            }
-            continue;
-        }
-        if quiescent(pod) {
-            continue;
-        }
-        let accepted = path(pod, &["status", "startTime"]).is_some_and(|v| !v.is_null());
-        if !accepted && terminating {
-            plans.push(plan(None, vec![], true));
-            continue;
-        }
-        let spec = PodSpec::of(pod);
-        let mut m = Model::of(pod, &spec, now);
-        let mut alloc = || {
-            let used = ips
-                .get_or_insert_with(|| used_ips(s))
-                .entry(node_name.to_string())
-                .or_default();
-            let host = (2..255).find(|h| !used.contains(h)).unwrap_or(254);
-            used.insert(host);
-            format!("{}.{host}", node.prefix)
-        };
-        let next_transition = m.run(now, &mut alloc);
-        let next_flag = m.probe_flags(now);
-        let new_phase = m.phase(phase);
-        let mut status = pod.get("status").cloned().unwrap_or(json!({}));
-        if !accepted {
-            status["hostIP"] = json!(node.host_ip);
-            status["hostIPs"] = json!([{"ip": node.host_ip}]);
-            for (key, value) in behaviour::Annotations::of(pod).invalid() {
-                m.events.push(pod::Ev {
-                    kind: EventType::Warning,
-                    reason: "InvalidBehaviour",
-                    message: format!(
-                        "annotation {key}={value:?} is not valid and is ignored (see the sim.kplane.dev annotations in the README)"
-                    ),
-                });
-            }
-        }
-        let gates: Vec<(String, Option<bool>)> = spec
-            .readiness_gates
-            .iter()
-            .map(|g| {
-                let c = array_at(pod, &["status", "conditions"])
-                    .iter()
-                    .find(|c| c["type"] == g.as_str());
-                (g.clone(), c.map(|c| c["status"] == "True"))
-            })
-            .collect();
-        m.write(&mut status, new_phase, now, &gates);
-        let changed = pod.get("status") != Some(&status);
-        let done = terminating && matches!(new_phase, "Succeeded" | "Failed");
-        if changed || done {
-            let events = if changed {
-                std::mem::take(&mut m.events)
-            } else {
-                vec![]
-            };
-            plans.push(plan(changed.then_some(status), events, done));
-        }
-        for t in [next_transition, next_flag].into_iter().flatten() {
-            if t > now {
-                wakes.push(t);
+    m.write(&mut status, new_phase, now, &gates);
+    let changed = pod.get("status") != Some(&status);
+    let done = terminating && matches!(new_phase, "Succeeded" | "Failed");
+    if changed {
+        let obj = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": &*key.name, "namespace": &*key.namespace}, "status": status});
+        if let Ok(updated) = s.update_status(&ws, &obj) {
+            for e in std::mem::take(&mut m.events) {
+                s.event(&ws, &updated, e.kind, e.reason, &e.message, "kubelet");
             }
         }
     }
-    for t in wakes {
-        s.timers.wake_at(t);
+    if done {
+        let _ = s.delete(&ws, kind("v1", "Pod"), &key.namespace, &key.name, None, Some(0));
+        return Action::AwaitChange;
     }
-    for p in plans {
-        apply_plan(s, p);
+    let mut next = crate::controllers::workload::Soonest::default();
+    for t in [next_transition, next_flag].into_iter().flatten() {
+        if t > now {
+            next.note(t);
+        }
     }
+    next.action(now)
 }
 
-fn apply_plan(s: &mut Server, p: Plan) {
-    let pod_info = kind("v1", "Pod");
-    if let Some(status) = p.status {
-        let obj = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": p.name, "namespace": p.namespace}, "status": status});
-        if let Ok(updated) = s.update_status(ROOT, &obj) {
-            for e in p.events {
-                s.event(ROOT, &updated, e.kind, e.reason, &e.message, "kubelet");
-            }
-        }
-    }
-    if p.delete {
-        let _ = s.delete(ROOT, pod_info, &p.namespace, &p.name, None, Some(0));
-    }
-}
-
-/// Pod IPs in use per node (pods that have not finished).
-fn used_ips(s: &Server) -> BTreeMap<String, BTreeSet<u32>> {
-    let mut out: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
-    for p in s.list(ROOT, kind("v1", "Pod"), None) {
-        let (Some(node), Some(ip)) = (
-            str_at(p, &["spec", "nodeName"]),
-            str_at(p, &["status", "podIP"]),
-        ) else {
-            continue;
-        };
-        if matches!(
-            str_at(p, &["status", "phase"]),
-            Some("Succeeded") | Some("Failed")
-        ) {
-            continue;
-        }
-        if let Some(host) = ip.rsplit('.').next().and_then(|h| h.parse().ok()) {
-            out.entry(node.to_string()).or_default().insert(host);
-        }
-    }
-    out
+/// Pod IPs in use on `node` (pods of every workspace that have not finished).
+fn used_ips(s: &Server, node: &str) -> BTreeSet<u32> {
+    s.store
+        .indexes()
+        .pods_on_node(node)
+        .filter_map(|k| s.store.get(k))
+        .filter(|p| {
+            !matches!(
+                str_at(p, &["status", "phase"]),
+                Some("Succeeded") | Some("Failed")
+            )
+        })
+        .filter_map(|p| str_at(p, &["status", "podIP"]))
+        .filter_map(|ip| ip.rsplit('.').next()?.parse().ok())
+        .collect()
 }
 
 /// A running pod whose containers are all up and ready and that has nothing scheduled: no

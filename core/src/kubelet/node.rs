@@ -19,7 +19,7 @@ use crate::api::Value;
 use crate::controllers::kind;
 use crate::json;
 use crate::server::{status::Status, EventType, Server, ROOT};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const STATE_ANNOTATION: &str = "sim.kplane.dev/node-state";
 pub const SINCE_ANNOTATION: &str = "sim.kplane.dev/node-state-since";
@@ -102,88 +102,121 @@ pub fn set_state(s: &mut Server, name: &str, state: NodeState) -> Result<Value, 
     s.update(ROOT, node)
 }
 
-pub(super) fn reconcile(s: &mut Server) {
-    register(s);
-    post_status(s);
+/// Node IPAM (the node-ipam controller's range allocator): node name → the index `i` of its
+/// pod CIDR `10.244.i.0/24`; the smallest free index goes to the next node.
+#[derive(Debug, Clone, Default)]
+pub struct CidrAllocator {
+    by_node: BTreeMap<String, i64>,
+    used: BTreeSet<i64>,
+}
+
+impl CidrAllocator {
+    /// The allocations of the registered Nodes in `store`.
+    pub fn of(store: &crate::store::Store) -> CidrAllocator {
+        let mut a = CidrAllocator::default();
+        for (_, n) in store.list(ROOT, "nodes", None) {
+            if let Some(i) = str_at(n, &["spec", "podCIDR"]).and_then(cidr_index) {
+                a.by_node.insert(object::name(n).to_string(), i);
+                a.used.insert(i);
+            }
+        }
+        a
+    }
+
+    fn allocate(&mut self, node: &str) -> i64 {
+        if let Some(i) = self.by_node.get(node) {
+            return *i;
+        }
+        let i = (0..).find(|i| !self.used.contains(i)).unwrap_or(0);
+        self.used.insert(i);
+        self.by_node.insert(node.to_string(), i);
+        i
+    }
+
+    fn release(&mut self, node: &str) {
+        if let Some(i) = self.by_node.remove(node) {
+            self.used.remove(&i);
+        }
+    }
+}
+
+fn cidr_index(cidr: &str) -> Option<i64> {
+    cidr.strip_prefix("10.244.")?.split('.').next()?.parse().ok()
+}
+
+/// One node's kubelet: registers it (or forgets a deleted one), then posts its conditions.
+pub(super) fn sync(s: &mut Server, cidrs: &mut CidrAllocator, name: &str) {
+    let Some(node) = s.get(ROOT, kind("v1", "Node"), "", name).cloned() else {
+        cidrs.release(name);
+        return;
+    };
+    if str_at(&node, &["spec", "podCIDR"]).is_none() {
+        register(s, cidrs, node);
+        return;
+    }
+    post_status(s, &node);
 }
 
 /// Node registration and IPAM: capacity defaults, `spec.podCIDR` from 10.244.0.0/16, an
 /// InternalIP, node info.
-fn register(s: &mut Server) {
-    let node_info = kind("v1", "Node");
-    let unregistered: Vec<Value> = s
-        .list(ROOT, node_info, None)
-        .filter(|n| str_at(n, &["spec", "podCIDR"]).is_none())
-        .cloned()
-        .collect();
-    if unregistered.is_empty() {
+fn register(s: &mut Server, cidrs: &mut CidrAllocator, node: Value) {
+    if node_state(&node) == NodeState::Stopped {
         return;
     }
-    let mut used: BTreeSet<i64> = s
-        .list(ROOT, node_info, None)
-        .filter_map(|n| str_at(n, &["spec", "podCIDR"]))
-        .filter_map(|c| c.strip_prefix("10.244.")?.split('.').next()?.parse().ok())
-        .collect();
-    for node in unregistered {
-        if node_state(&node) == NodeState::Stopped {
-            continue;
-        }
-        let index = (0..).find(|i| !used.contains(i)).unwrap_or(0);
-        used.insert(index);
-        let mut n = node.clone();
-        let cidr = format!("10.244.{index}.0/24");
-        set_path(&mut n, &["spec", "podCIDR"], json!(cidr));
-        set_path(&mut n, &["spec", "podCIDRs"], json!([cidr]));
-        let Ok(mut st) = s.update(ROOT, n) else {
-            continue;
-        };
-        let status = st["status"].as_object().cloned().unwrap_or_default();
-        let has = |k: &str| {
-            status
-                .get(k)
-                .is_some_and(|v| v.as_object().is_some_and(|m| !m.is_empty()))
-        };
-        if !has("capacity") {
-            let (cpu, mem, pods) = DEFAULT_CAPACITY;
-            set_path(
-                &mut st,
-                &["status", "capacity"],
-                json!({"cpu": cpu, "memory": mem, "pods": pods}),
-            );
-        }
-        if !has("allocatable") {
-            let cap = st["status"]["capacity"].clone();
-            set_path(&mut st, &["status", "allocatable"], cap);
-        }
-        let name = object::name(&st).to_string();
-        if array_at(&st, &["status", "addresses"]).is_empty() {
-            set_path(
-                &mut st,
-                &["status", "addresses"],
-                json!([
-                    {"type": "InternalIP", "address": format!("10.0.{}.{}", index / 250, index % 250 + 2)},
-                    {"type": "Hostname", "address": name},
-                ]),
-            );
-        }
-        if path(&st, &["status", "nodeInfo"]).is_none() {
-            set_path(
-                &mut st,
-                &["status", "nodeInfo"],
-                json!({
-                    "architecture": "amd64",
-                    "containerRuntimeVersion": "containerd://2.1.0",
-                    "kernelVersion": "6.8.0-kplane",
-                    "kubeProxyVersion": "",
-                    "kubeletVersion": KUBELET_VERSION,
-                    "operatingSystem": "linux",
-                    "osImage": "kplane simulated node",
-                    "machineID": "", "systemUUID": "", "bootID": "",
-                }),
-            );
-        }
-        let _ = s.update_status(ROOT, &st);
+    let index = cidrs.allocate(object::name(&node));
+    let mut n = node;
+    let cidr = format!("10.244.{index}.0/24");
+    set_path(&mut n, &["spec", "podCIDR"], json!(cidr));
+    set_path(&mut n, &["spec", "podCIDRs"], json!([cidr]));
+    let Ok(mut st) = s.update(ROOT, n) else {
+        return;
+    };
+    let status = st["status"].as_object().cloned().unwrap_or_default();
+    let has = |k: &str| {
+        status
+            .get(k)
+            .is_some_and(|v| v.as_object().is_some_and(|m| !m.is_empty()))
+    };
+    if !has("capacity") {
+        let (cpu, mem, pods) = DEFAULT_CAPACITY;
+        set_path(
+            &mut st,
+            &["status", "capacity"],
+            json!({"cpu": cpu, "memory": mem, "pods": pods}),
+        );
     }
+    if !has("allocatable") {
+        let cap = st["status"]["capacity"].clone();
+        set_path(&mut st, &["status", "allocatable"], cap);
+    }
+    let name = object::name(&st).to_string();
+    if array_at(&st, &["status", "addresses"]).is_empty() {
+        set_path(
+            &mut st,
+            &["status", "addresses"],
+            json!([
+                {"type": "InternalIP", "address": format!("10.0.{}.{}", index / 250, index % 250 + 2)},
+                {"type": "Hostname", "address": name},
+            ]),
+        );
+    }
+    if path(&st, &["status", "nodeInfo"]).is_none() {
+        set_path(
+            &mut st,
+            &["status", "nodeInfo"],
+            json!({
+                "architecture": "amd64",
+                "containerRuntimeVersion": "containerd://2.1.0",
+                "kernelVersion": "6.8.0-kplane",
+                "kubeProxyVersion": "",
+                "kubeletVersion": KUBELET_VERSION,
+                "operatingSystem": "linux",
+                "osImage": "kplane simulated node",
+                "machineID": "", "systemUUID": "", "bootID": "",
+            }),
+        );
+    }
+    let _ = s.update_status(ROOT, &st);
 }
 
 /// The conditions a kubelet in `state` posts: `(type, status, reason, message)`.
@@ -225,65 +258,54 @@ fn conditions(state: NodeState) -> [(&'static str, &'static str, &'static str, &
     ]
 }
 
-/// Posts the node conditions when they differ from what the kubelet would say (a Stopped
+/// Posts the node's conditions when they differ from what its kubelet would say (a Stopped
 /// node's kubelet says nothing).
-fn post_status(s: &mut Server) {
-    let node_info = kind("v1", "Node");
-    let stale: Vec<(Value, NodeState)> = s
-        .list(ROOT, node_info, None)
-        .filter(|n| str_at(n, &["spec", "podCIDR"]).is_some())
-        .filter_map(|n| {
-            let state = node_state(n);
-            if state == NodeState::Stopped {
-                return None;
-            }
-            let current = array_at(n, &["status", "conditions"]);
-            let same = conditions(state).iter().all(|(t, st, r, m)| {
-                current.iter().any(|c| {
-                    c["type"] == *t && c["status"] == *st && c["reason"] == *r && c["message"] == *m
-                })
-            });
-            (!same).then(|| (n.clone(), state))
+fn post_status(s: &mut Server, node: &Value) {
+    let state = node_state(node);
+    if state == NodeState::Stopped {
+        return;
+    }
+    let current = array_at(node, &["status", "conditions"]);
+    let same = conditions(state).iter().all(|(t, st, r, m)| {
+        current.iter().any(|c| {
+            c["type"] == *t && c["status"] == *st && c["reason"] == *r && c["message"] == *m
         })
-        .collect();
+    });
+    if same {
+        return;
+    }
     let now = s.clock.rfc3339();
-    for (node, state) in stale {
-        let old = array_at(&node, &["status", "conditions"]).to_vec();
-        let was_ready = node_ready(&node);
-        let mut conds: Vec<Value> = old
+    let old = current.to_vec();
+    let was_ready = node_ready(node);
+    let mut conds: Vec<Value> = old
+        .iter()
+        .filter(|c| !conditions(state).iter().any(|(t, ..)| c["type"] == *t))
+        .cloned()
+        .collect();
+    for (t, st, reason, message) in conditions(state) {
+        let since = old
             .iter()
-            .filter(|c| !conditions(state).iter().any(|(t, ..)| c["type"] == *t))
-            .cloned()
-            .collect();
-        for (t, st, reason, message) in conditions(state) {
-            let since = old
-                .iter()
-                .find(|c| c["type"] == t && c["status"] == st)
-                .and_then(|c| c.get("lastTransitionTime").cloned())
-                .unwrap_or(json!(now));
-            conds.push(json!({"type": t, "status": st, "lastHeartbeatTime": now, "lastTransitionTime": since, "reason": reason, "message": message}));
-        }
-        let mut n = node.clone();
-        set_path(&mut n, &["status", "conditions"], Value::from(conds));
-        let Ok(updated) = s.update_status(ROOT, &n) else {
-            continue;
-        };
-        let name = object::name(&updated).to_string();
-        let ready = node_ready(&updated);
-        if ready != was_ready || old.is_empty() {
-            let (kind, reason) = if ready {
-                (EventType::Normal, "NodeReady")
-            } else {
-                (EventType::Normal, "NodeNotReady")
-            };
-            s.event(
-                ROOT,
-                &updated,
-                kind,
-                reason,
-                &format!("Node {name} status is now: {reason}"),
-                "kubelet",
-            );
-        }
+            .find(|c| c["type"] == t && c["status"] == st)
+            .and_then(|c| c.get("lastTransitionTime").cloned())
+            .unwrap_or(json!(now));
+        conds.push(json!({"type": t, "status": st, "lastHeartbeatTime": now, "lastTransitionTime": since, "reason": reason, "message": message}));
+    }
+    let mut n = node.clone();
+    set_path(&mut n, &["status", "conditions"], Value::from(conds));
+    let Ok(updated) = s.update_status(ROOT, &n) else {
+        return;
+    };
+    let name = object::name(&updated).to_string();
+    let ready = node_ready(&updated);
+    if ready != was_ready || old.is_empty() {
+        let reason = if ready { "NodeReady" } else { "NodeNotReady" };
+        s.event(
+            ROOT,
+            &updated,
+            EventType::Normal,
+            reason,
+            &format!("Node {name} status is now: {reason}"),
+            "kubelet",
+        );
     }
 }
