@@ -892,3 +892,67 @@ fn kubectl_describe_top_and_sim_commands() {
         "node/node-a restored\n"
     );
 }
+
+/// Two logical clusters (made with `add_logical_cluster` until Workspace objects exist) each
+/// run five `web` pods: both are scheduled onto root's shared nodes,
+/// and each ReplicaSet owns only its own workspace's pods.
+#[test]
+fn same_named_workloads_in_two_workspaces_run_independently() {
+    let mut team = plane(1);
+    team.apply("root", THREE_NODES, &ApplyOptions::default())
+        .unwrap();
+    let other = "root:team";
+    assert_eq!(
+        team.apply(other, THREE_NODES, &ApplyOptions::default())
+            .unwrap_err()
+            .code,
+        404
+    );
+    team.add_logical_cluster(other).unwrap();
+    // A ReplicaSet like the one root's Deployment made, with the same name in root:team.
+    let rs = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: 5\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, resources: {requests: {cpu: 100m, memory: 64Mi}}}]}\n";
+    team.apply(other, rs, &ApplyOptions::default()).unwrap();
+    team.advance(60.0).unwrap();
+    let pods = |ws: &str| {
+        team.list_items(
+            ws,
+            &ListOptions {
+                kind: "Pod".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let (mine, theirs) = (pods("root"), pods(other));
+    assert_eq!(mine.len(), 5);
+    assert_eq!(theirs.len(), 5);
+    for p in theirs.iter().chain(mine.iter()) {
+        assert_eq!(p["status"]["phase"], "Running");
+    }
+    // Every pod of root:team is owned by root:team's ReplicaSet, not root's.
+    let rs_uid = |ws: &str| {
+        team.list_items(
+            ws,
+            &ListOptions {
+                kind: "ReplicaSet".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()[0]["metadata"]["uid"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(rs_uid("root"), rs_uid(other));
+    assert!(theirs
+        .iter()
+        .all(|p| p["metadata"]["ownerReferences"][0]["uid"] == rs_uid(other).as_str()));
+    // Both workspaces' pods share the nodes' capacity.
+    let on_nodes: usize = team.nodes().iter().map(|n| n.pods.len()).sum();
+    assert_eq!(on_nodes, 10);
+    assert!(team
+        .nodes()
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .any(|p| p.workspace == other));
+}

@@ -80,6 +80,14 @@ impl ControlPlane {
             .unwrap_or_else(|| EMPTY.get_or_init(scheduler::State::default))
     }
 
+    /// Creates an empty logical cluster (a workspace's content, without a Workspace object),
+    /// e.g. `root:team`; its control loops run at once.
+    pub fn add_logical_cluster(&mut self, name: &str) -> Result<(), Status> {
+        self.server.add_logical_cluster(name)?;
+        self.reconcile();
+        Ok(())
+    }
+
     /// The API server, for callers that need the request path directly.
     pub fn server(&self) -> &Server {
         &self.server

@@ -20,11 +20,11 @@ use crate::api::object::{self, array_at, path, str_at};
 use crate::api::Value;
 use crate::controllers::kind;
 use crate::json;
+use crate::runtime::Action;
 use crate::server::{EventType, Server, ROOT};
 use crate::sim::parse_rfc3339;
-use pod::{Model, PodSpec};
-use crate::runtime::Action;
 use crate::store::{Key, Store, WatchEvent};
+use pod::{Model, PodSpec};
 use std::collections::BTreeSet;
 
 /// Capacity of a node applied without any (KWOK's default fake node).
@@ -149,7 +149,14 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
                     .and_then(parse_rfc3339)
                     .unwrap_or(now);
                 if end <= now {
-                    let _ = s.delete(&ws, kind("v1", "Pod"), &key.namespace, &key.name, None, Some(0));
+                    let _ = s.delete(
+                        &ws,
+                        kind("v1", "Pod"),
+                        &key.namespace,
+                        &key.name,
+                        None,
+                        Some(0),
+                    );
                 } else {
                     return Action::RequeueAfter(end - now);
                 }
@@ -161,7 +168,14 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
     let phase = str_at(&pod, &["status", "phase"]).unwrap_or("Pending");
     if matches!(phase, "Succeeded" | "Failed") {
         if terminating {
-            let _ = s.delete(&ws, kind("v1", "Pod"), &key.namespace, &key.name, None, Some(0));
+            let _ = s.delete(
+                &ws,
+                kind("v1", "Pod"),
+                &key.namespace,
+                &key.name,
+                None,
+                Some(0),
+            );
         }
         return Action::AwaitChange;
     }
@@ -170,7 +184,14 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
     }
     let accepted = path(&pod, &["status", "startTime"]).is_some_and(|v| !v.is_null());
     if !accepted && terminating {
-        let _ = s.delete(&ws, kind("v1", "Pod"), &key.namespace, &key.name, None, Some(0));
+        let _ = s.delete(
+            &ws,
+            kind("v1", "Pod"),
+            &key.namespace,
+            &key.name,
+            None,
+            Some(0),
+        );
         return Action::AwaitChange;
     }
     let spec = PodSpec::of(&pod);
@@ -221,7 +242,14 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         }
     }
     if done {
-        let _ = s.delete(&ws, kind("v1", "Pod"), &key.namespace, &key.name, None, Some(0));
+        let _ = s.delete(
+            &ws,
+            kind("v1", "Pod"),
+            &key.namespace,
+            &key.name,
+            None,
+            Some(0),
+        );
         return Action::AwaitChange;
     }
     let mut next = crate::controllers::workload::Soonest::default();

@@ -141,7 +141,11 @@ impl CidrAllocator {
 }
 
 fn cidr_index(cidr: &str) -> Option<i64> {
-    cidr.strip_prefix("10.244.")?.split('.').next()?.parse().ok()
+    cidr.strip_prefix("10.244.")?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// One node's kubelet: registers it (or forgets a deleted one), then posts its conditions.

@@ -5,9 +5,10 @@
 use super::PodInfo;
 use crate::api::object::{self, str_at};
 use crate::api::Value;
-use crate::controllers::{is_pod_active, kind};
-use crate::server::{Server, ROOT};
+use crate::controllers::is_pod_active;
+use crate::server::Server;
 use crate::store::EventType;
+use crate::store::Key;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -25,8 +26,8 @@ pub struct Informer {
     /// uid → a pod on a node that still holds resources (active or terminating); ordered so
     /// every pass sees the pods in the same order.
     pub assigned: BTreeMap<String, Assigned>,
-    /// uid → (namespace, name) of pods without a node.
-    pub unassigned: BTreeMap<String, (String, String)>,
+    /// uid → the store key of each pod without a node (any workspace).
+    pub unassigned: BTreeMap<String, Key>,
 }
 
 fn node_of(p: &Value) -> Option<&str> {
@@ -40,26 +41,24 @@ impl Informer {
         let rev = s.store.revision();
         if self.synced {
             if let Ok(events) = s.store.events_since(self.revision) {
-                // uid → Some((namespace, name)) when it may still exist, None when deleted.
-                let mut changed: BTreeMap<String, Option<(String, String)>> = BTreeMap::new();
+                // uid → Some(key) when it may still exist, None when deleted.
+                let mut changed: BTreeMap<String, Option<Key>> = BTreeMap::new();
                 for e in events {
-                    if e.key.resource != "pods" || e.key.workspace != ROOT {
+                    if &*e.key.resource != "pods" {
                         continue;
                     }
                     let uid = object::uid(&e.object).to_string();
-                    let v = (e.kind != EventType::Deleted)
-                        .then(|| (e.key.namespace.to_string(), e.key.name.to_string()));
+                    let v = (e.kind != EventType::Deleted).then(|| e.key.clone());
                     changed.insert(uid, v);
                 }
                 let mut deleted = Vec::new();
-                let pod_kind = kind("v1", "Pod");
                 for (uid, key) in changed {
                     let current = key
                         .as_ref()
-                        .and_then(|(ns, name)| s.get(ROOT, pod_kind, ns, name))
-                        .filter(|p| object::uid(p) == uid);
+                        .and_then(|k| Some((k, s.store.get(k)?)))
+                        .filter(|(_, p)| object::uid(p) == uid);
                     match current {
-                        Some(p) => self.apply(&uid, p),
+                        Some((k, p)) => self.apply(k, &uid, p),
                         None => {
                             self.assigned.remove(&uid);
                             self.unassigned.remove(&uid);
@@ -74,19 +73,19 @@ impl Informer {
         // Relist, reusing the parsed pods whose resourceVersion did not change.
         let mut old = std::mem::take(&mut self.assigned);
         self.unassigned.clear();
-        for p in s.list(ROOT, kind("v1", "Pod"), None) {
+        for (k, p) in s.store.list_all("pods") {
             let uid = object::uid(p);
             if let Some(a) = old.remove(uid) {
                 self.assigned.insert(uid.to_string(), a);
             }
-            self.apply(uid, p);
+            self.apply(k, uid, p);
         }
         self.synced = true;
         self.revision = rev;
         None
     }
 
-    fn apply(&mut self, uid: &str, p: &Value) {
+    fn apply(&mut self, key: &Key, uid: &str, p: &Value) {
         match node_of(p) {
             Some(node) => {
                 self.unassigned.remove(uid);
@@ -107,19 +106,13 @@ impl Informer {
                     Assigned {
                         node: node.to_string(),
                         resource_version: rv.to_string(),
-                        info: Arc::new(PodInfo::from_pod(p)),
+                        info: Arc::new(PodInfo::from_pod_in(&key.workspace, p)),
                     },
                 );
             }
             None => {
                 self.assigned.remove(uid);
-                self.unassigned.insert(
-                    uid.to_string(),
-                    (
-                        object::namespace(p).to_string(),
-                        object::name(p).to_string(),
-                    ),
-                );
+                self.unassigned.insert(uid.to_string(), key.clone());
             }
         }
     }

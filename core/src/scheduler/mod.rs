@@ -261,11 +261,11 @@ fn build_snapshot(
         snapshot.nominate(&node, p);
     }
     snapshot.now_ms = s.clock.now_ms();
-    for pdb in s.list(ROOT, kind("policy/v1", "PodDisruptionBudget"), None) {
+    for (k, pdb) in s.store.list_all("poddisruptionbudgets.policy") {
         let selector = crate::api::Selector::from_label_selector(pdb["spec"].get("selector"))
             .unwrap_or_default();
         snapshot.pdbs.push(plugins::default_preemption::Pdb {
-            workspace: ROOT.to_string(),
+            workspace: k.workspace.to_string(),
             namespace: object::namespace(pdb).to_string(),
             selector,
             disruptions_allowed: object::i64_at(pdb, &["status", "disruptionsAllowed"])
@@ -276,35 +276,40 @@ fn build_snapshot(
                 .unwrap_or_default(),
         });
     }
-    let mut namespaces = BTreeMap::new();
-    for ns in s.list(ROOT, kind("v1", "Namespace"), None) {
+    for (k, ns) in s.store.list_all("namespaces") {
         let mut labels = object::labels(ns);
         labels.insert(
             "kubernetes.io/metadata.name".into(),
             object::name(ns).to_string(),
         );
-        namespaces.insert(object::name(ns).to_string(), labels);
+        snapshot
+            .namespaces
+            .entry(k.workspace.to_string())
+            .or_insert_with(BTreeMap::new)
+            .insert(object::name(ns).to_string(), labels);
     }
-    snapshot.namespaces.insert(ROOT.to_string(), namespaces);
-    for svc in s.list(ROOT, kind("v1", "Service"), None) {
+    for (k, svc) in s.store.list_all("services") {
         let sel = object::string_map(svc, &["spec", "selector"]);
         if !sel.is_empty() {
             snapshot
                 .workloads
                 .services
-                .entry((ROOT.to_string(), object::namespace(svc).to_string()))
+                .entry((k.workspace.to_string(), object::namespace(svc).to_string()))
                 .or_default()
                 .push(sel);
         }
     }
-    for k in ["ReplicaSet", "StatefulSet"] {
-        for o in s.list(ROOT, kind("apps/v1", k), None) {
+    for (kind_name, resource) in [
+        ("ReplicaSet", "replicasets.apps"),
+        ("StatefulSet", "statefulsets.apps"),
+    ] {
+        for (k, o) in s.store.list_all(resource) {
             if let Some(sel) = o.get("spec").and_then(|s| s.get("selector")) {
                 snapshot.workloads.controllers.insert(
                     (
-                        ROOT.to_string(),
+                        k.workspace.to_string(),
                         object::namespace(o).to_string(),
-                        k.to_string(),
+                        kind_name.to_string(),
                         object::name(o).to_string(),
                     ),
                     sel.clone(),
@@ -319,8 +324,8 @@ fn build_snapshot(
 pub fn schedule(s: &mut Server, state: &mut State) {
     observe(s, state);
     let now = s.clock.now_ms();
-    let mut pending: Vec<Value> = Vec::new();
-    let mut gated: Vec<Value> = Vec::new();
+    let mut pending: Vec<(crate::api::value::Str, Value)> = Vec::new();
+    let mut gated: Vec<(crate::api::value::Str, Value)> = Vec::new();
     let mut nominated_pods: Vec<(String, PodInfo)> = Vec::new();
     match state.informer.sync(s) {
         Some(deleted) => {
@@ -335,18 +340,18 @@ pub fn schedule(s: &mut Server, state: &mut State) {
                 .retain(|uid, _| inf.unassigned.contains_key(uid));
         }
     }
-    let pod_kind = kind("v1", "Pod");
-    for (ns, name) in state.informer.unassigned.values() {
-        let Some(p) = s.get(ROOT, pod_kind, ns, name) else {
+    for key in state.informer.unassigned.values() {
+        let Some(p) = s.store.get(key) else {
             continue;
         };
+        let ws = &*key.workspace;
         let ours =
             str_at(p, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME;
         if !ours || !is_pod_active(p) {
             continue;
         }
         if let Some(n) = str_at(p, &["status", "nominatedNodeName"]).filter(|n| !n.is_empty()) {
-            nominated_pods.push((n.to_string(), PodInfo::from_pod(p)));
+            nominated_pods.push((n.to_string(), PodInfo::from_pod_in(ws, p)));
         }
         if !array_at(p, &["spec", "schedulingGates"]).is_empty() {
             let reason = array_at(p, &["status", "conditions"])
@@ -354,7 +359,7 @@ pub fn schedule(s: &mut Server, state: &mut State) {
                 .find(|c| c["type"] == "PodScheduled")
                 .and_then(|c| c["reason"].as_str());
             if reason != Some("SchedulingGated") {
-                gated.push(p.clone());
+                gated.push((key.workspace.clone(), p.clone()));
             }
             continue;
         }
@@ -364,22 +369,22 @@ pub fn schedule(s: &mut Server, state: &mut State) {
             .get(object::uid(p))
             .is_none_or(|b| due(b, now, &state.epochs, rv))
         {
-            pending.push(p.clone());
+            pending.push((key.workspace.clone(), p.clone()));
         }
     }
-    for p in gated {
+    for (ws, p) in gated {
         let mut st = p.clone();
         set_condition(
             &mut st,
             json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null,
                 "lastTransitionTime": s.clock.rfc3339(), "reason": "SchedulingGated", "message": GATED_MESSAGE}),
         );
-        let _ = s.update_status(ROOT, &st);
+        let _ = s.update_status(&ws, &st);
     }
     if pending.is_empty() {
         return;
     }
-    pending.sort_by_cached_key(pod_key);
+    pending.sort_by_cached_key(|(ws, p)| (pod_key(p), ws.clone()));
     let assigned_pods: Vec<(String, Arc<PodInfo>)> = state
         .informer
         .assigned
@@ -388,8 +393,8 @@ pub fn schedule(s: &mut Server, state: &mut State) {
         .collect();
     let mut snapshot = build_snapshot(s, assigned_pods, nominated_pods);
     let time = s.clock.rfc3339();
-    for pod in pending {
-        let info = PodInfo::from_pod(&pod);
+    for (ws, pod) in pending {
+        let info = PodInfo::from_pod_in(&ws, &pod);
         let n = snapshot.nodes.len();
         let start = if n == 0 {
             0
@@ -409,7 +414,7 @@ pub fn schedule(s: &mut Server, state: &mut State) {
         match decision {
             Decision::Bind(node) => {
                 state.unschedulable.remove(&info.uid);
-                bind(s, &pod, &node);
+                bind(s, &ws, &pod, &node);
                 snapshot.add_pod(&node, info);
             }
             Decision::Unschedulable(message) => {
@@ -432,7 +437,7 @@ pub fn schedule(s: &mut Server, state: &mut State) {
                 } else if nominated.as_deref() == Some("") {
                     snapshot.remove_nominated(&info.uid);
                 }
-                let rv = mark_unschedulable(s, &pod, &message, nominated.as_deref());
+                let rv = mark_unschedulable(s, &ws, &pod, &message, nominated.as_deref());
                 s.timers.wake_at(now + backoff_ms(attempts));
                 state.unschedulable.insert(
                     info.uid.clone(),
@@ -454,12 +459,12 @@ pub fn schedule(s: &mut Server, state: &mut State) {
 
 /// The Binding subresource: sets `spec.nodeName` and, in the same write, the PodScheduled
 /// condition (as upstream's BindingREST); then the `Scheduled` Event.
-fn bind(s: &mut Server, pod: &Value, node: &str) {
-    let Ok(updated) = s.bind(ROOT, object::namespace(pod), object::name(pod), node) else {
+fn bind(s: &mut Server, ws: &str, pod: &Value, node: &str) {
+    let Ok(updated) = s.bind(ws, object::namespace(pod), object::name(pod), node) else {
         return;
     };
     s.event(
-        ROOT,
+        ws,
         &updated,
         EventType::Normal,
         "Scheduled",
@@ -484,7 +489,8 @@ fn preempt(
 ) {
     let pod_kind = kind("v1", "Pod");
     for v in victims {
-        let Some(obj) = s.get(ROOT, pod_kind, &v.namespace, &v.name).cloned() else {
+        let ws = v.workspace.clone();
+        let Some(obj) = s.get(&ws, pod_kind, &v.namespace, &v.name).cloned() else {
             continue;
         };
         if object::uid(&obj) != v.uid {
@@ -497,10 +503,10 @@ fn preempt(
                 "lastTransitionTime": s.clock.rfc3339(), "reason": "PreemptionByScheduler",
                 "message": format!("{SCHEDULER_NAME}: preempting to accommodate a higher priority pod")}),
         );
-        let _ = s.update_status(ROOT, &st);
-        let _ = s.delete(ROOT, pod_kind, &v.namespace, &v.name, None, None);
+        let _ = s.update_status(&ws, &st);
+        let _ = s.delete(&ws, pod_kind, &v.namespace, &v.name, None, None);
         s.event(
-            ROOT,
+            &ws,
             &obj,
             EventType::Normal,
             "Preempted",
@@ -519,12 +525,15 @@ fn preempt(
         .collect();
     for p in lower {
         snapshot.remove_nominated(&p.uid);
-        if let Some(obj) = s.get(ROOT, pod_kind, &p.namespace, &p.name).cloned() {
+        if let Some(obj) = s
+            .get(&p.workspace, pod_kind, &p.namespace, &p.name)
+            .cloned()
+        {
             let mut st = obj;
             if let Some(status) = st.get_mut("status").and_then(Value::as_object_mut) {
                 status.shift_remove("nominatedNodeName");
             }
-            let _ = s.update_status(ROOT, &st);
+            let _ = s.update_status(&p.workspace, &st);
         }
     }
 }
@@ -533,6 +542,7 @@ fn preempt(
 /// returns the pod's resourceVersion afterwards.
 fn mark_unschedulable(
     s: &mut Server,
+    ws: &str,
     pod: &Value,
     message: &str,
     nominated: Option<&str>,
@@ -552,7 +562,7 @@ fn mark_unschedulable(
         &mut st,
         json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}),
     );
-    let rv = match s.update_status(ROOT, &st) {
+    let rv = match s.update_status(ws, &st) {
         Ok(p) => str_at(&p, &["metadata", "resourceVersion"])
             .unwrap_or("")
             .to_string(),
@@ -561,7 +571,7 @@ fn mark_unschedulable(
             .to_string(),
     };
     s.event(
-        ROOT,
+        ws,
         pod,
         EventType::Warning,
         "FailedScheduling",

@@ -135,12 +135,44 @@ impl Server {
         }
     }
 
+    /// Whether `workspace` is a logical cluster this server serves: `root`, or one with
+    /// objects (created by [`Server::add_logical_cluster`]).
     pub fn check_workspace(&self, workspace: &str) -> Result<(), Status> {
-        if workspace == ROOT {
+        if workspace == ROOT
+            || self
+                .store
+                .list(workspace, "namespaces", None)
+                .next()
+                .is_some()
+        {
             Ok(())
         } else {
             Err(Status::workspace_not_found(workspace))
         }
+    }
+
+    /// Creates an empty logical cluster `name` with its initial namespaces (a workspace's
+    /// content without the Workspace object); a no-op when it exists.
+    pub fn add_logical_cluster(&mut self, name: &str) -> Result<(), Status> {
+        if self.check_workspace(name).is_ok() {
+            return Ok(());
+        }
+        if name.is_empty() || name.len() > 255 {
+            return Err(Status::bad_request(format!(
+                "invalid logical cluster name {name:?}"
+            )));
+        }
+        for ns in INITIAL_NAMESPACES {
+            let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            let info = kinds::by_kind(Some("v1"), "Namespace").expect("Namespace is served");
+            let key = Self::key(name, info, "", ns);
+            let mut obj = obj;
+            defaults::apply_defaults("Namespace", &mut obj);
+            obj["metadata"]["uid"] = json!(self.rng.uuid());
+            obj["metadata"]["creationTimestamp"] = json!(self.clock.rfc3339());
+            self.put(key, obj);
+        }
+        Ok(())
     }
 
     /// Resolves `apiVersion`/`kind` to a served kind, with kubectl's text when none matches.
