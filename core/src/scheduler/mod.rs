@@ -285,7 +285,7 @@ fn build_snapshot(
         snapshot
             .namespaces
             .entry(k.workspace.to_string())
-            .or_insert_with(BTreeMap::new)
+            .or_default()
             .insert(object::name(ns).to_string(), labels);
     }
     for (k, svc) in s.store.list_all("services") {
