@@ -358,8 +358,7 @@ impl Server {
             let (now, manager) = (self.clock.rfc3339(), self.manager.clone());
             fields::record_update(Some(&old), &mut obj, &manager, "", &now);
         }
-        let mut errs = validate::validate(info, &obj);
-        errs.extend(validate::validate_update(info, &old, &obj));
+        let errs = validate::validate_update(info, &old, &obj);
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
