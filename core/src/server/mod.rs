@@ -236,6 +236,7 @@ impl Server {
     pub fn create(&mut self, workspace: &str, mut obj: Value) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&obj)?;
+        decode::check_request(info, &obj)?;
         if !obj.get("metadata").is_none_or(Value::is_object) {
             return Err(Status::bad_request("metadata: expected an object"));
         }
@@ -279,6 +280,7 @@ impl Server {
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
+        decode::check_storable(&obj, true)?;
         let key = Self::key(workspace, info, &ns, &name);
         if self.store.get(&key).is_some() {
             return Err(Status::already_exists(info, &name));
@@ -311,6 +313,7 @@ impl Server {
     ) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&obj)?;
+        decode::check_request(info, &obj)?;
         let ns = Self::place(info, &mut obj);
         let name = object::name(&obj).to_string();
         let key = Self::key(workspace, info, &ns, &name);
@@ -399,6 +402,7 @@ impl Server {
         if new == old {
             return Ok(old);
         }
+        decode::check_storable(&new, false)?;
         // Lifting the last finalizer of an object being deleted completes its deletion.
         let had_finalizers = !object::array_at(&old, &["metadata", "finalizers"]).is_empty();
         if had_finalizers
@@ -477,6 +481,8 @@ impl Server {
     ) -> Result<(Value, Action), Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&config)?;
+        validate::check_apply_options(manager)?;
+        decode::check_request(info, &config)?;
         let ns = Self::place(info, &mut config);
         let name = object::name(&config).to_string();
         if name.is_empty() {
@@ -608,6 +614,7 @@ impl Server {
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Status::not_found(info, name));
         };
+        validate::check_delete(info, name)?;
         let now = self.clock.rfc3339();
         let mut new = old.clone();
         let mut finalizers: Vec<Value> =

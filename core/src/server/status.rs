@@ -178,15 +178,17 @@ impl Status {
     }
 
     /// `errors.NewForbidden`: `namespaces "default" is forbidden: <reason>`.
-    pub fn forbidden(qualified_resource: &str, name: &str, reason: impl Into<String>) -> Status {
+    pub fn forbidden(info: &KindInfo, name: &str, reason: impl Into<String>) -> Status {
         Status::new(
             403,
             "Forbidden",
             format!(
-                "{qualified_resource} \"{name}\" is forbidden: {}",
+                "{} \"{name}\" is forbidden: {}",
+                info.qualified_resource(),
                 reason.into()
             ),
         )
+        .with_details(name, info.group, info.plural)
     }
 
     pub fn expired(message: impl Into<String>) -> Status {

@@ -21,9 +21,49 @@ pub use core_kinds::MAX_SECRET_SIZE;
 pub use meta::{field_manager, FIELD_MANAGER_MAX_LENGTH, TOTAL_ANNOTATION_SIZE_LIMIT};
 pub use policy::HIGHEST_USER_DEFINABLE_PRIORITY;
 
-use super::status::FieldError;
+use super::status::{FieldError, Status};
 use crate::api::{KindInfo, Value};
 use names::NameFormat;
+
+/// Namespaces the NamespaceLifecycle admission plugin never lets go.
+pub const IMMORTAL_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public"];
+
+/// The NamespaceLifecycle admission plugin on delete
+/// (staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go):
+/// `namespaces "default" is forbidden: this namespace may not be deleted`.
+pub fn check_delete(info: &KindInfo, name: &str) -> Result<(), Status> {
+    if info.group.is_empty() && info.kind == "Namespace" && IMMORTAL_NAMESPACES.contains(&name) {
+        return Err(Status::forbidden(
+            info,
+            name,
+            "this namespace may not be deleted",
+        ));
+    }
+    Ok(())
+}
+
+/// `ValidatePatchOptions` for an apply patch: the field manager is required and at most 128
+/// bytes of printable characters (`PatchOptions.meta.k8s.io "" is invalid: ...`).
+pub fn check_apply_options(manager: &str) -> Result<(), Status> {
+    let mut errs = Vec::new();
+    if manager.is_empty() {
+        errs.push(FieldError::required(
+            "fieldManager",
+            "is required for apply patch",
+        ));
+    }
+    errs.extend(meta::field_manager(manager, "fieldManager"));
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(Status::invalid_kind(
+            "meta.k8s.io",
+            "PatchOptions",
+            "",
+            errs,
+        ))
+    }
+}
 
 /// A list of field errors (`field.ErrorList`).
 pub type Errors = Vec<FieldError>;
