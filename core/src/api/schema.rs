@@ -326,7 +326,18 @@ fn int_of(v: &Value, bits: u32) -> Result<(), String> {
     if fits {
         Ok(())
     } else {
-        Err(format!("number {n}"))
+        Err(format!("number {}", go_number(n)))
+    }
+}
+
+/// A number as Go's `json.Marshal` writes a float64 (plain digits below 1e21) or as the
+/// integer it is: the text the API server's decoder quotes.
+fn go_number(n: &crate::api::value::Number) -> String {
+    match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (_, Some(u), _) => u.to_string(),
+        (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+        _ => n.to_string(),
     }
 }
 

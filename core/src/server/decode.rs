@@ -131,6 +131,36 @@ pub fn check_request(info: &KindInfo, obj: &Value) -> Result<(), Status> {
     }
 }
 
+/// The outcome of strict decoding errors (unknown fields as `unknown field "spec.x"`, then
+/// [`Decoded::duplicates`]) under a field validation directive, as the create handler does:
+/// under `Strict`, a 400 `<Kind> in version "v1" cannot be handled as a <Kind>: strict decoding
+/// error: ...`; otherwise each error is a warning (a YAML error list split per line, as
+/// `parseYAMLWarnings` does).
+pub fn strict_decoding(
+    kind: &str,
+    api_version: &str,
+    errors: &[String],
+    strict: bool,
+) -> Result<Vec<String>, Status> {
+    if errors.is_empty() {
+        return Ok(vec![]);
+    }
+    if strict {
+        let version = api_version.rsplit('/').next().unwrap_or("");
+        return Err(Status::bad_request(format!(
+            "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+            errors.join(", ")
+        )));
+    }
+    Ok(errors
+        .iter()
+        .flat_map(|e| match e.strip_prefix("yaml: unmarshal errors:\n") {
+            Some(rest) => rest.lines().map(|l| l.trim().to_string()).collect(),
+            None => vec![e.clone()],
+        })
+        .collect())
+}
+
 /// What the store checks before it writes: an object to be created has no
 /// `resourceVersion` (`storage.ErrResourceVersionSetOnCreate`, a 500 with no reason), and an
 /// object is at most [`MAX_OBJECT_BYTES`] (etcd's `request is too large`, a 500 as well).
@@ -165,7 +195,14 @@ pub fn json_size_exceeds(v: &Value, limit: usize) -> bool {
                     5
                 }
             }
-            Value::Number(n) => n.to_string().len(),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => u.checked_ilog10().map_or(1, |d| d as usize + 1),
+                (_, Some(i)) => i
+                    .unsigned_abs()
+                    .checked_ilog10()
+                    .map_or(1, |d| d as usize + 2),
+                _ => 24,
+            },
             Value::String(s) => s.len() + 2,
             Value::Array(a) => {
                 *acc = acc.saturating_add(a.len().max(1) + 1);
@@ -259,6 +296,13 @@ fn decode_json(text: &str) -> Result<Vec<Decoded>, Status> {
     let mut starts = Vec::new();
     for (i, item) in stream.enumerate() {
         let v = item.map_err(|e| {
+            // serde_json stops at 128 levels, before MAX_DEPTH is checked.
+            if e.to_string().starts_with("recursion limit exceeded") {
+                return Status::bad_request(format!(
+                    "error parsing document {}: exceeded max depth of {MAX_DEPTH}",
+                    i + 1
+                ));
+            }
             Status::bad_request(format!(
                 "error parsing document {}: line {}, column {}: {}",
                 i + 1,
@@ -712,6 +756,27 @@ mod tests {
         assert_eq!(
             docs[1].duplicates,
             vec!["yaml: unmarshal errors:\n  line 5: key \"replicas\" already set in map"]
+        );
+    }
+
+    // create.go: a strict error under Strict, warnings otherwise (rest.go parseYAMLWarnings).
+    #[test]
+    fn strict_decoding_errors_or_warnings() {
+        let errs = vec![
+            "unknown field \"spec.replica\"".to_string(),
+            "yaml: unmarshal errors:\n  line 5: key \"replicas\" already set in map\n  line 9: key \"a\" already set in map".to_string(),
+        ];
+        assert_eq!(
+            strict_decoding("Deployment", "apps/v1", &errs, true).unwrap_err().message,
+            "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\", yaml: unmarshal errors:\n  line 5: key \"replicas\" already set in map\n  line 9: key \"a\" already set in map"
+        );
+        assert_eq!(
+            strict_decoding("Deployment", "apps/v1", &errs, false).unwrap(),
+            vec![
+                "unknown field \"spec.replica\"",
+                "line 5: key \"replicas\" already set in map",
+                "line 9: key \"a\" already set in map"
+            ]
         );
     }
 

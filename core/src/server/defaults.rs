@@ -236,6 +236,38 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
                 }
             }
         }
+        "LimitRange" => {
+            // SetDefaults_LimitRangeItem: a Container item's default limit is its max, and its
+            // default request the default limit, else the min.
+            for item in obj
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("limits"))
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if item.get("type").and_then(Value::as_str) != Some("Container")
+                    || !item.is_object()
+                {
+                    continue;
+                }
+                let section = |item: &Value, key: &str| {
+                    item.get(key)
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                for (k, q) in section(item, "max") {
+                    default_path(item, &["default", k.as_str()], q);
+                }
+                for (k, q) in section(item, "default") {
+                    default_path(item, &["defaultRequest", k.as_str()], q);
+                }
+                for (k, q) in section(item, "min") {
+                    default_path(item, &["defaultRequest", k.as_str()], q);
+                }
+            }
+        }
         "PodTemplate" => {
             if let Some(spec) = obj.get_mut("template").and_then(|t| t.get_mut("spec")) {
                 default_pod_spec(spec);

@@ -66,11 +66,17 @@ fn template_labels(obj: &Value) -> BTreeMap<String, String> {
 
 /// A required, non-empty, valid selector that matches the template's labels, as
 /// `ValidateDeploymentSpec` / `ValidateReplicaSetSpec` / `ValidateStatefulSetSpec` check it.
-fn selector_and_template(obj: &Value, what: &str, errs: &mut Errors) -> bool {
+fn selector_and_template(obj: &Value, what: &str, invalid: &str, errs: &mut Errors) -> bool {
     let sel = path(obj, &["spec", "selector"]).filter(|v| !v.is_null());
     let Some(sel) = sel else {
         errs.push(FieldError::required("spec.selector", ""));
-        return false;
+        // LabelSelectorAsSelector(nil) is labels.Nothing(): it matches no template.
+        errs.push(FieldError::invalid(
+            "spec.template.metadata.labels",
+            template_labels_json(obj),
+            "`selector` does not match template `labels`",
+        ));
+        return true;
     };
     meta::label_selector(Some(sel), "spec.selector", errs);
     if meta::selector_is_empty(sel) {
@@ -85,7 +91,7 @@ fn selector_and_template(obj: &Value, what: &str, errs: &mut Errors) -> bool {
             errs.push(FieldError::invalid(
                 "spec.selector",
                 label_selector(sel),
-                "invalid label selector",
+                invalid,
             ));
             false
         }
@@ -145,7 +151,7 @@ fn deployment_spec(obj: &Value, errs: &mut Errors) {
         "spec.replicas",
         errs,
     );
-    if selector_and_template(obj, "deployment", errs) {
+    if selector_and_template(obj, "deployment", "invalid label selector", errs) {
         pod::template(path(obj, &["spec", "template"]), "spec.template", errs);
         template_rules(obj, "ReplicaSet", errs);
     }
@@ -249,7 +255,7 @@ pub fn replica_set(obj: &Value, errs: &mut Errors) {
         errs,
     );
     // Upstream's ReplicaSet message names "deployment" (ValidateReplicaSetSpec).
-    if selector_and_template(obj, "deployment", errs) {
+    if selector_and_template(obj, "deployment", "invalid label selector", errs) {
         pod::template(path(obj, &["spec", "template"]), "spec.template", errs);
         template_rules(obj, "ReplicaSet", errs);
     }
@@ -334,7 +340,7 @@ fn stateful_set_spec(obj: &Value, errs: &mut Errors) {
     if let Some(start) = int(spec, &["ordinals", "start"]) {
         meta::nonnegative(start, "spec.ordinals.start", errs);
     }
-    if selector_and_template(obj, "statefulset", errs) {
+    if selector_and_template(obj, "statefulset", "", errs) {
         let t = spec.get("template").unwrap_or(&Value::Null);
         let m = t.get("metadata").unwrap_or(&Value::Null);
         // ValidatePodTemplateSpecForStatefulSet: labels and annotations only.

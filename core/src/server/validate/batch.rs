@@ -129,7 +129,8 @@ fn job_spec_with_selector(spec: &Value, field: &str, errs: &mut Errors) {
         None => errs.push(FieldError::required(format!("{field}.selector"), "")),
         Some(sel) => meta::label_selector(Some(sel), &format!("{field}.selector"), errs),
     }
-    if let Some(Ok(selector)) = sel.map(|s| Selector::from_label_selector(Some(s))) {
+    // A missing selector is labels.Nothing(), which matches no template.
+    if let Ok(selector) = Selector::from_label_selector(sel) {
         let labels = crate::api::object::string_map(spec, &["template", "metadata", "labels"]);
         if !selector.matches(&labels) {
             errs.push(FieldError::invalid(

@@ -879,9 +879,14 @@ pub fn persistent_volume(obj: &Value, errs: &mut Errors) {
             .iter()
             .map(|(k, v)| format!("{}:{}", quote(k), quote(v)))
             .collect();
+        let shown = if spec.get("capacity").is_none_or(Value::is_null) {
+            "null".to_string()
+        } else {
+            format!("{{{}}}", rendered.join(","))
+        };
         errs.push(FieldError::not_supported(
             "spec.capacity",
-            format!("{{{}}}", rendered.join(",")),
+            shown,
             &["storage"],
         ));
     }
