@@ -402,7 +402,13 @@ impl MapInner {
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(ix) => ix.get(key).copied(),
-            None => self.entries.iter().position(|(k, _)| &**k == key),
+            None => {
+                let (len, first) = (key.len(), key.as_bytes().first());
+                self.entries.iter().position(|(k, _)| {
+                    // Cheap rejections first: most keys differ in length or first byte.
+                    k.len() == len && k.as_bytes().first() == first && &**k == key
+                })
+            }
         }
     }
 

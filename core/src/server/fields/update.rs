@@ -51,10 +51,30 @@ fn seg(prefix: &str, name: &str) -> Str {
     Str::from(s)
 }
 
-fn with(path: &Path, s: Str) -> Path {
-    let mut p = path.clone();
-    p.push(s);
-    p
+/// One step of a path, borrowed from the objects being compared: its `fieldsV1` text is built
+/// only for the paths an op names.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    /// `f:<name>`.
+    F(&'a str),
+    /// `k:{"<key>":<value>}` of a keyed list element.
+    K(&'a Value, &'static str),
+    /// `v:<value>` of a finalizer.
+    V(&'a Value),
+}
+
+impl Seg<'_> {
+    fn text(self) -> Str {
+        match self {
+            Seg::F(name) => seg("f:", name),
+            Seg::K(elem, key) => Str::from(element_key(elem, key)),
+            Seg::V(item) => seg("v:", &item.to_string()),
+        }
+    }
+}
+
+fn materialize(path: &[Seg], last: Option<Seg>) -> Path {
+    path.iter().copied().chain(last).map(Seg::text).collect()
 }
 
 /// The element of `items` whose merge key equals `elem`'s (as `get` finds `k:` segments).
@@ -64,22 +84,14 @@ fn find_keyed<'a>(items: Option<&'a [Value]>, elem: &Value, key: &str) -> Option
         .find(|e| e.get(key) == Some(elem.get(key).unwrap_or(&Value::Null)))
 }
 
-/// The first-level segments below a value at a field: `f:` keys, `v:` finalizers, `k:`
-/// elements (none for a leaf).
-fn child_segs(v: &Value, field: &str) -> Vec<Str> {
-    match shape(v, field) {
-        Shape::Leaf => vec![],
-        Shape::Object(m) => m.keys().map(|k| seg("f:", k)).collect(),
-        Shape::Finalizers(items) => items.iter().map(|i| seg("v:", &i.to_string())).collect(),
-        Shape::Keyed(items, key) => items
-            .iter()
-            .map(|e| Str::from(element_key(e, key)))
-            .collect(),
-    }
-}
-
 /// The ops that turn the field sets of `old` (at `path`) into those of `new`.
-fn diff(old: Option<&Value>, new: &Value, field: &str, path: &mut Path, out: &mut Vec<Op>) {
+fn diff<'a>(
+    old: Option<&'a Value>,
+    new: &'a Value,
+    field: &str,
+    path: &mut Vec<Seg<'a>>,
+    out: &mut Vec<Op>,
+) {
     if old.is_some_and(|o| o.same(new)) {
         return;
     }
@@ -87,19 +99,20 @@ fn diff(old: Option<&Value>, new: &Value, field: &str, path: &mut Path, out: &mu
     if let Shape::Leaf = new_shape {
         // Owning the leaf drops whatever anyone owned at or below it.
         if old != Some(new) {
-            out.push(Op::Own(path.clone()));
+            out.push(Op::Own(materialize(path, None)));
         }
         return;
     }
-    if old.is_some_and(|o| matches!(shape(o, field), Shape::Leaf)) {
-        out.push(Op::NotLeaf(path.clone()));
+    let old_shape = old.map(|o| shape(o, field));
+    if matches!(old_shape, Some(Shape::Leaf)) {
+        out.push(Op::NotLeaf(materialize(path, None)));
     }
     match new_shape {
         Shape::Leaf => {}
         Shape::Object(m) => {
             let old_map = old.and_then(Value::as_object);
             for (k, c) in m {
-                path.push(seg("f:", k));
+                path.push(Seg::F(k));
                 diff(old_map.and_then(|o| o.get(k)), c, k, path, out);
                 path.pop();
             }
@@ -108,7 +121,7 @@ fn diff(old: Option<&Value>, new: &Value, field: &str, path: &mut Path, out: &mu
             let old_items = old.and_then(Value::as_array);
             for i in items {
                 if !old_items.is_some_and(|o| o.contains(i)) {
-                    out.push(Op::Own(with(path, seg("v:", &i.to_string()))));
+                    out.push(Op::Own(materialize(path, Some(Seg::V(i)))));
                 }
             }
         }
@@ -124,16 +137,16 @@ fn diff(old: Option<&Value>, new: &Value, field: &str, path: &mut Path, out: &mu
                 if old_e.is_some_and(|o| o.same(e)) {
                     continue;
                 }
-                path.push(Str::from(element_key(e, key)));
+                path.push(Seg::K(e, key));
                 let old_m = old_e.and_then(Value::as_object);
                 for (k, c) in e.as_object().into_iter().flatten() {
-                    path.push(seg("f:", k));
+                    path.push(Seg::F(k));
                     diff(old_m.and_then(|o| o.get(k)), c, k, path, out);
                     path.pop();
                 }
                 for k in old_m.into_iter().flat_map(|o| o.keys()) {
                     if e.get(k).is_none() {
-                        out.push(Op::Gone(with(path, seg("f:", k))));
+                        out.push(Op::Gone(materialize(path, Some(Seg::F(k)))));
                     }
                 }
                 path.pop();
@@ -141,12 +154,48 @@ fn diff(old: Option<&Value>, new: &Value, field: &str, path: &mut Path, out: &mu
         }
     }
     // What was below the old value and is not below the new one is gone.
-    if let Some(old) = old {
-        let now = child_segs(new, field);
-        for s in child_segs(old, field) {
-            if !now.contains(&s) {
-                out.push(Op::Gone(with(path, s)));
+    let (Some(old), Some(old_shape)) = (old, old_shape) else {
+        return;
+    };
+    let new_shape = shape(new, field);
+    match old_shape {
+        Shape::Leaf => {}
+        Shape::Object(om) => {
+            let nm = match new_shape {
+                Shape::Object(nm) => Some(nm),
+                _ => None,
+            };
+            for k in om.keys() {
+                if !nm.is_some_and(|nm| nm.contains_key(k)) {
+                    out.push(Op::Gone(materialize(path, Some(Seg::F(k)))));
+                }
             }
+        }
+        Shape::Finalizers(oi) => {
+            let ni = match new_shape {
+                Shape::Finalizers(ni) => Some(ni),
+                _ => None,
+            };
+            for i in oi {
+                if !ni.is_some_and(|ni| ni.contains(i)) {
+                    out.push(Op::Gone(materialize(path, Some(Seg::V(i)))));
+                }
+            }
+        }
+        Shape::Keyed(oi, key) => {
+            let ni = match new_shape {
+                Shape::Keyed(ni, _) => Some(ni),
+                _ => None,
+            };
+            for (i, e) in oi.iter().enumerate() {
+                if oi[..i].iter().any(|x| x.get(key) == e.get(key)) {
+                    continue;
+                }
+                if find_keyed(ni, e, key).is_none() {
+                    out.push(Op::Gone(materialize(path, Some(Seg::K(e, key)))));
+                }
+            }
+            let _ = old;
         }
     }
 }
@@ -158,7 +207,7 @@ fn diff_object(old: Option<&Value>, new: &Value) -> Vec<Op> {
     let empty = Map::new();
     let new_m = new.as_object().unwrap_or(&empty);
     let old_m = old.and_then(Value::as_object);
-    let mut path: Path = Vec::new();
+    let mut path: Vec<Seg> = Vec::new();
     for (k, v) in new_m {
         match &**k {
             "apiVersion" | "kind" => {}
@@ -174,8 +223,8 @@ fn diff_object(old: Option<&Value>, new: &Value) -> Vec<Op> {
                         continue;
                     }
                     path.clear();
-                    path.push(Str::new("f:metadata"));
-                    path.push(seg("f:", mk));
+                    path.push(Seg::F("metadata"));
+                    path.push(Seg::F(mk));
                     diff(
                         old_meta.and_then(|o| o.get(mk)),
                         mv,
@@ -192,7 +241,7 @@ fn diff_object(old: Option<&Value>, new: &Value) -> Vec<Op> {
             }
             _ => {
                 path.clear();
-                path.push(seg("f:", k));
+                path.push(Seg::F(k));
                 diff(old_m.and_then(|o| o.get(k)), v, k, &mut path, &mut out);
             }
         }
