@@ -67,12 +67,15 @@ impl ControlPlane {
                 ))
             })?;
         // The control loops start from revision 0: they see the bootstrap objects as a
-        // controller-manager starting next to a fresh API server does.
-        Ok(ControlPlane::with_server(
+        // controller-manager starting next to a fresh API server does, and are at rest before
+        // the first call.
+        let mut cp = ControlPlane::with_server(
             Server::new(options.seed, start_ms),
             scheduler::State::default(),
             0,
-        ))
+        );
+        cp.reconcile();
+        Ok(cp)
     }
 
     /// A control plane over `server`, its control loops having seen the store up to `seen`.
@@ -378,6 +381,14 @@ impl ControlPlane {
             self.server.timers.expire(now);
             woken = true;
         }
+    }
+
+    /// Restarts the control loops: each looks at every object again (as kube-controller-manager,
+    /// the scheduler and the kubelets do after a restart), at the current instant. At rest this
+    /// changes nothing: every loop already saw every change that concerns it.
+    pub fn restart_controllers(&mut self) {
+        self.runtime.relist(&self.server.store);
+        self.reconcile();
     }
 
     /// Moves virtual time forward by `seconds`, stopping at every wake-up on the way.

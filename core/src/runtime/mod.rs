@@ -254,6 +254,17 @@ impl Runtime {
         }
     }
 
+    /// Every controller looks at every key again, as after a controller-manager restart (its
+    /// informers relist): their `resync` keys are queued for the next instant's run.
+    pub fn relist(&mut self, store: &Store) {
+        for slot in &mut self.slots {
+            slot.controller.resync(store, &mut slot.buf);
+            for key in slot.buf.drain(..) {
+                slot.queue.add(key);
+            }
+        }
+    }
+
     /// The controller of type `T`, if the runtime runs one.
     pub fn get<T: 'static>(&self) -> Option<&T> {
         self.slots
