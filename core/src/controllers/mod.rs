@@ -16,6 +16,8 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod statefulset;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod volume;
 pub mod vpa;
 pub mod workload;
@@ -77,12 +79,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
             &["cronjobs.batch", "jobs.batch"],
             cronjob::reconcile,
         ),
-        legacy(
-            "job-controller",
-            KCM,
-            &["jobs.batch", "pods"],
-            job::reconcile,
-        ),
+        Box::new(job::JobController),
         legacy(
             "disruption-controller",
             KCM,

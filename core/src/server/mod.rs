@@ -135,8 +135,16 @@ impl Server {
         }
     }
 
+    /// Whether requests may name `workspace`: `root`, or a logical cluster that holds namespaces
+    /// (written through the store until Workspace objects create them).
     pub fn check_workspace(&self, workspace: &str) -> Result<(), Status> {
-        if workspace == ROOT {
+        if workspace == ROOT
+            || self
+                .store
+                .list(workspace, "namespaces", None)
+                .next()
+                .is_some()
+        {
             Ok(())
         } else {
             Err(Status::workspace_not_found(workspace))
