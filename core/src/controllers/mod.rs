@@ -73,12 +73,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
             ],
             daemonset::reconcile,
         ),
-        legacy(
-            "cronjob-controller",
-            KCM,
-            &["cronjobs.batch", "jobs.batch"],
-            cronjob::reconcile,
-        ),
+        Box::new(cronjob::CronJobController),
         Box::new(job::JobController),
         legacy(
             "disruption-controller",

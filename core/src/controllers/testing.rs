@@ -102,7 +102,6 @@ impl<C: Controller + 'static> Harness<C> {
     }
 
     /// Moves the clock `ms` forward, stopping at every wake-up (`ControlPlane::advance`).
-    #[allow(dead_code)]
     pub fn advance(&mut self, ms: i64) {
         let until = self.s.clock.now_ms().saturating_add(ms);
         self.settle();
