@@ -75,18 +75,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         ),
         Box::new(cronjob::CronJobController),
         Box::new(job::JobController),
-        legacy(
-            "disruption-controller",
-            KCM,
-            &[
-                "poddisruptionbudgets.policy",
-                "pods",
-                "replicasets.apps",
-                "deployments.apps",
-                "statefulsets.apps",
-            ],
-            disruption::reconcile,
-        ),
+        Box::new(disruption::DisruptionController),
         legacy(
             "node-lifecycle-controller",
             KCM,
