@@ -76,12 +76,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(cronjob::CronJobController),
         Box::new(job::JobController),
         Box::new(disruption::DisruptionController),
-        legacy(
-            "node-lifecycle-controller",
-            KCM,
-            &["nodes", "pods"],
-            node_lifecycle::reconcile,
-        ),
+        Box::new(node_lifecycle::NodeLifecycleController),
         Box::new(crate::scheduler::Scheduler::default()),
         legacy(
             "kubelet",
