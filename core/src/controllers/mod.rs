@@ -15,6 +15,7 @@ pub mod keda;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
+pub mod serviceaccount;
 pub mod statefulset;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -40,9 +41,8 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         })
     };
     vec![
-        // The namespace controller waits for a terminating namespace's contents to go: it
-        // watches everything.
-        legacy("namespace-controller", KCM, &[], namespace::reconcile),
+        Box::new(serviceaccount::ServiceAccountController),
+        Box::new(namespace::NamespaceController),
         legacy("garbage-collector", KCM, &[], gc::reconcile),
         legacy(
             "deployment-controller",
