@@ -43,7 +43,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(serviceaccount::ServiceAccountController),
         Box::new(namespace::NamespaceController),
-        legacy("garbage-collector", KCM, &[], gc::reconcile),
+        Box::new(gc::GarbageCollector),
         legacy(
             "deployment-controller",
             KCM,
