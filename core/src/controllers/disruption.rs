@@ -8,6 +8,7 @@
 //! is scaled, and when a `disruptedPods` entry expires.
 use super::workload::Soonest;
 use super::{is_pod_ready, kind};
+use crate::api::condition;
 use crate::api::object::{self, controller_of, path};
 use crate::api::Selector;
 use crate::api::{Map, Value};
@@ -223,15 +224,12 @@ fn sync(s: &mut Server, ws: &str, pdb: &Value) -> Action {
         (true, true) => ("SufficientPods", "True"),
         (true, false) => ("InsufficientPods", "False"),
     };
-    let prev = object::array_at(pdb, &["status", "conditions"])
-        .iter()
-        .find(|c| c["type"] == "DisruptionAllowed")
-        .cloned();
-    let transition = match &prev {
-        Some(p) if p["status"] == cond_status => p["lastTransitionTime"].clone(),
-        _ => json!(s.clock.rfc3339()),
-    };
-    status["conditions"] = json!([{"type": "DisruptionAllowed", "status": cond_status, "reason": reason, "message": "", "observedGeneration": generation, "lastTransitionTime": transition}]);
+    // apimeta.SetStatusCondition on the budget's conditions.
+    status["conditions"] = Value::from(object::array_at(pdb, &["status", "conditions"]).to_vec());
+    condition::set(
+        &mut status,
+        json!({"type": "DisruptionAllowed", "status": cond_status, "reason": reason, "message": "", "observedGeneration": generation, "lastTransitionTime": s.clock.rfc3339()}),
+    );
     let mut new = pdb.clone();
     new["status"] = status;
     let _ = s.update_status(ws, &new);
