@@ -23,8 +23,10 @@ use crate::store::{EventType as WatchEventType, Key, Store, WatchEvent};
 
 /// `--node-monitor-grace-period` (50 s since Kubernetes 1.32).
 pub const NODE_MONITOR_GRACE_MS: i64 = 50_000;
-/// The annotations the simulated kubelet uses for stopped and failed nodes.
+/// The annotation the simulated kubelet uses for stopped and failed nodes (the same name as
+/// `kubelet::node::STATE_ANNOTATION`).
 pub const NODE_STATE: &str = "sim.kplane.dev/node-state";
+/// When that state began (RFC 3339).
 pub const NODE_STATE_SINCE: &str = "sim.kplane.dev/node-state-since";
 
 const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
