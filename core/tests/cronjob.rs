@@ -329,3 +329,39 @@ fn foreground_deletion_removes_jobs_pods_and_the_cronjob() {
     // Nothing is left to wake up for.
     assert!(cp.run_until_settled(Some(600.0)).unwrap().settled);
 }
+
+#[test]
+fn a_cronjob_a_year_behind_reports_too_many_missed_start_times_and_runs_the_latest_only() {
+    // Suspended for a year, then resumed: 525,600 missed minutes. As upstream's
+    // mostRecentScheduleTime, the count is estimated (not walked), more than 100 is a
+    // TooManyMissedTimes Warning, and only the most recent time starts a Job.
+    let suspended = HELLO.replace(
+        "  schedule: \"* * * * *\"\n",
+        "  schedule: \"* * * * *\"\n  suspend: true\n",
+    );
+    let mut cp = load(&suspended);
+    let wall = std::time::Instant::now();
+    cp.advance(365.0 * 24.0 * 3600.0).unwrap();
+    cp.apply("root", HELLO, &ApplyOptions::default()).unwrap();
+    assert!(has_event(
+        &cp,
+        "default",
+        "hello",
+        "TooManyMissedTimes",
+        "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew"
+    ));
+    let now = cp.now_ms();
+    assert_eq!(
+        job_names(&cp, "default", "hello"),
+        [format!("hello-{}", now / 60_000)]
+    );
+    // Bounded work: a year behind costs a few schedule steps, not one per missed minute.
+    assert!(
+        wall.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        wall.elapsed()
+    );
+    // Back on schedule: the next minute starts the next Job, without a new warning.
+    cp.advance(60.0).unwrap();
+    assert_eq!(job_names(&cp, "default", "hello").len(), 2);
+}

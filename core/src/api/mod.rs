@@ -1,6 +1,7 @@
 //! The Kubernetes API types: kinds, object access, quantities, resources and selectors.
 pub mod base64;
 pub mod condition;
+pub mod cron;
 pub mod duration;
 pub mod kinds;
 pub mod network_policy;

@@ -9,6 +9,11 @@ pub fn phase(pod: &Value) -> &str {
     str_at(pod, &["status", "phase"]).unwrap_or("Pending")
 }
 
+/// A pod has ended: `Succeeded` or `Failed` (`podutil.IsPodTerminal`).
+pub fn is_terminal(pod: &Value) -> bool {
+    matches!(phase(pod), "Succeeded" | "Failed")
+}
+
 /// A pod is active until it ends or starts terminating (`controller.IsPodActive`).
 pub fn is_active(pod: &Value) -> bool {
     let phase = str_at(pod, &["status", "phase"]).unwrap_or("");

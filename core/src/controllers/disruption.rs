@@ -1,35 +1,95 @@
 //! The disruption controller (pkg/controller/disruption): PodDisruptionBudget status —
 //! expectedPods, desiredHealthy, currentHealthy, disruptionsAllowed, the DisruptionAllowed
 //! condition — and the expiry of `disruptedPods` entries the Eviction API records.
+//!
+//! A budget is reconciled when it changes, when a pod it selects changes (a pod whose labels
+//! changed may have left it: the watch event carries only the new labels, so a changed pod
+//! maps to every budget of its namespace; budgets are few), when a workload of its namespace
+//! is scaled, and when a `disruptedPods` entry expires.
+use super::workload::Soonest;
 use super::{is_pod_ready, kind};
+use crate::api::condition;
 use crate::api::object::{self, controller_of, path};
 use crate::api::Selector;
 use crate::api::{Map, Value};
 use crate::json;
-use crate::server::{Server, ROOT};
+use crate::runtime::{all_keys, Action, Controller};
+use crate::server::Server;
 use crate::sim::parse_rfc3339;
+use crate::store::{EventType, Key, Store, WatchEvent};
 use std::collections::BTreeMap;
+
+const COMPONENT: &str = "disruption-controller";
+const RESOURCE: &str = "poddisruptionbudgets.policy";
 
 /// How long an eviction's entry in `disruptedPods` counts if the pod never goes away
 /// (`DeletionTimeout`, 2 minutes).
 const DELETION_TIMEOUT_MS: i64 = 2 * 60 * 1000;
 
-pub fn reconcile(s: &mut Server) {
-    let pdbs: Vec<Value> = s
-        .list(ROOT, kind("policy/v1", "PodDisruptionBudget"), None)
-        .cloned()
-        .collect();
-    for pdb in pdbs {
-        sync(s, &pdb);
+/// The disruption controller.
+#[derive(Debug, Default)]
+pub struct DisruptionController;
+
+impl Controller for DisruptionController {
+    fn name(&self) -> &'static str {
+        COMPONENT
+    }
+    fn manager(&self) -> &'static str {
+        super::KCM
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        &[
+            RESOURCE,
+            "pods",
+            "replicasets.apps",
+            "deployments.apps",
+            "statefulsets.apps",
+        ]
+    }
+    fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        if &*e.key.resource == RESOURCE {
+            out.push(e.key.clone());
+            return;
+        }
+        let budgets = store.list(&e.key.workspace, RESOURCE, Some(&e.key.namespace));
+        if &*e.key.resource == "pods" && e.kind != EventType::Modified {
+            // Added or deleted: the labels it has are the labels it had.
+            let labels = object::labels(&e.object);
+            out.extend(
+                budgets
+                    .filter(|(_, pdb)| {
+                        Selector::from_label_selector(path(pdb, &["spec", "selector"]))
+                            .is_ok_and(|sel| sel.matches(&labels))
+                    })
+                    .map(|(k, _)| k.clone()),
+            );
+        } else {
+            out.extend(budgets.map(|(k, _)| k.clone()));
+        }
+    }
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
+        all_keys(store, RESOURCE, out);
+    }
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        let Some(pdb) = s.store.get(key).cloned() else {
+            return Action::AwaitChange;
+        };
+        sync(s, &key.workspace, &pdb)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
     }
 }
 
-/// The pods a budget covers: same namespace, matching its selector.
-pub fn covered_pods(s: &Server, pdb: &Value) -> Vec<Value> {
+/// The pods a budget in workspace `ws` covers: same namespace, matching its selector.
+pub fn covered_pods(s: &Server, ws: &str, pdb: &Value) -> Vec<Value> {
     let Ok(selector) = Selector::from_label_selector(path(pdb, &["spec", "selector"])) else {
         return vec![];
     };
-    s.list(ROOT, kind("v1", "Pod"), Some(object::namespace(pdb)))
+    s.list(ws, kind("v1", "Pod"), Some(object::namespace(pdb)))
         .filter(|p| selector.matches(&object::labels(p)))
         .cloned()
         .collect()
@@ -37,7 +97,7 @@ pub fn covered_pods(s: &Server, pdb: &Value) -> Vec<Value> {
 
 /// `getExpectedScale`: the sum of the scales of the pods' controllers (a ReplicaSet owned by
 /// a Deployment counts as the Deployment). Pods without a controller make it unknown.
-fn expected_scale(s: &Server, pods: &[Value]) -> Option<i64> {
+fn expected_scale(s: &Server, ws: &str, pods: &[Value]) -> Option<i64> {
     let mut scales: BTreeMap<String, i64> = BTreeMap::new();
     for p in pods {
         let r = controller_of(p)?;
@@ -45,10 +105,10 @@ fn expected_scale(s: &Server, pods: &[Value]) -> Option<i64> {
         let name = r["name"].as_str().unwrap_or("");
         let owner = match r["kind"].as_str().unwrap_or("") {
             "ReplicaSet" => {
-                let rs = s.get(ROOT, kind("apps/v1", "ReplicaSet"), ns, name)?;
+                let rs = s.get(ws, kind("apps/v1", "ReplicaSet"), ns, name)?;
                 match controller_of(rs).filter(|o| o["kind"] == "Deployment") {
                     Some(d) => s.get(
-                        ROOT,
+                        ws,
                         kind("apps/v1", "Deployment"),
                         ns,
                         d["name"].as_str().unwrap_or(""),
@@ -56,10 +116,8 @@ fn expected_scale(s: &Server, pods: &[Value]) -> Option<i64> {
                     None => rs,
                 }
             }
-            "StatefulSet" => s.get(ROOT, kind("apps/v1", "StatefulSet"), ns, name)?,
-            "ReplicationController" => {
-                s.get(ROOT, kind("v1", "ReplicationController"), ns, name)?
-            }
+            "StatefulSet" => s.get(ws, kind("apps/v1", "StatefulSet"), ns, name)?,
+            "ReplicationController" => s.get(ws, kind("v1", "ReplicationController"), ns, name)?,
             _ => return None,
         };
         scales.insert(
@@ -67,7 +125,7 @@ fn expected_scale(s: &Server, pods: &[Value]) -> Option<i64> {
             object::i64_at(owner, &["spec", "replicas"]).unwrap_or(1),
         );
     }
-    Some(scales.values().sum())
+    Some(scales.values().fold(0i64, |a, b| a.saturating_add(*b)))
 }
 
 /// (expectedPods, desiredHealthy) as `getExpectedPodCount` computes them; percentages round up.
@@ -98,9 +156,11 @@ pub fn expected_and_desired(
     Some((pod_count, 0))
 }
 
-fn sync(s: &mut Server, pdb: &Value) {
+/// `trySync`: the budget's status; returns when the next `disruptedPods` entry expires.
+fn sync(s: &mut Server, ws: &str, pdb: &Value) -> Action {
     let now_ms = s.clock.now_ms();
-    let pods = covered_pods(s, pdb);
+    let mut next = Soonest::default();
+    let pods = covered_pods(s, ws, pdb);
     // Evicted pods that are still around count as disrupted until they go or time out.
     let mut disrupted = Map::new();
     for (name, at) in path(pdb, &["status", "disruptedPods"])
@@ -112,8 +172,9 @@ fn sync(s: &mut Server, pdb: &Value) {
         let alive = pods
             .iter()
             .any(|p| object::name(p) == name && !object::is_terminating(p));
-        if alive && now_ms < t + DELETION_TIMEOUT_MS {
-            s.timers.wake_at(t + DELETION_TIMEOUT_MS);
+        let expires = t.saturating_add(DELETION_TIMEOUT_MS);
+        if alive && now_ms < expires {
+            next.note(expires);
             disrupted.insert(name.clone(), at.clone());
         }
     }
@@ -126,7 +187,7 @@ fn sync(s: &mut Server, pdb: &Value) {
         })
         .count() as i64;
     let spec = pdb.get("spec").cloned().unwrap_or(json!({}));
-    let scale = expected_scale(s, &pods);
+    let scale = expected_scale(s, ws, &pods);
     let generation = object::i64_at(pdb, &["metadata", "generation"]).unwrap_or(1);
     let mut status = match expected_and_desired(&spec, pods.len() as i64, scale) {
         Some((expected, desired)) => {
@@ -163,18 +224,16 @@ fn sync(s: &mut Server, pdb: &Value) {
         (true, true) => ("SufficientPods", "True"),
         (true, false) => ("InsufficientPods", "False"),
     };
-    let prev = object::array_at(pdb, &["status", "conditions"])
-        .iter()
-        .find(|c| c["type"] == "DisruptionAllowed")
-        .cloned();
-    let transition = match &prev {
-        Some(p) if p["status"] == cond_status => p["lastTransitionTime"].clone(),
-        _ => json!(s.clock.rfc3339()),
-    };
-    status["conditions"] = json!([{"type": "DisruptionAllowed", "status": cond_status, "reason": reason, "message": "", "observedGeneration": generation, "lastTransitionTime": transition}]);
+    // apimeta.SetStatusCondition on the budget's conditions.
+    status["conditions"] = Value::from(object::array_at(pdb, &["status", "conditions"]).to_vec());
+    condition::set(
+        &mut status,
+        json!({"type": "DisruptionAllowed", "status": cond_status, "reason": reason, "message": "", "observedGeneration": generation, "lastTransitionTime": s.clock.rfc3339()}),
+    );
     let mut new = pdb.clone();
     new["status"] = status;
-    let _ = s.update_status(ROOT, &new);
+    let _ = s.update_status(ws, &new);
+    next.action(now_ms)
 }
 
 #[cfg(test)]
@@ -201,5 +260,83 @@ mod tests {
         for (spec, pods, scale, want) in cases {
             assert_eq!(expected_and_desired(&spec, pods, scale), want, "{spec}");
         }
+    }
+
+    use crate::controllers::testing::{Harness, TEAM};
+
+    fn pdb(name: &str, ns: &str, app: &str) -> Value {
+        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name, "namespace": ns},
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": app}}}})
+    }
+
+    /// A ready pod with label `app`.
+    fn ready_pod(h: &mut Harness<DisruptionController>, ws: &str, ns: &str, name: &str, app: &str) {
+        let p = h.create(ws, json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": ns, "labels": {"app": app}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}));
+        let mut p = p;
+        p["status"] =
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]});
+        h.s.update_status(ws, &p).unwrap();
+        h.settle();
+    }
+
+    fn healthy(h: &Harness<DisruptionController>, ws: &str, ns: &str, name: &str) -> i64 {
+        h.get(ws, RESOURCE, ns, name)["status"]["currentHealthy"]
+            .as_i64()
+            .unwrap_or(-1)
+    }
+
+    #[test]
+    fn a_pod_reconciles_the_budgets_that_select_it_and_only_in_its_namespace() {
+        let mut h = Harness::new(DisruptionController, vec![]);
+        h.create(
+            "root",
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "other"}}),
+        );
+        h.create("root", pdb("web", "default", "web"));
+        h.create("root", pdb("db", "default", "db"));
+        h.create("root", pdb("web", "other", "web"));
+        h.clear();
+        // A new pod: the budgets whose selector matches it.
+        h.create("root", json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "db-0", "labels": {"app": "db"}},
+            "spec": {"containers": [{"name": "c", "image": "postgres"}]}}));
+        assert_eq!(h.reconciled(RESOURCE), ["root/db"]);
+        // A changed pod may have left a budget: every budget of its namespace, no other.
+        h.clear();
+        ready_pod(&mut h, "root", "default", "web-0", "web");
+        assert_eq!(h.reconciled(RESOURCE), ["root/db", "root/web"]);
+        assert!(h.log().iter().all(|k| &*k.namespace == "default"));
+    }
+
+    #[test]
+    fn a_relabelled_pod_is_no_longer_counted() {
+        let mut h = Harness::new(DisruptionController, vec![]);
+        h.create("root", pdb("web", "default", "web"));
+        ready_pod(&mut h, "root", "default", "web-0", "web");
+        assert_eq!(healthy(&h, "root", "default", "web"), 1);
+        let mut p = h.get("root", "pods", "default", "web-0");
+        p["metadata"]["labels"]["app"] = json!("moved");
+        h.s.update("root", p).unwrap();
+        h.settle();
+        assert_eq!(healthy(&h, "root", "default", "web"), 0);
+        assert_eq!(
+            h.get("root", RESOURCE, "default", "web")["status"]["expectedPods"],
+            0
+        );
+    }
+
+    #[test]
+    fn same_named_budgets_in_two_workspaces_are_independent() {
+        let mut h = Harness::new(DisruptionController, vec![]);
+        h.create("root", pdb("web", "default", "web"));
+        h.create(TEAM, pdb("web", "default", "web"));
+        ready_pod(&mut h, TEAM, "default", "web-0", "web");
+        ready_pod(&mut h, TEAM, "default", "web-1", "web");
+        assert_eq!(healthy(&h, TEAM, "default", "web"), 2);
+        let team = h.get(TEAM, RESOURCE, "default", "web");
+        assert_eq!(team["status"]["disruptionsAllowed"], 1);
+        assert_eq!(healthy(&h, "root", "default", "web"), 0);
+        let root = h.get("root", RESOURCE, "default", "web");
+        assert_eq!(root["status"]["disruptionsAllowed"], 0);
     }
 }

@@ -15,7 +15,10 @@ pub mod keda;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
+pub mod serviceaccount;
 pub mod statefulset;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod volume;
 pub mod vpa;
 pub mod workload;
@@ -38,10 +41,9 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         })
     };
     vec![
-        // The namespace controller waits for a terminating namespace's contents to go: it
-        // watches everything.
-        legacy("namespace-controller", KCM, &[], namespace::reconcile),
-        legacy("garbage-collector", KCM, &[], gc::reconcile),
+        Box::new(serviceaccount::ServiceAccountController),
+        Box::new(namespace::NamespaceController),
+        Box::new(gc::GarbageCollector),
         legacy(
             "deployment-controller",
             KCM,
@@ -71,36 +73,10 @@ pub fn all() -> Vec<Box<dyn Controller>> {
             ],
             daemonset::reconcile,
         ),
-        legacy(
-            "cronjob-controller",
-            KCM,
-            &["cronjobs.batch", "jobs.batch"],
-            cronjob::reconcile,
-        ),
-        legacy(
-            "job-controller",
-            KCM,
-            &["jobs.batch", "pods"],
-            job::reconcile,
-        ),
-        legacy(
-            "disruption-controller",
-            KCM,
-            &[
-                "poddisruptionbudgets.policy",
-                "pods",
-                "replicasets.apps",
-                "deployments.apps",
-                "statefulsets.apps",
-            ],
-            disruption::reconcile,
-        ),
-        legacy(
-            "node-lifecycle-controller",
-            KCM,
-            &["nodes", "pods"],
-            node_lifecycle::reconcile,
-        ),
+        Box::new(cronjob::CronJobController),
+        Box::new(job::JobController),
+        Box::new(disruption::DisruptionController),
+        Box::new(node_lifecycle::NodeLifecycleController),
         Box::new(crate::scheduler::Scheduler::default()),
         Box::new(crate::kubelet::Kubelet::default()),
     ]

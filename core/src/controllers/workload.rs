@@ -16,10 +16,16 @@ pub const SLOW_START_INITIAL_BATCH: usize = 1;
 /// The pods in `owner`'s workspace and namespace whose controller is the object with `uid`,
 /// through the store's owner index, in key order.
 pub fn owned_pods(s: &Server, owner: &Key, uid: &str) -> Vec<Value> {
+    owned(s, owner, uid, "pods")
+}
+
+/// The objects of `resource` (`jobs.batch`) in `owner`'s workspace and namespace whose
+/// controller is the object with `uid`, through the store's owner index, in key order.
+pub fn owned(s: &Server, owner: &Key, uid: &str, resource: &str) -> Vec<Value> {
     s.store
         .indexes()
         .owned_by(&owner.workspace, uid)
-        .filter(|k| &*k.resource == "pods" && k.namespace == owner.namespace)
+        .filter(|k| &*k.resource == resource && k.namespace == owner.namespace)
         .filter_map(|k| s.store.get(k))
         .filter(|p| controller_of(p).is_some_and(|r| r["uid"] == uid))
         .cloned()

@@ -55,6 +55,11 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The day of the week of a day since the epoch: 0 is Sunday (1970-01-01 was a Thursday).
+pub fn weekday(days_since_epoch: i64) -> i64 {
+    (days_since_epoch + 4).rem_euclid(7)
+}
+
 /// Formats epoch milliseconds as `YYYY-MM-DDTHH:MM:SSZ` (fractions are truncated, as `metav1.Time` does).
 pub fn format_rfc3339(ms: i64) -> String {
     let secs = ms.div_euclid(1000);

@@ -9,57 +9,132 @@
 //! `FailureTarget`) first, then `Complete` or `Failed` once no pod is terminating. Pods carry
 //! the `batch.kubernetes.io/job-tracking` finalizer until they are counted, so a pod that is
 //! deleted or evicted is still counted as failed.
-use super::statefulset::{is_terminal, phase, pod_from_template};
+use super::workload::{owned_pods, pod_from_template, slow_start_batch, Soonest};
 use super::{is_pod_ready, kind};
+use crate::api::condition;
 use crate::api::object::{self, array_at, controller_of, path, set_path, str_at};
+use crate::api::pod::{is_terminal, phase};
 use crate::api::Value;
 use crate::json;
-use crate::server::{EventType, Propagation, Server, ROOT};
+use crate::runtime::{all_keys, controller_key, Action, Controller};
+use crate::server::{EventType, Propagation, Server};
 use crate::sim::parse_rfc3339;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::store::{EventType as WatchEventType, Key, Store, WatchEvent};
+use std::collections::BTreeSet;
 
 const COMPONENT: &str = "job-controller";
+const RESOURCE: &str = "jobs.batch";
 /// `batch.JobTrackingFinalizer`.
 pub const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
 /// `batch.JobCompletionIndexAnnotation` (also the label, with PodIndexLabel).
 pub const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
+/// `batch.ControllerUidLabel`: the Job's uid on its pods (and in its generated selector).
 pub const CONTROLLER_UID_LABEL: &str = "batch.kubernetes.io/controller-uid";
+/// `batch.JobNameLabel`: the Job's name on its pods.
 pub const JOB_NAME_LABEL: &str = "batch.kubernetes.io/job-name";
+/// `batch.LegacyControllerUidLabel`.
 pub const LEGACY_CONTROLLER_UID_LABEL: &str = "controller-uid";
+/// `batch.LegacyJobNameLabel`.
 pub const LEGACY_JOB_NAME_LABEL: &str = "job-name";
-/// `DefaultJobPodFailureBackOff` and `MaxJobPodFailureBackOff`.
+/// `DefaultJobPodFailureBackOff`.
 pub const DEFAULT_BACKOFF_MS: i64 = 10_000;
+/// `MaxJobPodFailureBackOff`.
 pub const MAX_BACKOFF_MS: i64 = 360_000;
-/// `MaxPodCreateDeletePerSync`.
-const MAX_PER_SYNC: usize = 500;
+/// `MaxPodCreateDeletePerSync`: the most pods one sync creates or deletes.
+pub const MAX_PER_SYNC: usize = 500;
 
-pub fn reconcile(s: &mut Server) {
-    let jobs: Vec<Value> = s
-        .list(ROOT, kind("batch/v1", "Job"), None)
-        .cloned()
-        .collect();
-    let uids: HashSet<&str> = jobs.iter().map(object::uid).collect();
-    let mut by_owner: HashMap<String, Vec<Value>> = HashMap::new();
-    let mut orphans: Vec<Value> = Vec::new();
-    for p in s.list(ROOT, kind("v1", "Pod"), None) {
-        let owner = controller_of(p)
-            .filter(|r| r["kind"] == "Job")
-            .and_then(|r| r["uid"].as_str());
-        match owner {
-            Some(uid) if uids.contains(uid) => {
-                by_owner.entry(uid.to_string()).or_default().push(p.clone())
+mod indexes;
+pub use indexes::Intervals;
+
+/// The Job controller (with the TTL-after-finished controller). A Job is reconciled when it
+/// changes or one of the pods it controls does; a pod that still carries the tracking
+/// finalizer after its Job is gone is a key of its own (`syncOrphanPod`).
+#[derive(Debug, Default)]
+pub struct JobController;
+
+impl Controller for JobController {
+    fn name(&self) -> &'static str {
+        COMPONENT
+    }
+    fn manager(&self) -> &'static str {
+        super::KCM
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        &[RESOURCE, "pods"]
+    }
+    fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        if &*e.key.resource == RESOURCE {
+            out.push(e.key.clone());
+            if e.kind == WatchEventType::Deleted {
+                // Its pods' finalizers are now orphaned.
+                let ix = store.indexes();
+                out.extend(
+                    ix.owned_by(&e.key.workspace, object::uid(&e.object))
+                        .filter(|k| &*k.resource == "pods")
+                        .filter(|k| store.get(k).is_some_and(has_finalizer))
+                        .cloned(),
+                );
             }
-            _ if has_finalizer(p) => orphans.push(p.clone()),
-            _ => {}
+            return;
+        }
+        if let Some(job) = controller_key(&e.key, &e.object, "Job", RESOURCE) {
+            if job_of(store, &e.key, &e.object).is_some() {
+                out.push(job);
+                return;
+            }
+        }
+        if e.kind != WatchEventType::Deleted && has_finalizer(&e.object) {
+            out.push(e.key.clone());
         }
     }
-    // Pods whose Job is gone keep no finalizer (`syncOrphanPod`).
-    for p in &orphans {
-        release(s, p);
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
+        all_keys(store, RESOURCE, out);
+        out.extend(
+            store
+                .list_all("pods")
+                .filter(|(_, p)| has_finalizer(p))
+                .map(|(k, _)| k.clone()),
+        );
     }
-    for job in &jobs {
-        let pods = by_owner.remove(object::uid(job)).unwrap_or_default();
-        sync(s, job, pods);
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        if &*key.resource == "pods" {
+            return sync_orphan_pod(s, key);
+        }
+        let Some(job) = s.store.get(key).cloned() else {
+            return Action::AwaitChange;
+        };
+        let pods = owned_pods(s, key, object::uid(&job));
+        sync(s, key, &job, pods)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+/// The key of the Job that controls `pod`, if that Job (by uid) still exists.
+fn job_of<'a>(store: &'a Store, pod_key: &Key, pod: &Value) -> Option<&'a Key> {
+    let owner = controller_of(pod).filter(|r| r["kind"] == "Job")?;
+    let key = store
+        .indexes()
+        .by_uid(&pod_key.workspace, owner["uid"].as_str()?)?;
+    (&*key.resource == RESOURCE && key.namespace == pod_key.namespace).then_some(key)
+}
+
+/// `syncOrphanPod`: a pod whose Job is gone keeps no finalizer.
+fn sync_orphan_pod(s: &mut Server, key: &Key) -> Action {
+    let Some(pod) = s.store.get(key).cloned() else {
+        return Action::AwaitChange;
+    };
+    if job_of(&s.store, key, &pod).is_some() {
+        return Action::AwaitChange;
+    }
+    let mut next = Soonest::default();
+    match release(s, &key.workspace, &pod, &mut next) {
+        Some(false) => Action::Retry,
+        _ => next.action(s.clock.now_ms()),
     }
 }
 
@@ -70,19 +145,20 @@ fn has_finalizer(p: &Value) -> bool {
 }
 
 /// Removes the tracking finalizer. A pod in its graceful termination keeps it until it has
-/// ended (or its grace period has run out), so that it is not removed before its time.
-/// Returns whether the finalizer is gone.
-fn release(s: &mut Server, p: &Value) -> bool {
+/// ended (or its grace period has run out), so that it is not removed before its time: then
+/// the instant to look again is noted in `next` and the answer is `None`. Otherwise, whether
+/// the finalizer is gone (`Some(false)`: the write failed).
+fn release(s: &mut Server, ws: &str, p: &Value, next: &mut Soonest) -> Option<bool> {
     if !has_finalizer(p) {
-        return true;
+        return Some(true);
     }
     if object::is_terminating(p) && !is_terminal(p) {
         let end = str_at(p, &["metadata", "deletionTimestamp"])
             .and_then(parse_rfc3339)
             .unwrap_or(0);
         if end > s.clock.now_ms() {
-            s.timers.wake_at(end);
-            return false;
+            next.note(end);
+            return None;
         }
     }
     let mut u = p.clone();
@@ -96,7 +172,7 @@ fn release(s: &mut Server, p: &Value) -> bool {
     } else {
         set_path(&mut u, &["metadata", "finalizers"], Value::from(rest));
     }
-    s.update(ROOT, u).is_ok()
+    Some(s.update(ws, u).is_ok())
 }
 
 /// The pod back-off before the next pod after `failures` failures in a row
@@ -178,38 +254,6 @@ fn backoff_record(pods: &[Value]) -> (i64, i64) {
     )
 }
 
-/// Completed indexes as upstream writes them: "1,3-5,7" (two in a row are "3,4").
-pub fn format_indexes(indexes: &BTreeSet<i64>) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut iter = indexes.iter().copied().peekable();
-    while let Some(first) = iter.next() {
-        let mut last = first;
-        while iter.peek() == Some(&(last + 1)) {
-            last = iter.next().unwrap_or(last);
-        }
-        out.push(match last - first {
-            0 => first.to_string(),
-            1 => format!("{first},{last}"),
-            _ => format!("{first}-{last}"),
-        });
-    }
-    out.join(",")
-}
-
-/// Parses "1,3-5,7"; indexes at or above `completions` are dropped.
-pub fn parse_indexes(s: &str, completions: i64) -> BTreeSet<i64> {
-    let mut out = BTreeSet::new();
-    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (a, b) = part.split_once('-').unwrap_or((part, part));
-        if let (Ok(a), Ok(b)) = (a.parse::<i64>(), b.parse::<i64>()) {
-            for i in a..=b.min(completions - 1) {
-                out.insert(i);
-            }
-        }
-    }
-    out
-}
-
 fn index_of(p: &Value) -> Option<i64> {
     str_at(p, &["metadata", "annotations", COMPLETION_INDEX])
         .or_else(|| str_at(p, &["metadata", "labels", COMPLETION_INDEX]))
@@ -217,10 +261,9 @@ fn index_of(p: &Value) -> Option<i64> {
         .filter(|i| *i >= 0)
 }
 
+/// The condition of type `t` when it is True.
 fn condition<'a>(job: &'a Value, t: &str) -> Option<&'a Value> {
-    array_at(job, &["status", "conditions"])
-        .iter()
-        .find(|c| c["type"] == t && c["status"] == "True")
+    condition::get(job, t).filter(|c| c["status"] == "True")
 }
 
 /// A finished Job has a true Complete or Failed condition (`IsJobFinished`).
@@ -285,10 +328,12 @@ struct Spec {
 impl Spec {
     fn of(job: &Value) -> Spec {
         let int = |k: &str| object::i64_at(job, &["spec", k]);
+        // int32 fields, as the API validates them.
+        let int32 = |k: &str| int(k).map(|v| v.clamp(0, i64::from(i32::MAX)));
         Spec {
-            completions: int("completions"),
-            parallelism: int("parallelism").unwrap_or(1).max(0),
-            backoff_limit: int("backoffLimit").unwrap_or(6),
+            completions: int32("completions"),
+            parallelism: int32("parallelism").unwrap_or(1),
+            backoff_limit: int32("backoffLimit").unwrap_or(6),
             indexed: str_at(job, &["spec", "completionMode"]) == Some("Indexed"),
             suspended: path(job, &["spec", "suspend"]) == Some(&json!(true)),
             deadline: int("activeDeadlineSeconds"),
@@ -297,17 +342,17 @@ impl Spec {
     }
 }
 
-fn event(s: &mut Server, job: &Value, kind: EventType, reason: &str, message: &str) {
-    s.event(ROOT, job, kind, reason, message, COMPONENT);
+fn event(s: &mut Server, ws: &str, job: &Value, kind: EventType, reason: &str, message: &str) {
+    s.event(ws, job, kind, reason, message, COMPONENT);
 }
 
 /// Deletes pods (`deleteJobPods`); returns (deleted, of which ready).
-fn delete_pods(s: &mut Server, job: &Value, pods: &[&Value]) -> (i64, i64) {
+fn delete_pods(s: &mut Server, ws: &str, job: &Value, pods: &[&Value]) -> (i64, i64) {
     let (mut deleted, mut ready) = (0, 0);
     for p in pods.iter().take(MAX_PER_SYNC) {
         let name = object::name(p).to_string();
         if s.delete(
-            ROOT,
+            ws,
             kind("v1", "Pod"),
             object::namespace(p),
             &name,
@@ -322,6 +367,7 @@ fn delete_pods(s: &mut Server, job: &Value, pods: &[&Value]) -> (i64, i64) {
             }
             event(
                 s,
+                ws,
                 job,
                 EventType::Normal,
                 "SuccessfulDelete",
@@ -332,21 +378,26 @@ fn delete_pods(s: &mut Server, job: &Value, pods: &[&Value]) -> (i64, i64) {
     (deleted, ready)
 }
 
-fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
+/// `syncJob`: counts finished pods, manages active ones, writes the status; says when to look
+/// again (a pod's termination ends, the deadline, the back-off, the TTL).
+fn sync(s: &mut Server, key: &Key, job: &Value, pods: Vec<Value>) -> Action {
+    let ws = &*key.workspace;
     let now = s.clock.now_ms();
     let now_text = s.clock.rfc3339();
-    if object::is_terminating(job) {
+    let mut next = Soonest::default();
+    let mut failed_write = false;
+    if object::is_terminating(job) || is_finished(job) {
         for p in &pods {
-            release(s, p);
+            failed_write |= release(s, ws, p, &mut next) == Some(false);
         }
-        return;
-    }
-    if is_finished(job) {
-        for p in &pods {
-            release(s, p);
+        if !object::is_terminating(job) {
+            ttl_after_finished(s, ws, job, &mut next);
         }
-        ttl_after_finished(s, job);
-        return;
+        return if failed_write {
+            Action::Retry
+        } else {
+            next.action(now)
+        };
     }
     let spec = Spec::of(job);
 
@@ -363,7 +414,7 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
 
     // Pods that finished since the last sync: counted as their finalizer is removed.
     let completions = spec.completions.unwrap_or(1);
-    let mut completed = parse_indexes(
+    let mut completed = Intervals::parse(
         str_at(job, &["status", "completedIndexes"]).unwrap_or(""),
         completions,
     );
@@ -378,8 +429,13 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
             _ => None,
         };
         let Some(succeeded) = counted else { continue };
-        if !release(s, p) {
-            continue;
+        match release(s, ws, p, &mut next) {
+            Some(true) => {}
+            Some(false) => {
+                failed_write = true;
+                continue;
+            }
+            None => continue,
         }
         if succeeded {
             new_succeeded += 1;
@@ -391,11 +447,15 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
         }
     }
     let succeeded = if spec.indexed {
-        completed.len() as i64
+        completed.total()
     } else {
-        object::i64_at(job, &["status", "succeeded"]).unwrap_or(0) + new_succeeded
+        object::i64_at(job, &["status", "succeeded"])
+            .unwrap_or(0)
+            .saturating_add(new_succeeded)
     };
-    let failed = object::i64_at(job, &["status", "failed"]).unwrap_or(0) + new_failed;
+    let failed = object::i64_at(job, &["status", "failed"])
+        .unwrap_or(0)
+        .saturating_add(new_failed);
 
     let mut conditions: Vec<Value> = array_at(job, &["status", "conditions"]).to_vec();
     let mut start_time = path(job, &["status", "startTime"]).cloned();
@@ -427,11 +487,12 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
     }
     let restart_on_failure =
         str_at(job, &["spec", "template", "spec", "restartPolicy"]) == Some("OnFailure");
+    let deadline_at = match (spec.deadline, start_ms) {
+        (Some(d), Some(t)) if !spec.suspended => Some(t.saturating_add(d.saturating_mul(1000))),
+        _ => None,
+    };
     if finished.is_none() {
-        let past_deadline = match (spec.deadline, start_ms) {
-            (Some(d), Some(t)) if !spec.suspended => now >= t + d * 1000,
-            _ => false,
-        };
+        let past_deadline = deadline_at.is_some_and(|at| now >= at);
         let failure = if failed > spec.backoff_limit
             || (restart_on_failure && past_backoff_limit_on_failure(&spec, &pods))
         {
@@ -445,8 +506,8 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
                 "Job was active longer than specified deadline",
             ))
         } else {
-            if let (Some(d), Some(t), false) = (spec.deadline, start_ms, spec.suspended) {
-                s.timers.wake_at(t + d * 1000);
+            if let Some(at) = deadline_at {
+                next.note(at);
             }
             None
         };
@@ -463,13 +524,14 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
     }
 
     if finished.is_some() {
-        let (deleted, deleted_ready) = delete_pods(s, job, &active_pods);
+        let (deleted, deleted_ready) = delete_pods(s, ws, job, &active_pods);
         active -= deleted;
         terminating += deleted;
         ready -= deleted_ready;
     } else {
-        let (a, t) = manage(
+        let managed = manage(
             s,
+            ws,
             job,
             &spec,
             &pods,
@@ -477,7 +539,15 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
             succeeded,
             &completed,
             terminating,
+            &mut next,
         );
+        let (a, t) = match managed {
+            Ok(counts) => counts,
+            Err(counts) => {
+                failed_write = true;
+                counts
+            }
+        };
         active = a;
         terminating = t;
         ready = ready.min(active);
@@ -507,7 +577,7 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
                 "Job suspended",
                 &now_text,
             ) {
-                event(s, job, EventType::Normal, "Suspended", "Job suspended");
+                event(s, ws, job, EventType::Normal, "Suspended", "Job suspended");
             }
         } else if ensure_condition(
             &mut conditions,
@@ -517,7 +587,7 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
             "Job resumed",
             &now_text,
         ) {
-            event(s, job, EventType::Normal, "Resumed", "Job resumed");
+            event(s, ws, job, EventType::Normal, "Resumed", "Job resumed");
             // A resumed Job's activeDeadlineSeconds counts from now.
             start_time = Some(json!(now_text));
         }
@@ -533,15 +603,16 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
                 if spec.completions.is_some_and(|c| succeeded > c) {
                     event(
                         s,
+                        ws,
                         job,
                         EventType::Warning,
                         "TooManySucceededPods",
                         "Too many succeeded pods running after completion count reached",
                     );
                 }
-                event(s, job, EventType::Normal, "Completed", "Job completed");
+                event(s, ws, job, EventType::Normal, "Completed", "Job completed");
             } else {
-                event(s, job, EventType::Warning, reason, message);
+                event(s, ws, job, EventType::Warning, reason, message);
             }
         }
     }
@@ -567,15 +638,20 @@ fn sync(s: &mut Server, job: &Value, pods: Vec<Value>) {
     }
     status.insert("terminating", json!(terminating));
     if spec.indexed && !completed.is_empty() {
-        status.insert("completedIndexes", json!(format_indexes(&completed)));
+        status.insert("completedIndexes", json!(completed.to_string()));
     }
     status.insert("uncountedTerminatedPods", json!({}));
     status.insert("ready", json!(ready.max(0)));
     let mut new = job.clone();
     new["status"] = Value::Object(status);
-    let _ = s.update_status(ROOT, &new);
+    let _ = s.update_status(ws, &new);
     if is_finished(&new) {
-        ttl_after_finished(s, &new);
+        ttl_after_finished(s, ws, &new, &mut next);
+    }
+    if failed_write {
+        Action::Retry
+    } else {
+        next.action(now)
     }
 }
 
@@ -591,7 +667,7 @@ fn past_backoff_limit_on_failure(spec: &Spec, pods: &[Value]) -> bool {
                 .chain(array_at(p, &["status", "containerStatuses"]))
         })
         .map(|c| c["restartCount"].as_i64().unwrap_or(0))
-        .sum();
+        .fold(0i64, i64::saturating_add);
     if spec.backoff_limit == 0 {
         restarts > 0
     } else {
@@ -599,23 +675,26 @@ fn past_backoff_limit_on_failure(spec: &Spec, pods: &[Value]) -> bool {
     }
 }
 
-/// `manageJob`: deletes active pods beyond what is wanted, or creates the missing ones once
-/// the back-off allows. Returns (active, terminating).
+/// `manageJob`: deletes active pods beyond what is wanted, or creates the missing ones (in
+/// slow-start batches, at most [`MAX_PER_SYNC`]) once the back-off allows, noting in `next`
+/// when it ends. Returns (active, terminating), as `Err` when a pod could not be created.
 #[allow(clippy::too_many_arguments)]
 fn manage(
     s: &mut Server,
+    ws: &str,
     job: &Value,
     spec: &Spec,
     pods: &[Value],
     active_pods: &[&Value],
     succeeded: i64,
-    completed: &BTreeSet<i64>,
+    completed: &Intervals,
     terminating: i64,
-) -> (i64, i64) {
+    next: &mut Soonest,
+) -> Result<(i64, i64), (i64, i64)> {
     let mut active = active_pods.len() as i64;
     if spec.suspended {
-        let (deleted, _) = delete_pods(s, job, active_pods);
-        return (active - deleted, terminating + deleted);
+        let (deleted, _) = delete_pods(s, ws, job, active_pods);
+        return Ok((active - deleted, terminating + deleted));
     }
     let want = match spec.completions {
         None if succeeded > 0 => active,
@@ -649,8 +728,8 @@ fn manage(
         remove.extend(left.into_iter().take(n));
     }
     if !remove.is_empty() {
-        let (deleted, _) = delete_pods(s, job, &remove);
-        return (active - deleted, terminating + deleted);
+        let (deleted, _) = delete_pods(s, ws, job, &remove);
+        return Ok((active - deleted, terminating + deleted));
     }
     let replacing = if spec.replace_only_failed {
         terminating
@@ -659,20 +738,23 @@ fn manage(
     };
     let diff = want - replacing - active;
     if diff <= 0 {
-        return (active, terminating);
+        return Ok((active, terminating));
     }
+    let now = s.clock.now_ms();
     let (failures, last_failure) = backoff_record(pods);
-    let remaining = remaining_backoff_ms(failures, last_failure, s.clock.now_ms());
+    let remaining = remaining_backoff_ms(failures, last_failure, now);
     if remaining > 0 {
-        s.timers.wake_at(s.clock.now_ms() + remaining);
-        return (active, terminating);
+        next.note(now.saturating_add(remaining));
+        return Ok((active, terminating));
     }
-    let diff = (diff as usize).min(MAX_PER_SYNC);
+    let diff = usize::try_from(diff)
+        .unwrap_or(usize::MAX)
+        .min(MAX_PER_SYNC);
     let indexes: Vec<Option<i64>> = if spec.indexed {
         let busy: BTreeSet<i64> = active_pods.iter().filter_map(|p| index_of(p)).collect();
-        (0..spec.completions.unwrap_or(1))
-            .filter(|i| !completed.contains(i) && !busy.contains(i))
-            .take(diff)
+        completed
+            .first_pending(&busy, diff, spec.completions.unwrap_or(1))
+            .into_iter()
             .map(Some)
             .collect()
     } else {
@@ -694,9 +776,10 @@ fn manage(
         add_index_env(&mut template);
     }
     let job_name = object::name(job).to_string();
-    for index in indexes {
+    let mut todo = indexes.into_iter();
+    let (created, failure) = slow_start_batch(todo.len(), || {
         let mut pod = pod_from_template(job, &template);
-        let generate = match index {
+        let generate = match todo.next().flatten() {
             Some(i) => {
                 set_path(
                     &mut pod,
@@ -718,30 +801,26 @@ fn manage(
             None => format!("{job_name}-"),
         };
         set_path(&mut pod, &["metadata", "generateName"], json!(generate));
-        match s.create(ROOT, pod) {
+        // The pod control's events (controller.RealPodControl.createPods).
+        match s.create(ws, pod) {
             Ok(p) => {
-                active += 1;
-                event(
-                    s,
-                    job,
-                    EventType::Normal,
-                    "SuccessfulCreate",
-                    &format!("Created pod: {}", object::name(&p)),
-                );
+                let message = format!("Created pod: {}", object::name(&p));
+                event(s, ws, job, EventType::Normal, "SuccessfulCreate", &message);
+                Ok(())
             }
             Err(e) => {
-                event(
-                    s,
-                    job,
-                    EventType::Warning,
-                    "FailedCreate",
-                    &format!("Error creating: {}", e.message),
-                );
-                break;
+                let message = format!("Error creating: {}", e.message);
+                event(s, ws, job, EventType::Warning, "FailedCreate", &message);
+                Err(e)
             }
         }
+    });
+    active += created as i64;
+    if failure.is_some() {
+        Err((active, terminating))
+    } else {
+        Ok((active, terminating))
     }
-    (active, terminating)
 }
 
 /// `addCompletionIndexEnvVariables`: `JOB_COMPLETION_INDEX` from the pod's annotation.
@@ -768,7 +847,7 @@ fn add_index_env(template: &mut Value) {
 
 /// The TTL-after-finished controller: a finished Job with `ttlSecondsAfterFinished` is
 /// deleted (in the foreground, with its pods) that many seconds after it finished.
-fn ttl_after_finished(s: &mut Server, job: &Value) {
+fn ttl_after_finished(s: &mut Server, ws: &str, job: &Value, next: &mut Soonest) {
     let Some(ttl) = object::i64_at(job, &["spec", "ttlSecondsAfterFinished"]) else {
         return;
     };
@@ -782,12 +861,12 @@ fn ttl_after_finished(s: &mut Server, job: &Value) {
                 .and_then(|c| c["lastTransitionTime"].as_str())
         })
         .and_then(parse_rfc3339);
-    let Some(at) = finished.map(|t| t + ttl.max(0) * 1000) else {
+    let Some(at) = finished.map(|t| t.saturating_add(ttl.max(0).saturating_mul(1000))) else {
         return;
     };
     if s.clock.now_ms() >= at {
         let _ = s.delete(
-            ROOT,
+            ws,
             kind("batch/v1", "Job"),
             object::namespace(job),
             object::name(job),
@@ -795,7 +874,7 @@ fn ttl_after_finished(s: &mut Server, job: &Value) {
             None,
         );
     } else {
-        s.timers.wake_at(at);
+        next.note(at);
     }
 }
 
@@ -827,24 +906,6 @@ mod tests {
     }
 
     #[test]
-    fn completed_indexes_round_trip_in_upstream_format() {
-        let cases = [
-            (vec![], ""),
-            (vec![0], "0"),
-            (vec![0, 1], "0,1"),
-            (vec![0, 1, 2], "0-2"),
-            (vec![1, 3, 4, 5, 7], "1,3-5,7"),
-            (vec![0, 2, 3, 9], "0,2,3,9"),
-        ];
-        for (idx, want) in cases {
-            let set: BTreeSet<i64> = idx.into_iter().collect();
-            assert_eq!(format_indexes(&set), want);
-            assert_eq!(parse_indexes(want, 10), set);
-        }
-        assert_eq!(parse_indexes("0-9", 3), [0, 1, 2].into());
-    }
-
-    #[test]
     fn backoff_record_counts_failures_after_the_last_success() {
         let pod = |phase: &str, finished: &str| json!({"status": {"phase": phase, "containerStatuses": [{"state": {"terminated": {"finishedAt": finished}}}]}});
         let pods = [
@@ -857,5 +918,109 @@ mod tests {
         assert_eq!(n, 2);
         assert_eq!(last, parse_rfc3339("2026-01-01T00:00:40Z").unwrap());
         assert_eq!(backoff_record(&pods[..2]).0, 0);
+    }
+
+    use crate::controllers::testing::{Harness, TEAM};
+
+    fn job(name: &str, completions: i64, parallelism: i64) -> Value {
+        json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"completions": completions, "parallelism": parallelism,
+                "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}})
+    }
+
+    fn pods_of(h: &Harness<JobController>, ws: &str, uid: &str) -> Vec<Value> {
+        h.list(ws, "pods", "default")
+            .into_iter()
+            .filter(|p| controller_of(p).is_some_and(|r| r["uid"] == uid))
+            .collect()
+    }
+
+    /// The kubelet's part: the pod ran to completion.
+    fn succeed(h: &mut Harness<JobController>, ws: &str, pod: &Value) {
+        let mut p = pod.clone();
+        p["status"] = json!({"phase": "Succeeded", "containerStatuses": [{"name": "c",
+            "state": {"terminated": {"exitCode": 0, "finishedAt": h.s.clock.rfc3339()}}}]});
+        h.s.update_status(ws, &p).unwrap();
+        h.settle();
+    }
+
+    #[test]
+    fn a_pod_change_reconciles_only_its_job() {
+        let mut h = Harness::new(JobController, vec![]);
+        let a = h.create("root", job("a", 1, 1));
+        h.create("root", job("b", 1, 1));
+        let pod = pods_of(&h, "root", object::uid(&a)).remove(0);
+        h.clear();
+        succeed(&mut h, "root", &pod);
+        assert_eq!(h.reconciled(RESOURCE), ["root/a"]);
+        assert!(h.reconciled("pods").is_empty());
+        let a = h.get("root", RESOURCE, "default", "a");
+        assert_eq!(a["status"]["succeeded"], 1);
+        assert!(is_finished(&a));
+        assert!(!is_finished(&h.get("root", RESOURCE, "default", "b")));
+    }
+
+    #[test]
+    fn same_named_jobs_in_two_workspaces_are_independent() {
+        let mut h = Harness::new(JobController, vec![]);
+        let root = h.create("root", job("pi", 2, 2));
+        let team = h.create(TEAM, job("pi", 2, 2));
+        assert_ne!(object::uid(&root), object::uid(&team));
+        assert_eq!(pods_of(&h, "root", object::uid(&root)).len(), 2);
+        let team_pods = pods_of(&h, TEAM, object::uid(&team));
+        assert_eq!(team_pods.len(), 2);
+        h.clear();
+        for p in &team_pods {
+            succeed(&mut h, TEAM, p);
+        }
+        assert!(h.reconciled(RESOURCE).iter().all(|k| k == "root:team/pi"));
+        let team = h.get(TEAM, RESOURCE, "default", "pi");
+        assert!(is_finished(&team), "{team}");
+        assert_eq!(team["status"]["succeeded"], 2);
+        let root = h.get("root", RESOURCE, "default", "pi");
+        assert_eq!(root["status"]["active"], 2);
+        assert!(root["status"].get("succeeded").is_none());
+        // Each workspace's Events are its own.
+        let completed = |ws: &str| {
+            h.list(ws, "events", "default")
+                .iter()
+                .any(|e| e["reason"] == "Completed")
+        };
+        assert!(completed(TEAM) && !completed("root"));
+    }
+
+    #[test]
+    fn a_pod_left_with_the_finalizer_after_its_job_is_gone_is_released() {
+        let mut h = Harness::new(JobController, vec![]);
+        let j = h.create("root", job("a", 1, 1));
+        let pod = pods_of(&h, "root", object::uid(&j)).remove(0);
+        // Deleted without waiting for its pods (no garbage collector here).
+        h.s.store
+            .remove(&Key::new("root", RESOURCE, "default", "a"));
+        h.settle();
+        let p = h.get("root", "pods", "default", object::name(&pod));
+        assert!(!has_finalizer(&p), "{p}");
+        assert!(h
+            .reconciled("pods")
+            .contains(&format!("root/{}", object::name(&pod))));
+    }
+
+    #[test]
+    fn one_sync_of_a_huge_job_creates_at_most_500_pods() {
+        // The largest an Indexed Job may ask for: completions up to int32, parallelism up to
+        // 100,000 (validation's Indexed limit).
+        let mut s = Server::new(1, 0);
+        let mut huge = job("huge", 2_147_483_647, 100_000);
+        huge["spec"]["completionMode"] = json!("Indexed");
+        let created = s.create("root", huge).unwrap();
+        let key = Key::new("root", RESOURCE, "default", "huge");
+        assert_eq!(JobController.reconcile(&mut s, &key), Action::AwaitChange);
+        let pods = owned_pods(&s, &key, object::uid(&created));
+        assert_eq!(pods.len(), MAX_PER_SYNC);
+        // The lowest pending indexes, each once.
+        let indexes: BTreeSet<i64> = pods.iter().filter_map(index_of).collect();
+        assert_eq!(indexes, (0..500).collect());
+        let again = s.store.get(&key).cloned().unwrap();
+        assert_eq!(again["status"]["active"], 500);
     }
 }
