@@ -15,6 +15,16 @@ pub fn is_active(pod: &Value) -> bool {
     phase != "Succeeded" && phase != "Failed" && !is_terminating(pod)
 }
 
+/// Whether the pod has finished: `Succeeded` or `Failed`.
+pub fn is_terminal(pod: &Value) -> bool {
+    matches!(phase(pod), "Succeeded" | "Failed")
+}
+
+/// `isRunningAndReady` (the StatefulSet controller's): phase `Running` and Ready.
+pub fn running_and_ready(pod: &Value) -> bool {
+    phase(pod) == "Running" && is_ready(pod)
+}
+
 /// `podutil.IsPodReady`: the Ready condition is True.
 pub fn is_ready(pod: &Value) -> bool {
     array_at(pod, &["status", "conditions"])

@@ -6,7 +6,7 @@
 //! `matchFields metadata.name In [<node>]` and bound by the scheduler, as upstream. Updates
 //! roll out with RollingUpdate (`maxUnavailable`, or `maxSurge` for surge-first) or OnDelete;
 //! revisions are ControllerRevisions and pods carry the `controller-revision-hash` label.
-use super::statefulset::{
+use super::workload::{
     owned_revisions, pod_from_template, sync_revision, truncate_history, REVISION_LABEL,
 };
 use super::{is_pod_ready, kind};
@@ -338,12 +338,19 @@ impl Ctx<'_> {
 }
 
 fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Pod>) {
-    let mut revisions = owned_revisions(s, ds);
+    let key = crate::store::Key::new(
+        ROOT,
+        "daemonsets.apps",
+        object::namespace(ds),
+        object::name(ds),
+    );
+    let mut revisions = owned_revisions(s, &key, object::uid(ds));
     let template = path(ds, &["spec", "template"])
         .cloned()
         .unwrap_or(json!({}));
     let collision = object::i64_at(ds, &["status", "collisionCount"]).unwrap_or(0);
-    let Some((current, collision)) = sync_revision(s, ds, &mut revisions, &template, collision)
+    let Some((current, collision)) =
+        sync_revision(s, &key, ds, &mut revisions, &template, collision)
     else {
         return;
     };
@@ -393,7 +400,7 @@ fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Pod>) {
             }
         }
     }
-    truncate_history(s, ds, &revisions, &live);
+    truncate_history(s, &key, ds, &revisions, &live);
     update_status(s, &ctx, nodes, &eligibility, &pods, collision);
 }
 

@@ -5,12 +5,12 @@
 //! `revisionHistoryLimit`, pause, `progressDeadlineSeconds` and the Progressing/Available
 //! conditions (`sync.go`, `progress.go`).
 use super::kind;
+use super::workload::compute_hash;
 use crate::api::object::{self, array_at, controller_of, controller_ref, path, set_path};
 use crate::api::Value;
 use crate::json;
 use crate::server::{EventType, Server, ROOT};
 use crate::sim::parse_rfc3339;
-use crate::sim::rng::ALPHANUMS;
 
 const COMPONENT: &str = "deployment-controller";
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -23,28 +23,6 @@ pub fn reconcile(s: &mut Server) {
             sync(s, &d);
         }
     }
-}
-
-/// FNV-32a, the hash behind `controller.ComputeHash`.
-fn fnv32a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
-    })
-}
-
-/// `pod-template-hash`: FNV-32a of the template (and collision count), written with
-/// `rand.SafeEncodeString` of its decimal form. Upstream hashes Go's printed form of the
-/// template; kplane hashes its JSON, so values differ from a real cluster's but are stable.
-pub fn pod_template_hash(template: &Value, collision_count: Option<i64>) -> String {
-    let mut bytes = serde_json::to_vec(template).unwrap_or_default();
-    if let Some(c) = collision_count {
-        bytes.extend_from_slice(c.to_string().as_bytes());
-    }
-    fnv32a(&bytes)
-        .to_string()
-        .bytes()
-        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
-        .collect()
 }
 
 /// `intstr.GetScaledValueFromIntOrPercent`: a count, or a percentage of `total` rounded up or down.
@@ -172,7 +150,7 @@ fn owned_sets(s: &Server, d: &Value, new_name: &str) -> Sets {
 
 fn sync(s: &mut Server, d: &Value) {
     let template = path(d, &["spec", "template"]).cloned().unwrap_or(json!({}));
-    let hash = pod_template_hash(&template, object::i64_at(d, &["status", "collisionCount"]));
+    let hash = compute_hash(&template, object::i64_at(d, &["status", "collisionCount"]));
     let new_name = format!("{}-{hash}", object::name(d));
     let mut sets = owned_sets(s, d, &new_name);
     let paused = d["spec"]["paused"] == true;
@@ -673,15 +651,6 @@ fn status_changed(d: &Value, total: i64, updated: i64, ready: i64, available: i6
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn template_hash_is_stable_and_safe() {
-        let t = json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "a", "image": "nginx"}]}});
-        let h = pod_template_hash(&t, None);
-        assert_eq!(h, pod_template_hash(&t, None));
-        assert_ne!(h, pod_template_hash(&t, Some(1)));
-        assert!(h.bytes().all(|b| ALPHANUMS.contains(&b)));
-    }
 
     #[test]
     fn fenceposts_round_as_upstream() {

@@ -20,6 +20,9 @@ pub mod volume;
 pub mod vpa;
 pub mod workload;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 use crate::api::kinds::{by_kind, KindInfo};
 use crate::runtime::legacy::Legacy;
 use crate::runtime::Controller;
@@ -49,17 +52,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
             deployment::reconcile,
         ),
         Box::new(replicaset::ReplicaSetController),
-        legacy(
-            "statefulset-controller",
-            KCM,
-            &[
-                "statefulsets.apps",
-                "pods",
-                "controllerrevisions.apps",
-                "persistentvolumeclaims",
-            ],
-            statefulset::reconcile,
-        ),
+        Box::new(statefulset::StatefulSetController),
         legacy(
             "daemonset-controller",
             KCM,
