@@ -53,17 +53,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         ),
         Box::new(replicaset::ReplicaSetController),
         Box::new(statefulset::StatefulSetController),
-        legacy(
-            "daemonset-controller",
-            KCM,
-            &[
-                "daemonsets.apps",
-                "pods",
-                "nodes",
-                "controllerrevisions.apps",
-            ],
-            daemonset::reconcile,
-        ),
+        Box::new(daemonset::DaemonSetController::default()),
         legacy(
             "cronjob-controller",
             KCM,
