@@ -838,8 +838,18 @@ mod tests {
         };
         assert_eq!(status(&s, OTHER)["numberReady"], 1);
 
-        // Heartbeats and status updates of the node wake no DaemonSet.
+        // A node update that changes neither labels nor taints wakes no DaemonSet.
         testing::take_runs::<DaemonSetController>(&mut rt);
+        let mut node = s
+            .get("root", kind("v1", "Node"), "", "node-1")
+            .unwrap()
+            .clone();
+        set_path(
+            &mut node,
+            &["metadata", "annotations", "note"],
+            json!("unrelated"),
+        );
+        s.update("root", node).unwrap();
         testing::advance(&mut s, &mut rt, 120_000);
         assert_eq!(testing::take_runs::<DaemonSetController>(&mut rt), []);
 
