@@ -45,12 +45,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         // watches everything.
         legacy("namespace-controller", KCM, &[], namespace::reconcile),
         legacy("garbage-collector", KCM, &[], gc::reconcile),
-        legacy(
-            "deployment-controller",
-            KCM,
-            &["deployments.apps", "replicasets.apps"],
-            deployment::reconcile,
-        ),
+        Box::new(deployment::DeploymentController),
         Box::new(replicaset::ReplicaSetController),
         Box::new(statefulset::StatefulSetController),
         Box::new(daemonset::DaemonSetController::default()),
