@@ -15,6 +15,7 @@ pub mod keda;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
+pub mod replication_controller;
 pub mod statefulset;
 pub mod volume;
 pub mod vpa;
@@ -47,6 +48,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         legacy("garbage-collector", KCM, &[], gc::reconcile),
         Box::new(deployment::DeploymentController),
         Box::new(replicaset::ReplicaSetController),
+        Box::new(replication_controller::ReplicationManager),
         Box::new(statefulset::StatefulSetController),
         Box::new(daemonset::DaemonSetController::default()),
         legacy(

@@ -69,6 +69,7 @@ pub fn validate(info: &KindInfo, obj: &Value) -> Vec<FieldError> {
     match info.kind {
         "Pod" => validate_pod_spec(obj.get("spec"), "spec", &mut errs),
         "Deployment" | "ReplicaSet" => validate_replicated(info.kind, obj, &mut errs),
+        "ReplicationController" => validate_replication_controller(obj, &mut errs),
         _ => {}
     }
     errs
@@ -203,6 +204,69 @@ fn validate_replicated(kind: &str, obj: &Value, errs: &mut Vec<FieldError>) {
                 ));
             }
         }
+    }
+}
+
+/// `ValidateReplicationControllerSpec` (pkg/apis/core/validation): minReadySeconds and
+/// replicas not negative, a non-empty selector map (`ValidateNonEmptySelector`), and
+/// `ValidatePodTemplateSpecForRC`: a template whose labels the selector matches, a valid pod
+/// template, restartPolicy Always and no activeDeadlineSeconds.
+fn validate_replication_controller(obj: &Value, errs: &mut Vec<FieldError>) {
+    let nonnegative = |field: &str, errs: &mut Vec<FieldError>| {
+        if let Some(n) = path(obj, &["spec", field]).and_then(Value::as_i64) {
+            if n < 0 {
+                errs.push(FieldError::invalid(
+                    format!("spec.{field}"),
+                    n.to_string(),
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+    };
+    nonnegative("minReadySeconds", errs);
+    let selector = crate::api::object::string_map(obj, &["spec", "selector"]);
+    if selector.is_empty() {
+        errs.push(FieldError::required("spec.selector", ""));
+    }
+    nonnegative("replicas", errs);
+    let Some(template) = path(obj, &["spec", "template"]).filter(|t| !t.is_null()) else {
+        errs.push(FieldError::required("spec.template", ""));
+        return;
+    };
+    let tl = labels(template);
+    if !selector.is_empty() && !selector.iter().all(|(k, v)| tl.get(k) == Some(v)) {
+        let shown: Vec<String> = tl
+            .iter()
+            .map(|(k, v)| format!("{}:{}", quoted(k), quoted(v)))
+            .collect();
+        errs.push(FieldError::invalid(
+            "spec.template.metadata.labels",
+            format!("map[string]string{{{}}}", shown.join(", ")),
+            "`selector` does not match template `labels`",
+        ));
+    }
+    validate_labels(
+        path(template, &["metadata", "labels"]),
+        "spec.template.metadata.labels",
+        errs,
+    );
+    validate_pod_spec(template.get("spec"), "spec.template.spec", errs);
+    let policy = path(template, &["spec", "restartPolicy"])
+        .and_then(Value::as_str)
+        .unwrap_or("Always");
+    if policy != "Always" {
+        errs.push(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            quoted(policy),
+            &["Always"],
+        ));
+    }
+    if let Some(d) = path(template, &["spec", "activeDeadlineSeconds"]).filter(|d| !d.is_null()) {
+        errs.push(FieldError::invalid(
+            "spec.template.spec.activeDeadlineSeconds",
+            d.to_string(),
+            "activeDeadlineSeconds in ReplicationController is not Supported",
+        ));
     }
 }
 
