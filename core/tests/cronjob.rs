@@ -1,5 +1,5 @@
 //! The CronJob controller: scenario tests over `examples/workloads/cronjob*.yaml`.
-use kplane::api::object::{self, str_at};
+use kplane::api::object;
 use kplane::api::Value;
 use kplane::{ApplyOptions, ControlPlane, ListOptions, ObjectRef, Options};
 
@@ -280,37 +280,29 @@ fn allow_lets_runs_overlap() {
 }
 
 #[test]
-fn bad_schedules_and_time_zones_are_reported() {
+fn bad_schedules_and_time_zones_are_refused_by_the_api() {
+    // The API server refuses them (batch validation validateScheduleFormat and
+    // validateTimeZone), so the controller never sees them.
+    let mut cp = ControlPlane::new(Options::default()).unwrap();
     let bad = HELLO.replace("\"* * * * *\"", "\"61 * * * *\"");
-    let mut cp = load(&bad);
-    cp.advance(120.0).unwrap();
-    assert!(job_names(&cp, "default", "hello").is_empty());
-    assert!(has_event(
-        &cp,
-        "default",
-        "hello",
-        "UnparseableSchedule",
-        "unparseable schedule: \"61 * * * *\" : end of range (61) above maximum (59): 61"
-    ));
+    let e = cp
+        .apply("root", &bad, &ApplyOptions::default())
+        .unwrap_err();
+    assert_eq!(e.code, 422);
+    assert_eq!(
+        e.message,
+        "CronJob.batch \"hello\" is invalid: spec.schedule: Invalid value: \"61 * * * *\": end of range (61) above maximum (59): 61"
+    );
     let tz = HELLO.replace(
         "  schedule: \"* * * * *\"\n",
         "  schedule: \"* * * * *\"\n  timeZone: Mars/Olympus\n",
     );
-    let mut cp = load(&tz);
-    cp.advance(120.0).unwrap();
-    assert!(job_names(&cp, "default", "hello").is_empty());
-    assert!(has_event(
-        &cp,
-        "default",
-        "hello",
-        "UnknownTimeZone",
-        "invalid timeZone: \"Mars/Olympus\": unknown time zone Mars/Olympus"
-    ));
-    assert!(str_at(
-        &get(&cp, "CronJob", "default", "hello").unwrap(),
-        &["status", "lastScheduleTime"]
-    )
-    .is_none());
+    let e = cp.apply("root", &tz, &ApplyOptions::default()).unwrap_err();
+    assert_eq!(
+        e.message,
+        "CronJob.batch \"hello\" is invalid: spec.timeZone: Invalid value: \"Mars/Olympus\": unknown time zone Mars/Olympus"
+    );
+    assert!(get(&cp, "CronJob", "default", "hello").is_none());
 }
 
 #[test]

@@ -3,119 +3,229 @@
 //! or decimal exponent (`e3`, `E-2`). Values are kept exactly, in nano-units.
 use std::fmt;
 
+/// A quantity, exactly, in nano-units (values beyond about 1.7e29 units saturate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Quantity {
     nanos: i128,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuantityError;
+/// Why a text is not a quantity: the three errors of `ParseQuantity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuantityError {
+    /// `ErrFormatWrong`.
+    FormatWrong,
+    /// `ErrNumeric`.
+    Numeric,
+    /// `ErrSuffix`.
+    Suffix,
+}
 
 impl fmt::Display for QuantityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The text of `resource.ErrFormatWrong`.
-        f.write_str("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+        f.write_str(match self {
+            QuantityError::FormatWrong => "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            QuantityError::Numeric => "unable to parse numeric part of quantity",
+            QuantityError::Suffix => "unable to parse quantity's suffix",
+        })
     }
+}
+
+impl std::error::Error for QuantityError {}
+
+/// How a quantity was written, which decides how it prints (`resource.Format`); arithmetic
+/// keeps the format of the first non-zero operand (`Quantity.Add`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// `1e3`, `5E-2`.
+    DecimalExponent,
+    /// `Ki` … `Ei`.
+    BinarySI,
+    /// `n`, `u`, `m`, none, `k` … `E`.
+    #[default]
+    DecimalSI,
 }
 
 const NANO: i128 = 1_000_000_000;
 
+/// `10^e` for `e` in 0..=38, `None` beyond.
+fn pow10(e: u32) -> Option<i128> {
+    10i128.checked_pow(e)
+}
+
 impl Quantity {
+    /// Zero.
     pub const ZERO: Quantity = Quantity { nanos: 0 };
 
+    /// A quantity of `m` thousandths.
     pub fn from_milli(m: i64) -> Self {
         Quantity {
             nanos: m as i128 * 1_000_000,
         }
     }
+    /// A quantity of `v` units.
     pub fn from_units(v: i64) -> Self {
         Quantity {
             nanos: v as i128 * NANO,
         }
     }
 
+    /// `resource.ParseQuantity` (surrounding whitespace is ignored, as `UnmarshalJSON` trims it).
     pub fn parse(s: &str) -> Result<Self, QuantityError> {
+        Self::parse_with_format(s).map(|(q, _)| q)
+    }
+
+    /// Parses and tells how the quantity was written.
+    pub fn parse_with_format(s: &str) -> Result<(Self, Format), QuantityError> {
         let s = s.trim();
-        if s.is_empty() || s.len() > 64 {
-            return Err(QuantityError);
+        if s.is_empty() {
+            return Err(QuantityError::FormatWrong);
         }
-        let bytes = s.as_bytes();
-        let mut i = 0;
-        let negative = match bytes[0] {
+        if s == "0" {
+            return Ok((Quantity::ZERO, Format::DecimalSI));
+        }
+        let b = s.as_bytes();
+        let mut pos = 0;
+        let negative = match b[0] {
             b'-' => {
-                i = 1;
+                pos = 1;
                 true
             }
             b'+' => {
-                i = 1;
+                pos = 1;
                 false
             }
             _ => false,
         };
-        let num_start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
-            i += 1;
+        while pos < b.len() && b[pos] == b'0' {
+            pos += 1;
         }
-        let number = &s[num_start..i];
-        let suffix = &s[i..];
-        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
-            return Err(QuantityError);
+        let num_start = pos;
+        while pos < b.len() && b[pos].is_ascii_digit() {
+            pos += 1;
         }
-        let (int_part, frac_part) = number.split_once('.').unwrap_or((number, ""));
-        // (multiplier numerator, power of ten) applied to the number.
-        let (mul, exp10): (i128, i32) = match suffix {
-            "" => (1, 0),
-            "n" => (1, -9),
-            "u" => (1, -6),
-            "m" => (1, -3),
-            "k" => (1, 3),
-            "M" => (1, 6),
-            "G" => (1, 9),
-            "T" => (1, 12),
-            "P" => (1, 15),
-            "E" => (1, 18),
-            "Ki" => (1 << 10, 0),
-            "Mi" => (1 << 20, 0),
-            "Gi" => (1 << 30, 0),
-            "Ti" => (1 << 40, 0),
-            "Pi" => (1 << 50, 0),
-            "Ei" => (1 << 60, 0),
-            e if e.starts_with(['e', 'E']) => {
-                let x: i32 = e[1..].parse().map_err(|_| QuantityError)?;
-                if !(-30..=30).contains(&x) {
-                    return Err(QuantityError);
-                }
-                (1, x)
+        let num = &s[num_start..pos];
+        let mut denom = "";
+        if pos < b.len() && b[pos] == b'.' {
+            pos += 1;
+            let d = pos;
+            while pos < b.len() && b[pos].is_ascii_digit() {
+                pos += 1;
             }
-            _ => return Err(QuantityError),
-        };
-        let digits = format!("{int_part}{frac_part}");
-        let digits = digits.trim_start_matches('0');
-        if digits.len() > 30 {
-            return Err(QuantityError);
+            denom = &s[d..pos];
         }
-        let mantissa: i128 = if digits.is_empty() {
-            0
-        } else {
-            digits.parse().map_err(|_| QuantityError)?
+        let suffix_start = pos;
+        while pos < b.len() && b"eEinumkKMGTP".contains(&b[pos]) {
+            pos += 1;
+        }
+        if pos < b.len() && (b[pos] == b'-' || b[pos] == b'+') {
+            pos += 1;
+        }
+        while pos < b.len() && b[pos].is_ascii_digit() {
+            pos += 1;
+        }
+        if pos < b.len() {
+            return Err(QuantityError::FormatWrong);
+        }
+        let suffix = &s[suffix_start..];
+        let (exp10, exp2, format): (i64, u32, Format) = match suffix {
+            "" => (0, 0, Format::DecimalSI),
+            "n" => (-9, 0, Format::DecimalSI),
+            "u" => (-6, 0, Format::DecimalSI),
+            "m" => (-3, 0, Format::DecimalSI),
+            "k" => (3, 0, Format::DecimalSI),
+            "M" => (6, 0, Format::DecimalSI),
+            "G" => (9, 0, Format::DecimalSI),
+            "T" => (12, 0, Format::DecimalSI),
+            "P" => (15, 0, Format::DecimalSI),
+            "E" => (18, 0, Format::DecimalSI),
+            "Ki" => (0, 10, Format::BinarySI),
+            "Mi" => (0, 20, Format::BinarySI),
+            "Gi" => (0, 30, Format::BinarySI),
+            "Ti" => (0, 40, Format::BinarySI),
+            "Pi" => (0, 50, Format::BinarySI),
+            "Ei" => (0, 60, Format::BinarySI),
+            e if e.len() > 1 && (e.starts_with('e') || e.starts_with('E')) => {
+                let x: i64 = e[1..].parse().map_err(|_| QuantityError::Suffix)?;
+                (x, 0, Format::DecimalExponent)
+            }
+            _ => return Err(QuantityError::Suffix),
         };
-        // value = mantissa * 10^(exp10 - frac_len) * mul, expressed in nanos (×10^9), rounded up
-        // to the nano as upstream rounds sub-nano precision up.
-        let scale = exp10 - frac_part.len() as i32 + 9;
-        let value = if scale >= 0 {
-            10i128
-                .checked_pow(scale as u32)
-                .and_then(|p| mantissa.checked_mul(p))
-                .and_then(|v| v.checked_mul(mul))
-                .ok_or(QuantityError)?
-        } else {
-            let p = 10i128.checked_pow((-scale) as u32).ok_or(QuantityError)?;
-            let v = mantissa.checked_mul(mul).ok_or(QuantityError)?;
-            (v + p - 1) / p
+        let digits = format!("{num}{denom}");
+        let digits = digits.trim_start_matches('0');
+        // value = digits × 10^(exp10 − |denom|) × 2^exp2, in nanos, rounded away from zero.
+        let e10 = exp10.saturating_sub(denom.len() as i64).saturating_add(9);
+        let magnitude = magnitude(digits, e10, exp2);
+        let mut format = format;
+        if format == Format::BinarySI && magnitude > 0 && magnitude < NANO {
+            format = Format::DecimalSI;
+        }
+        Ok((
+            Quantity {
+                nanos: if negative { -magnitude } else { magnitude },
+            },
+            format,
+        ))
+    }
+
+    /// The canonical text of the quantity written in `format` (`Quantity.String()`):
+    /// `1k` for `1000`, `1500m` for `1.5`, `1536Mi` for `1.5Gi`.
+    pub fn canonical(&self, format: Format) -> String {
+        if self.nanos == 0 {
+            return "0".into();
+        }
+        let sign = if self.nanos < 0 { "-" } else { "" };
+        let abs = self.nanos.unsigned_abs();
+        if format == Format::BinarySI && abs >= 1024 * NANO as u128 && abs % NANO as u128 == 0 {
+            let mut units = abs / NANO as u128;
+            let mut e = 0;
+            while e < 6 && units % 1024 == 0 {
+                units /= 1024;
+                e += 1;
+            }
+            let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][e];
+            return format!("{sign}{units}{suffix}");
+        }
+        let mut mantissa = abs;
+        let mut exp: i32 = -9;
+        while mantissa % 10 == 0 {
+            mantissa /= 10;
+            exp += 1;
+        }
+        match exp.rem_euclid(3) {
+            1 => {
+                mantissa = mantissa.saturating_mul(10);
+                exp -= 1;
+            }
+            2 => {
+                mantissa = mantissa.saturating_mul(100);
+                exp -= 2;
+            }
+            _ => {}
+        }
+        if format == Format::DecimalExponent {
+            return if exp == 0 {
+                format!("{sign}{mantissa}")
+            } else {
+                format!("{sign}{mantissa}e{exp}")
+            };
+        }
+        while exp > 18 {
+            mantissa = mantissa.saturating_mul(1000);
+            exp -= 3;
+        }
+        let suffix = match exp {
+            -9 => "n",
+            -6 => "u",
+            -3 => "m",
+            3 => "k",
+            6 => "M",
+            9 => "G",
+            12 => "T",
+            15 => "P",
+            18 => "E",
+            _ => "",
         };
-        Ok(Quantity {
-            nanos: if negative { -value } else { value },
-        })
+        format!("{sign}{mantissa}{suffix}")
     }
 
     /// `Quantity.MilliValue()`: rounded up to the next milli-unit.
@@ -131,20 +241,6 @@ impl Quantity {
     }
 }
 
-/// `resource.Format`: how a quantity prints. Parsing picks it from the suffix (`Ki`… binary,
-/// `e3` exponent, anything else decimal); arithmetic keeps the format of the first non-zero
-/// operand (`Quantity.Add`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Format {
-    /// `500m`, `2k`, `1M`.
-    #[default]
-    DecimalSI,
-    /// `512Mi`, `1Gi`.
-    BinarySI,
-    /// `1e3`.
-    DecimalExponent,
-}
-
 impl Quantity {
     /// The exact value in nano-units.
     pub fn nanos(&self) -> i128 {
@@ -156,86 +252,64 @@ impl Quantity {
         Quantity { nanos }
     }
 
-    /// `resource.ParseQuantity`: the value and the format its suffix implies.
-    pub fn parse_with_format(s: &str) -> Result<(Quantity, Format), QuantityError> {
-        let q = Quantity::parse(s)?;
-        let suffix = s
-            .trim()
-            .trim_start_matches(['+', '-'])
-            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-        let format = if suffix.ends_with('i') {
-            Format::BinarySI
-        } else if suffix.starts_with(['e', 'E']) {
-            Format::DecimalExponent
-        } else {
-            Format::DecimalSI
-        };
-        Ok((q, format))
-    }
-
     /// `Quantity.RoundUp(0)`: rounded up to a whole unit.
     pub fn round_up_units(&self) -> Quantity {
         Quantity {
             nanos: i128::from(self.value()) * NANO,
         }
     }
-
-    /// `Quantity.String()` (`CanonicalizeBytes`): the canonical text in `format`, as the API
-    /// server prints a stored quantity (`1.5Gi` → `1536Mi`, `1.5` → `1500m`, `2000` → `2k`).
-    pub fn canonical(&self, format: Format) -> String {
-        if self.nanos == 0 {
-            return "0".into();
-        }
-        let format = match format {
-            Format::BinarySI
-                if self.nanos.unsigned_abs() < 1024 * NANO as u128 || self.nanos % NANO != 0 =>
-            {
-                Format::DecimalSI
-            }
-            f => f,
-        };
-        if format == Format::BinarySI {
-            let mut units = self.nanos / NANO;
-            let mut exp = 0usize;
-            while exp < 6 && units % 1024 == 0 {
-                units /= 1024;
-                exp += 1;
-            }
-            const BIN: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-            return format!("{units}{}", BIN[exp]);
-        }
-        // Base 10: strip factors of ten, then lower the exponent to a multiple of three.
-        let (mut mantissa, mut exp) = (self.nanos, -9i32);
-        while mantissa % 10 == 0 {
-            mantissa /= 10;
-            exp += 1;
-        }
-        // Values too large to scale down to a multiple of three keep their exponent.
-        let down = exp.rem_euclid(3);
-        if let Some(m) = mantissa.checked_mul(10i128.pow(down as u32)) {
-            mantissa = m;
-            exp -= down;
-        }
-        let suffix = match (format, exp) {
-            (_, 0) => String::new(),
-            (Format::DecimalSI, -9) => "n".into(),
-            (Format::DecimalSI, -6) => "u".into(),
-            (Format::DecimalSI, -3) => "m".into(),
-            (Format::DecimalSI, 3) => "k".into(),
-            (Format::DecimalSI, 6) => "M".into(),
-            (Format::DecimalSI, 9) => "G".into(),
-            (Format::DecimalSI, 12) => "T".into(),
-            (Format::DecimalSI, 15) => "P".into(),
-            (Format::DecimalSI, 18) => "E".into(),
-            (_, e) => format!("e{e}"),
-        };
-        format!("{mantissa}{suffix}")
-    }
 }
 
 fn ceil_div(a: i128, b: i128) -> i64 {
     let q = a.div_euclid(b) + i128::from(a.rem_euclid(b) != 0);
     q.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+/// `digits × 10^e10 × 2^exp2` rounded up to an integer, saturating at `i128::MAX`.
+fn magnitude(digits: &str, e10: i64, exp2: u32) -> i128 {
+    if digits.is_empty() {
+        return 0;
+    }
+    let two = 1i128 << exp2;
+    if e10 >= 0 {
+        let Ok(e) = u32::try_from(e10) else {
+            return i128::MAX;
+        };
+        let n: Option<i128> = digits.parse().ok();
+        return n
+            .zip(pow10(e))
+            .and_then(|(n, p)| n.checked_mul(p))
+            .and_then(|v| v.checked_mul(two))
+            .unwrap_or(i128::MAX);
+    }
+    let k = usize::try_from(e10.unsigned_abs()).unwrap_or(usize::MAX);
+    if exp2 == 0 {
+        // Drop the last k digits, rounding up when any of them is not zero.
+        if digits.len() <= k {
+            return 1;
+        }
+        let (head, tail) = digits.split_at(digits.len() - k);
+        let up = i128::from(tail.bytes().any(|c| c != b'0'));
+        return head
+            .parse::<i128>()
+            .ok()
+            .and_then(|h| h.checked_add(up))
+            .unwrap_or(i128::MAX);
+    }
+    // Binary suffixes with more than nine decimals: multiply, then divide rounding up.
+    let Some(p) = u32::try_from(k).ok().and_then(pow10) else {
+        return 1;
+    };
+    match digits.parse::<i128>().ok().and_then(|n| n.checked_mul(two)) {
+        Some(v) => v / p + i128::from(v % p != 0),
+        None => i128::MAX,
+    }
+}
+
+/// The canonical text of a quantity (`ParseQuantity(text).String()`), or the parse error.
+pub fn canonical_string(text: &str) -> Result<String, QuantityError> {
+    let (q, format) = Quantity::parse_with_format(text)?;
+    Ok(q.canonical(format))
 }
 
 /// Formats milli-CPU as kubectl does for CPU (`250m`, `2`).
@@ -321,10 +395,54 @@ mod tests {
     }
 
     #[test]
-    fn rejects_malformed() {
-        for text in ["", "abc", "1.2.3", "1Zi", "m", "1 Gi", "--1", "1e", "."] {
-            assert!(Quantity::parse(text).is_err(), "{text} should not parse");
+    fn rejects_malformed_with_upstreams_errors() {
+        // Outcomes of resource.ParseQuantity (quantity.go parseQuantityString / interpret).
+        for (text, err) in [
+            ("", QuantityError::FormatWrong),
+            ("abc", QuantityError::FormatWrong),
+            ("1.2.3", QuantityError::FormatWrong),
+            ("1Zi", QuantityError::FormatWrong),
+            ("1 Gi", QuantityError::FormatWrong),
+            ("--1", QuantityError::Suffix),
+            ("1e", QuantityError::Suffix),
+            ("1Ki2", QuantityError::Suffix),
+        ] {
+            assert_eq!(Quantity::parse(text), Err(err), "{text}");
         }
+        // Upstream reads these as zero.
+        assert_eq!(Quantity::parse("m"), Ok(Quantity::ZERO));
+        assert_eq!(Quantity::parse("."), Ok(Quantity::ZERO));
+    }
+
+    #[test]
+    fn canonical_forms_as_quantity_string() {
+        // From quantity_test.go TestQuantityParse / TestQuantityString.
+        for (text, want) in [
+            ("0", "0"),
+            ("1000", "1k"),
+            ("1200", "1200"),
+            ("1500m", "1500m"),
+            ("1.5", "1500m"),
+            ("0.5", "500m"),
+            ("2000m", "2"),
+            ("1Gi", "1Gi"),
+            ("1.5Gi", "1536Mi"),
+            ("0.5Gi", "512Mi"),
+            ("1024", "1024"),
+            ("1000Mi", "1000Mi"),
+            ("1e3", "1e3"),
+            ("1e1", "10"),
+            ("100n", "100n"),
+            ("-1", "-1"),
+            ("1E", "1E"),
+            ("1000E", "1000E"),
+            ("0.1Ki", "102400m"),
+            ("1e-12", "1e-9"),
+        ] {
+            assert_eq!(canonical_string(text).as_deref(), Ok(want), "{text}");
+        }
+        assert!(Quantity::parse("1e1000000").is_ok());
+        assert!(Quantity::parse(&"9".repeat(200)).is_ok());
     }
 
     #[test]

@@ -30,6 +30,18 @@ pub struct ControlPlane {
     runtime: Runtime,
 }
 
+/// A copy that continues exactly as the original would (a snapshot and restore, without the
+/// JSON in between): the store is shared until either writes.
+impl Clone for ControlPlane {
+    fn clone(&self) -> ControlPlane {
+        let server = self.server.clone();
+        let seen = server.store.revision();
+        let mut cp = ControlPlane::with_server(server, self.scheduler_state().clone(), seen);
+        cp.runtime.load(self.runtime.save());
+        cp
+    }
+}
+
 impl std::fmt::Debug for ControlPlane {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ControlPlane")
@@ -124,7 +136,7 @@ impl ControlPlane {
         }
         let docs = docs
             .into_iter()
-            .map(|d| (d.document, d.line, d.object))
+            .map(|d| (d.document, d.line, d.object, d.duplicates))
             .collect();
         Ok(self.apply_each(workspace, docs, options))
     }
@@ -152,21 +164,22 @@ impl ControlPlane {
         let docs = objects
             .into_iter()
             .enumerate()
-            .map(|(i, o)| (i + 1, 0, o))
+            .map(|(i, o)| (i + 1, 0, o, vec![]))
             .collect();
         Ok(self.apply_each(workspace, docs, options))
     }
 
+    /// Applies decoded documents: (document number, line, object, duplicate keys).
     fn apply_each(
         &mut self,
         workspace: &str,
-        docs: Vec<(usize, usize, Value)>,
+        docs: Vec<(usize, usize, Value, Vec<String>)>,
         options: &ApplyOptions,
     ) -> ApplyResult {
         let mut result = ApplyResult::default();
-        for (document, line, obj) in docs {
+        for (document, line, obj, duplicates) in docs {
             let named = document_name(&obj);
-            match self.apply_one(workspace, obj, options) {
+            match self.apply_one(workspace, obj, &duplicates, options) {
                 Ok((stored, action, warnings)) => {
                     result.warnings.extend(warnings.iter().cloned());
                     let namespace =
@@ -198,6 +211,7 @@ impl ControlPlane {
         &mut self,
         workspace: &str,
         mut obj: Value,
+        duplicates: &[String],
         options: &ApplyOptions,
     ) -> Result<(Value, Outcome, Vec<String>), Status> {
         if let Some(ns) = &options.namespace {
@@ -205,7 +219,7 @@ impl ControlPlane {
                 object::set_path(&mut obj, &["metadata", "namespace"], json!(ns));
             }
         }
-        let warnings = self.check_fields(&mut obj, options)?;
+        let warnings = self.check_fields(&mut obj, duplicates, options)?;
         let (stored, action) = match options.mode {
             ApplyMode::ServerSide => {
                 let manager = options
@@ -235,7 +249,7 @@ impl ControlPlane {
         mut object: Value,
         options: &ApplyOptions,
     ) -> Result<(Value, Vec<String>), Status> {
-        let warnings = self.check_fields(&mut object, options)?;
+        let warnings = self.check_fields(&mut object, &[], options)?;
         if let Some(ns) = &options.namespace {
             if object::namespace(&object).is_empty() && object.is_object() {
                 object::set_path(&mut object, &["metadata", "namespace"], json!(ns));
@@ -248,25 +262,29 @@ impl ControlPlane {
         Ok((out, warnings))
     }
 
-    /// Field validation: drops unknown fields and returns them as warnings, or fails (`Strict`).
-    fn check_fields(&self, obj: &mut Value, options: &ApplyOptions) -> Result<Vec<String>, Status> {
+    /// Field validation (strict decoding errors: unknown fields, which are dropped, then
+    /// duplicate keys): a 400 under `Strict`, warnings under `Warn`, nothing under `Ignore`.
+    fn check_fields(
+        &self,
+        obj: &mut Value,
+        duplicates: &[String],
+        options: &ApplyOptions,
+    ) -> Result<Vec<String>, Status> {
         let kind = object::kind(obj).to_string();
         let unknown = crate::api::schema::prune_unknown(&kind, obj);
-        let text: Vec<String> = unknown
+        let mut errors: Vec<String> = unknown
             .iter()
             .map(|f| format!("unknown field \"{f}\""))
             .collect();
+        errors.extend(duplicates.iter().cloned());
         match options.field_validation.unwrap_or_default() {
-            _ if text.is_empty() => Ok(text),
-            FieldValidation::Strict => {
-                let version = object::api_version(obj).rsplit('/').next().unwrap_or("");
-                Err(Status::bad_request(format!(
-                    "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
-                    text.join(", ")
-                )))
-            }
-            FieldValidation::Warn => Ok(text),
             FieldValidation::Ignore => Ok(vec![]),
+            v => decode::strict_decoding(
+                &kind,
+                object::api_version(obj),
+                &errors,
+                v == FieldValidation::Strict,
+            ),
         }
     }
 

@@ -56,6 +56,13 @@ pub trait Controller {
     fn runs_on_any_wakeup(&self) -> bool {
         false
     }
+    /// State that must survive a snapshot and is not in the store (e.g. an autoscaler's
+    /// recommendation history). Derived caches need none: rebuild them from the store.
+    fn save(&self) -> Option<Value> {
+        None
+    }
+    /// Restores what [`Controller::save`] returned (the runtime calls it only with such data).
+    fn load(&mut self, _state: Value) {}
     /// For [`Runtime::get`] (implement as `self`).
     fn as_any(&self) -> &dyn std::any::Any;
     /// For [`Runtime::get_mut`] (implement as `self`).
@@ -92,9 +99,13 @@ pub const BASE_RETRY_MS: i64 = 5;
 pub const MAX_ROUNDS: usize = 10_000;
 
 /// The runtime state that must survive a snapshot: per controller, the requeues waiting for
-/// a later instant. (At rest every queue is empty and every event seen.)
+/// a later instant and what [`Controller::save`] returns. (At rest every queue is empty and
+/// every event seen.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SavedRequeues(pub Vec<(String, Vec<(i64, Key)>)>);
+pub struct SavedRequeues(
+    pub Vec<(String, Vec<(i64, Key)>)>,
+    #[serde(default)] pub Vec<(String, Value)>,
+);
 
 struct Slot {
     controller: Box<dyn Controller>,
@@ -277,11 +288,20 @@ impl Runtime {
                     )
                 })
                 .collect(),
+            self.slots
+                .iter()
+                .filter_map(|s| Some((s.controller.name().to_string(), s.controller.save()?)))
+                .collect(),
         )
     }
 
     /// Restores saved requeues (unknown controller names are ignored).
     pub fn load(&mut self, saved: SavedRequeues) {
+        for (name, state) in saved.1 {
+            if let Some(slot) = self.slots.iter_mut().find(|s| s.controller.name() == name) {
+                slot.controller.load(state);
+            }
+        }
         for (name, later) in saved.0 {
             if let Some(slot) = self.slots.iter_mut().find(|s| s.controller.name() == name) {
                 for (due, key) in later {

@@ -1,6 +1,6 @@
 //! Defaulting, as the API server's `SetDefaults_*` functions (pkg/apis/*/v1/defaults.go) and
 //! the admission plugins that default (DefaultTolerationSeconds).
-use crate::api::object::{array_at, default_path, path, set_path};
+use crate::api::object::{self, array_at, default_path, path, set_path};
 use crate::api::Value;
 use crate::json;
 
@@ -9,6 +9,7 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
         "Pod" => {
             if let Some(spec) = obj.get_mut("spec") {
                 default_pod_spec(spec);
+                default_requests_from_limits(spec);
                 default_tolerations(spec);
                 // The ServiceAccount admission plugin: pods run as `default` unless they name one.
                 default_path(spec, &["serviceAccountName"], json!("default"));
@@ -67,6 +68,15 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             default_template(obj);
         }
         "Namespace" => {
+            // SetDefaults_Namespace: the name as the `kubernetes.io/metadata.name` label.
+            let name = object::name(obj).to_string();
+            if !name.is_empty() {
+                set_path(
+                    obj,
+                    &["metadata", "labels", "kubernetes.io/metadata.name"],
+                    json!(name),
+                );
+            }
             default_path(obj, &["spec", "finalizers"], json!(["kubernetes"]));
             default_path(obj, &["status", "phase"], json!("Active"));
         }
@@ -147,6 +157,16 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             default_template(obj);
         }
         "CronJob" => {
+            // SetObjectDefaults_CronJob defaults the job template's pod spec (not its JobSpec).
+            if let Some(spec) = obj
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("jobTemplate"))
+                .and_then(|t| t.get_mut("spec"))
+                .and_then(|s| s.get_mut("template"))
+                .and_then(|t| t.get_mut("spec"))
+            {
+                default_pod_spec(spec);
+            }
             default_path(obj, &["spec", "concurrencyPolicy"], json!("Allow"));
             default_path(obj, &["spec", "suspend"], json!(false));
             default_path(obj, &["spec", "successfulJobsHistoryLimit"], json!(3));
@@ -154,31 +174,122 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
         }
         "Service" => {
             // SetDefaults_Service.
-            default_path(obj, &["spec", "type"], json!("ClusterIP"));
             default_path(obj, &["spec", "sessionAffinity"], json!("None"));
-            let external =
-                path(obj, &["spec", "type"]).and_then(Value::as_str) != Some("ExternalName");
-            if external {
-                default_path(obj, &["spec", "internalTrafficPolicy"], json!("Cluster"));
-                default_path(obj, &["spec", "ipFamilyPolicy"], json!("SingleStack"));
-                default_path(obj, &["spec", "ipFamilies"], json!(["IPv4"]));
+            if path(obj, &["spec", "sessionAffinity"]) == Some(&json!("ClientIP")) {
+                default_path(
+                    obj,
+                    &[
+                        "spec",
+                        "sessionAffinityConfig",
+                        "clientIP",
+                        "timeoutSeconds",
+                    ],
+                    json!(10800),
+                );
             }
-            if matches!(
-                path(obj, &["spec", "type"]).and_then(Value::as_str),
-                Some("NodePort" | "LoadBalancer")
-            ) {
-                default_path(obj, &["spec", "externalTrafficPolicy"], json!("Cluster"));
-            }
+            default_path(obj, &["spec", "type"], json!("ClusterIP"));
+            let ty = path(obj, &["spec", "type"])
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             for port in obj
                 .pointer_mut("/spec/ports")
                 .and_then(Value::as_array_mut)
                 .into_iter()
                 .flatten()
             {
-                default_path(port, &["protocol"], json!("TCP"));
-                if let Some(p) = port.get("port").cloned() {
-                    default_path(port, &["targetPort"], p);
+                if !port.is_object() {
+                    continue;
                 }
+                default_path(port, &["protocol"], json!("TCP"));
+                let unset = port
+                    .get("targetPort")
+                    .is_none_or(|t| t.is_null() || t.as_i64() == Some(0) || t.as_str() == Some(""));
+                if unset {
+                    if let Some(p) = port.get("port").cloned() {
+                        set_path(port, &["targetPort"], p);
+                    }
+                }
+            }
+            let external_ips = !object::array_at(obj, &["spec", "externalIPs"]).is_empty();
+            let externally_accessible =
+                ty == "LoadBalancer" || ty == "NodePort" || (ty == "ClusterIP" && external_ips);
+            if externally_accessible {
+                default_path(obj, &["spec", "externalTrafficPolicy"], json!("Cluster"));
+            }
+            if matches!(ty.as_str(), "ClusterIP" | "NodePort" | "LoadBalancer") {
+                default_path(obj, &["spec", "internalTrafficPolicy"], json!("Cluster"));
+            }
+            if ty == "LoadBalancer" {
+                default_path(obj, &["spec", "allocateLoadBalancerNodePorts"], json!(true));
+            }
+            if ty != "ExternalName" {
+                // The registry's IP-family defaulting (single-stack IPv4 clusters).
+                default_path(obj, &["spec", "ipFamilyPolicy"], json!("SingleStack"));
+                default_path(obj, &["spec", "ipFamilies"], json!(["IPv4"]));
+                // normalizeClusterIPs: a set clusterIP is the first of clusterIPs.
+                if let Some(ip) = object::str_at(obj, &["spec", "clusterIP"])
+                    .filter(|ip| !ip.is_empty())
+                    .map(str::to_string)
+                {
+                    if object::array_at(obj, &["spec", "clusterIPs"]).is_empty() {
+                        set_path(obj, &["spec", "clusterIPs"], json!([ip]));
+                    }
+                }
+            }
+        }
+        "Secret" => {
+            default_path(obj, &["type"], json!("Opaque"));
+        }
+        "RoleBinding" | "ClusterRoleBinding" => {
+            // SetDefaults_Subject: users and groups are in the RBAC API group.
+            for sub in obj
+                .get_mut("subjects")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                let kind = sub.get("kind").and_then(Value::as_str).unwrap_or("");
+                if (kind == "User" || kind == "Group") && sub.is_object() {
+                    default_path(sub, &["apiGroup"], json!("rbac.authorization.k8s.io"));
+                }
+            }
+        }
+        "LimitRange" => {
+            // SetDefaults_LimitRangeItem: a Container item's default limit is its max, and its
+            // default request the default limit, else the min.
+            for item in obj
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("limits"))
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if item.get("type").and_then(Value::as_str) != Some("Container")
+                    || !item.is_object()
+                {
+                    continue;
+                }
+                let section = |item: &Value, key: &str| {
+                    item.get(key)
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                for (k, q) in section(item, "max") {
+                    default_path(item, &["default", k.as_str()], q);
+                }
+                for (k, q) in section(item, "default") {
+                    default_path(item, &["defaultRequest", k.as_str()], q);
+                }
+                for (k, q) in section(item, "min") {
+                    default_path(item, &["defaultRequest", k.as_str()], q);
+                }
+            }
+        }
+        "PodTemplate" => {
+            if let Some(spec) = obj.get_mut("template").and_then(|t| t.get_mut("spec")) {
+                default_pod_spec(spec);
             }
         }
         "PriorityClass" => {
@@ -196,6 +307,7 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
                     json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]),
                 );
             }
+            default_hpa_behavior(obj);
         }
         "PersistentVolumeClaim" => {
             default_path(obj, &["spec", "volumeMode"], json!("Filesystem"));
@@ -218,6 +330,43 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
     }
 }
 
+/// `SetDefaults_HorizontalPodAutoscalerBehavior` (`GenerateHPAScaleUpRules` and
+/// `GenerateHPAScaleDownRules`): a given behavior is completed rule by rule.
+fn default_hpa_behavior(obj: &mut Value) {
+    let Some(b) = obj
+        .get_mut("spec")
+        .and_then(|s| s.get_mut("behavior"))
+        .filter(|b| b.is_object())
+    else {
+        return;
+    };
+    for (dir, window, policies) in [
+        (
+            "scaleUp",
+            0,
+            json!([{"type": "Pods", "value": 4, "periodSeconds": 15}, {"type": "Percent", "value": 100, "periodSeconds": 15}]),
+        ),
+        (
+            "scaleDown",
+            300,
+            json!([{"type": "Percent", "value": 100, "periodSeconds": 15}]),
+        ),
+    ] {
+        if b.get(dir).is_none_or(|r| !r.is_object()) {
+            set_path(b, &[dir], json!({}));
+        }
+        if let Some(r) = b.get_mut(dir) {
+            default_path(r, &["stabilizationWindowSeconds"], json!(window));
+            default_path(r, &["selectPolicy"], json!("Max"));
+            if r.get("policies")
+                .is_none_or(|p| p.as_array().is_none_or(Vec::is_empty))
+            {
+                set_path(r, &["policies"], policies);
+            }
+        }
+    }
+}
+
 fn default_template(obj: &mut Value) {
     if let Some(spec) = obj
         .get_mut("spec")
@@ -225,6 +374,27 @@ fn default_template(obj: &mut Value) {
         .and_then(|t| t.get_mut("spec"))
     {
         default_pod_spec(spec);
+    }
+}
+
+/// `SetDefaults_Pod`: a container's requests default to its limits (pods only, not templates).
+fn default_requests_from_limits(spec: &mut Value) {
+    for list in ["initContainers", "containers"] {
+        for c in spec
+            .get_mut(list)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(limits) = path(c, &["resources", "limits"])
+                .and_then(Value::as_object)
+                .cloned()
+            {
+                for (name, q) in limits {
+                    default_path(c, &["resources", "requests", &name], q);
+                }
+            }
+        }
     }
 }
 
@@ -241,6 +411,20 @@ fn default_pod_spec(spec: &mut Value) {
             for c in cs {
                 default_container(c);
             }
+        }
+    }
+    // SetDefaults_Volume: a volume without a source is an emptyDir.
+    for v in spec
+        .get_mut("volumes")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        let sourceless = v
+            .as_object()
+            .is_some_and(|m| m.iter().all(|(k, x)| k.as_str() == "name" || x.is_null()));
+        if sourceless {
+            set_path(v, &["emptyDir"], json!({}));
         }
     }
 }
@@ -269,15 +453,6 @@ fn default_container(c: &mut Value) {
     );
     default_path(c, &["terminationMessagePolicy"], json!("File"));
     default_path(c, &["resources"], json!({}));
-    // Requests default to limits where only limits are set.
-    if let Some(limits) = path(c, &["resources", "limits"])
-        .and_then(Value::as_object)
-        .cloned()
-    {
-        for (name, q) in limits {
-            default_path(c, &["resources", "requests", &name], q);
-        }
-    }
     for port in c
         .get_mut("ports")
         .and_then(Value::as_array_mut)
@@ -288,10 +463,40 @@ fn default_container(c: &mut Value) {
     }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
         if let Some(p) = c.get_mut(probe).filter(|p| p.is_object()) {
-            default_path(p, &["timeoutSeconds"], json!(1));
-            default_path(p, &["periodSeconds"], json!(10));
-            default_path(p, &["successThreshold"], json!(1));
-            default_path(p, &["failureThreshold"], json!(3));
+            // SetDefaults_Probe: a zero (or absent) value takes the default.
+            for (field, value) in [
+                ("timeoutSeconds", 1),
+                ("periodSeconds", 10),
+                ("successThreshold", 1),
+                ("failureThreshold", 3),
+            ] {
+                if p.get(field)
+                    .is_none_or(|v| v.is_null() || v.as_i64() == Some(0))
+                {
+                    set_path(p, &[field], json!(value));
+                }
+            }
+            default_http_get(p);
+        }
+    }
+    if let Some(l) = c.get_mut("lifecycle").filter(|l| l.is_object()) {
+        for hook in ["postStart", "preStop"] {
+            if let Some(h) = l.get_mut(hook).filter(|h| h.is_object()) {
+                default_http_get(h);
+            }
+        }
+    }
+}
+
+/// `SetDefaults_HTTPGetAction`: path `/`, scheme `HTTP`.
+fn default_http_get(handler: &mut Value) {
+    if let Some(h) = handler.get_mut("httpGet").filter(|h| h.is_object()) {
+        for (field, value) in [("path", "/"), ("scheme", "HTTP")] {
+            if h.get(field)
+                .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+            {
+                set_path(h, &[field], json!(value));
+            }
         }
     }
 }
@@ -357,32 +562,45 @@ pub fn qos_class(pod: &Value) -> &'static str {
     }
 }
 
-/// The Job strategy's `generateSelector` (pkg/registry/batch/job/strategy.go), run on create:
-/// unless `manualSelector`, the template gets the job-name and controller-uid labels and the
-/// selector matches the controller uid; a Job without labels takes the template's.
+/// The Job strategy's `generateSelector` (pkg/registry/batch/job/strategy.go), run on create
+/// unless `manualSelector`: the template gets the job-name and controller-uid labels it does
+/// not have yet (labels the user set are kept, and validation refuses them if they conflict),
+/// and the selector gets `batch.kubernetes.io/controller-uid`. A Job without labels takes its
+/// template's (as `kubectl describe job pi` shows in the Jobs documentation).
 pub fn generate_job_selector(job: &mut Value, uid: &str) {
     if path(job, &["spec", "manualSelector"]) == Some(&json!(true)) {
         return;
     }
+    let job_unlabelled = path(job, &["metadata", "labels"])
+        .and_then(Value::as_object)
+        .is_none_or(|m| m.is_empty());
     let name = crate::api::object::name(job).to_string();
     for (k, v) in [
-        ("job-name", &name),
-        ("batch.kubernetes.io/job-name", &name),
-        ("controller-uid", &uid.to_string()),
-        ("batch.kubernetes.io/controller-uid", &uid.to_string()),
+        ("controller-uid", uid),
+        ("batch.kubernetes.io/controller-uid", uid),
+        ("job-name", name.as_str()),
+        ("batch.kubernetes.io/job-name", name.as_str()),
     ] {
-        set_path(
+        default_path(
             job,
             &["spec", "template", "metadata", "labels", k],
             json!(v),
         );
     }
-    set_path(
+    if !path(job, &["spec", "selector"]).is_some_and(Value::is_object) {
+        set_path(job, &["spec", "selector"], json!({}));
+    }
+    default_path(
         job,
-        &["spec", "selector"],
-        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}),
+        &[
+            "spec",
+            "selector",
+            "matchLabels",
+            "batch.kubernetes.io/controller-uid",
+        ],
+        json!(uid),
     );
-    if crate::api::object::labels(job).is_empty() {
+    if job_unlabelled {
         let labels = path(job, &["spec", "template", "metadata", "labels"])
             .cloned()
             .unwrap_or(json!({}));

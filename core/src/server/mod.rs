@@ -277,9 +277,20 @@ impl Server {
         }
     }
 
-    pub fn create(&mut self, workspace: &str, mut obj: Value) -> Result<Value, Status> {
+    /// Creates an object (POST). A refused create changes nothing, not even the RNG.
+    pub fn create(&mut self, workspace: &str, obj: Value) -> Result<Value, Status> {
+        let rng = self.rng.clone();
+        let out = self.create_inner(workspace, obj);
+        if out.is_err() {
+            self.rng = rng;
+        }
+        out
+    }
+
+    fn create_inner(&mut self, workspace: &str, mut obj: Value) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&obj)?;
+        decode::check_request(info, &obj)?;
         if !obj.get("metadata").is_none_or(Value::is_object) {
             return Err(Status::bad_request("metadata: expected an object"));
         }
@@ -323,6 +334,7 @@ impl Server {
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
+        decode::check_storable(&obj, true)?;
         let key = Self::key(workspace, info, &ns, &name);
         if self.store.get(&key).is_some() {
             return Err(Status::already_exists(info, &name));
@@ -355,6 +367,7 @@ impl Server {
     ) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&obj)?;
+        decode::check_request(info, &obj)?;
         let ns = Self::place(info, &mut obj);
         let name = object::name(&obj).to_string();
         let key = Self::key(workspace, info, &ns, &name);
@@ -402,8 +415,7 @@ impl Server {
             let (now, manager) = (self.clock.rfc3339(), self.manager.clone());
             fields::record_update(Some(&old), &mut obj, &manager, "", &now);
         }
-        let mut errs = validate::validate(info, &obj);
-        errs.extend(validate::validate_update(info, &old, &obj));
+        let errs = validate::validate_update(info, &old, &obj);
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
@@ -444,6 +456,7 @@ impl Server {
         if new == old {
             return Ok(old);
         }
+        decode::check_storable(&new, false)?;
         // Lifting the last finalizer of an object being deleted completes its deletion.
         let had_finalizers = !object::array_at(&old, &["metadata", "finalizers"]).is_empty();
         if had_finalizers
@@ -522,6 +535,8 @@ impl Server {
     ) -> Result<(Value, Outcome), Status> {
         self.check_workspace(workspace)?;
         let info = Self::info_of(&config)?;
+        validate::check_apply_options(manager)?;
+        decode::check_request(info, &config)?;
         let ns = Self::place(info, &mut config);
         let name = object::name(&config).to_string();
         if name.is_empty() {
@@ -653,6 +668,7 @@ impl Server {
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Status::not_found(info, name));
         };
+        validate::check_delete(info, name)?;
         let now = self.clock.rfc3339();
         let mut new = old.clone();
         let mut finalizers: Vec<Value> =

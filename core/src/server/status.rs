@@ -1,5 +1,6 @@
 //! `metav1.Status` errors, built as `k8s.io/apimachinery/pkg/api/errors` builds them.
-use crate::api::{KindInfo, Value};
+use crate::api::KindInfo;
+use crate::api::Value;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -126,21 +127,22 @@ impl Status {
         Status::invalid_kind(info.group, info.kind, name, causes)
     }
 
-    /// `errors.NewInvalid` for any group and kind (custom resources): the message joins the
-    /// causes as `field.ErrorList.ToAggregate` does (duplicates once; several as `[a, b]`).
+    /// `errors.NewInvalid` for any group and kind, such as
+    /// `PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: ...`.
+    /// The message lists each distinct error once (`ErrorList.ToAggregate`); the causes keep
+    /// every error.
     pub fn invalid_kind(group: &str, kind: &str, name: &str, causes: Vec<FieldError>) -> Status {
-        let mut text: Vec<String> = Vec::new();
-        for c in &causes {
-            let t = c.to_string();
-            if !text.contains(&t) {
-                text.push(t);
-            }
-        }
         let qualified = if group.is_empty() {
             kind.to_string()
         } else {
             format!("{kind}.{group}")
         };
+        let mut seen = std::collections::HashSet::new();
+        let text: Vec<String> = causes
+            .iter()
+            .map(FieldError::to_string)
+            .filter(|t| seen.insert(t.clone()))
+            .collect();
         let message = match text.len() {
             0 => format!("{qualified} \"{name}\" is invalid"),
             1 => format!("{qualified} \"{name}\" is invalid: {}", text[0]),
@@ -160,16 +162,31 @@ impl Status {
         s
     }
 
-    /// `errors.NewForbidden` as admission plugins raise it (`admission.NewForbidden`):
-    /// `pods "web-1" is forbidden: exceeded quota: ...`. `name` is the object's name, else its
-    /// `generateName`, else `Unknown` (`extractResourceName`).
-    pub fn forbidden(info: &KindInfo, name: &str, message: impl fmt::Display) -> Status {
+    /// `errors.NewRequestEntityTooLargeError`: 413 `Request entity too large: <message>`.
+    pub fn request_entity_too_large(message: impl Into<String>) -> Status {
+        Status::new(
+            413,
+            "RequestEntityTooLarge",
+            format!("Request entity too large: {}", message.into()),
+        )
+    }
+
+    /// What the API server answers for an error that is not a `Status` (`ErrorToAPIStatus`):
+    /// 500 with an empty (`Unknown`) reason and the error's text, as for
+    /// `etcdserver: request is too large`.
+    pub fn unknown(message: impl Into<String>) -> Status {
+        Status::new(500, "", message)
+    }
+
+    /// `errors.NewForbidden`: `namespaces "default" is forbidden: <reason>`.
+    pub fn forbidden(info: &KindInfo, name: &str, reason: impl fmt::Display) -> Status {
         Status::new(
             403,
             "Forbidden",
             format!(
-                "{} \"{name}\" is forbidden: {message}",
-                info.qualified_resource()
+                "{} \"{name}\" is forbidden: {}",
+                info.qualified_resource(),
+                reason
             ),
         )
         .with_details(name, info.group, info.plural)
@@ -235,32 +252,47 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
-/// `field.Error` (k8s.io/apimachinery/pkg/util/validation/field).
+/// `field.Error` (k8s.io/apimachinery/pkg/util/validation/field/errors.go).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
+    /// The error type (`field.ErrorType`).
     pub kind: FieldErrorKind,
+    /// The field path, as `field.Path.String()` prints it (`spec.containers[0].name`).
     pub field: String,
-    /// The bad value as upstream prints it (`-1`, `"Foo"`), empty when not shown.
+    /// The bad value as upstream prints it (`-1`, `"Foo"`, `{"app":"web"}`); empty when the
+    /// error type does not show it (`Required`, `Forbidden`, `TooLong`) or it is omitted.
     pub value: String,
+    /// The detail after the value (`must be greater than or equal to 0`).
     pub detail: String,
 }
 
+/// `field.ErrorType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldErrorKind {
+    /// `FieldValueRequired`.
     Required,
+    /// `FieldValueInvalid`.
     Invalid,
+    /// `FieldValueNotSupported`.
     NotSupported,
+    /// `FieldValueDuplicate`.
     Duplicate,
+    /// `FieldValueForbidden`.
     Forbidden,
-    /// `field.TooLong`: `Too long: may not be more than 10 bytes` (no value shown).
+    /// `FieldValueTooLong`.
     TooLong,
-    /// `field.TooMany`: `Too many: 3: must have at most 2 items`.
+    /// `FieldValueTooMany`.
     TooMany,
+    /// `FieldValueNotFound`.
+    NotFound,
+    /// `InternalError`.
+    Internal,
     /// `field.TypeInvalid`: printed as `Invalid value`, reason `FieldValueTypeInvalid`.
     TypeInvalid,
 }
 
 impl FieldErrorKind {
+    /// The cause reason (`metav1.CauseType`).
     pub fn reason(self) -> &'static str {
         match self {
             FieldErrorKind::Required => "FieldValueRequired",
@@ -270,65 +302,159 @@ impl FieldErrorKind {
             FieldErrorKind::Forbidden => "FieldValueForbidden",
             FieldErrorKind::TooLong => "FieldValueTooLong",
             FieldErrorKind::TooMany => "FieldValueTooMany",
+            FieldErrorKind::NotFound => "FieldValueNotFound",
+            FieldErrorKind::Internal => "InternalError",
             FieldErrorKind::TypeInvalid => "FieldValueTypeInvalid",
+        }
+    }
+
+    /// `ErrorType.String()`.
+    fn text(self) -> &'static str {
+        match self {
+            FieldErrorKind::Required => "Required value",
+            FieldErrorKind::Invalid => "Invalid value",
+            FieldErrorKind::NotSupported => "Unsupported value",
+            FieldErrorKind::Duplicate => "Duplicate value",
+            FieldErrorKind::Forbidden => "Forbidden",
+            FieldErrorKind::TooLong => "Too long",
+            FieldErrorKind::TooMany => "Too many",
+            FieldErrorKind::NotFound => "Not found",
+            FieldErrorKind::Internal => "Internal error",
+            FieldErrorKind::TypeInvalid => "Invalid value",
         }
     }
 }
 
 impl FieldError {
-    pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
+    fn new(kind: FieldErrorKind, field: impl Into<String>, value: String, detail: String) -> Self {
         FieldError {
-            kind: FieldErrorKind::Required,
+            kind,
             field: field.into(),
-            value: String::new(),
-            detail: detail.into(),
+            value,
+            detail,
         }
     }
+
+    /// `field.Required`.
+    pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(
+            FieldErrorKind::Required,
+            field,
+            String::new(),
+            detail.into(),
+        )
+    }
+
+    /// `field.Invalid`; `value` is already rendered (see `validate::render`).
     pub fn invalid(
         field: impl Into<String>,
         value: impl Into<String>,
         detail: impl Into<String>,
     ) -> Self {
-        FieldError {
-            kind: FieldErrorKind::Invalid,
-            field: field.into(),
-            value: value.into(),
-            detail: detail.into(),
-        }
+        Self::new(FieldErrorKind::Invalid, field, value.into(), detail.into())
     }
+
+    /// `field.Invalid` with `field.OmitValueType{}`: no value is shown.
+    pub fn invalid_omitted(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(FieldErrorKind::Invalid, field, String::new(), detail.into())
+    }
+
+    /// `field.NotSupported`: the valid values are listed quoted, in the order given.
     pub fn not_supported(
         field: impl Into<String>,
         value: impl Into<String>,
         valid: &[&str],
     ) -> Self {
-        let list: Vec<String> = valid.iter().map(|v| format!("\"{v}\"")).collect();
-        FieldError {
-            kind: FieldErrorKind::NotSupported,
-            field: field.into(),
-            value: value.into(),
-            detail: format!("supported values: {}", list.join(", ")),
-        }
+        let detail = if valid.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = valid
+                .iter()
+                .map(|v| crate::server::validate::render::quote(v))
+                .collect();
+            format!("supported values: {}", list.join(", "))
+        };
+        Self::new(FieldErrorKind::NotSupported, field, value.into(), detail)
     }
 
-    /// The message without the field path (what `causes[].message` holds): `ErrorBody()`, the
-    /// type's text, the value for the kinds that show one, then `: detail` when there is one.
-    fn body(&self) -> String {
-        let head = match self.kind {
-            FieldErrorKind::Required => "Required value".to_string(),
-            FieldErrorKind::Forbidden => "Forbidden".to_string(),
-            FieldErrorKind::TooLong => "Too long".to_string(),
-            FieldErrorKind::Invalid | FieldErrorKind::TypeInvalid => {
-                format!("Invalid value: {}", self.value)
-            }
-            FieldErrorKind::NotSupported => format!("Unsupported value: {}", self.value),
-            FieldErrorKind::Duplicate => format!("Duplicate value: {}", self.value),
-            FieldErrorKind::TooMany => format!("Too many: {}", self.value),
-        };
-        if self.detail.is_empty() {
-            head
-        } else {
-            format!("{head}: {}", self.detail)
+    /// `field.Duplicate`.
+    pub fn duplicate(field: impl Into<String>, value: impl Into<String>) -> Self {
+        Self::new(
+            FieldErrorKind::Duplicate,
+            field,
+            value.into(),
+            String::new(),
+        )
+    }
+
+    /// `field.NotFound`.
+    pub fn not_found(field: impl Into<String>, value: impl Into<String>) -> Self {
+        Self::new(FieldErrorKind::NotFound, field, value.into(), String::new())
+    }
+
+    /// `field.Forbidden`.
+    pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(
+            FieldErrorKind::Forbidden,
+            field,
+            String::new(),
+            detail.into(),
+        )
+    }
+
+    /// `field.TooLong`: `may not be more than N bytes` (the value is never shown).
+    pub fn too_long(field: impl Into<String>, max: usize) -> Self {
+        let unit = if max == 1 { "byte" } else { "bytes" };
+        Self::new(
+            FieldErrorKind::TooLong,
+            field,
+            String::new(),
+            format!("may not be more than {max} {unit}"),
+        )
+    }
+
+    /// `field.TooMany`: `Too many: 21: must have at most 20 items`.
+    pub fn too_many(field: impl Into<String>, actual: usize, max: usize) -> Self {
+        let unit = if max == 1 { "item" } else { "items" };
+        Self::new(
+            FieldErrorKind::TooMany,
+            field,
+            actual.to_string(),
+            format!("must have at most {max} {unit}"),
+        )
+    }
+
+    /// `field.InternalError`.
+    pub fn internal(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(
+            FieldErrorKind::Internal,
+            field,
+            String::new(),
+            detail.into(),
+        )
+    }
+
+    /// The message without the field path (`ErrorBody`, what `causes[].message` holds).
+    pub fn body(&self) -> String {
+        let mut s = self.kind.text().to_string();
+        let shows_value = matches!(
+            self.kind,
+            FieldErrorKind::Invalid
+                | FieldErrorKind::TypeInvalid
+                | FieldErrorKind::NotSupported
+                | FieldErrorKind::Duplicate
+                | FieldErrorKind::TooMany
+                | FieldErrorKind::NotFound
+        );
+        if shows_value && !self.value.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.value);
         }
+        if !self.detail.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.detail);
+        }
+        s
     }
 }
 
@@ -342,20 +468,6 @@ impl fmt::Display for FieldError {
 mod tests {
     use super::*;
     use crate::api::kinds::by_kind;
-
-    #[test]
-    fn go_quote_escapes_as_strconv_quote() {
-        // Expected values from Go's strconv.Quote documentation and quote_test.go.
-        assert_eq!(go_quote("alice"), "\"alice\"");
-        assert_eq!(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(
-            go_quote("\x07\x08\x0c\n\r\t\x0b"),
-            "\"\\a\\b\\f\\n\\r\\t\\v\""
-        );
-        assert_eq!(go_quote("\u{1}\u{7f}"), "\"\\x01\\x7f\"");
-        assert_eq!(go_quote("☺"), "\"☺\"");
-        assert_eq!(go_quote(""), "\"\"");
-    }
 
     #[test]
     fn messages_match_apimachinery() {

@@ -928,12 +928,14 @@ fn validate_resource_source(b: &Value, f: &str, container: bool, errs: &mut Vec<
                 format!("{f}.container"),
                 "must specify a container",
             ));
-        } else if !crate::server::validate::is_dns1123_label(c) {
-            errs.push(FieldError::invalid(
-                format!("{f}.container"),
-                quoted(c),
-                crate::server::validate::DNS1123_LABEL_MSG,
-            ));
+        } else {
+            for msg in crate::server::validate::names::dns1123_label(c) {
+                errs.push(FieldError::invalid(
+                    format!("{f}.container"),
+                    quoted(c),
+                    msg,
+                ));
+            }
         }
     }
     validate_metric_target(b.get("target"), &format!("{f}.target"), errs);

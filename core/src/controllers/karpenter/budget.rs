@@ -206,7 +206,8 @@ impl Budget {
         if schedule.is_some() != duration_ns.is_some() {
             return Err(FieldError::invalid(
                 field,
-                "",
+                // A CEL rule of the CRD: the apiserver shows the schema type as the value.
+                "\"object\"",
                 "'schedule' must be set with 'duration'",
             ));
         }
@@ -657,7 +658,7 @@ mod tests {
         assert_eq!(
             err(json!({"nodes": "1", "schedule": "@daily"})),
             Some(format!(
-                "{f}: Invalid value: : 'schedule' must be set with 'duration'"
+                "{f}: Invalid value: \"object\": 'schedule' must be set with 'duration'"
             ))
         );
         assert!(err(json!({"schedule": "@daily", "duration": "30s"}))

@@ -225,7 +225,8 @@ impl NodeSelectorRequirement {
         if self.operator == Operator::In && self.values.is_empty() {
             return Err(FieldError::invalid(
                 field,
-                "",
+                // A CEL rule of the CRD: the apiserver shows the schema type as the value.
+                "\"object\"",
                 "requirements with operator 'In' must have a value defined",
             ));
         }
@@ -234,7 +235,8 @@ impl NodeSelectorRequirement {
         {
             return Err(FieldError::invalid(
                 field,
-                "",
+                // A CEL rule of the CRD: the apiserver shows the schema type as the value.
+                "\"object\"",
                 "requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",
             ));
         }
@@ -242,7 +244,8 @@ impl NodeSelectorRequirement {
             if self.operator == Operator::In && (self.values.len() as i64) < m {
                 return Err(FieldError::invalid(
                     field,
-                    "",
+                    // A CEL rule of the CRD: the apiserver shows the schema type as the value.
+                    "\"object\"",
                     "requirements with 'minValues' must have at least that many values specified in the 'values' field",
                 ));
             }
@@ -1328,15 +1331,15 @@ mod tests {
         };
         assert_eq!(
             err(json!({"key": "k", "operator": "In"})),
-            Some("spec.requirements[0]: Invalid value: : requirements with operator 'In' must have a value defined".into())
+            Some("spec.requirements[0]: Invalid value: \"object\": requirements with operator 'In' must have a value defined".into())
         );
         assert_eq!(
             err(json!({"key": "k", "operator": "Gt", "values": ["-1"]})),
-            Some("spec.requirements[0]: Invalid value: : requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value".into())
+            Some("spec.requirements[0]: Invalid value: \"object\": requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value".into())
         );
         assert_eq!(
             err(json!({"key": "k", "operator": "In", "values": ["a"], "minValues": 2})),
-            Some("spec.requirements[0]: Invalid value: : requirements with 'minValues' must have at least that many values specified in the 'values' field".into())
+            Some("spec.requirements[0]: Invalid value: \"object\": requirements with 'minValues' must have at least that many values specified in the 'values' field".into())
         );
         assert!(err(json!({"key": "k", "operator": "Near"}))
             .is_some_and(|e| e.contains("Unsupported value: \"Near\"")));

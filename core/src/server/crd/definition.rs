@@ -17,7 +17,7 @@ use super::values::go_value;
 use crate::api::object::{name, str_at};
 use crate::api::Value;
 use crate::server::status::{go_quote, FieldError};
-use crate::server::validate::{is_dns1123_subdomain, DNS1123_SUBDOMAIN_MSG};
+use crate::server::validate::names::dns1123_subdomain;
 
 /// The annotation protected groups (`*.k8s.io`, `*.kubernetes.io`) need.
 pub const API_APPROVED_ANNOTATION: &str = "api-approved.kubernetes.io";
@@ -95,19 +95,8 @@ pub fn validate_crd(crd: &Value) -> Vec<FieldError> {
             "name or generateName is required",
         ));
     } else {
-        if crd_name.len() > 253 {
-            errs.push(invalid_str(
-                "metadata.name",
-                crd_name,
-                "must be no more than 253 characters",
-            ));
-        }
-        if !is_dns1123_subdomain(crd_name) {
-            errs.push(invalid_str(
-                "metadata.name",
-                crd_name,
-                DNS1123_SUBDOMAIN_MSG,
-            ));
+        for msg in dns1123_subdomain(crd_name) {
+            errs.push(invalid_str("metadata.name", crd_name, &msg));
         }
         if crd_name != format!("{plural}.{group}") {
             errs.push(invalid_str(
@@ -158,8 +147,10 @@ fn validate_spec(spec: &Value) -> Vec<FieldError> {
     let group = s(spec, "group");
     if group.is_empty() {
         errs.push(FieldError::required("spec.group", ""));
-    } else if !is_dns1123_subdomain(group) {
-        errs.push(invalid_str("spec.group", group, DNS1123_SUBDOMAIN_MSG));
+    } else if !dns1123_subdomain(group).is_empty() {
+        for msg in dns1123_subdomain(group) {
+            errs.push(invalid_str("spec.group", group, &msg));
+        }
     } else if group.split('.').count() < 2 {
         errs.push(invalid_str(
             "spec.group",
