@@ -16,16 +16,14 @@ use super::workload::{
 };
 use crate::api::object::{self, array_at, path, set_path, str_at};
 use crate::api::pod::{is_ready, ready_availability, Availability};
-use crate::api::value::Str;
 use crate::api::Value;
 use crate::json;
 use crate::runtime::{all_keys, controller_key, Action, Controller};
 use crate::scheduler::plugins::{node_affinity, taint_toleration};
 use crate::scheduler::{NodeInfo, PodInfo};
 use crate::server::{EventType, Server, ROOT};
-use crate::store::{EventType as WatchEventType, Key, Store, WatchEvent};
-use rustc_hash::FxHashMap as HashMap;
-use std::cell::{Cell, RefCell};
+use crate::store::{Key, Store, WatchEvent};
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 const COMPONENT: &str = "daemonset-controller";
@@ -47,34 +45,11 @@ pub const DAEMON_TOLERATIONS: &[(&str, &str)] = &[
 const NETWORK_UNAVAILABLE: &str = "node.kubernetes.io/network-unavailable";
 
 /// The DaemonSet controller. Nodes live in `root` (the shared data plane) and run the pods
-/// of every workspace, so a node that appears, goes, or changes its labels or taints wakes
-/// every DaemonSet of every workspace; a pod or ControllerRevision wakes its DaemonSet.
+/// of every workspace, so a node event wakes every DaemonSet of every workspace (the kubelet
+/// writes a node only when something changes: heartbeats are implicit); a pod or
+/// ControllerRevision wakes its DaemonSet.
 #[derive(Debug, Default)]
-pub struct DaemonSetController {
-    /// What eligibility reads of each node (labels, taints), as last seen: a node update that
-    /// changes neither (a heartbeat, a status) wakes no DaemonSet (`shouldIgnoreNodeUpdate`).
-    nodes: RefCell<HashMap<Str, (Value, Value)>>,
-}
-
-impl DaemonSetController {
-    /// Whether a node event can change which DaemonSets should run on the node.
-    fn node_changed(&self, e: &WatchEvent) -> bool {
-        let mut nodes = self.nodes.borrow_mut();
-        if e.kind == WatchEventType::Deleted {
-            nodes.remove(&e.key.name);
-            return true;
-        }
-        let shape = (
-            path(&e.object, &["metadata", "labels"])
-                .cloned()
-                .unwrap_or(Value::Null),
-            path(&e.object, &["spec", "taints"])
-                .cloned()
-                .unwrap_or(Value::Null),
-        );
-        nodes.insert(e.key.name.clone(), shape.clone()) != Some(shape)
-    }
-}
+pub struct DaemonSetController;
 
 impl Controller for DaemonSetController {
     fn name(&self) -> &'static str {
@@ -90,17 +65,12 @@ impl Controller for DaemonSetController {
         match &*e.key.resource {
             RESOURCE => out.push(e.key.clone()),
             // Nodes are in root (DESIGN.md, the shared data plane).
-            "nodes" if &*e.key.workspace == ROOT => {
-                if self.node_changed(e) {
-                    all_keys(store, RESOURCE, out);
-                }
-            }
+            "nodes" if &*e.key.workspace == ROOT => all_keys(store, RESOURCE, out),
             "nodes" => {}
             _ => out.extend(controller_key(&e.key, &e.object, "DaemonSet", RESOURCE)),
         }
     }
     fn resync(&self, store: &Store, out: &mut Vec<Key>) {
-        self.nodes.borrow_mut().clear();
         all_keys(store, RESOURCE, out);
     }
     fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
@@ -817,9 +787,7 @@ mod tests {
 
     #[test]
     fn work_is_per_daemonset_nodes_wake_every_workspace() {
-        let (mut s, mut rt) = testing::plane(vec![Box::new(Counting::new(
-            DaemonSetController::default(),
-        ))]);
+        let (mut s, mut rt) = testing::plane(vec![Box::new(Counting::new(DaemonSetController))]);
         s.create("root", daemon_set("a")).unwrap();
         s.create("root", daemon_set("b")).unwrap();
         s.create(OTHER, daemon_set("a")).unwrap();
@@ -838,7 +806,7 @@ mod tests {
         };
         assert_eq!(status(&s, OTHER)["numberReady"], 1);
 
-        // A node update that changes neither labels nor taints wakes no DaemonSet.
+        // A node update wakes every DaemonSet; at rest, none of them writes anything.
         testing::take_runs::<DaemonSetController>(&mut rt);
         let mut node = s
             .get("root", kind("v1", "Node"), "", "node-1")
@@ -850,8 +818,10 @@ mod tests {
             json!("unrelated"),
         );
         s.update("root", node).unwrap();
-        testing::advance(&mut s, &mut rt, 120_000);
-        assert_eq!(testing::take_runs::<DaemonSetController>(&mut rt), []);
+        let revision = s.store.revision();
+        testing::advance(&mut s, &mut rt, 1_000);
+        assert_eq!(testing::take_runs::<DaemonSetController>(&mut rt).len(), 3);
+        assert_eq!(s.store.revision(), revision);
 
         // One DaemonSet's pod goes: only that DaemonSet is looked at again.
         let other_before = status(&s, OTHER);
@@ -895,7 +865,7 @@ mod tests {
         }
         s.create("root", daemon_set("a")).unwrap();
         let key = Key::new("root", RESOURCE, "default", "a");
-        let mut c = DaemonSetController::default();
+        let mut c = DaemonSetController;
         c.reconcile(&mut s, &key);
         // BurstReplicas (250), created in slow-start batches; the rest at the next sync.
         assert_eq!(live_pods(&s, "root", "a").len(), DAEMON_BURST_REPLICAS);

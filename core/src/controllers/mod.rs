@@ -50,7 +50,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(replicaset::ReplicaSetController),
         Box::new(replication_controller::ReplicationManager),
         Box::new(statefulset::StatefulSetController),
-        Box::new(daemonset::DaemonSetController::default()),
+        Box::new(daemonset::DaemonSetController),
         legacy(
             "cronjob-controller",
             KCM,
