@@ -383,3 +383,109 @@ fn kubectl_set_image_starts_a_rollout() {
         .stderr
         .starts_with("error: invalid image update"));
 }
+
+/// Two Deployments named `web`, in `root` and in the logical cluster `root:team`: each rolls
+/// out, scales and reports on its own ReplicaSets and pods, on root's shared nodes.
+#[test]
+fn same_named_deployments_in_two_workspaces_run_independently() {
+    let mut cp = ControlPlane::new(Options {
+        seed: 7,
+        ..Default::default()
+    })
+    .unwrap();
+    let team = "root:team";
+    cp.add_logical_cluster(team).unwrap();
+    cp.apply(
+        "root",
+        &format!(
+            "{}{}",
+            nodes(2),
+            deployment(3, "nginx:1.27", "{type: RollingUpdate}")
+        ),
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    cp.apply(
+        team,
+        &deployment(2, "nginx:1.27", "{type: Recreate}"),
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    cp.advance(30.0).unwrap();
+    let list = |cp: &ControlPlane, ws: &str, kind: &str| {
+        cp.list_items(
+            ws,
+            &ListOptions {
+                kind: kind.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .filter(|o| !object::is_terminating(o))
+        .collect::<Vec<Value>>()
+    };
+    let deployment_in = |cp: &ControlPlane, ws: &str| {
+        cp.get(
+            ws,
+            &ObjectRef {
+                kind: "Deployment".into(),
+                name: "web".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .unwrap()
+    };
+    assert_eq!(
+        int(
+            &deployment_in(&cp, "root"),
+            &["status", "availableReplicas"]
+        ),
+        3
+    );
+    assert_eq!(
+        int(&deployment_in(&cp, team), &["status", "availableReplicas"]),
+        2
+    );
+    let team_uid = str_at(&deployment_in(&cp, team), &["metadata", "uid"])
+        .unwrap()
+        .to_string();
+    let team_sets = list(&cp, team, "ReplicaSet");
+    assert_eq!(team_sets.len(), 1);
+    assert_eq!(
+        team_sets[0]["metadata"]["ownerReferences"][0]["uid"],
+        team_uid.as_str()
+    );
+
+    // A new image in root:team rolls out there only (Recreate); root's web keeps its one
+    // ReplicaSet and its pods.
+    let root_pods: Vec<String> = list(&cp, "root", "Pod")
+        .iter()
+        .map(|p| object::name(p).to_string())
+        .collect();
+    cp.apply(
+        team,
+        &deployment(4, "nginx:1.28", "{type: Recreate}"),
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    cp.advance(60.0).unwrap();
+    let d = deployment_in(&cp, team);
+    assert_eq!(int(&d, &["status", "updatedReplicas"]), 4);
+    assert_eq!(int(&d, &["status", "availableReplicas"]), 4);
+    assert_eq!(list(&cp, team, "ReplicaSet").len(), 2);
+    assert!(list(&cp, team, "Pod")
+        .iter()
+        .all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.28"));
+    assert_eq!(replica_sets(&cp).len(), 1);
+    let still: Vec<String> = list(&cp, "root", "Pod")
+        .iter()
+        .map(|p| object::name(p).to_string())
+        .collect();
+    assert_eq!(still, root_pods);
+    assert_eq!(
+        int(&get_deployment(&cp), &["status", "availableReplicas"]),
+        3
+    );
+}

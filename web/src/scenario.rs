@@ -181,6 +181,21 @@ pub const SCENARIOS: &[Scenario] = &[
         manifest: include_str!("../../examples/workloads/daemonset.yaml"),
     },
     Scenario {
+        id: "replicationcontroller",
+        group: "Workloads",
+        title: "ReplicationController (the docs' nginx)",
+        summary: "Three nginx pods kept running by a ReplicationController, the ReplicaSet's predecessor.",
+        steps: &[
+            "Apply: three pods nginx-… are created at once (Events from replication-controller).",
+            "Delete a pod with `delete pod <name>`: a replacement is created immediately.",
+        ],
+        commands: &[
+            ("get pods", "get pods"),
+            ("describe rc nginx", "describe rc nginx"),
+        ],
+        manifest: include_str!("../../examples/workloads/replicationcontroller.yaml"),
+    },
+    Scenario {
         id: "job",
         group: "Workloads",
         title: "Job to completion",

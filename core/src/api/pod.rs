@@ -20,6 +20,11 @@ pub fn is_active(pod: &Value) -> bool {
     phase != "Succeeded" && phase != "Failed" && !is_terminating(pod)
 }
 
+/// `isRunningAndReady` (the StatefulSet controller's): phase `Running` and Ready.
+pub fn running_and_ready(pod: &Value) -> bool {
+    phase(pod) == "Running" && is_ready(pod)
+}
+
 /// `podutil.IsPodReady`: the Ready condition is True.
 pub fn is_ready(pod: &Value) -> bool {
     array_at(pod, &["status", "conditions"])
@@ -59,10 +64,20 @@ pub fn availability(pod: &Value, min_ready_seconds: i64, now_ms: i64) -> Availab
     if !is_ready(pod) {
         return Availability::Unavailable;
     }
+    ready_availability(ready_since(pod), min_ready_seconds, now_ms)
+}
+
+/// [`availability`] of a Ready pod whose Ready condition last changed at `ready_since` (for
+/// callers that keep a view of the pod instead of the pod).
+pub fn ready_availability(
+    ready_since: Option<i64>,
+    min_ready_seconds: i64,
+    now_ms: i64,
+) -> Availability {
     if min_ready_seconds <= 0 {
         return Availability::Available;
     }
-    match ready_since(pod) {
+    match ready_since {
         Some(t) => {
             let at = t.saturating_add(min_ready_seconds.saturating_mul(1000));
             if now_ms >= at {

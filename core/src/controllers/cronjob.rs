@@ -57,7 +57,7 @@ impl Controller for CronJobController {
         let Some(cj) = s.store.get(key).cloned() else {
             return Action::AwaitChange;
         };
-        let jobs = owned(s, key, object::uid(&cj), JOBS);
+        let jobs: Vec<_> = owned(s, key, object::uid(&cj), JOBS).cloned().collect();
         sync(s, key, &cj, jobs)
     }
     fn as_any(&self) -> &dyn std::any::Any {

@@ -6,19 +6,31 @@
 //! `matchFields metadata.name In [<node>]` and bound by the scheduler, as upstream. Updates
 //! roll out with RollingUpdate (`maxUnavailable`, or `maxSurge` for surge-first) or OnDelete;
 //! revisions are ControllerRevisions and pods carry the `controller-revision-hash` label.
-use super::statefulset::{
-    owned_revisions, pod_from_template, sync_revision, truncate_history, REVISION_LABEL,
+//! A sync creates and deletes at most [`DAEMON_BURST_REPLICAS`] pods, creations in slow-start
+//! batches. The nodes are root's (the shared data plane); a DaemonSet of any workspace runs its
+//! pods, in its own workspace, on them.
+use super::kind;
+use super::workload::{
+    owned, owned_revisions, pod_from_template, sync_revision, truncate_history, SlowStart, Soonest,
+    REVISION_LABEL,
 };
-use super::{is_pod_ready, kind};
 use crate::api::object::{self, array_at, path, set_path, str_at};
+use crate::api::pod::{is_ready, ready_availability, Availability};
 use crate::api::Value;
 use crate::json;
+use crate::runtime::{all_keys, controller_key, Action, Controller};
 use crate::scheduler::plugins::{node_affinity, taint_toleration};
 use crate::scheduler::{NodeInfo, PodInfo};
 use crate::server::{EventType, Server, ROOT};
+use crate::store::{Key, Store, WatchEvent};
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 const COMPONENT: &str = "daemonset-controller";
+const RESOURCE: &str = "daemonsets.apps";
+/// `BurstReplicas` of the DaemonSet controller (daemon_controller.go): the most pods one sync
+/// creates or deletes ("values that are too high can cause registry DoS issues").
+pub const DAEMON_BURST_REPLICAS: usize = 250;
 
 /// The tolerations upstream adds to every daemon pod, in its order: (key, effect).
 /// `node.kubernetes.io/network-unavailable` only for `hostNetwork` pods.
@@ -32,25 +44,56 @@ pub const DAEMON_TOLERATIONS: &[(&str, &str)] = &[
 ];
 const NETWORK_UNAVAILABLE: &str = "node.kubernetes.io/network-unavailable";
 
-pub fn reconcile(s: &mut Server) {
-    let sets: Vec<Value> = s
-        .list(ROOT, kind("apps/v1", "DaemonSet"), None)
-        .cloned()
-        .collect();
-    if sets.is_empty() {
-        return;
+/// The DaemonSet controller. Nodes live in `root` (the shared data plane) and run the pods
+/// of every workspace, so a node event wakes every DaemonSet of every workspace (the kubelet
+/// writes a node only when something changes: heartbeats are implicit); a pod or
+/// ControllerRevision wakes its DaemonSet.
+#[derive(Debug, Default)]
+pub struct DaemonSetController;
+
+impl Controller for DaemonSetController {
+    fn name(&self) -> &'static str {
+        COMPONENT
     }
-    let node_infos: Vec<NodeInfo> = s
-        .list(ROOT, kind("v1", "Node"), None)
-        .map(node_view)
-        .collect();
-    let mut by_owner = pods_by_owner(s);
-    for ds in sets {
-        if object::is_terminating(&ds) {
-            continue;
+    fn manager(&self) -> &'static str {
+        super::KCM
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        &[RESOURCE, "pods", "nodes", "controllerrevisions.apps"]
+    }
+    fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        match &*e.key.resource {
+            RESOURCE => out.push(e.key.clone()),
+            // Nodes are in root (DESIGN.md, the shared data plane).
+            "nodes" if &*e.key.workspace == ROOT => all_keys(store, RESOURCE, out),
+            "nodes" => {}
+            _ => out.extend(controller_key(&e.key, &e.object, "DaemonSet", RESOURCE)),
         }
-        let pods = by_owner.remove(object::uid(&ds)).unwrap_or_default();
-        sync(s, &ds, &node_infos, pods);
+    }
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
+        all_keys(store, RESOURCE, out);
+    }
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        let Some(ds) = s.store.get(key).cloned() else {
+            return Action::AwaitChange;
+        };
+        if object::is_terminating(&ds) {
+            return Action::AwaitChange;
+        }
+        let nodes: Vec<NodeInfo> = s
+            .list(ROOT, kind("v1", "Node"), None)
+            .map(node_view)
+            .collect();
+        let pods = owned(s, key, object::uid(&ds), "pods")
+            .map(Pod::of)
+            .collect();
+        sync(s, key, &ds, &nodes, pods)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
     }
 }
 
@@ -80,7 +123,7 @@ impl Pod {
             node: target_node(p),
             bound: str_at(p, &["spec", "nodeName"]).is_some_and(|n| !n.is_empty()),
             phase: str_at(p, &["status", "phase"]).unwrap_or("").to_string(),
-            ready: is_pod_ready(p),
+            ready: is_ready(p),
             ready_since: ready_condition
                 .and_then(|c| c["lastTransitionTime"].as_str())
                 .and_then(crate::sim::parse_rfc3339),
@@ -96,39 +139,23 @@ impl Pod {
         matches!(self.phase.as_str(), "Succeeded" | "Failed")
     }
 
-    /// `podutil.IsPodAvailable`, with a wake-up when it will become available.
-    fn available(&self, s: &mut Server, min_ready_seconds: i64) -> bool {
+    /// `podutil.IsPodAvailable` at the sync's instant; a Ready pod that becomes available
+    /// later notes that instant for the requeue.
+    fn available(&self, ctx: &Ctx<'_>) -> bool {
         if !self.ready {
             return false;
         }
-        if min_ready_seconds <= 0 {
-            return true;
-        }
-        match self.ready_since {
-            Some(t) if s.clock.now_ms() >= t + min_ready_seconds * 1000 => true,
-            Some(t) => {
-                s.timers.wake_at(t + min_ready_seconds * 1000);
+        match ready_availability(self.ready_since, ctx.min_ready, ctx.now) {
+            Availability::Available => true,
+            Availability::At(t) => {
+                let mut next = ctx.next.get();
+                next.note(t);
+                ctx.next.set(next);
                 false
             }
-            None => false,
+            Availability::Unavailable => false,
         }
     }
-}
-
-/// Daemon pods by their DaemonSet's uid.
-fn pods_by_owner(s: &Server) -> std::collections::HashMap<String, Vec<Pod>> {
-    let mut by_owner: std::collections::HashMap<String, Vec<Pod>> = Default::default();
-    for p in s.list(ROOT, kind("v1", "Pod"), None) {
-        if let Some(r) = object::controller_of(p).filter(|r| r["kind"] == "DaemonSet") {
-            if let Some(uid) = r["uid"].as_str() {
-                by_owner
-                    .entry(uid.to_string())
-                    .or_default()
-                    .push(Pod::of(p));
-            }
-        }
-    }
-    by_owner
 }
 
 /// What eligibility needs of a node: its name, labels and taints.
@@ -259,23 +286,36 @@ fn by_age(pods: &mut [&Pod]) {
 }
 
 struct Ctx<'a> {
+    /// Where the DaemonSet is stored (its workspace is where its pods are written).
+    key: &'a Key,
     ds: &'a Value,
     hash: String,
     min_ready: i64,
     surge: bool,
+    /// The instant of the sync.
+    now: i64,
+    /// When a pod becomes available next.
+    next: Cell<Soonest>,
+    /// A create or delete failed: the sync is retried with back-off.
+    failed: Cell<bool>,
 }
 
 impl Ctx<'_> {
+    fn ws(&self) -> &str {
+        &self.key.workspace
+    }
+
     fn updated(&self, p: &Pod) -> bool {
         p.hash.as_deref() == Some(self.hash.as_str())
     }
 
     fn event(&self, s: &mut Server, kind: EventType, reason: &str, message: String) {
-        s.event(ROOT, self.ds, kind, reason, &message, COMPONENT);
+        s.event(self.ws(), self.ds, kind, reason, &message, COMPONENT);
     }
 
-    /// `syncNodes`: deletes pods and creates one for each node, pinned to it. Returns whether
-    /// it wrote anything.
+    /// `syncNodes`: creates a pod pinned to each node (at most [`DAEMON_BURST_REPLICAS`], in
+    /// slow-start batches) and deletes pods (at most as many). Returns whether it wrote
+    /// anything.
     fn sync_nodes(&self, s: &mut Server, delete: &[&Pod], create: &[String]) -> bool {
         let ns = object::namespace(self.ds).to_string();
         let mut template = path(self.ds, &["spec", "template"])
@@ -290,7 +330,11 @@ impl Ctx<'_> {
             add_daemon_tolerations(spec);
         }
         let mut acted = false;
+        let mut gate = SlowStart::new(create.len().min(DAEMON_BURST_REPLICAS));
         for node in create {
+            if !gate.may_start() {
+                break;
+            }
             let mut pod = pod_from_template(self.ds, &template);
             set_path(
                 &mut pod,
@@ -298,9 +342,10 @@ impl Ctx<'_> {
                 json!(format!("{}-", object::name(self.ds))),
             );
             pin_to_node(&mut pod["spec"], node);
-            match s.create(ROOT, pod) {
+            match s.create(self.ws(), pod) {
                 Ok(p) => {
                     acted = true;
+                    gate.record(true);
                     self.event(
                         s,
                         EventType::Normal,
@@ -309,43 +354,49 @@ impl Ctx<'_> {
                     );
                 }
                 Err(e) => {
+                    gate.record(false);
+                    self.failed.set(true);
                     self.event(
                         s,
                         EventType::Warning,
                         "FailedCreate",
                         format!("Error creating: {}", e.message),
                     );
-                    break;
                 }
             }
         }
-        for p in delete {
+        for p in delete.iter().take(DAEMON_BURST_REPLICAS) {
             let name = p.name.clone();
-            if s.delete(ROOT, kind("v1", "Pod"), &ns, &name, None, None)
-                .is_ok()
-            {
-                acted = true;
-                self.event(
-                    s,
-                    EventType::Normal,
-                    "SuccessfulDelete",
-                    format!("Deleted pod: {name}"),
-                );
+            match s.delete(self.ws(), kind("v1", "Pod"), &ns, &name, None, None) {
+                Ok(_) => {
+                    acted = true;
+                    self.event(
+                        s,
+                        EventType::Normal,
+                        "SuccessfulDelete",
+                        format!("Deleted pod: {name}"),
+                    );
+                }
+                Err(e) if e.code == 404 => {}
+                Err(_) => self.failed.set(true),
             }
         }
         acted
     }
 }
 
-fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Pod>) {
-    let mut revisions = owned_revisions(s, ds);
+/// `syncDaemonSet`: revisions, `manage`, then `rollingUpdate` when nothing was written,
+/// history cleanup and status.
+fn sync(s: &mut Server, key: &Key, ds: &Value, nodes: &[NodeInfo], pods: Vec<Pod>) -> Action {
+    let mut revisions = owned_revisions(s, key, object::uid(ds));
     let template = path(ds, &["spec", "template"])
         .cloned()
         .unwrap_or(json!({}));
     let collision = object::i64_at(ds, &["status", "collisionCount"]).unwrap_or(0);
-    let Some((current, collision)) = sync_revision(s, ds, &mut revisions, &template, collision)
+    let Some((current, collision)) =
+        sync_revision(s, key, ds, &mut revisions, &template, collision)
     else {
-        return;
+        return Action::Retry;
     };
     let hash = object::str_at(&current, &["metadata", "labels", REVISION_LABEL])
         .unwrap_or("")
@@ -355,10 +406,14 @@ fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Pod>) {
     let ru = path(ds, &["spec", "updateStrategy", "rollingUpdate"]);
     let surge_value = ru.and_then(|r| r.get("maxSurge"));
     let ctx = Ctx {
+        key,
         ds,
         hash,
         min_ready: object::i64_at(ds, &["spec", "minReadySeconds"]).unwrap_or(0),
         surge: rolling && scaled_up(surge_value, 1) > 0,
+        now: s.clock.now_ms(),
+        next: Cell::new(Soonest::default()),
+        failed: Cell::new(false),
     };
     let pod = PodInfo::from_pod(&daemon_pod(ds));
     let template_node = str_at(ds, &["spec", "template", "spec", "nodeName"])
@@ -371,38 +426,43 @@ fn sync(s: &mut Server, ds: &Value, nodes: &[NodeInfo], pods: Vec<Pod>) {
 
     let mut acted = manage(s, &ctx, nodes, &eligibility, &pods);
     // Upstream waits for its expectations (the pods it just created or deleted) first.
-    if !acted && rolling {
+    if !acted && !ctx.failed.get() && rolling {
         acted = rolling_update(s, &ctx, nodes, &eligibility, &pods);
     }
-    let pods = if acted { owned(s, ds) } else { pods };
-    let mut live: BTreeSet<String> = BTreeSet::new();
-    live.insert(object::name(&current).to_string());
-    let by_hash: BTreeMap<&str, &str> = revisions
-        .iter()
-        .filter_map(|r| {
-            Some((
-                object::str_at(r, &["metadata", "labels", REVISION_LABEL])?,
-                object::name(r),
-            ))
-        })
-        .collect();
-    for p in &pods {
-        if let Some(h) = p.hash.as_deref() {
-            if let Some(n) = by_hash.get(h) {
-                live.insert(n.to_string());
+    let pods = if acted {
+        owned(s, key, object::uid(ds), "pods")
+            .map(Pod::of)
+            .collect()
+    } else {
+        pods
+    };
+    if !ctx.failed.get() {
+        let mut live: BTreeSet<String> = BTreeSet::new();
+        live.insert(object::name(&current).to_string());
+        let by_hash: BTreeMap<&str, &str> = revisions
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    object::str_at(r, &["metadata", "labels", REVISION_LABEL])?,
+                    object::name(r),
+                ))
+            })
+            .collect();
+        for p in &pods {
+            if let Some(h) = p.hash.as_deref() {
+                if let Some(n) = by_hash.get(h) {
+                    live.insert(n.to_string());
+                }
             }
         }
+        truncate_history(s, key, ds, &revisions, &live);
     }
-    truncate_history(s, ds, &revisions, &live);
     update_status(s, &ctx, nodes, &eligibility, &pods, collision);
-}
-
-fn owned(s: &Server, ds: &Value) -> Vec<Pod> {
-    let uid = object::uid(ds);
-    s.list(ROOT, kind("v1", "Pod"), Some(object::namespace(ds)))
-        .filter(|p| object::controller_of(p).is_some_and(|r| r["uid"] == uid))
-        .map(Pod::of)
-        .collect()
+    if ctx.failed.get() {
+        Action::Retry
+    } else {
+        ctx.next.get().action(ctx.now)
+    }
 }
 
 /// `getNodesToDaemonPods`: pods by the node they run on or are pinned to, leaving out pods
@@ -504,7 +564,7 @@ fn manage(
                     }
                 }
                 if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
-                    if !old.ready || new.available(s, ctx.min_ready) {
+                    if !old.ready || new.available(ctx) {
                         delete.push(old);
                     }
                 }
@@ -567,7 +627,6 @@ fn rolling_update(
     if desired > 0 && max_unavailable == 0 && max_surge == 0 {
         max_unavailable = 1;
     }
-    let min_ready = ctx.min_ready;
     if max_surge == 0 {
         let mut unavailable = 0;
         let mut replace: Vec<&Pod> = Vec::new();
@@ -580,12 +639,12 @@ fn rolling_update(
             match (new, old) {
                 (None, None) | (Some(_), Some(_)) => unavailable += 1,
                 (Some(new), None) => {
-                    if !new.available(s, min_ready) {
+                    if !new.available(ctx) {
                         unavailable += 1;
                     }
                 }
                 (None, Some(old)) => {
-                    if !old.available(s, min_ready) {
+                    if !old.available(ctx) {
                         replace.push(old);
                     } else if unavailable < max_unavailable {
                         candidates.push(old);
@@ -609,7 +668,7 @@ fn rolling_update(
             continue;
         };
         if let Some(p) = old.or(new) {
-            if p.available(s, min_ready) {
+            if p.available(ctx) {
                 available += 1;
             }
         }
@@ -617,7 +676,7 @@ fn rolling_update(
         match (new, old) {
             (_, None) => {}
             (None, Some(old)) => {
-                if !old.available(s, min_ready) {
+                if !old.available(ctx) {
                     if runs {
                         allowed.push(node.to_string());
                     } else {
@@ -630,7 +689,7 @@ fn rolling_update(
                 }
             }
             (Some(new), Some(old)) => {
-                if new.available(s, min_ready) {
+                if new.available(ctx) {
                     delete.push(old);
                 } else {
                     surging += 1;
@@ -669,7 +728,7 @@ fn update_status(
             let p = &daemon_pods[0];
             if p.ready {
                 ready += 1;
-                if p.available(s, ctx.min_ready) {
+                if p.available(ctx) {
                     available += 1;
                 }
             }
@@ -703,12 +762,116 @@ fn update_status(
     }
     let mut new = ctx.ds.clone();
     new["status"] = status;
-    let _ = s.update_status(ROOT, &new);
+    let _ = s.update_status(ctx.ws(), &new);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::controllers::harness::{self as testing, Counting, OTHER};
+
+    fn daemon_set(name: &str) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": name, "namespace": "default"},
+               "spec": {"selector": {"matchLabels": {"app": name}},
+                        "template": {"metadata": {"labels": {"app": name}},
+                                     "spec": {"containers": [{"name": "c", "image": "agent"}]}}}})
+    }
+
+    fn live_pods(s: &Server, ws: &str, owner: &str) -> Vec<Value> {
+        testing::pods(s, ws)
+            .into_iter()
+            .filter(|p| !object::is_terminating(p))
+            .filter(|p| object::controller_of(p).is_some_and(|r| r["name"] == owner))
+            .collect()
+    }
+
+    #[test]
+    fn work_is_per_daemonset_nodes_wake_every_workspace() {
+        let (mut s, mut rt) = testing::plane(vec![Box::new(Counting::new(DaemonSetController))]);
+        s.create("root", daemon_set("a")).unwrap();
+        s.create("root", daemon_set("b")).unwrap();
+        s.create(OTHER, daemon_set("a")).unwrap();
+        testing::advance(&mut s, &mut rt, 30_000);
+        for (ws, name) in [("root", "a"), ("root", "b"), (OTHER, "a")] {
+            let pods = live_pods(&s, ws, name);
+            assert_eq!(pods.len(), 1, "{ws}/{name}");
+            assert_eq!(pods[0]["spec"]["nodeName"], "node-1");
+            assert_eq!(pods[0]["status"]["phase"], "Running");
+        }
+        let status = |s: &Server, ws: &str| {
+            s.store
+                .get(&Key::new(ws, RESOURCE, "default", "a"))
+                .unwrap()["status"]
+                .clone()
+        };
+        assert_eq!(status(&s, OTHER)["numberReady"], 1);
+
+        // A node update wakes every DaemonSet; at rest, none of them writes anything.
+        testing::take_runs::<DaemonSetController>(&mut rt);
+        let mut node = s
+            .get("root", kind("v1", "Node"), "", "node-1")
+            .unwrap()
+            .clone();
+        set_path(
+            &mut node,
+            &["metadata", "annotations", "note"],
+            json!("unrelated"),
+        );
+        s.update("root", node).unwrap();
+        let revision = s.store.revision();
+        testing::advance(&mut s, &mut rt, 1_000);
+        assert_eq!(testing::take_runs::<DaemonSetController>(&mut rt).len(), 3);
+        assert_eq!(s.store.revision(), revision);
+
+        // One DaemonSet's pod goes: only that DaemonSet is looked at again.
+        let other_before = status(&s, OTHER);
+        let pod = object::name(&live_pods(&s, "root", "a")[0]).to_string();
+        s.delete("root", kind("v1", "Pod"), "default", &pod, None, Some(0))
+            .unwrap();
+        testing::advance(&mut s, &mut rt, 30_000);
+        let runs = testing::take_runs::<DaemonSetController>(&mut rt);
+        let a = Key::new("root", RESOURCE, "default", "a");
+        assert!(!runs.is_empty());
+        assert!(runs.iter().all(|k| *k == a), "{runs:?}");
+        assert_eq!(live_pods(&s, "root", "a").len(), 1);
+        assert_eq!(status(&s, OTHER), other_before);
+
+        // A new node in root wakes the DaemonSets of every workspace, and each runs on it.
+        s.create(
+            "root",
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-2"}}),
+        )
+        .unwrap();
+        testing::advance(&mut s, &mut rt, 30_000);
+        let runs: BTreeSet<Key> = testing::take_runs::<DaemonSetController>(&mut rt)
+            .into_iter()
+            .collect();
+        assert_eq!(runs.len(), 3);
+        for (ws, name) in [("root", "a"), ("root", "b"), (OTHER, "a")] {
+            assert_eq!(live_pods(&s, ws, name).len(), 2, "{ws}/{name}");
+        }
+        assert_eq!(status(&s, OTHER)["desiredNumberScheduled"], 2);
+    }
+
+    #[test]
+    fn creation_is_bounded_per_sync() {
+        let (mut s, _) = testing::plane(vec![]);
+        for i in 0..300 {
+            s.create(
+                "root",
+                json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": format!("n-{i}")}}),
+            )
+            .unwrap();
+        }
+        s.create("root", daemon_set("a")).unwrap();
+        let key = Key::new("root", RESOURCE, "default", "a");
+        let mut c = DaemonSetController;
+        c.reconcile(&mut s, &key);
+        // BurstReplicas (250), created in slow-start batches; the rest at the next sync.
+        assert_eq!(live_pods(&s, "root", "a").len(), DAEMON_BURST_REPLICAS);
+        c.reconcile(&mut s, &key);
+        assert_eq!(live_pods(&s, "root", "a").len(), 301);
+    }
 
     fn node(name: &str, labels: Value, taints: Value) -> NodeInfo {
         NodeInfo::from_node(

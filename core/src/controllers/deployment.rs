@@ -4,47 +4,119 @@
 //! maxUnavailable, unhealthy old pods first) or Recreate (`recreate.go`), revisions,
 //! `revisionHistoryLimit`, pause, `progressDeadlineSeconds` and the Progressing/Available
 //! conditions (`sync.go`, `progress.go`).
+//!
+//! A Deployment is reconciled when it changes, when a ReplicaSet it controls does, when a pod
+//! of a Recreate Deployment's ReplicaSet goes (`deletePod`: the new ReplicaSet waits for every
+//! old pod to be gone), and at its progress deadline.
 use super::kind;
-use crate::api::object::{self, array_at, controller_of, controller_ref, path, set_path};
+use super::workload::{compute_hash, owned, replicas, Soonest};
+use crate::api::object::{self, array_at, controller_ref, path, set_path};
+use crate::api::pod::is_terminal;
 use crate::api::Value;
 use crate::json;
-use crate::server::{EventType, Server, ROOT};
+use crate::runtime::{all_keys, controller_key, Action, Controller};
+use crate::server::{EventType, Server};
 use crate::sim::parse_rfc3339;
-use crate::sim::rng::ALPHANUMS;
+use crate::store::{EventType as WatchEventType, Key, Store, WatchEvent};
+use std::cell::Cell;
 
 const COMPONENT: &str = "deployment-controller";
+const RESOURCE: &str = "deployments.apps";
+const REPLICA_SETS: &str = "replicasets.apps";
 const REVISION: &str = "deployment.kubernetes.io/revision";
 
-pub fn reconcile(s: &mut Server) {
-    let d_info = kind("apps/v1", "Deployment");
-    let all: Vec<Value> = s.list(ROOT, d_info, None).cloned().collect();
-    for d in all {
-        if !object::is_terminating(&d) {
-            sync(s, &d);
+/// The Deployment controller.
+#[derive(Debug, Default)]
+pub struct DeploymentController;
+
+impl Controller for DeploymentController {
+    fn name(&self) -> &'static str {
+        COMPONENT
+    }
+    fn manager(&self) -> &'static str {
+        super::KCM
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        &[RESOURCE, REPLICA_SETS, "pods"]
+    }
+    fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        match &*e.key.resource {
+            RESOURCE => out.push(e.key.clone()),
+            REPLICA_SETS => out.extend(controller_key(&e.key, &e.object, "Deployment", RESOURCE)),
+            // `deletePod`: a Recreate Deployment waits for its old pods to be gone.
+            _ if e.kind == WatchEventType::Deleted => {
+                let Some(rs_key) = controller_key(&e.key, &e.object, "ReplicaSet", REPLICA_SETS)
+                else {
+                    return;
+                };
+                let Some(rs) = store.get(&rs_key) else {
+                    return;
+                };
+                if let Some(d_key) = controller_key(&rs_key, rs, "Deployment", RESOURCE) {
+                    if store.get(&d_key).is_some_and(|d| !is_rolling(d)) {
+                        out.push(d_key);
+                    }
+                }
+            }
+            _ => {}
         }
     }
-}
-
-/// FNV-32a, the hash behind `controller.ComputeHash`.
-fn fnv32a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
-    })
-}
-
-/// `pod-template-hash`: FNV-32a of the template (and collision count), written with
-/// `rand.SafeEncodeString` of its decimal form. Upstream hashes Go's printed form of the
-/// template; kplane hashes its JSON, so values differ from a real cluster's but are stable.
-pub fn pod_template_hash(template: &Value, collision_count: Option<i64>) -> String {
-    let mut bytes = serde_json::to_vec(template).unwrap_or_default();
-    if let Some(c) = collision_count {
-        bytes.extend_from_slice(c.to_string().as_bytes());
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
+        all_keys(store, RESOURCE, out);
     }
-    fnv32a(&bytes)
-        .to_string()
-        .bytes()
-        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
-        .collect()
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        let Some(d) = s.store.get(key).cloned() else {
+            return Action::AwaitChange;
+        };
+        if object::is_terminating(&d) {
+            return Action::AwaitChange;
+        }
+        let c = Ctx {
+            key,
+            d: &d,
+            failed: Cell::new(false),
+            next: Cell::new(Soonest::default()),
+        };
+        sync(s, &c);
+        if c.failed.get() {
+            Action::Retry
+        } else {
+            c.next.get().action(s.clock.now_ms())
+        }
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+/// One sync of one Deployment.
+struct Ctx<'a> {
+    /// Where the Deployment is stored (its workspace is where every write goes).
+    key: &'a Key,
+    d: &'a Value,
+    /// A write failed: the sync is retried with back-off.
+    failed: Cell<bool>,
+    /// When to look again (the progress deadline).
+    next: Cell<Soonest>,
+}
+
+impl Ctx<'_> {
+    fn ws(&self) -> &str {
+        &self.key.workspace
+    }
+
+    fn fail(&self) {
+        self.failed.set(true);
+    }
+
+    fn look_again_at(&self, at: i64) {
+        let mut next = self.next.get();
+        next.note(at);
+        self.next.set(next);
+    }
 }
 
 /// `intstr.GetScaledValueFromIntOrPercent`: a count, or a percentage of `total` rounded up or down.
@@ -52,8 +124,8 @@ pub fn scaled_value(v: &Value, total: i64, round_up: bool) -> i64 {
     match v {
         Value::Number(n) => n.as_i64().unwrap_or(0),
         Value::String(s) => match s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
-            Some(p) if round_up => (p * total + 99) / 100,
-            Some(p) => p * total / 100,
+            Some(p) if round_up => p.saturating_mul(total).saturating_add(99) / 100,
+            Some(p) => p.saturating_mul(total) / 100,
             None => s.parse().unwrap_or(0),
         },
         _ => 0,
@@ -85,6 +157,11 @@ fn fenceposts(d: &Value) -> (i64, i64) {
     resolve_fenceposts(&surge, &unavailable, replicas_of(d))
 }
 
+/// maxSurge resolved against the Deployment's replicas.
+fn surge_of(d: &Value) -> i64 {
+    fenceposts(d).0
+}
+
 /// `deploymentutil.MaxUnavailable`: 0 for Recreate or zero replicas, never above replicas.
 pub fn max_unavailable(d: &Value) -> i64 {
     let replicas = replicas_of(d);
@@ -94,8 +171,9 @@ pub fn max_unavailable(d: &Value) -> i64 {
     fenceposts(d).1.min(replicas)
 }
 
+/// `spec.replicas` of a Deployment or ReplicaSet (an int32).
 fn replicas_of(o: &Value) -> i64 {
-    object::i64_at(o, &["spec", "replicas"]).unwrap_or(1)
+    replicas(o)
 }
 
 fn status_of(o: &Value, field: &str) -> i64 {
@@ -116,7 +194,7 @@ pub fn new_rs_new_replicas(
     current_total: i64,
     new_rs_replicas: i64,
 ) -> i64 {
-    let max_total = replicas + max_surge;
+    let max_total = replicas.saturating_add(max_surge);
     if current_total >= max_total {
         return new_rs_replicas;
     }
@@ -140,15 +218,8 @@ impl Sets {
     }
 }
 
-fn owned_sets(s: &Server, d: &Value, new_name: &str) -> Sets {
-    let uid = object::uid(d);
-    let mut owned: Vec<Value> = s
-        .list(
-            ROOT,
-            kind("apps/v1", "ReplicaSet"),
-            Some(object::namespace(d)),
-        )
-        .filter(|rs| controller_of(rs).is_some_and(|r| r["uid"] == uid))
+fn owned_sets(s: &Server, c: &Ctx<'_>, new_name: &str) -> Sets {
+    let mut owned: Vec<Value> = owned(s, c.key, object::uid(c.d), REPLICA_SETS)
         .cloned()
         .collect();
     // Oldest first (`ReplicaSetsByCreationTimestamp`).
@@ -170,49 +241,51 @@ fn owned_sets(s: &Server, d: &Value, new_name: &str) -> Sets {
     Sets { new, old: owned }
 }
 
-fn sync(s: &mut Server, d: &Value) {
+fn sync(s: &mut Server, c: &Ctx<'_>) {
+    let d = c.d;
     let template = path(d, &["spec", "template"]).cloned().unwrap_or(json!({}));
-    let hash = pod_template_hash(&template, object::i64_at(d, &["status", "collisionCount"]));
+    let hash = compute_hash(&template, object::i64_at(d, &["status", "collisionCount"]));
     let new_name = format!("{}-{hash}", object::name(d));
-    let mut sets = owned_sets(s, d, &new_name);
+    let mut sets = owned_sets(s, c, &new_name);
     let paused = d["spec"]["paused"] == true;
     if !paused {
         if sets.new.is_none() {
-            sets.new = create_new_rs(s, d, &sets, &template, &hash, &new_name);
+            sets.new = create_new_rs(s, c, &sets, &template, &hash, &new_name);
         } else {
-            bump_revision(s, d, &mut sets);
+            bump_revision(s, c, &mut sets);
         }
         let acted = if is_rolling(d) {
-            rolling(s, d, &mut sets)
+            rolling(s, c, &mut sets)
         } else {
-            recreate(s, d, &mut sets)
+            recreate(s, c, &mut sets)
         };
         if !acted && complete(d, &sets) {
-            cleanup(s, d, &sets);
+            cleanup(s, c, &sets);
         }
     } else {
         // A paused rollout still follows scaling of the current ReplicaSet.
         if let Some(new) = sets.new.clone() {
             if sets.old.iter().all(|r| replicas_of(r) == 0) && replicas_of(&new) != replicas_of(d) {
-                scale(s, d, &new, replicas_of(d));
+                scale(s, c, &new, replicas_of(d));
             }
         }
     }
-    let sets = owned_sets(s, d, &new_name);
-    update_status(s, d, &sets, &new_name, paused);
+    let sets = owned_sets(s, c, &new_name);
+    update_status(s, c, &sets, &new_name, paused);
 }
 
 fn create_new_rs(
     s: &mut Server,
-    d: &Value,
+    c: &Ctx<'_>,
     sets: &Sets,
     template: &Value,
     hash: &str,
     name: &str,
 ) -> Option<Value> {
+    let d = c.d;
     let replicas = replicas_of(d);
     let initial = if is_rolling(d) {
-        new_rs_new_replicas(replicas, fenceposts(d).0, sets.total_replicas(), 0)
+        new_rs_new_replicas(replicas, surge_of(d), sets.total_replicas(), 0)
     } else if sets
         .old
         .iter()
@@ -223,6 +296,7 @@ fn create_new_rs(
         0
     };
     let max_revision = sets.all().map(revision_of).max().unwrap_or(0);
+    let max_replicas = replicas.saturating_add(if is_rolling(d) { surge_of(d) } else { 0 });
     let mut tpl = template.clone();
     set_path(
         &mut tpl,
@@ -237,7 +311,6 @@ fn create_new_rs(
     );
     let mut labels = object::string_map(template, &["metadata", "labels"]);
     labels.insert("pod-template-hash".into(), hash.to_string());
-    let (surge, _) = fenceposts(d);
     let rs = json!({
         "apiVersion": "apps/v1",
         "kind": "ReplicaSet",
@@ -247,18 +320,18 @@ fn create_new_rs(
             "labels": labels,
             "annotations": {
                 "deployment.kubernetes.io/desired-replicas": replicas.to_string(),
-                "deployment.kubernetes.io/max-replicas": (replicas + if is_rolling(d) { surge } else { 0 }).to_string(),
-                REVISION: (max_revision + 1).to_string(),
+                "deployment.kubernetes.io/max-replicas": max_replicas.to_string(),
+                REVISION: max_revision.saturating_add(1).to_string(),
             },
             "ownerReferences": [controller_ref(d)],
         },
         "spec": {"replicas": initial, "minReadySeconds": object::i64_at(d, &["spec", "minReadySeconds"]).unwrap_or(0), "selector": selector, "template": tpl},
     });
-    match s.create(ROOT, rs) {
+    match s.create(c.ws(), rs) {
         Ok(created) => {
             if initial > 0 {
                 s.event(
-                    ROOT,
+                    c.ws(),
                     d,
                     EventType::Normal,
                     "ScalingReplicaSet",
@@ -269,8 +342,9 @@ fn create_new_rs(
             Some(created)
         }
         Err(e) => {
+            c.fail();
             s.event(
-                ROOT,
+                c.ws(),
                 d,
                 EventType::Warning,
                 "FailedCreate",
@@ -283,7 +357,7 @@ fn create_new_rs(
 }
 
 /// A rollback to an older template reuses its ReplicaSet and makes it the newest revision.
-fn bump_revision(s: &mut Server, _d: &Value, sets: &mut Sets) {
+fn bump_revision(s: &mut Server, c: &Ctx<'_>, sets: &mut Sets) {
     let Some(new) = sets.new.clone() else { return };
     let max_old = sets.old.iter().map(revision_of).max().unwrap_or(0);
     if revision_of(&new) <= max_old {
@@ -291,22 +365,23 @@ fn bump_revision(s: &mut Server, _d: &Value, sets: &mut Sets) {
         set_path(
             &mut updated,
             &["metadata", "annotations", REVISION],
-            json!((max_old + 1).to_string()),
+            json!(max_old.saturating_add(1).to_string()),
         );
-        if let Ok(u) = s.update(ROOT, updated) {
-            sets.new = Some(u);
+        match s.update(c.ws(), updated) {
+            Ok(u) => sets.new = Some(u),
+            Err(_) => c.fail(),
         }
     }
 }
 
-fn scale(s: &mut Server, d: &Value, rs: &Value, to: i64) -> Option<Value> {
+fn scale(s: &mut Server, c: &Ctx<'_>, rs: &Value, to: i64) -> Option<Value> {
+    let d = c.d;
     let from = replicas_of(rs);
     if from == to {
         return Some(rs.clone());
     }
     let mut new = rs.clone();
     new["spec"]["replicas"] = json!(to);
-    let (surge, _) = fenceposts(d);
     set_path(
         &mut new,
         &[
@@ -323,12 +398,20 @@ fn scale(s: &mut Server, d: &Value, rs: &Value, to: i64) -> Option<Value> {
             "annotations",
             "deployment.kubernetes.io/max-replicas",
         ],
-        json!((replicas_of(d) + if is_rolling(d) { surge } else { 0 }).to_string()),
+        json!(replicas_of(d)
+            .saturating_add(if is_rolling(d) { surge_of(d) } else { 0 })
+            .to_string()),
     );
-    let updated = s.update(ROOT, new).ok()?;
+    let updated = match s.update(c.ws(), new) {
+        Ok(u) => u,
+        Err(_) => {
+            c.fail();
+            return None;
+        }
+    };
     let verb = if to > from { "up" } else { "down" };
     s.event(
-        ROOT,
+        c.ws(),
         d,
         EventType::Normal,
         "ScalingReplicaSet",
@@ -342,7 +425,8 @@ fn scale(s: &mut Server, d: &Value, rs: &Value, to: i64) -> Option<Value> {
 }
 
 /// `rolloutRolling`: scale up if we can, else scale down if we can. Returns whether it acted.
-fn rolling(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
+fn rolling(s: &mut Server, c: &Ctx<'_>, sets: &mut Sets) -> bool {
+    let d = c.d;
     let replicas = replicas_of(d);
     let Some(new) = sets.new.clone() else {
         return false;
@@ -353,13 +437,13 @@ fn rolling(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
     } else {
         new_rs_new_replicas(
             replicas,
-            fenceposts(d).0,
+            surge_of(d),
             sets.total_replicas(),
             replicas_of(&new),
         )
     };
     if target != replicas_of(&new) {
-        sets.new = scale(s, d, &new, target);
+        sets.new = scale(s, c, &new, target);
         return true;
     }
     // reconcileOldReplicaSets
@@ -386,7 +470,7 @@ fn rolling(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
             continue;
         }
         let down = (max_scaled_down - cleaned).min(r - available);
-        if let Some(u) = scale(s, d, &rs, r - down) {
+        if let Some(u) = scale(s, c, &rs, r - down) {
             sets.old[i] = u;
             cleaned += down;
         }
@@ -406,7 +490,7 @@ fn rolling(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
                 continue;
             }
             let down = r.min(budget - scaled);
-            if let Some(u) = scale(s, d, &rs, r - down) {
+            if let Some(u) = scale(s, c, &rs, r - down) {
                 sets.old[i] = u;
                 scaled += down;
             }
@@ -416,12 +500,13 @@ fn rolling(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
 }
 
 /// `rolloutRecreate`: all old pods go before the new ReplicaSet is scaled up.
-fn recreate(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
+fn recreate(s: &mut Server, c: &Ctx<'_>, sets: &mut Sets) -> bool {
+    let d = c.d;
     let mut acted = false;
     for i in 0..sets.old.len() {
         let rs = sets.old[i].clone();
         if replicas_of(&rs) != 0 {
-            if let Some(u) = scale(s, d, &rs, 0) {
+            if let Some(u) = scale(s, c, &rs, 0) {
                 sets.old[i] = u;
                 acted = true;
             }
@@ -431,31 +516,29 @@ fn recreate(s: &mut Server, d: &Value, sets: &mut Sets) -> bool {
         return true;
     }
     // Wait until no old pod is left running.
-    let old_pods = active_pods_of(s, &sets.old);
+    let old_pods = active_pods_of(s, c, &sets.old);
     if old_pods > 0 {
         return false;
     }
     if let Some(new) = sets.new.clone() {
         if replicas_of(&new) != replicas_of(d) {
-            sets.new = scale(s, d, &new, replicas_of(d));
+            sets.new = scale(s, c, &new, replicas_of(d));
             return true;
         }
     }
     false
 }
 
-fn active_pods_of(s: &Server, sets: &[Value]) -> usize {
-    let uids: Vec<&str> = sets.iter().map(object::uid).collect();
-    let ns = sets.first().map(object::namespace).unwrap_or("");
-    s.list(ROOT, kind("v1", "Pod"), Some(ns))
-        .filter(|p| controller_of(p).is_some_and(|r| uids.iter().any(|u| r["uid"] == *u)))
-        .filter(|p| {
-            !matches!(
-                object::str_at(p, &["status", "phase"]),
-                Some("Succeeded" | "Failed")
-            )
+/// The old ReplicaSets' pods that have not finished (terminating ones included), through the
+/// owner index.
+fn active_pods_of(s: &Server, c: &Ctx<'_>, sets: &[Value]) -> usize {
+    sets.iter()
+        .map(|rs| {
+            owned(s, c.key, object::uid(rs), "pods")
+                .filter(|p| !is_terminal(p))
+                .count()
         })
-        .count()
+        .sum()
 }
 
 /// `DeploymentComplete`: every replica updated and available, no old ones left.
@@ -472,10 +555,11 @@ fn complete(d: &Value, sets: &Sets) -> bool {
 }
 
 /// `cleanupDeployment`: old, empty ReplicaSets beyond `revisionHistoryLimit` go, oldest revision first.
-fn cleanup(s: &mut Server, d: &Value, sets: &Sets) {
+fn cleanup(s: &mut Server, c: &Ctx<'_>, sets: &Sets) {
+    let d = c.d;
     let limit = object::i64_at(d, &["spec", "revisionHistoryLimit"])
         .unwrap_or(10)
-        .max(0) as usize;
+        .clamp(0, i64::from(i32::MAX)) as usize;
     let mut empty: Vec<&Value> = sets
         .old
         .iter()
@@ -490,7 +574,7 @@ fn cleanup(s: &mut Server, d: &Value, sets: &Sets) {
     let rs_info = kind("apps/v1", "ReplicaSet");
     for rs in &empty[..empty.len() - limit] {
         let _ = s.delete(
-            ROOT,
+            c.ws(),
             rs_info,
             object::namespace(rs),
             object::name(rs),
@@ -500,7 +584,8 @@ fn cleanup(s: &mut Server, d: &Value, sets: &Sets) {
     }
 }
 
-fn update_status(s: &mut Server, d: &Value, sets: &Sets, new_name: &str, paused: bool) {
+fn update_status(s: &mut Server, c: &Ctx<'_>, sets: &Sets, new_name: &str, paused: bool) {
+    let d = c.d;
     let replicas = replicas_of(d);
     let sum = |f: &str| -> i64 { sets.all().map(|r| status_of(r, f)).sum() };
     let (total, ready, available) = (
@@ -567,7 +652,9 @@ fn update_status(s: &mut Server, d: &Value, sets: &Sets, new_name: &str, paused:
         )
     } else {
         // progressDeadlineSeconds counts from the last progress (a lastUpdateTime change).
-        let deadline = object::i64_at(d, &["spec", "progressDeadlineSeconds"]).unwrap_or(600);
+        let deadline = object::i64_at(d, &["spec", "progressDeadlineSeconds"])
+            .unwrap_or(600)
+            .saturating_mul(1000);
         let last = prev_progress
             .filter(|p| {
                 p["reason"] != "NewReplicaSetAvailable" && p["reason"] != "DeploymentPaused"
@@ -576,18 +663,18 @@ fn update_status(s: &mut Server, d: &Value, sets: &Sets, new_name: &str, paused:
             .and_then(parse_rfc3339);
         let progressed = status_changed(d, total, updated, ready, available);
         match last {
-            Some(t) if !progressed && now_ms >= t + deadline * 1000 => condition(
+            Some(t) if !progressed && now_ms >= t.saturating_add(deadline) => condition(
                 "Progressing",
                 "False",
                 "ProgressDeadlineExceeded",
                 format!("ReplicaSet \"{new_name}\" has timed out progressing."),
             ),
             Some(t) if !progressed => {
-                s.timers.wake_at(t + deadline * 1000);
+                c.look_again_at(t.saturating_add(deadline));
                 prev_progress.cloned().unwrap_or(Value::Null)
             }
             _ => {
-                s.timers.wake_at(now_ms + deadline * 1000);
+                c.look_again_at(now_ms.saturating_add(deadline));
                 let reason = if prev_progress.is_none() {
                     "NewReplicaSetCreated"
                 } else {
@@ -611,7 +698,7 @@ fn update_status(s: &mut Server, d: &Value, sets: &Sets, new_name: &str, paused:
         && prev_progress.is_none_or(|p| p["reason"] != "ProgressDeadlineExceeded")
     {
         s.event(
-            ROOT,
+            c.ws(),
             d,
             EventType::Warning,
             "ProgressDeadlineExceeded",
@@ -653,11 +740,12 @@ fn update_status(s: &mut Server, d: &Value, sets: &Sets, new_name: &str, paused:
             &["metadata", "annotations", REVISION],
             json!(revision.to_string()),
         );
-        if let Ok(u) = s.update(ROOT, annotated) {
-            new["metadata"] = u["metadata"].clone();
+        match s.update(c.ws(), annotated) {
+            Ok(u) => new["metadata"] = u["metadata"].clone(),
+            Err(_) => c.fail(),
         }
     }
-    let _ = s.update_status(ROOT, &new);
+    let _ = s.update_status(c.ws(), &new);
 }
 
 /// Whether the replica counts moved since the last status: that is progress.
@@ -673,14 +761,96 @@ fn status_changed(d: &Value, total: i64, updated: i64, ready: i64, available: i6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::controllers::harness::{self as testing, Counting, OTHER};
+    use crate::controllers::replicaset::ReplicaSetController;
+
+    fn deployment(name: &str, replicas: i64) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "default"},
+               "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                        "template": {"metadata": {"labels": {"app": name}},
+                                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}})
+    }
+
+    fn status(s: &Server, ws: &str, name: &str) -> Value {
+        s.store
+            .get(&Key::new(ws, RESOURCE, "default", name))
+            .unwrap()["status"]
+            .clone()
+    }
 
     #[test]
-    fn template_hash_is_stable_and_safe() {
-        let t = json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "a", "image": "nginx"}]}});
-        let h = pod_template_hash(&t, None);
-        assert_eq!(h, pod_template_hash(&t, None));
-        assert_ne!(h, pod_template_hash(&t, Some(1)));
-        assert!(h.bytes().all(|b| ALPHANUMS.contains(&b)));
+    fn work_is_per_deployment_and_workspaces_are_independent() {
+        let (mut s, mut rt) = testing::plane(vec![
+            Box::new(Counting::new(DeploymentController)),
+            Box::new(ReplicaSetController),
+        ]);
+        s.create("root", deployment("a", 2)).unwrap();
+        s.create("root", deployment("b", 2)).unwrap();
+        s.create(OTHER, deployment("a", 3)).unwrap();
+        testing::advance(&mut s, &mut rt, 30_000);
+        assert_eq!(status(&s, "root", "a")["availableReplicas"], 2);
+        assert_eq!(status(&s, "root", "b")["availableReplicas"], 2);
+        assert_eq!(status(&s, OTHER, "a")["availableReplicas"], 3);
+        // Same names, separate objects: each workspace's ReplicaSet belongs to its own
+        // Deployment.
+        for ws in ["root", OTHER] {
+            let d_uid = object::uid(
+                s.store
+                    .get(&Key::new(ws, RESOURCE, "default", "a"))
+                    .unwrap(),
+            )
+            .to_string();
+            let sets: Vec<Value> = s
+                .store
+                .list(ws, REPLICA_SETS, Some("default"))
+                .map(|(_, r)| r.clone())
+                .filter(|r| object::name(r).starts_with("a-"))
+                .collect();
+            assert_eq!(sets.len(), 1);
+            assert_eq!(
+                object::controller_of(&sets[0]).unwrap()["uid"],
+                d_uid.as_str()
+            );
+        }
+
+        // A pod of root's `a` goes: its ReplicaSet replaces it, and only root's `a` is
+        // looked at again.
+        testing::take_runs::<DeploymentController>(&mut rt);
+        let other_before = status(&s, OTHER, "a");
+        let pod = testing::pods(&s, "root")
+            .into_iter()
+            .find(|p| object::name(p).starts_with("a-"))
+            .unwrap();
+        s.delete(
+            "root",
+            kind("v1", "Pod"),
+            "default",
+            object::name(&pod),
+            None,
+            Some(0),
+        )
+        .unwrap();
+        testing::advance(&mut s, &mut rt, 30_000);
+        let runs = testing::take_runs::<DeploymentController>(&mut rt);
+        let a = Key::new("root", RESOURCE, "default", "a");
+        assert!(!runs.is_empty());
+        assert!(runs.iter().all(|k| *k == a), "{runs:?}");
+        assert_eq!(status(&s, "root", "a")["availableReplicas"], 2);
+        assert_eq!(status(&s, OTHER, "a"), other_before);
+    }
+
+    #[test]
+    fn huge_values_do_not_overflow() {
+        assert_eq!(
+            scaled_value(&json!("9223372036854775807%"), 10, true),
+            i64::MAX / 100
+        );
+        assert_eq!(
+            new_rs_new_replicas(i64::from(i32::MAX), i64::MAX, 0, 0),
+            i64::from(i32::MAX)
+        );
+        let d = json!({"spec": {"replicas": 5_000_000_000i64}});
+        assert_eq!(replicas_of(&d), i64::from(i32::MAX));
     }
 
     #[test]

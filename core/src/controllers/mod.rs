@@ -8,6 +8,8 @@ pub mod deployment;
 pub mod disruption;
 pub mod endpointslice;
 pub mod gc;
+#[cfg(test)]
+pub(crate) mod harness;
 pub mod hpa;
 pub mod job;
 pub mod karpenter;
@@ -15,6 +17,7 @@ pub mod keda;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
+pub mod replication_controller;
 pub mod serviceaccount;
 pub mod statefulset;
 #[cfg(test)]
@@ -24,7 +27,6 @@ pub mod vpa;
 pub mod workload;
 
 use crate::api::kinds::{by_kind, KindInfo};
-use crate::runtime::legacy::Legacy;
 use crate::runtime::Controller;
 
 /// The field manager of kube-controller-manager's loops.
@@ -32,47 +34,15 @@ pub(crate) const KCM: &str = "kube-controller-manager";
 
 /// Every control loop of a control plane, in the order they run at each instant.
 pub fn all() -> Vec<Box<dyn Controller>> {
-    let legacy = |name, manager, watches, run| -> Box<dyn Controller> {
-        Box::new(Legacy {
-            name,
-            manager,
-            watches,
-            run,
-        })
-    };
     vec![
         Box::new(serviceaccount::ServiceAccountController),
         Box::new(namespace::NamespaceController),
         Box::new(gc::GarbageCollector),
-        legacy(
-            "deployment-controller",
-            KCM,
-            &["deployments.apps", "replicasets.apps"],
-            deployment::reconcile,
-        ),
+        Box::new(deployment::DeploymentController),
         Box::new(replicaset::ReplicaSetController),
-        legacy(
-            "statefulset-controller",
-            KCM,
-            &[
-                "statefulsets.apps",
-                "pods",
-                "controllerrevisions.apps",
-                "persistentvolumeclaims",
-            ],
-            statefulset::reconcile,
-        ),
-        legacy(
-            "daemonset-controller",
-            KCM,
-            &[
-                "daemonsets.apps",
-                "pods",
-                "nodes",
-                "controllerrevisions.apps",
-            ],
-            daemonset::reconcile,
-        ),
+        Box::new(replication_controller::ReplicationManager),
+        Box::new(statefulset::StatefulSetController),
+        Box::new(daemonset::DaemonSetController),
         Box::new(cronjob::CronJobController),
         Box::new(job::JobController),
         Box::new(disruption::DisruptionController),

@@ -4,7 +4,12 @@
 //!
 //! A ReplicaSet is reconciled when it changes or one of the pods it controls does (the owner
 //! index finds them), or when a pod becomes available after `minReadySeconds`.
-use super::workload::{owned_pods, pod_from_template, slow_start_batch, Soonest, BURST_REPLICAS};
+//!
+//! The ReplicationController runs the same logic ([`Replicated`] says which kind, as upstream's
+//! `ReplicationManager` wraps the ReplicaSet controller with adapters).
+use super::workload::{
+    owned_pods, pod_from_template, replicas, slow_start_batch, Soonest, BURST_REPLICAS,
+};
 use super::{is_pod_active, is_pod_ready, kind};
 use crate::api::object::{self, array_at, path};
 use crate::api::pod::{availability, Availability};
@@ -14,34 +19,46 @@ use crate::runtime::{all_keys, controller_key, Action, Controller};
 use crate::server::{EventType, Server};
 use crate::store::{Key, Store, WatchEvent};
 
-const COMPONENT: &str = "replicaset-controller";
-const RESOURCE: &str = "replicasets.apps";
+/// A kind the ReplicaSet logic serves: ReplicaSet, or ReplicationController.
+#[derive(Debug)]
+pub struct Replicated {
+    /// `ReplicaSet`.
+    pub kind: &'static str,
+    /// `replicasets.apps`.
+    pub resource: &'static str,
+    /// The controller's name and Event source (`replicaset-controller`).
+    pub component: &'static str,
+    /// The watched resources: the kind's and `pods`.
+    pub watches: &'static [&'static str],
+    /// The label selector of an object of the kind.
+    pub selector: fn(&Value) -> Selector,
+}
 
-/// The ReplicaSet controller.
-#[derive(Debug, Default)]
-pub struct ReplicaSetController;
+/// The ReplicaSet: `spec.selector` is a LabelSelector.
+pub const REPLICA_SET: Replicated = Replicated {
+    kind: "ReplicaSet",
+    resource: "replicasets.apps",
+    component: "replicaset-controller",
+    watches: &["replicasets.apps", "pods"],
+    selector: label_selector,
+};
 
-impl Controller for ReplicaSetController {
-    fn name(&self) -> &'static str {
-        COMPONENT
-    }
-    fn manager(&self) -> &'static str {
-        super::KCM
-    }
-    fn watches(&self) -> &'static [&'static str] {
-        &[RESOURCE, "pods"]
-    }
-    fn keys(&self, _: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
-        if &*e.key.resource == RESOURCE {
+fn label_selector(rs: &Value) -> Selector {
+    Selector::from_label_selector(path(rs, &["spec", "selector"])).unwrap_or_default()
+}
+
+impl Replicated {
+    /// The keys of one watch event: the object itself, or a pod's controller of this kind.
+    pub fn keys(&self, e: &WatchEvent, out: &mut Vec<Key>) {
+        if &*e.key.resource == self.resource {
             out.push(e.key.clone());
-        } else if let Some(k) = controller_key(&e.key, &e.object, "ReplicaSet", RESOURCE) {
+        } else if let Some(k) = controller_key(&e.key, &e.object, self.kind, self.resource) {
             out.push(k);
         }
     }
-    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
-        all_keys(store, RESOURCE, out);
-    }
-    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+
+    /// Reconciles the object at `key`.
+    pub fn reconcile(&self, s: &mut Server, key: &Key) -> Action {
         let Some(rs) = s.store.get(key).cloned() else {
             return Action::AwaitChange;
         };
@@ -49,7 +66,32 @@ impl Controller for ReplicaSetController {
             return Action::AwaitChange;
         }
         let pods = owned_pods(s, key, object::uid(&rs));
-        sync(s, key, &rs, pods)
+        sync(self, s, key, &rs, pods)
+    }
+}
+
+/// The ReplicaSet controller.
+#[derive(Debug, Default)]
+pub struct ReplicaSetController;
+
+impl Controller for ReplicaSetController {
+    fn name(&self) -> &'static str {
+        REPLICA_SET.component
+    }
+    fn manager(&self) -> &'static str {
+        super::KCM
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        REPLICA_SET.watches
+    }
+    fn keys(&self, _: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        REPLICA_SET.keys(e, out);
+    }
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
+        all_keys(store, REPLICA_SET.resource, out);
+    }
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        REPLICA_SET.reconcile(s, key)
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -60,13 +102,11 @@ impl Controller for ReplicaSetController {
 }
 
 /// `manageReplicas` then `updateReplicaSetStatus`.
-fn sync(s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>) -> Action {
+fn sync(r: &Replicated, s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>) -> Action {
     let ws = key.workspace.clone();
     let pod_info = kind("v1", "Pod");
     let active: Vec<&Value> = pods.iter().filter(|p| is_pod_active(p)).collect();
-    let want = object::i64_at(rs, &["spec", "replicas"])
-        .unwrap_or(1)
-        .clamp(0, i64::from(i32::MAX)) as usize;
+    let want = replicas(rs) as usize;
     let changed = active.len() != want;
     let mut failed = false;
     if active.len() < want {
@@ -83,7 +123,7 @@ fn sync(s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>) -> Action {
                 EventType::Normal,
                 "SuccessfulCreate",
                 &format!("Created pod: {}", object::name(&created)),
-                COMPONENT,
+                r.component,
             );
             Ok(())
         });
@@ -94,7 +134,7 @@ fn sync(s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>) -> Action {
                 EventType::Warning,
                 "FailedCreate",
                 &format!("Error creating: {}", e.message),
-                COMPONENT,
+                r.component,
             );
             failed = true;
         }
@@ -105,7 +145,7 @@ fn sync(s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>) -> Action {
         let doomed: Vec<String> = order
             .iter()
             .take((active.len() - want).min(BURST_REPLICAS))
-            .map(|r| object::name(r.pod).to_string())
+            .map(|ranked| object::name(ranked.pod).to_string())
             .collect();
         for name in doomed {
             if s.delete(&ws, pod_info, &key.namespace, &name, None, None)
@@ -117,7 +157,7 @@ fn sync(s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>) -> Action {
                     EventType::Normal,
                     "SuccessfulDelete",
                     &format!("Deleted pod: {name}"),
-                    COMPONENT,
+                    r.component,
                 );
             }
         }
@@ -127,7 +167,7 @@ fn sync(s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>) -> Action {
     } else {
         pods
     };
-    let next = update_status(s, key, rs, &pods);
+    let next = update_status(r, s, key, rs, &pods);
     if failed {
         Action::Retry
     } else {
@@ -255,9 +295,8 @@ fn ranked<'a>(pods: &[&'a Value]) -> Vec<Ranked<'a>> {
 }
 
 /// Writes the ReplicaSet's status; returns when a pod becomes available next.
-fn update_status(s: &mut Server, key: &Key, rs: &Value, pods: &[Value]) -> Soonest {
-    let selector =
-        Selector::from_label_selector(path(rs, &["spec", "selector"])).unwrap_or_default();
+fn update_status(r: &Replicated, s: &mut Server, key: &Key, rs: &Value, pods: &[Value]) -> Soonest {
+    let selector = (r.selector)(rs);
     let template_labels = object::labels(path(rs, &["spec", "template"]).unwrap_or(&Value::Null));
     let active: Vec<&Value> = pods.iter().filter(|p| is_pod_active(p)).collect();
     let fully_labeled = active

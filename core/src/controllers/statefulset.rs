@@ -1,255 +1,107 @@
 //! The StatefulSet controller (pkg/controller/statefulset): pods with stable identities
 //! `<set>-<ordinal>`, created in order and only once their predecessors are Running and Ready
-//! (`OrderedReady`) or all at once (`Parallel`), deleted from the highest ordinal down; a
+//! (`OrderedReady`) or all at once (`Parallel`, in slow-start batches of at most
+//! [`BURST_REPLICAS`] per sync), deleted from the highest ordinal down; a
 //! PersistentVolumeClaim per pod and volumeClaimTemplate, `<template>-<set>-<ordinal>`, kept or
 //! removed as `persistentVolumeClaimRetentionPolicy` says (owner references the garbage
 //! collector follows); revisions as ControllerRevisions; RollingUpdate from the highest ordinal
 //! down to `partition`, one pod at a time, each waiting for the previous to be Ready; OnDelete.
 //!
-//! The ControllerRevision helpers here are shared with the DaemonSet controller.
-use super::{is_pod_ready, kind};
-use crate::api::object::{self, array_at, controller_of, controller_ref, path, set_path};
-use crate::api::{Map, Value};
+//! A StatefulSet is reconciled when it changes, when a pod or ControllerRevision it controls
+//! does, when one of its claims does (found by name), and when a pod becomes available after
+//! `minReadySeconds`.
+use super::kind;
+use super::workload::{
+    is_available, owned_pods, owned_revisions, replicas, revision_data, revision_template,
+    sync_revision, truncate_history, SlowStart, Soonest, BURST_REPLICAS,
+};
+use crate::api::object::{self, array_at, path, set_path};
+use crate::api::pod::running_and_ready;
+use crate::api::Value;
 use crate::json;
-use crate::server::{EventType, Server, ROOT};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::runtime::{all_keys, controller_key, Action, Controller};
+use crate::server::{EventType, Server};
+use crate::store::{Key, Store, WatchEvent};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Kept for `controllers::job` (ported on another branch) until both are merged: the job
+// controller imports these names from here. New code uses `workload` and `api::pod`.
+pub(crate) use super::workload::pod_from_template;
+pub(crate) use crate::api::pod::{is_terminal, phase};
 
 const COMPONENT: &str = "statefulset-controller";
+const RESOURCE: &str = "statefulsets.apps";
 /// `apps.StatefulSetPodNameLabel`.
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 /// `apps.PodIndexLabel` (PodIndexLabel, on by default since 1.28).
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
-/// `apps.ControllerRevisionHashLabelKey`.
-pub const REVISION_LABEL: &str = "controller-revision-hash";
+pub use super::workload::REVISION_LABEL;
 
-pub fn reconcile(s: &mut Server) {
-    let sets: Vec<Value> = s
-        .list(ROOT, kind("apps/v1", "StatefulSet"), None)
-        .cloned()
-        .collect();
-    if sets.is_empty() {
-        return;
+/// The StatefulSet controller.
+#[derive(Debug, Default)]
+pub struct StatefulSetController;
+
+impl Controller for StatefulSetController {
+    fn name(&self) -> &'static str {
+        COMPONENT
     }
-    let mut by_owner = pods_by_controller(s, "StatefulSet");
-    for set in sets {
+    fn manager(&self) -> &'static str {
+        super::KCM
+    }
+    fn watches(&self) -> &'static [&'static str] {
+        &[
+            RESOURCE,
+            "pods",
+            "controllerrevisions.apps",
+            "persistentvolumeclaims",
+        ]
+    }
+    fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        match &*e.key.resource {
+            RESOURCE => out.push(e.key.clone()),
+            "persistentvolumeclaims" => claim_sets(store, &e.key, out),
+            _ => out.extend(controller_key(&e.key, &e.object, "StatefulSet", RESOURCE)),
+        }
+    }
+    fn resync(&self, store: &Store, out: &mut Vec<Key>) {
+        all_keys(store, RESOURCE, out);
+    }
+    fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        let Some(set) = s.store.get(key).cloned() else {
+            return Action::AwaitChange;
+        };
         // A set being deleted is left to the garbage collector (no new revisions or pods).
         if object::is_terminating(&set) {
-            continue;
+            return Action::AwaitChange;
         }
-        let pods = by_owner.remove(object::uid(&set)).unwrap_or_default();
-        sync(s, &set, pods);
+        let pods = owned_pods(s, key, object::uid(&set));
+        sync(s, key, &set, pods)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
     }
 }
 
-/// Pods whose controller is of `owner_kind`, by the controller's uid.
-pub(crate) fn pods_by_controller(s: &Server, owner_kind: &str) -> HashMap<String, Vec<Value>> {
-    let mut by_owner: HashMap<String, Vec<Value>> = HashMap::new();
-    for p in s.list(ROOT, kind("v1", "Pod"), None) {
-        if let Some(r) = controller_of(p).filter(|r| r["kind"] == owner_kind) {
-            if let Some(uid) = r["uid"].as_str() {
-                by_owner.entry(uid.to_string()).or_default().push(p.clone());
-            }
+/// The StatefulSets in a claim's namespace with a volumeClaimTemplate that names it
+/// (`<template>-<set>-<ordinal>`): a claim being deleted holds its pod back until it is gone.
+fn claim_sets(store: &Store, claim: &Key, out: &mut Vec<Key>) {
+    for (k, set) in store.list(&claim.workspace, RESOURCE, Some(&claim.namespace)) {
+        let set_name = object::name(set);
+        let named = array_at(set, &["spec", "volumeClaimTemplates"])
+            .iter()
+            .any(|t| {
+                claim
+                    .name
+                    .strip_prefix(object::name(t))
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|rest| ordinal_of(set_name, rest).is_some())
+            });
+        if named {
+            out.push(k.clone());
         }
-    }
-    by_owner
-}
-
-fn owned_pods(s: &Server, owner: &Value) -> Vec<Value> {
-    let uid = object::uid(owner);
-    s.list(ROOT, kind("v1", "Pod"), Some(object::namespace(owner)))
-        .filter(|p| controller_of(p).is_some_and(|r| r["uid"] == uid))
-        .cloned()
-        .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pod helpers shared by the workload controllers.
-
-pub(crate) fn phase(p: &Value) -> &str {
-    object::str_at(p, &["status", "phase"]).unwrap_or("")
-}
-
-pub(crate) fn is_terminal(p: &Value) -> bool {
-    matches!(phase(p), "Succeeded" | "Failed")
-}
-
-/// `isRunningAndReady`.
-pub(crate) fn running_and_ready(p: &Value) -> bool {
-    phase(p) == "Running" && is_pod_ready(p)
-}
-
-/// `podutil.IsPodAvailable`: Ready for at least `min_ready_seconds` (a wake-up is registered
-/// for a pod that will become available later).
-pub(crate) fn is_available(s: &mut Server, p: &Value, min_ready_seconds: i64) -> bool {
-    if !is_pod_ready(p) {
-        return false;
-    }
-    if min_ready_seconds <= 0 {
-        return true;
-    }
-    let since = array_at(p, &["status", "conditions"])
-        .iter()
-        .find(|c| c["type"] == "Ready")
-        .and_then(|c| c["lastTransitionTime"].as_str())
-        .and_then(crate::sim::parse_rfc3339);
-    match since {
-        Some(t) if s.clock.now_ms() >= t + min_ready_seconds * 1000 => true,
-        Some(t) => {
-            s.timers.wake_at(t + min_ready_seconds * 1000);
-            false
-        }
-        None => false,
-    }
-}
-
-/// A pod from a template (`controller.GetPodFromTemplate`): the template's labels,
-/// annotations and finalizers, the owner as controller, no name (set by the caller).
-pub(crate) fn pod_from_template(owner: &Value, template: &Value) -> Value {
-    let mut meta = Map::new();
-    for field in ["labels", "annotations", "finalizers"] {
-        if let Some(v) = template.get("metadata").and_then(|m| m.get(field)) {
-            if !v.is_null() {
-                meta.insert(field, v.clone());
-            }
-        }
-    }
-    meta.insert("namespace", json!(object::namespace(owner)));
-    meta.insert("ownerReferences", json!([controller_ref(owner)]));
-    json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.get("spec").cloned().unwrap_or(json!({}))})
-}
-
-// ---------------------------------------------------------------------------------------------
-// ControllerRevisions (pkg/controller/history), shared with the DaemonSet controller.
-
-/// The owner's ControllerRevisions, by `revision` then name (`history.SortControllerRevisions`).
-pub(crate) fn owned_revisions(s: &Server, owner: &Value) -> Vec<Value> {
-    let uid = object::uid(owner);
-    let mut revs: Vec<Value> = s
-        .list(
-            ROOT,
-            kind("apps/v1", "ControllerRevision"),
-            Some(object::namespace(owner)),
-        )
-        .filter(|r| controller_of(r).is_some_and(|o| o["uid"] == uid))
-        .cloned()
-        .collect();
-    revs.sort_by(|a, b| {
-        (revision_number(a), object::name(a)).cmp(&(revision_number(b), object::name(b)))
-    });
-    revs
-}
-
-pub(crate) fn revision_number(r: &Value) -> i64 {
-    r["revision"].as_i64().unwrap_or(0)
-}
-
-/// The revision's data (`getPatch`): `{"spec":{"template":{…,"$patch":"replace"}}}`.
-pub(crate) fn revision_data(owner: &Value) -> Value {
-    let mut template = path(owner, &["spec", "template"])
-        .cloned()
-        .unwrap_or(json!({}));
-    set_path(&mut template, &["$patch"], json!("replace"));
-    json!({"spec": {"template": template}})
-}
-
-/// The pod template a revision records (`ApplyRevision`).
-pub(crate) fn revision_template(r: &Value) -> Value {
-    let mut t = path(r, &["data", "spec", "template"])
-        .cloned()
-        .unwrap_or(json!({}));
-    if let Some(m) = t.as_object_mut() {
-        m.shift_remove("$patch");
-    }
-    t
-}
-
-/// Finds or makes the revision for the owner's current template: the newest revision if it
-/// is equal, an older equal one renumbered as the newest (a rollback), or a new one named
-/// `<owner>-<hash>` (with the collision count bumped while the name is taken by different
-/// data). `hash_input` is what the hash covers (the revision data for StatefulSets, the pod
-/// template for DaemonSets). Returns the update revision and the collision count.
-pub(crate) fn sync_revision(
-    s: &mut Server,
-    owner: &Value,
-    revisions: &mut Vec<Value>,
-    hash_input: &Value,
-    mut collision_count: i64,
-) -> Option<(Value, i64)> {
-    let data = revision_data(owner);
-    let next = revisions.iter().map(revision_number).max().unwrap_or(0) + 1;
-    if let Some(i) = revisions.iter().rposition(|r| r["data"] == data) {
-        if i + 1 == revisions.len() {
-            return Some((revisions[i].clone(), collision_count));
-        }
-        let mut r = revisions[i].clone();
-        r["revision"] = json!(next);
-        let updated = s.update(ROOT, r).ok()?;
-        revisions.remove(i);
-        revisions.push(updated.clone());
-        return Some((updated, collision_count));
-    }
-    let info = kind("apps/v1", "ControllerRevision");
-    let ns = object::namespace(owner).to_string();
-    for _ in 0..100 {
-        let hash = super::deployment::pod_template_hash(
-            hash_input,
-            Some(collision_count).filter(|c| *c > 0),
-        );
-        let name = format!("{}-{hash}", object::name(owner));
-        if let Some(existing) = s.get(ROOT, info, &ns, &name) {
-            if existing["data"] == data
-                && controller_of(existing).is_some_and(|o| o["uid"] == object::uid(owner))
-            {
-                return Some((existing.clone(), collision_count));
-            }
-            collision_count += 1;
-            continue;
-        }
-        let mut labels: BTreeMap<String, String> =
-            object::string_map(owner, &["spec", "template", "metadata", "labels"]);
-        labels.insert(REVISION_LABEL.into(), hash);
-        let rev = json!({
-            "apiVersion": "apps/v1",
-            "kind": "ControllerRevision",
-            "metadata": {"name": name, "namespace": ns, "labels": labels, "ownerReferences": [controller_ref(owner)]},
-            "data": data,
-            "revision": next,
-        });
-        let created = s.create(ROOT, rev).ok()?;
-        revisions.push(created.clone());
-        return Some((created, collision_count));
-    }
-    None
-}
-
-/// Deletes revisions beyond `revisionHistoryLimit` that no pod and neither the current nor
-/// the update revision uses, oldest first (`truncateHistory`).
-pub(crate) fn truncate_history(
-    s: &mut Server,
-    owner: &Value,
-    revisions: &[Value],
-    live: &BTreeSet<String>,
-) {
-    let limit = object::i64_at(owner, &["spec", "revisionHistoryLimit"])
-        .unwrap_or(10)
-        .max(0) as usize;
-    let history: Vec<&Value> = revisions
-        .iter()
-        .filter(|r| !live.contains(object::name(r)))
-        .collect();
-    if history.len() <= limit {
-        return;
-    }
-    let info = kind("apps/v1", "ControllerRevision");
-    for r in &history[..history.len() - limit] {
-        let _ = s.delete(
-            ROOT,
-            info,
-            object::namespace(r),
-            object::name(r),
-            None,
-            None,
-        );
     }
 }
 
@@ -270,16 +122,11 @@ pub fn claim_name(template: &str, set_name: &str, ordinal: i64) -> String {
     format!("{template}-{set_name}-{ordinal}")
 }
 
+/// `spec.ordinals.start` (an int32, never negative).
 fn start_ordinal(set: &Value) -> i64 {
     object::i64_at(set, &["spec", "ordinals", "start"])
         .unwrap_or(0)
-        .max(0)
-}
-
-fn replicas_of(set: &Value) -> i64 {
-    object::i64_at(set, &["spec", "replicas"])
-        .unwrap_or(1)
-        .max(0)
+        .clamp(0, i64::from(i32::MAX))
 }
 
 fn revision_of(p: &Value) -> &str {
@@ -421,6 +268,8 @@ pub fn claim_with_retention(
 // The sync.
 
 struct Ctx<'a> {
+    /// Where the set is stored (its workspace is where every write goes).
+    key: &'a Key,
     set: &'a Value,
     monotonic: bool,
     min_ready: i64,
@@ -430,9 +279,17 @@ struct Ctx<'a> {
     update_template: Value,
 }
 
+/// A write that failed: the sync is retried with back-off (upstream returns the error to the
+/// work queue).
+struct Failed;
+
 impl Ctx<'_> {
+    fn ws(&self) -> &str {
+        &self.key.workspace
+    }
+
     fn event(&self, s: &mut Server, kind: EventType, reason: &str, message: String) {
-        s.event(ROOT, self.set, kind, reason, &message, COMPONENT);
+        s.event(self.ws(), self.set, kind, reason, &message, COMPONENT);
     }
 
     /// `recordPodEvent`.
@@ -465,7 +322,7 @@ impl Ctx<'_> {
             &["spec", "updateStrategy", "rollingUpdate", "partition"],
         )
         .unwrap_or(0);
-        if rolling && ordinal < start + partition {
+        if rolling && ordinal < start.saturating_add(partition) {
             new_pod(
                 self.set,
                 &self.current_template,
@@ -484,12 +341,12 @@ impl Ctx<'_> {
         let set_name = object::name(self.set).to_string();
         for (_, claim) in claims_for(self.set, ordinal) {
             let name = object::name(&claim).to_string();
-            match s.get(ROOT, pvc_info, object::namespace(self.set), &name) {
+            match s.get(self.ws(), pvc_info, object::namespace(self.set), &name) {
                 Some(existing) if object::is_terminating(existing) => {
                     return Err(format!("pvc {name} is being deleted"));
                 }
                 Some(_) => {}
-                None => match s.create(ROOT, claim) {
+                None => match s.create(self.ws(), claim) {
                     Ok(_) => self.event(
                         s,
                         EventType::Normal,
@@ -519,7 +376,7 @@ impl Ctx<'_> {
         for (_, claim) in claims_for(self.set, ordinal) {
             let Some(live) = s
                 .get(
-                    ROOT,
+                    self.ws(),
                     pvc_info,
                     object::namespace(self.set),
                     object::name(&claim),
@@ -529,40 +386,41 @@ impl Ctx<'_> {
                 continue;
             };
             if let Some(updated) = claim_with_retention(&live, self.set, pod, scaled_down) {
-                let _ = s.update(ROOT, updated);
+                let _ = s.update(self.ws(), updated);
             }
         }
     }
 
-    /// `CreateStatefulPod`: claims first, then the pod. Returns the created pod.
-    fn create_pod(&self, s: &mut Server, ordinal: i64) -> Option<Value> {
+    /// `CreateStatefulPod`: claims first, then the pod. Returns the created pod (None when it
+    /// exists already).
+    fn create_pod(&self, s: &mut Server, ordinal: i64) -> Result<Option<Value>, Failed> {
         let pod = self.versioned_pod(ordinal);
         let name = object::name(&pod).to_string();
         if let Err(e) = self.create_claims(s, &name, ordinal) {
             if !e.contains("is being deleted") {
                 self.pod_event(s, "create", &name, Some(e));
             }
-            return None;
+            return Err(Failed);
         }
-        match s.create(ROOT, pod) {
+        match s.create(self.ws(), pod) {
             Ok(created) => {
                 self.fix_claims(s, &created, ordinal, false);
                 self.pod_event(s, "create", &name, None);
-                Some(created)
+                Ok(Some(created))
             }
-            Err(e) if e.code == 409 => None,
+            Err(e) if e.code == 409 => Ok(None),
             Err(e) => {
                 self.pod_event(s, "create", &name, Some(e.message));
-                None
+                Err(Failed)
             }
         }
     }
 
     /// `DeleteStatefulPod`.
-    fn delete_pod(&self, s: &mut Server, p: &Value) {
+    fn delete_pod(&self, s: &mut Server, p: &Value) -> Result<(), Failed> {
         let name = object::name(p).to_string();
         match s.delete(
-            ROOT,
+            self.ws(),
             kind("v1", "Pod"),
             object::namespace(p),
             &name,
@@ -571,8 +429,16 @@ impl Ctx<'_> {
         ) {
             Ok(_) => self.pod_event(s, "delete", &name, None),
             Err(e) if e.code == 404 => {}
-            Err(e) => self.pod_event(s, "delete", &name, Some(e.message)),
+            Err(e) => {
+                self.pod_event(s, "delete", &name, Some(e.message));
+                return Err(Failed);
+            }
         }
+        Ok(())
+    }
+
+    fn pod_name(&self, ordinal: i64) -> String {
+        format!("{}-{ordinal}", object::name(self.set))
     }
 }
 
@@ -587,13 +453,15 @@ fn healthy(p: &Value) -> bool {
     running_and_ready(p) && !object::is_terminating(p)
 }
 
-fn sync(s: &mut Server, set: &Value, pods: Vec<Value>) {
-    let mut revisions = owned_revisions(s, set);
+/// `syncStatefulSet`: revisions, one step of `updateStatefulSet`, status, history.
+fn sync(s: &mut Server, key: &Key, set: &Value, pods: Vec<Value>) -> Action {
+    let mut revisions = owned_revisions(s, key, object::uid(set));
     let collision = object::i64_at(set, &["status", "collisionCount"]).unwrap_or(0);
     let data = revision_data(set);
-    let Some((update_rev, collision)) = sync_revision(s, set, &mut revisions, &data, collision)
+    let Some((update_rev, collision)) =
+        sync_revision(s, key, set, &mut revisions, &data, collision)
     else {
-        return;
+        return Action::Retry;
     };
     let update_name = object::name(&update_rev).to_string();
     let current_rev = object::str_at(set, &["status", "currentRevision"])
@@ -601,6 +469,7 @@ fn sync(s: &mut Server, set: &Value, pods: Vec<Value>) {
         .cloned()
         .unwrap_or_else(|| update_rev.clone());
     let ctx = Ctx {
+        key,
         set,
         monotonic: object::str_at(set, &["spec", "podManagementPolicy"]) != Some("Parallel"),
         min_ready: object::i64_at(set, &["spec", "minReadySeconds"]).unwrap_or(0),
@@ -609,66 +478,53 @@ fn sync(s: &mut Server, set: &Value, pods: Vec<Value>) {
         current_template: revision_template(&current_rev),
         update_template: revision_template(&update_rev),
     };
-    act(s, &ctx, pods);
-    let pods = owned_pods(s, set);
-    update_status(s, &ctx, &pods, collision);
+    let mut next = Soonest::default();
+    let acted = act(s, &ctx, pods, &mut next);
+    let pods = owned_pods(s, key, object::uid(set));
+    update_status(s, &ctx, &pods, collision, &mut next);
     let mut live: BTreeSet<String> = pods.iter().map(|p| revision_of(p).to_string()).collect();
-    let set_now = s
-        .get(
-            ROOT,
-            kind("apps/v1", "StatefulSet"),
-            object::namespace(set),
-            object::name(set),
-        )
-        .cloned()
-        .unwrap_or_else(|| set.clone());
+    let set_now = s.store.get(key).cloned().unwrap_or_else(|| set.clone());
     if let Some(c) = object::str_at(&set_now, &["status", "currentRevision"]) {
         live.insert(c.to_string());
     }
     live.insert(update_name);
-    truncate_history(s, set, &revisions, &live);
+    truncate_history(s, key, set, &revisions, &live);
+    match acted {
+        Ok(()) => next.action(s.clock.now_ms()),
+        Err(Failed) => Action::Retry,
+    }
 }
 
-/// `updateStatefulSet`: one step towards the spec. Returns when something blocks.
-fn act(s: &mut Server, ctx: &Ctx<'_>, pods: Vec<Value>) {
+/// `updateStatefulSet`: one step towards the spec; stops where something blocks. Work is
+/// bounded by the pods that exist plus the pods it creates (one in `OrderedReady`, at most
+/// [`BURST_REPLICAS`] in slow-start batches in `Parallel`), whatever `replicas` says.
+fn act(s: &mut Server, ctx: &Ctx<'_>, pods: Vec<Value>, next: &mut Soonest) -> Result<(), Failed> {
     let set = ctx.set;
     let set_name = object::name(set).to_string();
+    let now = s.clock.now_ms();
     let start = start_ordinal(set);
-    let replicas = replicas_of(set);
-    let mut slots: Vec<Option<Value>> = vec![None; replicas as usize];
+    let end = start.saturating_add(replicas(set));
+    // The replicas that exist, by ordinal, and the condemned ones (outside [start, end)).
+    let mut slots: BTreeMap<i64, Value> = BTreeMap::new();
     let mut condemned: Vec<(i64, Value)> = Vec::new();
     for p in pods {
         match ordinal_of(&set_name, object::name(&p)) {
-            Some(o) if o >= start && o < start + replicas => slots[(o - start) as usize] = Some(p),
+            Some(o) if o >= start && o < end => {
+                slots.insert(o, p);
+            }
             Some(o) => condemned.push((o, p)),
             None => {}
         }
     }
     // Highest ordinal first.
     condemned.sort_by_key(|c| std::cmp::Reverse(c.0));
-    // The first unhealthy pod: a missing replica counts, then condemned pods lowest first.
-    let first_unhealthy: Option<String> = slots
-        .iter()
-        .enumerate()
-        .find(|(_, p)| p.as_ref().is_none_or(|p| !healthy(p)))
-        .map(|(i, p)| {
-            p.as_ref()
-                .map(|p| object::name(p).to_string())
-                .unwrap_or_else(|| format!("{set_name}-{}", start + i as i64))
-        })
-        .or_else(|| {
-            condemned
-                .iter()
-                .rev()
-                .find(|(_, p)| !healthy(p))
-                .map(|(_, p)| object::name(p).to_string())
-        });
+    let first_unhealthy = first_unhealthy(ctx, &slots, &condemned, start, end);
 
     // Living replicas, lowest ordinal first.
-    #[allow(clippy::needless_range_loop)] // slots[i] is replaced as pods are recreated
-    for i in 0..slots.len() {
-        let ordinal = start + i as i64;
-        if let Some(p) = slots[i].clone() {
+    let mut gate = SlowStart::new(if ctx.monotonic { 1 } else { BURST_REPLICAS });
+    let mut ordinal = start;
+    while ordinal < end {
+        if let Some(p) = slots.get(&ordinal).cloned() {
             if is_terminal(&p) && !object::is_terminating(&p) {
                 let (kind, reason, what) = if phase(&p) == "Failed" {
                     (EventType::Warning, "RecreatingFailedPod", "failed")
@@ -685,32 +541,54 @@ fn act(s: &mut Server, ctx: &Ctx<'_>, pods: Vec<Value>) {
                         object::name(&p)
                     ),
                 );
-                ctx.delete_pod(s, &p);
-                slots[i] = s
-                    .get(ROOT, kind_pod(), object::namespace(set), object::name(&p))
-                    .cloned();
+                ctx.delete_pod(s, &p)?;
+                match s
+                    .get(
+                        ctx.ws(),
+                        kind_pod(),
+                        object::namespace(set),
+                        object::name(&p),
+                    )
+                    .cloned()
+                {
+                    Some(p) => slots.insert(ordinal, p),
+                    None => slots.remove(&ordinal),
+                };
             }
         }
-        let Some(p) = slots[i].clone() else {
-            match ctx.create_pod(s, ordinal) {
-                Some(created) => slots[i] = Some(created),
-                None if ctx.monotonic => return,
-                None => continue,
+        let Some(p) = slots.get(&ordinal).cloned() else {
+            if !gate.may_start() {
+                // No more creations in this sync: on to the next replica that exists.
+                match slots.range(ordinal.saturating_add(1)..).next() {
+                    Some((&o, _)) => {
+                        ordinal = o;
+                        continue;
+                    }
+                    None => break,
+                }
             }
+            let created = ctx.create_pod(s, ordinal);
+            gate.record(created.is_ok());
+            let result = created.map(|c| {
+                if let Some(c) = c {
+                    slots.insert(ordinal, c);
+                }
+            });
             if ctx.monotonic {
-                return;
+                return result;
             }
+            ordinal += 1;
             continue;
         };
         if phase(&p) == "Pending" && ctx.create_claims(s, object::name(&p), ordinal).is_err() {
-            return;
+            return Err(Failed);
         }
         if ctx.monotonic {
             if object::is_terminating(&p) || !running_and_ready(&p) {
-                return;
+                return Ok(());
             }
-            if !is_available(s, &p, ctx.min_ready) {
-                return;
+            if !is_available(&p, ctx.min_ready, now, next) {
+                return Ok(());
             }
         }
         if !identity_matches(set, &p, ordinal) {
@@ -726,17 +604,24 @@ fn act(s: &mut Server, ctx: &Ctx<'_>, pods: Vec<Value>) {
                 &["metadata", "labels", POD_INDEX_LABEL],
                 json!(ordinal.to_string()),
             );
-            match s.update(ROOT, fixed) {
+            match s.update(ctx.ws(), fixed) {
                 Ok(u) => {
                     ctx.pod_event(s, "update", &name, None);
-                    slots[i] = Some(u);
+                    slots.insert(ordinal, u);
                 }
-                Err(e) => ctx.pod_event(s, "update", &name, Some(e.message)),
+                Err(e) => {
+                    ctx.pod_event(s, "update", &name, Some(e.message));
+                    return Err(Failed);
+                }
             }
         }
         if !object::is_terminating(&p) {
             ctx.fix_claims(s, &p, ordinal, false);
         }
+        ordinal += 1;
+    }
+    if gate.failed() {
+        return Err(Failed);
     }
 
     // Condemned pods: claims per retention policy, then deletion from the highest ordinal.
@@ -746,25 +631,25 @@ fn act(s: &mut Server, ctx: &Ctx<'_>, pods: Vec<Value>) {
     for (_, p) in &condemned {
         if object::is_terminating(p) {
             if ctx.monotonic {
-                return;
+                return Ok(());
             }
             continue;
         }
         let is_first_unhealthy = first_unhealthy.as_deref() == Some(object::name(p));
         if ctx.monotonic
             && !is_first_unhealthy
-            && (!running_and_ready(p) || !is_available(s, p, ctx.min_ready))
+            && (!running_and_ready(p) || !is_available(p, ctx.min_ready, now, next))
         {
-            return;
+            return Ok(());
         }
-        ctx.delete_pod(s, p);
+        ctx.delete_pod(s, p)?;
         if ctx.monotonic {
-            return;
+            return Ok(());
         }
     }
 
     if object::str_at(set, &["spec", "updateStrategy", "type"]) == Some("OnDelete") {
-        return;
+        return Ok(());
     }
     // RollingUpdate: the highest ordinal not at the update revision goes first, one at a time.
     let partition = object::i64_at(
@@ -773,21 +658,51 @@ fn act(s: &mut Server, ctx: &Ctx<'_>, pods: Vec<Value>) {
     )
     .unwrap_or(0)
     .max(0);
-    for target in (0..slots.len()).rev() {
-        if (target as i64) < partition {
+    let mut target = end;
+    while target > start {
+        target -= 1;
+        if target - start < partition {
             break;
         }
-        let Some(p) = slots[target].clone() else {
-            return;
+        let Some(p) = slots.get(&target) else {
+            return Ok(());
         };
-        if revision_of(&p) != ctx.update_name && !object::is_terminating(&p) {
-            ctx.delete_pod(s, &p);
-            return;
+        if revision_of(p) != ctx.update_name && !object::is_terminating(p) {
+            return ctx.delete_pod(s, p);
         }
-        if !healthy(&p) {
-            return;
+        if !healthy(p) {
+            return Ok(());
         }
     }
+    Ok(())
+}
+
+/// The first unhealthy pod: a missing replica counts, then condemned pods lowest first.
+fn first_unhealthy(
+    ctx: &Ctx<'_>,
+    slots: &BTreeMap<i64, Value>,
+    condemned: &[(i64, Value)],
+    start: i64,
+    end: i64,
+) -> Option<String> {
+    let mut expected = start;
+    for (&o, p) in slots {
+        if o != expected {
+            return Some(ctx.pod_name(expected));
+        }
+        if !healthy(p) {
+            return Some(object::name(p).to_string());
+        }
+        expected += 1;
+    }
+    if expected < end {
+        return Some(ctx.pod_name(expected));
+    }
+    condemned
+        .iter()
+        .rev()
+        .find(|(_, p)| !healthy(p))
+        .map(|(_, p)| object::name(p).to_string())
 }
 
 fn kind_pod() -> &'static crate::api::KindInfo {
@@ -795,9 +710,16 @@ fn kind_pod() -> &'static crate::api::KindInfo {
 }
 
 /// `updateStatus` and `completeRollingUpdate`, written only when it changed.
-fn update_status(s: &mut Server, ctx: &Ctx<'_>, pods: &[Value], collision: i64) {
+fn update_status(
+    s: &mut Server,
+    ctx: &Ctx<'_>,
+    pods: &[Value],
+    collision: i64,
+    next: &mut Soonest,
+) {
     let set = ctx.set;
     let set_name = object::name(set);
+    let now = s.clock.now_ms();
     let mut replicas = 0;
     let mut ready = 0;
     let mut available = 0;
@@ -810,7 +732,7 @@ fn update_status(s: &mut Server, ctx: &Ctx<'_>, pods: &[Value], collision: i64) 
         replicas += 1;
         if running_and_ready(p) {
             ready += 1;
-            if is_available(s, p, ctx.min_ready) {
+            if is_available(p, ctx.min_ready, now, next) {
                 available += 1;
             }
         }
@@ -856,12 +778,87 @@ fn update_status(s: &mut Server, ctx: &Ctx<'_>, pods: &[Value], collision: i64) 
     }
     let mut new = set.clone();
     new["status"] = status;
-    let _ = s.update_status(ROOT, &new);
+    let _ = s.update_status(ctx.ws(), &new);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::controllers::harness::{self as testing, Counting, OTHER};
+
+    fn set(name: &str, replicas: i64, policy: &str) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name, "namespace": "default"},
+               "spec": {"replicas": replicas, "serviceName": name, "podManagementPolicy": policy,
+                        "selector": {"matchLabels": {"app": name}},
+                        "template": {"metadata": {"labels": {"app": name}},
+                                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}})
+    }
+
+    fn names(s: &Server, ws: &str) -> Vec<String> {
+        testing::pods(s, ws)
+            .iter()
+            .filter(|p| !object::is_terminating(p))
+            .map(|p| object::name(p).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn work_is_per_statefulset_and_workspaces_are_independent() {
+        let (mut s, mut rt) = testing::plane(vec![Box::new(Counting::new(StatefulSetController))]);
+        s.create("root", set("a", 2, "OrderedReady")).unwrap();
+        s.create("root", set("b", 2, "OrderedReady")).unwrap();
+        // The same name in another logical cluster, with another size.
+        s.create(OTHER, set("a", 3, "OrderedReady")).unwrap();
+        testing::advance(&mut s, &mut rt, 60_000);
+        assert_eq!(names(&s, "root"), ["a-0", "a-1", "b-0", "b-1"]);
+        assert_eq!(names(&s, OTHER), ["a-0", "a-1", "a-2"]);
+        let other_uid = object::uid(
+            s.store
+                .get(&Key::new(OTHER, RESOURCE, "default", "a"))
+                .unwrap(),
+        )
+        .to_string();
+        assert!(testing::pods(&s, OTHER)
+            .iter()
+            .all(|p| object::controller_of(p).unwrap()["uid"] == other_uid.as_str()));
+        let other_status = s
+            .store
+            .get(&Key::new(OTHER, RESOURCE, "default", "a"))
+            .unwrap()["status"]
+            .clone();
+        assert_eq!(other_status["readyReplicas"], 3);
+
+        // A pod of root's `a` goes: only root's `a` is looked at again.
+        testing::take_runs::<StatefulSetController>(&mut rt);
+        s.delete("root", kind_pod(), "default", "a-1", None, None)
+            .unwrap();
+        testing::advance(&mut s, &mut rt, 60_000);
+        let runs = testing::take_runs::<StatefulSetController>(&mut rt);
+        assert!(!runs.is_empty());
+        let a = Key::new("root", RESOURCE, "default", "a");
+        assert!(runs.iter().all(|k| *k == a), "{runs:?}");
+        assert_eq!(names(&s, "root"), ["a-0", "a-1", "b-0", "b-1"]);
+        assert_eq!(
+            s.store
+                .get(&Key::new(OTHER, RESOURCE, "default", "a"))
+                .unwrap()["status"],
+            other_status
+        );
+    }
+
+    #[test]
+    fn parallel_creation_is_bounded_per_sync() {
+        let (mut s, _) = testing::plane(vec![]);
+        s.create("root", set("big", i64::from(i32::MAX), "Parallel"))
+            .unwrap();
+        let key = Key::new("root", RESOURCE, "default", "big");
+        let action = StatefulSetController.reconcile(&mut s, &key);
+        // Slow-start batches 1, 2, 4, … up to BurstReplicas.
+        assert_eq!(testing::pods(&s, "root").len(), BURST_REPLICAS);
+        assert_eq!(action, Action::AwaitChange);
+        StatefulSetController.reconcile(&mut s, &key);
+        assert_eq!(testing::pods(&s, "root").len(), 2 * BURST_REPLICAS);
+    }
 
     #[test]
     fn ordinals_and_claim_names() {

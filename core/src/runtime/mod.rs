@@ -11,7 +11,7 @@
 //! One step of the simulation ([`Runtime::run_instant`]): every controller, in a fixed order,
 //! takes the watch events it has not seen, fires the requeues due now and reconciles the keys
 //! that are queued; rounds repeat until no controller writes anything.
-pub mod legacy;
+
 pub mod queue;
 
 use crate::api::object;

@@ -48,6 +48,25 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             default_path(obj, &["spec", "replicas"], json!(1));
             default_template(obj);
         }
+        "ReplicationController" => {
+            // pkg/apis/core/v1/defaults.go SetDefaults_ReplicationController: an empty
+            // selector, and empty labels, become the template's labels (when it has some).
+            let empty =
+                |v: Option<&Value>| v.and_then(Value::as_object).is_none_or(|m| m.is_empty());
+            if let Some(labels) = path(obj, &["spec", "template", "metadata", "labels"])
+                .filter(|l| !l.is_null())
+                .cloned()
+            {
+                if empty(path(obj, &["spec", "selector"])) {
+                    set_path(obj, &["spec", "selector"], labels.clone());
+                }
+                if empty(path(obj, &["metadata", "labels"])) {
+                    set_path(obj, &["metadata", "labels"], labels);
+                }
+            }
+            default_path(obj, &["spec", "replicas"], json!(1));
+            default_template(obj);
+        }
         "Namespace" => {
             // SetDefaults_Namespace: the name as the `kubernetes.io/metadata.name` label.
             let name = object::name(obj).to_string();

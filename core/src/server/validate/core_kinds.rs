@@ -2,7 +2,7 @@
 //! `ValidateServiceUpdate`, `ValidateConfigMap`, `ValidateSecret`, their updates,
 //! `ValidateNamespace`, `ValidateNode`, `ValidateResourceQuota`, `ValidateLimitRange`,
 //! `ValidatePersistentVolume`, `ValidatePersistentVolumeClaim` and their updates,
-//! `ValidateServiceAccount`, `ValidatePodTemplate`).
+//! `ValidateServiceAccount`, `ValidatePodTemplate`, `ValidateReplicationController`).
 use super::meta::{self, s};
 use super::names::{self, NameFormat};
 use super::pod;
@@ -474,6 +474,58 @@ pub fn service_account(obj: &Value, errs: &mut Errors) {
 pub fn pod_template(obj: &Value, errs: &mut Errors) {
     meta::object_meta(obj, true, NameFormat::Dns1123Subdomain, errs);
     pod::template(obj.get("template"), "template", errs);
+}
+
+/// `ValidateReplicationController` and `ValidateReplicationControllerSpec`: minReadySeconds and
+/// replicas not negative, a non-empty selector map (`ValidateNonEmptySelector`), and
+/// `ValidatePodTemplateSpecForRC`: a template whose labels the selector matches, a valid pod
+/// template, restartPolicy Always and no activeDeadlineSeconds.
+pub fn replication_controller(obj: &Value, errs: &mut Errors) {
+    meta::object_meta(obj, true, NameFormat::Dns1123Subdomain, errs);
+    let int = |field: &str| {
+        path(obj, &["spec", field])
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+    };
+    meta::nonnegative(int("minReadySeconds"), "spec.minReadySeconds", errs);
+    let selector = crate::api::object::string_map(obj, &["spec", "selector"]);
+    if selector.is_empty() {
+        errs.push(FieldError::required("spec.selector", ""));
+    }
+    meta::nonnegative(int("replicas"), "spec.replicas", errs);
+    let Some(template) = path(obj, &["spec", "template"]).filter(|t| !t.is_null()) else {
+        errs.push(FieldError::required("spec.template", ""));
+        return;
+    };
+    let labels = crate::api::object::string_map(template, &["metadata", "labels"]);
+    if !selector.is_empty() && !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        let shown = match path(template, &["metadata", "labels"]) {
+            Some(v) if !v.is_null() => json(v),
+            _ => "null".into(),
+        };
+        errs.push(FieldError::invalid(
+            "spec.template.metadata.labels",
+            shown,
+            "`selector` does not match template `labels`",
+        ));
+    }
+    pod::template(Some(template), "spec.template", errs);
+    let policy = path(template, &["spec", "restartPolicy"])
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if policy != "Always" {
+        errs.push(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            quote(policy),
+            &["Always"],
+        ));
+    }
+    if path(template, &["spec", "activeDeadlineSeconds"]).is_some_and(|v| !v.is_null()) {
+        errs.push(FieldError::forbidden(
+            "spec.template.spec.activeDeadlineSeconds",
+            "activeDeadlineSeconds in ReplicationController is not Supported",
+        ));
+    }
 }
 
 /// `IsStandardQuotaResourceName`.

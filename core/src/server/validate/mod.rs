@@ -90,6 +90,7 @@ fn create(info: &KindInfo, obj: &Value, errs: &mut Errors) {
         ("", "PersistentVolume") => core_kinds::persistent_volume(obj, errs),
         ("", "PersistentVolumeClaim") => core_kinds::persistent_volume_claim(obj, errs),
         ("", "PodTemplate") => core_kinds::pod_template(obj, errs),
+        ("", "ReplicationController") => core_kinds::replication_controller(obj, errs),
         ("apps", "Deployment") => apps::deployment(obj, errs),
         ("apps", "ReplicaSet") => apps::replica_set(obj, errs),
         ("apps", "StatefulSet") => apps::stateful_set(obj, errs),
