@@ -4,6 +4,7 @@ mod drain;
 mod get;
 mod rollout;
 pub mod table;
+pub mod tabwriter;
 mod top;
 
 use crate::api::kinds::{self, KindInfo};
