@@ -1,7 +1,10 @@
 //! A kubectl emulator: the commands people know, printing what kubectl prints.
+mod base64;
+mod cmdline;
 mod describe;
 mod drain;
 mod get;
+pub mod output;
 mod rollout;
 pub mod table;
 pub mod tabwriter;
