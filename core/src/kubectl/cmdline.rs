@@ -288,11 +288,6 @@ impl Parsed {
             })
             .collect()
     }
-
-    /// Sets a flag as if given (used when one command runs another's logic).
-    pub fn set(&mut self, name: &'static str, value: &str) {
-        self.values.push((name, value.to_string()));
-    }
 }
 
 /// `strconv.ParseBool`.

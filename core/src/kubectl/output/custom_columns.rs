@@ -102,7 +102,7 @@ mod tests {
         let cols = parse("NAME:metadata.name,API_VERSION:{.apiVersion},IMAGES:.spec.containers[*].image,NOPE:.spec.nope").unwrap();
         let pod = json!({"apiVersion": "v1", "metadata": {"name": "foo"}, "spec": {"containers": [{"image": "a"}, {"image": "b"}]}});
         assert_eq!(
-            rows(&cols, &[pod.clone()], false).unwrap(),
+            rows(&cols, std::slice::from_ref(&pod), false).unwrap(),
             "NAME\tAPI_VERSION\tIMAGES\tNOPE\nfoo\tv1\ta,b\t<none>\n"
         );
         assert_eq!(rows(&cols, &[pod], true).unwrap(), "foo\tv1\ta,b\t<none>\n");
