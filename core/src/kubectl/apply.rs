@@ -23,8 +23,9 @@ pub(super) fn validation(ctx: &Ctx<'_>) -> Result<FieldValidation, Error> {
     }
 }
 
-/// The objects of `-f -` with their namespaces filled in (`-n`, else `default`).
-fn infos_from_stdin(ctx: &Ctx<'_>) -> Result<Vec<Info>, Error> {
+/// The objects of `-f -` with their namespaces filled in (`-n`, else `default`), and the
+/// errors of the documents that could not be read (reported at the end).
+fn infos_from_stdin(ctx: &Ctx<'_>) -> Result<(Vec<Info>, Vec<Error>), Error> {
     let files = ctx.p.list("filename");
     if files.is_empty() {
         return Err(Error::msg("error: must specify one of -f and -k"));
@@ -49,7 +50,7 @@ fn infos_from_stdin(ctx: &Ctx<'_>) -> Result<Vec<Info>, Error> {
             );
         }
     }
-    Ok(infos)
+    Ok((infos, found.errors))
 }
 
 /// The annotation `kubectl apply` and `--save-config` keep: the object as compact JSON with
@@ -93,8 +94,8 @@ pub(super) fn apply(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let dry = ctx.dry_run()?;
     let validation = validation(ctx)?;
     let server_side = ctx.p.bool("server-side");
-    let infos = infos_from_stdin(ctx)?;
-    if infos.is_empty() {
+    let (infos, mut errors) = infos_from_stdin(ctx)?;
+    if infos.is_empty() && errors.is_empty() {
         return Err(Error::msg("error: no objects passed to apply"));
     }
     let manager = if ctx.p.changed("field-manager") {
@@ -111,7 +112,6 @@ pub(super) fn apply(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         force: ctx.p.bool("force-conflicts"),
     };
     let mut shadow = (dry == DryRun::Server).then(|| ctx.cp.clone());
-    let mut errors = Vec::new();
     let mut printed = Vec::new();
     for info in infos {
         let exists = ctx
@@ -262,7 +262,7 @@ pub(super) fn create(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let fmt = print::format(ctx, false)?;
     let dry = ctx.dry_run()?;
     let validation = validation(ctx)?;
-    let infos = infos_from_stdin(ctx)?;
+    let (infos, mut errors) = infos_from_stdin(ctx)?;
     let opts = ApplyOptions {
         namespace: None,
         field_validation: Some(validation),
@@ -270,7 +270,6 @@ pub(super) fn create(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         force: false,
     };
     let mut shadow = (dry == DryRun::Server).then(|| ctx.cp.clone());
-    let mut errors = Vec::new();
     for info in infos {
         let mut obj = info.object.clone();
         if ctx.p.bool("save-config") {
@@ -302,10 +301,9 @@ pub(super) fn replace(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let fmt = print::format(ctx, false)?;
     let dry = ctx.dry_run()?;
     let validation = validation(ctx)?;
-    let infos = infos_from_stdin(ctx)?;
+    let (infos, mut errors) = infos_from_stdin(ctx)?;
     let force = ctx.p.bool("force");
     let mut shadow = (dry == DryRun::Server).then(|| ctx.cp.clone());
-    let mut errors = Vec::new();
     for info in infos {
         let mut obj = info.object.clone();
         if ctx.p.bool("save-config") {

@@ -46,7 +46,8 @@ pub(super) fn required(ctx: &Ctx<'_>, flags: &[&str]) -> Result<(), Error> {
     let (date, time) = t.split_once('T').unwrap_or(("", ""));
     let md: String = date.split('-').skip(1).collect();
     let time = time.trim_end_matches('Z');
-    Err(Error::msg(format!(
+    // cobra's error goes through klog (component-base cli.run), not CheckErr.
+    Err(Error::Raw(format!(
         "E{md} {time}.000000       1 run.go:72] \"command failed\" err=\"required flag(s) {} not set\"",
         missing.join(", ")
     )))

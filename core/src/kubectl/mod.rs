@@ -52,6 +52,8 @@ pub(crate) enum Error {
     Many(Vec<Error>),
     /// Exit with this code; everything was already printed.
     Exit(i32),
+    /// Printed as it is (errors that do not go through `CheckErr`, e.g. cobra's via klog).
+    Raw(String),
 }
 
 impl Error {
@@ -90,6 +92,7 @@ impl Error {
                 }
             }
             Error::Exit(_) => String::new(),
+            Error::Raw(m) => m.clone(),
         }
     }
 }
@@ -318,8 +321,58 @@ fn failure(stderr: String, code: i32) -> KubectlOutput {
     }
 }
 
+/// Warns about ambiguous short names in the type arguments of the commands that resolve them.
+fn shortcut_warnings(ctx: &mut Ctx<'_>) {
+    const MAPPED: &[&str] = &[
+        "get",
+        "describe",
+        "delete",
+        "label",
+        "annotate",
+        "scale",
+        "patch",
+        "explain",
+        "wait",
+        "set image",
+        "set env",
+        "set resources",
+    ];
+    if !MAPPED.contains(&ctx.path) && !ctx.path.starts_with("rollout ") {
+        return;
+    }
+    let Some(first) = ctx.p.args.first().cloned() else {
+        return;
+    };
+    let types: Vec<String> = if ctx.path == "explain" {
+        vec![first.split('.').next().unwrap_or("").to_string()]
+    } else if first.contains('/') {
+        ctx.p
+            .args
+            .iter()
+            .filter_map(|a| a.split_once('/').map(|(t, _)| t.to_string()))
+            .collect()
+    } else {
+        first.split(',').map(String::from).collect()
+    };
+    let mut done: Vec<String> = Vec::new();
+    for t in types {
+        if done.contains(&t) {
+            continue;
+        }
+        for w in resources::shortcut_warnings(&t) {
+            ctx.warn(&w);
+        }
+        done.push(t);
+    }
+}
+
 fn dispatch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    shortcut_warnings(ctx);
     match ctx.path {
+        // Parent commands without a subcommand print their help (cobra's behaviour).
+        "set" | "rollout" | "top" | "config" | "create service" | "create secret" => {
+            unreachable_parent(ctx)
+        }
         "get" => get::get(ctx),
         "describe" => describe::describe(ctx),
         "apply" => apply::apply(ctx),
@@ -346,10 +399,6 @@ fn dispatch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         "drain" => drain::drain(ctx),
         "cordon" | "uncordon" => drain::cordon(ctx),
         "top pod" | "top node" => top::top(ctx),
-        // Parent commands without a subcommand print their help (cobra's behaviour).
-        "set" | "rollout" | "top" | "config" | "create service" | "create secret" => {
-            unreachable_parent(ctx)
-        }
         other => Err(Error::msg(format!("error: unknown command \"{other}\""))),
     }
 }

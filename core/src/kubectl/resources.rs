@@ -61,6 +61,40 @@ pub(crate) fn resolve_type(arg: &str) -> Result<&'static KindInfo, Error> {
     )))
 }
 
+/// The warnings of client-go's shortcut expander (restmapper/shortcut.go
+/// `expandResourceShortcut`) for a type argument: a short name that several group-resources
+/// declare resolves to the first (`ev` → core events) and warns about the others.
+pub(crate) fn shortcut_warnings(arg: &str) -> Vec<String> {
+    let lower = arg.to_ascii_lowercase();
+    if lower.contains('.')
+        || KINDS
+            .iter()
+            .any(|k| k.plural == lower || k.kind.to_ascii_lowercase() == lower)
+    {
+        return Vec::new();
+    }
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for k in KINDS
+        .iter()
+        .filter(|k| k.short_names.contains(&lower.as_str()))
+    {
+        if !seen.contains(&(k.group, k.plural)) {
+            seen.push((k.group, k.plural));
+        }
+    }
+    seen.iter()
+        .skip(1)
+        .map(|(group, plural)| {
+            let gr = if group.is_empty() {
+                plural.to_string()
+            } else {
+                format!("{plural}.{group}")
+            };
+            format!("short name \"{lower}\" could also match lower priority resource {gr}")
+        })
+        .collect()
+}
+
 /// `deployment.apps/web`, `pod/web-abc`: how kubectl names an object.
 pub(crate) fn resource_ref(info: &KindInfo, name: &str) -> String {
     format!("{}/{name}", kind_group(info))
@@ -349,14 +383,23 @@ fn visit_files(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Found, E
         single_item_implied: docs.len() == 1,
         ..Found::default()
     };
+    // The builder runs with ContinueOnError: a document that fails is reported at the end
+    // and the others are still visited.
     for doc in docs {
-        let k = kind_of(&doc)?;
+        let k = match kind_of(&doc) {
+            Ok(k) => k,
+            Err(e) => {
+                found.errors.push(e);
+                continue;
+            }
+        };
         let mut ns = object::namespace(&doc).to_string();
         if k.namespaced {
             if ns.is_empty() {
                 ns = req.namespace.clone();
             } else if req.explicit_namespace && ns != req.namespace {
-                return Err(Error::msg(format!("error: the namespace from the provided object \"{ns}\" does not match the namespace \"{}\". You must pass '--namespace={ns}' to perform this operation.", req.namespace)));
+                found.errors.push(Error::msg(format!("error: the namespace from the provided object \"{ns}\" does not match the namespace \"{}\". You must pass '--namespace={ns}' to perform this operation.", req.namespace)));
+                continue;
             }
         } else {
             ns.clear();
