@@ -53,23 +53,23 @@ fn infos_from_stdin(ctx: &Ctx<'_>) -> Result<(Vec<Info>, Vec<Error>), Error> {
     Ok((infos, found.errors))
 }
 
-/// The annotation `kubectl apply` and `--save-config` keep: the object as compact JSON with
-/// sorted keys and a trailing newline, without the annotation itself.
+/// The annotation `kubectl apply` and `--save-config` keep (`GetModifiedConfiguration`): the
+/// object with its annotations but not this one (an empty map stays `{}`), as Go encodes
+/// an unstructured object (compact, keys sorted, a trailing newline).
 pub(super) fn last_applied(obj: &Value) -> String {
     let mut o = obj.clone();
-    if let Some(a) = o
-        .get_mut("metadata")
-        .and_then(|m| m.get_mut("annotations"))
-        .and_then(Value::as_object_mut)
-    {
-        a.shift_remove(LAST_APPLIED);
-        if a.is_empty() {
-            if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
-                m.shift_remove("annotations");
-            }
-        }
-    }
-    super::output::json::to_compact(&o) + "\n"
+    let mut annotations = o["metadata"]
+        .get("annotations")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    annotations.shift_remove(LAST_APPLIED);
+    object::set_path(
+        &mut o,
+        &["metadata", "annotations"],
+        Value::Object(annotations),
+    );
+    super::output::json::to_compact(&resources::sorted(&o)) + "\n"
 }
 
 /// Adds the last-applied annotation (`--save-config`).
@@ -263,6 +263,9 @@ pub(super) fn create(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let dry = ctx.dry_run()?;
     let validation = validation(ctx)?;
     let (infos, mut errors) = infos_from_stdin(ctx)?;
+    if infos.is_empty() && errors.is_empty() {
+        return Err(Error::msg("error: no objects passed to create"));
+    }
     let opts = ApplyOptions {
         namespace: None,
         field_validation: Some(validation),
@@ -302,6 +305,9 @@ pub(super) fn replace(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let dry = ctx.dry_run()?;
     let validation = validation(ctx)?;
     let (infos, mut errors) = infos_from_stdin(ctx)?;
+    if infos.is_empty() && errors.is_empty() {
+        return Err(Error::msg("error: no objects passed to replace"));
+    }
     let force = ctx.p.bool("force");
     let mut shadow = (dry == DryRun::Server).then(|| ctx.cp.clone());
     for info in infos {

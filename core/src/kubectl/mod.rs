@@ -193,6 +193,8 @@ impl Ctx<'_> {
 
     /// The builder request of this command line (arguments, namespace, selectors, files).
     pub fn request(&self, allow_empty_selector: bool) -> resources::Request {
+        let allow_empty_selector = allow_empty_selector
+            || (self.p.bool("all") && !matches!(self.path, "delete" | "taint"));
         let opt = |name: &str| self.p.changed(name).then(|| self.p.str(name));
         resources::Request {
             args: self.p.args.clone(),
@@ -201,10 +203,14 @@ impl Ctx<'_> {
             all_namespaces: self.p.bool("all-namespaces"),
             label_selector: opt("selector"),
             field_selector: opt("field-selector"),
-            select_all: self.p.bool("all"),
+            // `--all` is the builder's SelectAllParam for delete and taint; elsewhere it only
+            // lets a bare type select everything (`ResourceTypeOrNameArgs(all, …)`).
+            select_all: self.p.bool("all") && matches!(self.path, "delete" | "taint"),
             allow_empty_selector,
             filenames: self.p.list("filename"),
             latest: true,
+            validate: matches!(self.path, "apply" | "create" | "replace" | "diff")
+                && !matches!(self.p.str("validate").as_str(), "false" | "ignore"),
         }
     }
 

@@ -149,6 +149,8 @@ pub(crate) struct Request {
     pub filenames: Vec<String>,
     /// Fetch the live object for objects from files.
     pub latest: bool,
+    /// Check each document's schema first (`--validate` of apply, create, replace, diff).
+    pub validate: bool,
 }
 
 /// The types and tuples of the arguments (`ResourceTypeOrNameArgs`).
@@ -386,6 +388,20 @@ fn visit_files(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Found, E
     // The builder runs with ContinueOnError: a document that fails is reported at the end
     // and the others are still visited.
     for doc in docs {
+        // A document that fails the schema check ends the stream (StreamVisitor returns the
+        // error); one that does not decode or map is reported and the stream goes on.
+        if req.validate {
+            if let Some(e) = validation_error(&doc) {
+                found.errors.push(e);
+                break;
+            }
+        } else if object::kind(&doc).is_empty() {
+            found.errors.push(Error::msg(format!(
+                "error: unable to decode \"STDIN\": Object 'Kind' is missing in '{}'",
+                super::output::json::to_compact(&sorted(&doc))
+            )));
+            continue;
+        }
         let k = match kind_of(&doc) {
             Ok(k) => k,
             Err(e) => {
@@ -434,20 +450,10 @@ pub(crate) fn read_stdin(stdin: &str) -> Result<Vec<Value>, Error> {
     Ok(docs.into_iter().map(|d| d.object).collect())
 }
 
-/// The served kind of a decoded object (`unable to recognize "STDIN": …` otherwise).
+/// The served kind of a decoded object: `resource mapping not found …` otherwise.
 pub(crate) fn kind_of(doc: &Value) -> Result<&'static KindInfo, Error> {
     let api_version = object::api_version(doc);
     let kind = object::kind(doc);
-    if kind.is_empty() || api_version.is_empty() {
-        let missing = match (api_version.is_empty(), kind.is_empty()) {
-            (true, true) => "[apiVersion not set, kind not set]",
-            (true, false) => "apiVersion not set",
-            _ => "kind not set",
-        };
-        return Err(Error::msg(format!(
-            "error: error validating \"STDIN\": error validating data: {missing}; if you choose to ignore these errors, turn validation off with --validate=false"
-        )));
-    }
     crate::api::kinds::by_kind(Some(api_version), kind).ok_or_else(|| {
         Error::msg(format!(
             "error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"STDIN\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first",
@@ -455,6 +461,40 @@ pub(crate) fn kind_of(doc: &Value) -> Result<&'static KindInfo, Error> {
             object::namespace(doc)
         ))
     })
+}
+
+/// The schema check kubectl runs on each document before decoding it (kubectl
+/// pkg/validation `getObjectKind`): `apiVersion not set`, `kind not set`, or both.
+fn validation_error(doc: &Value) -> Option<Error> {
+    let missing = match (
+        object::api_version(doc).is_empty(),
+        object::kind(doc).is_empty(),
+    ) {
+        (false, false) => return None,
+        (true, true) => "[apiVersion not set, kind not set]",
+        (true, false) => "apiVersion not set",
+        (false, true) => "kind not set",
+    };
+    Some(Error::msg(format!(
+        "error: error validating \"STDIN\": error validating data: {missing}; if you choose to ignore these errors, turn validation off with --validate=false"
+    )))
+}
+
+/// A copy with every object's keys sorted (Go's JSON of a decoded YAML map).
+pub(crate) fn sorted(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&str> = m.iter().map(|(k, _)| k.as_ref()).collect();
+            keys.sort_unstable();
+            let mut out = crate::api::Map::new();
+            for k in keys {
+                out.insert(k, sorted(&v[k]));
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]

@@ -45,9 +45,30 @@ impl W {
     }
 }
 
+/// Where describers find the objects related to the one they describe.
+pub(crate) trait Source {
+    /// The objects of a kind (all namespaces when `namespace` is None).
+    fn list(&self, kind: &str, api_version: &str, namespace: Option<&str>) -> Vec<Value>;
+}
+
+impl Source for ControlPlane {
+    fn list(&self, kind: &str, api_version: &str, namespace: Option<&str>) -> Vec<Value> {
+        self.list_items(
+            ROOT,
+            &ListOptions {
+                api_version: Some(api_version.into()),
+                kind: kind.into(),
+                namespace: namespace.map(String::from),
+                ..Default::default()
+            },
+        )
+        .unwrap_or_default()
+    }
+}
+
 /// What describers need besides the object.
 pub(crate) struct Env<'a> {
-    pub cp: &'a ControlPlane,
+    pub source: &'a dyn Source,
     pub now: i64,
     pub show_events: bool,
 }
@@ -55,17 +76,7 @@ pub(crate) struct Env<'a> {
 impl Env<'_> {
     /// Lists a kind (all namespaces when `namespace` is None).
     pub fn list(&self, kind: &str, api_version: &str, namespace: Option<&str>) -> Vec<Value> {
-        self.cp
-            .list_items(
-                ROOT,
-                &ListOptions {
-                    api_version: Some(api_version.into()),
-                    kind: kind.into(),
-                    namespace: namespace.map(String::from),
-                    ..Default::default()
-                },
-            )
-            .unwrap_or_default()
+        self.source.list(kind, api_version, namespace)
     }
 
     /// `searchEvents`: the events whose involvedObject is this object (name, namespace, uid,
@@ -262,7 +273,7 @@ pub(super) fn describe(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     req.latest = true;
     let found = resources::visit(ctx.cp, &req, ctx.stdin)?;
     let env = Env {
-        cp: ctx.cp,
+        source: &*ctx.cp,
         now: ctx.cp.now_ms(),
         show_events: ctx.p.bool("show-events"),
     };

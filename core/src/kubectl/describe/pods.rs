@@ -597,7 +597,7 @@ fn describe_probe(p: &Value) -> String {
         return format!("exec {} {attrs}", super::go_slice(&e["command"]));
     }
     if let Some(h) = p.get("httpGet").filter(|v| !v.is_null()) {
-        let scheme = h["scheme"].as_str().unwrap_or("HTTP").to_lowercase();
+        let scheme = h["scheme"].as_str().unwrap_or("").to_lowercase();
         let port = int_or_string(&h["port"]);
         let host = h["host"].as_str().unwrap_or("");
         let hostport = if port.is_empty() {
@@ -608,11 +608,22 @@ fn describe_probe(p: &Value) -> String {
             format!("{host}:{port}")
         };
         let path = h["path"].as_str().unwrap_or("");
-        let url = if path.is_empty() || path.starts_with('/') {
-            format!("{scheme}://{hostport}{path}")
-        } else {
-            format!("{scheme}://{hostport}/{path}")
-        };
+        // net/url `URL.String()`.
+        let mut url = String::new();
+        if !scheme.is_empty() {
+            url.push_str(&scheme);
+            url.push(':');
+        }
+        if (!scheme.is_empty() || !hostport.is_empty())
+            && (!hostport.is_empty() || !path.is_empty())
+        {
+            url.push_str("//");
+            url.push_str(&hostport);
+        }
+        if !path.is_empty() && !path.starts_with('/') && !hostport.is_empty() {
+            url.push('/');
+        }
+        url.push_str(path);
         return format!("http-get {url} {attrs}");
     }
     if let Some(t) = p.get("tcpSocket").filter(|v| !v.is_null()) {
