@@ -1,12 +1,14 @@
 //! `kubectl describe` (k8s.io/kubectl/pkg/describe/describe.go): the per-kind layouts of
 //! Pod, Node, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job,
 //! CronJob, Service, PodDisruptionBudget, HorizontalPodAutoscaler, ConfigMap, Secret,
-//! Namespace, ResourceQuota, LimitRange, PersistentVolume(Claim) and PriorityClass, each
+//! Namespace, ResourceQuota, LimitRange, PersistentVolume(Claim), PriorityClass,
+//! ServiceAccount, Endpoints, EndpointSlice, StorageClass and RBAC roles and bindings, most
 //! ending with the object's Events; every other kind prints all its fields
 //! (`genericDescriber`). Text goes through a `PrefixWriter` (two spaces per level) into
 //! `tabwriter(minwidth 0, padding 2)`, as `tabbedString` does.
 mod core;
 mod generic;
+mod others;
 mod pods;
 mod workloads;
 
@@ -261,6 +263,12 @@ pub(crate) fn describe_object(env: &Env<'_>, kind: &KindInfo, o: &Value) -> Stri
         ("autoscaling", "HorizontalPodAutoscaler") => workloads::hpa(env, o),
         ("policy", "PodDisruptionBudget") => workloads::pdb(env, o),
         ("scheduling.k8s.io", "PriorityClass") => core::priority_class(env, o),
+        ("", "ServiceAccount") => others::service_account(env, o),
+        ("", "Endpoints") => others::endpoints(env, o),
+        ("discovery.k8s.io", "EndpointSlice") => others::endpoint_slice(env, o),
+        ("storage.k8s.io", "StorageClass") => others::storage_class(env, o),
+        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => others::role(o),
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => others::binding(o),
         _ => generic::describe(env, o),
     }
 }

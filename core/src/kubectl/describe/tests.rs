@@ -674,7 +674,7 @@ IP:                       10.110.164.50
 IPs:                      10.110.164.50
 Port:                     <unset>  80/TCP
 TargetPort:               8080/TCP
-Endpoints:                <none>
+Endpoints:                10.244.0.4:8080
 Session Affinity:         None
 Internal Traffic Policy:  Cluster
 Events:                   <none>
@@ -930,6 +930,152 @@ Metadata:
   UID:                     9644e15b-5d0a-4b54-a235-ca3fdaeca1a7
 Revision:                  1
 Events:                    <none>
+"#,
+    ),
+    (
+        r#"describe sa builder"#,
+        r#"Name:                builder
+Namespace:           default
+Labels:              team=ci
+Annotations:         <none>
+Image pull secrets:  registry (not found)
+Mountable secrets:   builder-token
+                     gone (not found)
+Tokens:              builder-token
+Events:              <none>
+"#,
+    ),
+    (
+        r#"describe sa default"#,
+        r#"Name:                default
+Namespace:           default
+Labels:              <none>
+Annotations:         <none>
+Image pull secrets:  <none>
+Mountable secrets:   <none>
+Tokens:              <none>
+Events:              <none>
+"#,
+    ),
+    (
+        r#"describe ep web"#,
+        r#"Name:         web
+Namespace:    default
+Labels:       app=web
+Annotations:  <none>
+Subsets:
+  Addresses:          10.244.0.4,10.244.0.5
+  NotReadyAddresses:  10.244.0.9
+  Ports:
+    Name     Port  Protocol
+    ----     ----  --------
+    <unset>  8080  TCP
+    metrics  9090  TCP
+
+Events:  <none>
+"#,
+    ),
+    (
+        r#"describe endpointslice web-abcde"#,
+        r#"Name:         web-abcde
+Namespace:    default
+Labels:       kubernetes.io/service-name=web
+Annotations:  <none>
+AddressType:  IPv4
+Ports:
+  Name     Port  Protocol
+  ----     ----  --------
+  <unset>  8080  TCP
+Endpoints:
+  - Addresses:  10.244.0.4
+    Conditions:
+      Ready:    true
+    Hostname:   <unset>
+    TargetRef:  Pod/web-7d8cb84c8-c942v
+    NodeName:   n1
+    Zone:       <unset>
+  - Addresses:  10.244.0.5
+    Conditions:
+      Ready:   false
+    Hostname:  h5
+    NodeName:  <unset>
+    Zone:      a
+Events:        <none>
+"#,
+    ),
+    (
+        r#"describe sc fast"#,
+        r#"Name:                  fast
+IsDefaultClass:        Yes
+Annotations:           storageclass.kubernetes.io/is-default-class=true
+Provisioner:           kubernetes.io/no-provisioner
+Parameters:            iops=100,type=ssd
+AllowVolumeExpansion:  True
+MountOptions:
+  noatime
+  nodiratime
+ReclaimPolicy:      Delete
+VolumeBindingMode:  WaitForFirstConsumer
+Events:             <none>
+"#,
+    ),
+    (
+        r#"describe role reader"#,
+        r#"Name:         reader
+Labels:       <none>
+Annotations:  <none>
+PolicyRule:
+  Resources         Non-Resource URLs  Resource Names  Verbs
+  ---------         -----------------  --------------  -----
+  pods              []                 []              [get list watch delete]
+  pods/log          []                 []              [get list watch]
+  deployments.apps  []                 [db]            [get]
+  deployments.apps  []                 [web]           [get]
+"#,
+    ),
+    (
+        r#"describe clusterrole viewer"#,
+        r#"Name:         viewer
+Labels:       rbac.example.com/aggregate=true
+Annotations:  <none>
+PolicyRule:
+  Resources               Non-Resource URLs  Resource Names  Verbs
+  ---------               -----------------  --------------  -----
+  configmaps              []                 []              [get list]
+  deployments/scale       []                 []              [get list]
+  configmaps.apps         []                 []              [get list]
+  deployments.apps/scale  []                 []              [get list]
+                          [/healthz]         []              [get]
+                          [/version]         []              [get]
+"#,
+    ),
+    (
+        r#"describe rolebinding read-pods"#,
+        r#"Name:         read-pods
+Labels:       <none>
+Annotations:  <none>
+Role:
+  Kind:  Role
+  Name:  reader
+Subjects:
+  Kind            Name     Namespace
+  ----            ----     ---------
+  User            jane     
+  ServiceAccount  builder  default
+"#,
+    ),
+    (
+        r#"describe clusterrolebinding view-all"#,
+        r#"Name:         view-all
+Labels:       <none>
+Annotations:  <none>
+Role:
+  Kind:  ClusterRole
+  Name:  viewer
+Subjects:
+  Kind   Name  Namespace
+  ----   ----  ---------
+  Group  devs  
 "#,
     ),
 ];
