@@ -171,12 +171,12 @@ fn sort_rows(rows: &mut [&Info], path: &JsonPath, field: &str) -> Result<(), Err
             relaxed(field).unwrap_or_else(|_| field.to_string())
         )));
     }
+    // TableSorter.Less under Go's (unstable) sort.Sort: a row without the field sorts first.
     let mut idx: Vec<usize> = (0..rows.len()).collect();
-    idx.sort_by(|&a, &b| match (&keys[a], &keys[b]) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, _) => std::cmp::Ordering::Less,
-        (_, None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => compare(x, y),
+    super::gosort::sort(&mut idx, |&a, &b| match (&keys[a], &keys[b]) {
+        (None, _) => true,
+        (_, None) => false,
+        (Some(x), Some(y)) => compare(x, y) == std::cmp::Ordering::Less,
     });
     let sorted: Vec<&Info> = idx.iter().map(|&i| rows[i]).collect();
     rows.copy_from_slice(&sorted);

@@ -15,6 +15,7 @@ mod drain;
 mod events;
 mod explain;
 mod get;
+mod gosort;
 mod label;
 pub mod output;
 mod patch;

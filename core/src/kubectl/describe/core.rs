@@ -273,20 +273,9 @@ pub(crate) fn node(env: &Env<'_>, n: &Value) -> String {
         if object::uid(n) != name {
             evs.extend(env.events_for(&by_name, false));
         }
-        sort_events(&mut evs);
         events(&mut w, &evs, env.now);
     }
     w.finish()
-}
-
-/// `event.SortableEvents`: by last timestamp (event time when absent).
-fn sort_events(evs: &mut [Value]) {
-    evs.sort_by_key(|e| {
-        str_at(e, &["lastTimestamp"])
-            .or_else(|| str_at(e, &["eventTime"]))
-            .and_then(crate::sim::parse_rfc3339)
-            .unwrap_or(0)
-    });
 }
 
 /// `describeNodeResource`.

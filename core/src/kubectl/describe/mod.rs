@@ -82,11 +82,11 @@ impl Env<'_> {
     }
 
     /// `searchEvents`: the events whose involvedObject is this object (name, namespace, uid,
-    /// and kind unless `ignore_kind`), oldest first by last timestamp.
+    /// and kind unless `ignore_kind`), in list order.
     pub fn events_for(&self, o: &Value, ignore_kind: bool) -> Vec<Value> {
         let ns = object::namespace(o);
         let (name, uid, kind) = (object::name(o), object::uid(o), object::kind(o));
-        let mut evs: Vec<Value> = self
+        let evs: Vec<Value> = self
             .list("Event", "v1", (!ns.is_empty()).then_some(ns))
             .into_iter()
             .filter(|e| {
@@ -97,11 +97,6 @@ impl Env<'_> {
                     && (ignore_kind || kind.is_empty() || io["kind"] == kind)
             })
             .collect();
-        evs.sort_by_key(|e| {
-            str_at(e, &["lastTimestamp"])
-                .and_then(parse_rfc3339)
-                .unwrap_or(0)
-        });
         evs
     }
 }
@@ -185,13 +180,21 @@ fn truncate_bytes(s: &str, n: usize) -> &str {
 
 /// `DescribeEvents`.
 pub(crate) fn events(w: &mut W, evs: &[Value], now: i64) {
+    // sort.Sort(event.SortableEvents): Go's unstable sort by last timestamp.
+    let mut evs = evs.to_vec();
+    let last = |e: &Value| {
+        str_at(e, &["lastTimestamp"])
+            .and_then(parse_rfc3339)
+            .unwrap_or(i64::MIN)
+    };
+    super::gosort::sort(&mut evs, |a, b| last(a) < last(b));
     if evs.is_empty() {
         w.w(0, "Events:\t<none>\n");
         return;
     }
     w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.w(1, "----\t------\t----\t----\t-------\n");
-    for e in evs {
+    for e in &evs {
         let source = str_at(e, &["source", "component"])
             .filter(|s| !s.is_empty())
             .or_else(|| str_at(e, &["reportingComponent"]))
