@@ -283,6 +283,2084 @@ status:
     assert_eq!((pods(&mut a), pods(&mut b)), (3, 3));
 }
 
+/// `get … -o yaml|json|jsonpath|go-template` of objects kubectl got from a server: each line
+/// and what real kubectl v1.32.4 printed for the describe fixture's objects
+/// (`describe/testdata/cluster.json`, served by an API server).
+const FORMATS: &[(&str, &str)] = &[
+    (
+        r#"get pod db-0 -o yaml"#,
+        r#"apiVersion: v1
+kind: Pod
+metadata:
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  generation: 1
+  labels:
+    app: db
+    apps.kubernetes.io/pod-index: "0"
+    controller-revision-hash: db-5746b55cd4
+    statefulset.kubernetes.io/pod-name: db-0
+  name: db-0
+  namespace: default
+  ownerReferences:
+  - apiVersion: apps/v1
+    blockOwnerDeletion: true
+    controller: true
+    kind: StatefulSet
+    name: db
+    uid: 00bcf5f3-8ab6-4fe9-8163-98fd1538acdd
+  resourceVersion: "81"
+  uid: 68524744-9d0d-42ef-a48d-5c8c364fb1dd
+spec:
+  containers:
+  - image: postgres:16
+    imagePullPolicy: IfNotPresent
+    name: db
+    resources: {}
+    terminationMessagePath: /dev/termination-log
+    terminationMessagePolicy: File
+    volumeMounts:
+    - mountPath: /var/lib/postgresql
+      name: data
+  dnsPolicy: ClusterFirst
+  enableServiceLinks: true
+  hostname: db-0
+  nodeName: n2
+  preemptionPolicy: PreemptLowerPriority
+  priority: 0
+  restartPolicy: Always
+  schedulerName: default-scheduler
+  securityContext: {}
+  serviceAccount: default
+  serviceAccountName: default
+  subdomain: db
+  terminationGracePeriodSeconds: 30
+  tolerations:
+  - effect: NoSchedule
+    key: dedicated
+    operator: Equal
+    value: db
+  - effect: NoExecute
+    key: node.kubernetes.io/not-ready
+    operator: Exists
+    tolerationSeconds: 300
+  - effect: NoExecute
+    key: node.kubernetes.io/unreachable
+    operator: Exists
+    tolerationSeconds: 300
+  volumes:
+  - name: data
+    persistentVolumeClaim:
+      claimName: data
+status:
+  conditions:
+  - lastProbeTime: null
+    lastTransitionTime: "2026-01-01T00:00:00Z"
+    status: "True"
+    type: PodScheduled
+  - lastProbeTime: null
+    lastTransitionTime: "2026-01-01T00:00:01Z"
+    status: "True"
+    type: PodReadyToStartContainers
+  - lastProbeTime: null
+    lastTransitionTime: "2026-01-01T00:00:00Z"
+    status: "True"
+    type: Initialized
+  - lastProbeTime: null
+    lastTransitionTime: "2026-01-01T00:00:01Z"
+    status: "True"
+    type: ContainersReady
+  - lastProbeTime: null
+    lastTransitionTime: "2026-01-01T00:00:01Z"
+    status: "True"
+    type: Ready
+  containerStatuses:
+  - containerID: containerd://32bc735df685e7dd6ab56a67ab885a8c31624218583e9287ce0e5a59490658ae
+    image: docker.io/library/postgres:16
+    imageID: docker.io/library/postgres@sha256:305a4f0b2235d15ab0e6a21e2a91803fc5174f7401ec181488bc122c9fdc3df1
+    lastState: {}
+    name: db
+    ready: true
+    restartCount: 0
+    started: true
+    state:
+      running:
+        startedAt: "2026-01-01T00:00:01Z"
+  hostIP: 10.0.0.3
+  hostIPs:
+  - ip: 10.0.0.3
+  phase: Running
+  podIP: 10.244.1.2
+  podIPs:
+  - ip: 10.244.1.2
+  qosClass: BestEffort
+  startTime: "2026-01-01T00:00:00Z"
+"#,
+    ),
+    (
+        r#"get deploy web -o yaml"#,
+        r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    deployment.kubernetes.io/revision: "1"
+    kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"},"namespace":"default"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27","ports":[{"containerPort":8080,"name":"http"}],"env":[{"name":"MODE","value":"production"}],"resources":{"requests":{"cpu":"250m","memory":"64Mi"},"limits":{"cpu":"500m","memory":"128Mi"}},"readinessProbe":{"httpGet":{"path":"/healthz","port":8080},"periodSeconds":5},"volumeMounts":[{"name":"config","mountPath":"/etc/app"}]}],"volumes":[{"name":"config","configMap":{"name":"app-config"}}]}}}}'
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  generation: 1
+  labels:
+    app: web
+  name: web
+  namespace: default
+  resourceVersion: "102"
+  uid: e8c93d84-ee8b-4f8c-91b4-2120a323f2d6
+spec:
+  progressDeadlineSeconds: 600
+  replicas: 2
+  revisionHistoryLimit: 10
+  selector:
+    matchLabels:
+      app: web
+  strategy:
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 25%
+    type: RollingUpdate
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - env:
+        - name: MODE
+          value: production
+        image: nginx:1.27
+        imagePullPolicy: IfNotPresent
+        name: web
+        ports:
+        - containerPort: 8080
+          name: http
+          protocol: TCP
+        readinessProbe:
+          failureThreshold: 3
+          httpGet:
+            path: /healthz
+            port: 8080
+          periodSeconds: 5
+          successThreshold: 1
+          timeoutSeconds: 1
+        resources:
+          limits:
+            cpu: 500m
+            memory: 128Mi
+          requests:
+            cpu: 250m
+            memory: 64Mi
+        terminationMessagePath: /dev/termination-log
+        terminationMessagePolicy: File
+        volumeMounts:
+        - mountPath: /etc/app
+          name: config
+      dnsPolicy: ClusterFirst
+      enableServiceLinks: true
+      restartPolicy: Always
+      schedulerName: default-scheduler
+      securityContext: {}
+      terminationGracePeriodSeconds: 30
+      volumes:
+      - configMap:
+          name: app-config
+        name: config
+status:
+  availableReplicas: 2
+  conditions:
+  - lastTransitionTime: "2026-01-01T00:00:01Z"
+    lastUpdateTime: "2026-01-01T00:00:01Z"
+    message: Deployment has minimum availability.
+    reason: MinimumReplicasAvailable
+    status: "True"
+    type: Available
+  - lastTransitionTime: "2026-01-01T00:00:00Z"
+    lastUpdateTime: "2026-01-01T00:00:01Z"
+    message: ReplicaSet "web-7d8cb84c8" has successfully progressed.
+    reason: NewReplicaSetAvailable
+    status: "True"
+    type: Progressing
+  observedGeneration: 1
+  readyReplicas: 2
+  replicas: 2
+  updatedReplicas: 2
+"#,
+    ),
+    (
+        r#"get node n1 -o yaml"#,
+        r#"apiVersion: v1
+kind: Node
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1","labels":{"node-role.kubernetes.io/worker":"","topology.kubernetes.io/zone":"a"}},"status":{"capacity":{"cpu":"4","memory":"8Gi","pods":"110","ephemeral-storage":"100Gi"}}}'
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  labels:
+    node-role.kubernetes.io/worker: ""
+    topology.kubernetes.io/zone: a
+  name: n1
+  resourceVersion: "15"
+  uid: 7efdaa95-605d-4c9c-8bde-97c0a78eaab8
+spec:
+  podCIDR: 10.244.0.0/24
+  podCIDRs:
+  - 10.244.0.0/24
+status:
+  addresses:
+  - address: 10.0.0.2
+    type: InternalIP
+  - address: n1
+    type: Hostname
+  allocatable:
+    cpu: "4"
+    ephemeral-storage: 100Gi
+    memory: 8Gi
+    pods: "110"
+  capacity:
+    cpu: "4"
+    ephemeral-storage: 100Gi
+    memory: 8Gi
+    pods: "110"
+  conditions:
+  - lastHeartbeatTime: "2026-01-01T00:00:00Z"
+    lastTransitionTime: "2026-01-01T00:00:00Z"
+    message: kubelet has sufficient memory available
+    reason: KubeletHasSufficientMemory
+    status: "False"
+    type: MemoryPressure
+  - lastHeartbeatTime: "2026-01-01T00:00:00Z"
+    lastTransitionTime: "2026-01-01T00:00:00Z"
+    message: kubelet has no disk pressure
+    reason: KubeletHasNoDiskPressure
+    status: "False"
+    type: DiskPressure
+  - lastHeartbeatTime: "2026-01-01T00:00:00Z"
+    lastTransitionTime: "2026-01-01T00:00:00Z"
+    message: kubelet has sufficient PID available
+    reason: KubeletHasSufficientPID
+    status: "False"
+    type: PIDPressure
+  - lastHeartbeatTime: "2026-01-01T00:00:00Z"
+    lastTransitionTime: "2026-01-01T00:00:00Z"
+    message: kubelet is posting ready status
+    reason: KubeletReady
+    status: "True"
+    type: Ready
+  nodeInfo:
+    architecture: amd64
+    bootID: ""
+    containerRuntimeVersion: containerd://2.1.0
+    kernelVersion: 6.8.0-kplane
+    kubeProxyVersion: ""
+    kubeletVersion: v1.34.0
+    machineID: ""
+    operatingSystem: linux
+    osImage: kplane simulated node
+    systemUUID: ""
+"#,
+    ),
+    (
+        r#"get svc web -o json"#,
+        r#"{
+    "apiVersion": "v1",
+    "kind": "Service",
+    "metadata": {
+        "creationTimestamp": "2026-01-01T00:00:00Z",
+        "generation": 1,
+        "labels": {
+            "app": "web"
+        },
+        "name": "web",
+        "namespace": "default",
+        "resourceVersion": "76",
+        "uid": "ade85410-4ecd-4600-a892-4c68f96b97ba"
+    },
+    "spec": {
+        "clusterIP": "10.110.164.50",
+        "clusterIPs": [
+            "10.110.164.50"
+        ],
+        "internalTrafficPolicy": "Cluster",
+        "ipFamilies": [
+            "IPv4"
+        ],
+        "ipFamilyPolicy": "SingleStack",
+        "ports": [
+            {
+                "port": 80,
+                "protocol": "TCP",
+                "targetPort": 8080
+            }
+        ],
+        "selector": {
+            "app": "web"
+        },
+        "sessionAffinity": "None",
+        "type": "ClusterIP"
+    }
+}
+"#,
+    ),
+    (
+        r#"get cm app-config -o yaml"#,
+        r#"apiVersion: v1
+data:
+  mode: production
+  settings.ini: |
+    [server]
+    port=8080
+kind: ConfigMap
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"app-config","namespace":"default"},"data":{"mode":"production","settings.ini":"[server]\nport=8080\n"}}'
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  name: app-config
+  namespace: default
+  resourceVersion: "27"
+  uid: b6fa6c4b-a1d3-439e-a5b9-32b656c2edc3
+"#,
+    ),
+    (
+        r#"get secret app-secret -o json"#,
+        r#"{
+    "apiVersion": "v1",
+    "data": {
+        "password": "aHVudGVyMg==",
+        "user": "YWRtaW4="
+    },
+    "kind": "Secret",
+    "metadata": {
+        "annotations": {
+            "kubectl.kubernetes.io/last-applied-configuration": "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"app-secret\",\"namespace\":\"default\"},\"type\":\"Opaque\",\"data\":{\"password\":\"aHVudGVyMg==\",\"user\":\"YWRtaW4=\"}}"
+        },
+        "creationTimestamp": "2026-01-01T00:00:00Z",
+        "name": "app-secret",
+        "namespace": "default",
+        "resourceVersion": "28",
+        "uid": "09cf0b61-2161-4c9f-a14e-25d57fc636d5"
+    },
+    "type": "Opaque"
+}
+"#,
+    ),
+    (
+        r#"get hpa web -o yaml"#,
+        r#"apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"web","namespace":"default"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":2,"maxReplicas":5,"metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":70}}}]}}'
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  generation: 1
+  name: web
+  namespace: default
+  resourceVersion: "50"
+  uid: a5ee146b-2461-4795-aaef-1049a5bb9b07
+spec:
+  maxReplicas: 5
+  metrics:
+  - resource:
+      name: cpu
+      target:
+        averageUtilization: 70
+        type: Utilization
+    type: Resource
+  minReplicas: 2
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+"#,
+    ),
+    (
+        r#"get cj nightly -o yaml"#,
+        r#"apiVersion: batch/v1
+kind: CronJob
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"nightly","namespace":"default"},"spec":{"schedule":"0
+      2 * * *","jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"OnFailure","containers":[{"name":"backup","image":"busybox:1.36"}]}}}}}}'
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  generation: 1
+  name: nightly
+  namespace: default
+  resourceVersion: "75"
+  uid: debf8d6c-cb4a-44db-a974-99be7e8fe7cb
+spec:
+  concurrencyPolicy: Allow
+  failedJobsHistoryLimit: 1
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - image: busybox:1.36
+            name: backup
+          restartPolicy: OnFailure
+  schedule: 0 2 * * *
+  successfulJobsHistoryLimit: 3
+  suspend: false
+status: {}
+"#,
+    ),
+    (
+        r#"get pods -o json"#,
+        r#"{
+    "apiVersion": "v1",
+    "items": [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "creationTimestamp": "2026-01-01T00:00:00Z",
+                "generateName": "agent-",
+                "generation": 1,
+                "labels": {
+                    "app": "agent",
+                    "controller-revision-hash": "59f8c77f67"
+                },
+                "name": "agent-gfn5j",
+                "namespace": "default",
+                "ownerReferences": [
+                    {
+                        "apiVersion": "apps/v1",
+                        "blockOwnerDeletion": true,
+                        "controller": true,
+                        "kind": "DaemonSet",
+                        "name": "agent",
+                        "uid": "94eb6a77-a00e-4b2e-be19-490dbfd221a4"
+                    }
+                ],
+                "resourceVersion": "77",
+                "uid": "134f43cf-382e-487a-b280-6c8d66cf621f"
+            },
+            "spec": {
+                "affinity": {
+                    "nodeAffinity": {
+                        "requiredDuringSchedulingIgnoredDuringExecution": {
+                            "nodeSelectorTerms": [
+                                {
+                                    "matchFields": [
+                                        {
+                                            "key": "metadata.name",
+                                            "operator": "In",
+                                            "values": [
+                                                "n1"
+                                            ]
+                                        }
+                                    ]
+                                }
+                            ]
+                        }
+                    }
+                },
+                "containers": [
+                    {
+                        "command": [
+                            "sh",
+                            "-c",
+                            "sleep 3600"
+                        ],
+                        "image": "busybox:1.36",
+                        "imagePullPolicy": "IfNotPresent",
+                        "name": "agent",
+                        "resources": {},
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File"
+                    }
+                ],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "nodeName": "n1",
+                "preemptionPolicy": "PreemptLowerPriority",
+                "priority": 0,
+                "restartPolicy": "Always",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "serviceAccount": "default",
+                "serviceAccountName": "default",
+                "terminationGracePeriodSeconds": 30,
+                "tolerations": [
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/not-ready",
+                        "operator": "Exists"
+                    },
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/unreachable",
+                        "operator": "Exists"
+                    },
+                    {
+                        "effect": "NoSchedule",
+                        "key": "node.kubernetes.io/disk-pressure",
+                        "operator": "Exists"
+                    },
+                    {
+                        "effect": "NoSchedule",
+                        "key": "node.kubernetes.io/memory-pressure",
+                        "operator": "Exists"
+                    },
+                    {
+                        "effect": "NoSchedule",
+                        "key": "node.kubernetes.io/pid-pressure",
+                        "operator": "Exists"
+                    },
+                    {
+                        "effect": "NoSchedule",
+                        "key": "node.kubernetes.io/unschedulable",
+                        "operator": "Exists"
+                    }
+                ]
+            },
+            "status": {
+                "conditions": [
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "PodScheduled"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "PodReadyToStartContainers"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "Initialized"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "ContainersReady"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "Ready"
+                    }
+                ],
+                "containerStatuses": [
+                    {
+                        "containerID": "containerd://5943754b3e83c8ab75b68e3150d7a8ccc7430f96bbf1321d8f5825490d5a7cce",
+                        "image": "docker.io/library/busybox:1.36",
+                        "imageID": "docker.io/library/busybox@sha256:7d32c0374be1123062e9dcb27335f6934e79d707708600d2209465a75903c0d5",
+                        "lastState": {},
+                        "name": "agent",
+                        "ready": true,
+                        "restartCount": 0,
+                        "started": true,
+                        "state": {
+                            "running": {
+                                "startedAt": "2026-01-01T00:00:01Z"
+                            }
+                        }
+                    }
+                ],
+                "hostIP": "10.0.0.2",
+                "hostIPs": [
+                    {
+                        "ip": "10.0.0.2"
+                    }
+                ],
+                "phase": "Running",
+                "podIP": "10.244.0.2",
+                "podIPs": [
+                    {
+                        "ip": "10.244.0.2"
+                    }
+                ],
+                "qosClass": "BestEffort",
+                "startTime": "2026-01-01T00:00:00Z"
+            }
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "creationTimestamp": "2026-01-01T00:00:00Z",
+                "generation": 1,
+                "labels": {
+                    "app": "db",
+                    "apps.kubernetes.io/pod-index": "0",
+                    "controller-revision-hash": "db-5746b55cd4",
+                    "statefulset.kubernetes.io/pod-name": "db-0"
+                },
+                "name": "db-0",
+                "namespace": "default",
+                "ownerReferences": [
+                    {
+                        "apiVersion": "apps/v1",
+                        "blockOwnerDeletion": true,
+                        "controller": true,
+                        "kind": "StatefulSet",
+                        "name": "db",
+                        "uid": "00bcf5f3-8ab6-4fe9-8163-98fd1538acdd"
+                    }
+                ],
+                "resourceVersion": "81",
+                "uid": "68524744-9d0d-42ef-a48d-5c8c364fb1dd"
+            },
+            "spec": {
+                "containers": [
+                    {
+                        "image": "postgres:16",
+                        "imagePullPolicy": "IfNotPresent",
+                        "name": "db",
+                        "resources": {},
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File",
+                        "volumeMounts": [
+                            {
+                                "mountPath": "/var/lib/postgresql",
+                                "name": "data"
+                            }
+                        ]
+                    }
+                ],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "hostname": "db-0",
+                "nodeName": "n2",
+                "preemptionPolicy": "PreemptLowerPriority",
+                "priority": 0,
+                "restartPolicy": "Always",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "serviceAccount": "default",
+                "serviceAccountName": "default",
+                "subdomain": "db",
+                "terminationGracePeriodSeconds": 30,
+                "tolerations": [
+                    {
+                        "effect": "NoSchedule",
+                        "key": "dedicated",
+                        "operator": "Equal",
+                        "value": "db"
+                    },
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/not-ready",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    },
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/unreachable",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    }
+                ],
+                "volumes": [
+                    {
+                        "name": "data",
+                        "persistentVolumeClaim": {
+                            "claimName": "data"
+                        }
+                    }
+                ]
+            },
+            "status": {
+                "conditions": [
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "PodScheduled"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "PodReadyToStartContainers"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "Initialized"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "ContainersReady"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "Ready"
+                    }
+                ],
+                "containerStatuses": [
+                    {
+                        "containerID": "containerd://32bc735df685e7dd6ab56a67ab885a8c31624218583e9287ce0e5a59490658ae",
+                        "image": "docker.io/library/postgres:16",
+                        "imageID": "docker.io/library/postgres@sha256:305a4f0b2235d15ab0e6a21e2a91803fc5174f7401ec181488bc122c9fdc3df1",
+                        "lastState": {},
+                        "name": "db",
+                        "ready": true,
+                        "restartCount": 0,
+                        "started": true,
+                        "state": {
+                            "running": {
+                                "startedAt": "2026-01-01T00:00:01Z"
+                            }
+                        }
+                    }
+                ],
+                "hostIP": "10.0.0.3",
+                "hostIPs": [
+                    {
+                        "ip": "10.0.0.3"
+                    }
+                ],
+                "phase": "Running",
+                "podIP": "10.244.1.2",
+                "podIPs": [
+                    {
+                        "ip": "10.244.1.2"
+                    }
+                ],
+                "qosClass": "BestEffort",
+                "startTime": "2026-01-01T00:00:00Z"
+            }
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "creationTimestamp": "2026-01-01T00:00:00Z",
+                "finalizers": [
+                    "batch.kubernetes.io/job-tracking"
+                ],
+                "generateName": "once-",
+                "generation": 1,
+                "labels": {
+                    "batch.kubernetes.io/controller-uid": "514a55b2-ce7f-4982-8e0b-9ee39938c909",
+                    "batch.kubernetes.io/job-name": "once",
+                    "controller-uid": "514a55b2-ce7f-4982-8e0b-9ee39938c909",
+                    "job-name": "once"
+                },
+                "name": "once-nn88j",
+                "namespace": "default",
+                "ownerReferences": [
+                    {
+                        "apiVersion": "batch/v1",
+                        "blockOwnerDeletion": true,
+                        "controller": true,
+                        "kind": "Job",
+                        "name": "once",
+                        "uid": "514a55b2-ce7f-4982-8e0b-9ee39938c909"
+                    }
+                ],
+                "resourceVersion": "85",
+                "uid": "dbed473e-4efa-48bb-89c9-bb8f88e373e4"
+            },
+            "spec": {
+                "containers": [
+                    {
+                        "command": [
+                            "sh",
+                            "-c",
+                            "echo done"
+                        ],
+                        "image": "busybox:1.36",
+                        "imagePullPolicy": "IfNotPresent",
+                        "name": "once",
+                        "resources": {},
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File"
+                    }
+                ],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "nodeName": "n1",
+                "preemptionPolicy": "PreemptLowerPriority",
+                "priority": 0,
+                "restartPolicy": "Never",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "serviceAccount": "default",
+                "serviceAccountName": "default",
+                "terminationGracePeriodSeconds": 30,
+                "tolerations": [
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/not-ready",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    },
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/unreachable",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    }
+                ]
+            },
+            "status": {
+                "conditions": [
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "PodScheduled"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "PodReadyToStartContainers"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "Initialized"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "ContainersReady"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "Ready"
+                    }
+                ],
+                "containerStatuses": [
+                    {
+                        "containerID": "containerd://af58ef94fd50043ef04eb945c605ab873d48d1dc6a05ffe0328be1869c4a8d31",
+                        "image": "docker.io/library/busybox:1.36",
+                        "imageID": "docker.io/library/busybox@sha256:7d32c0374be1123062e9dcb27335f6934e79d707708600d2209465a75903c0d5",
+                        "lastState": {},
+                        "name": "once",
+                        "ready": true,
+                        "restartCount": 0,
+                        "started": true,
+                        "state": {
+                            "running": {
+                                "startedAt": "2026-01-01T00:00:01Z"
+                            }
+                        }
+                    }
+                ],
+                "hostIP": "10.0.0.2",
+                "hostIPs": [
+                    {
+                        "ip": "10.0.0.2"
+                    }
+                ],
+                "phase": "Running",
+                "podIP": "10.244.0.3",
+                "podIPs": [
+                    {
+                        "ip": "10.244.0.3"
+                    }
+                ],
+                "qosClass": "BestEffort",
+                "startTime": "2026-01-01T00:00:00Z"
+            }
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "creationTimestamp": "2026-01-01T00:00:00Z",
+                "generateName": "web-7d8cb84c8-",
+                "generation": 1,
+                "labels": {
+                    "app": "web",
+                    "pod-template-hash": "7d8cb84c8"
+                },
+                "name": "web-7d8cb84c8-c942v",
+                "namespace": "default",
+                "ownerReferences": [
+                    {
+                        "apiVersion": "apps/v1",
+                        "blockOwnerDeletion": true,
+                        "controller": true,
+                        "kind": "ReplicaSet",
+                        "name": "web-7d8cb84c8",
+                        "uid": "a73a11d2-47ff-46b2-ae42-236958bba58c"
+                    }
+                ],
+                "resourceVersion": "89",
+                "uid": "8e00b050-a048-4404-b2ae-4545fe9d40f3"
+            },
+            "spec": {
+                "containers": [
+                    {
+                        "env": [
+                            {
+                                "name": "MODE",
+                                "value": "production"
+                            }
+                        ],
+                        "image": "nginx:1.27",
+                        "imagePullPolicy": "IfNotPresent",
+                        "name": "web",
+                        "ports": [
+                            {
+                                "containerPort": 8080,
+                                "name": "http",
+                                "protocol": "TCP"
+                            }
+                        ],
+                        "readinessProbe": {
+                            "failureThreshold": 3,
+                            "httpGet": {
+                                "path": "/healthz",
+                                "port": 8080
+                            },
+                            "periodSeconds": 5,
+                            "successThreshold": 1,
+                            "timeoutSeconds": 1
+                        },
+                        "resources": {
+                            "limits": {
+                                "cpu": "500m",
+                                "memory": "128Mi"
+                            },
+                            "requests": {
+                                "cpu": "250m",
+                                "memory": "64Mi"
+                            }
+                        },
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File",
+                        "volumeMounts": [
+                            {
+                                "mountPath": "/etc/app",
+                                "name": "config"
+                            }
+                        ]
+                    }
+                ],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "nodeName": "n1",
+                "preemptionPolicy": "PreemptLowerPriority",
+                "priority": 0,
+                "restartPolicy": "Always",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "serviceAccount": "default",
+                "serviceAccountName": "default",
+                "terminationGracePeriodSeconds": 30,
+                "tolerations": [
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/not-ready",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    },
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/unreachable",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    }
+                ],
+                "volumes": [
+                    {
+                        "configMap": {
+                            "name": "app-config"
+                        },
+                        "name": "config"
+                    }
+                ]
+            },
+            "status": {
+                "conditions": [
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "PodScheduled"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "PodReadyToStartContainers"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "Initialized"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "ContainersReady"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "Ready"
+                    }
+                ],
+                "containerStatuses": [
+                    {
+                        "containerID": "containerd://98e0efa17efa4233e01a2401ce01f868d73f206e9727ced94af564dd6b9d0126",
+                        "image": "docker.io/library/nginx:1.27",
+                        "imageID": "docker.io/library/nginx@sha256:b4512cd1563c5d14d5bff395b26935974d3ad9faee573e52c2db24788cd64bdd",
+                        "lastState": {},
+                        "name": "web",
+                        "ready": true,
+                        "restartCount": 0,
+                        "started": true,
+                        "state": {
+                            "running": {
+                                "startedAt": "2026-01-01T00:00:01Z"
+                            }
+                        }
+                    }
+                ],
+                "hostIP": "10.0.0.2",
+                "hostIPs": [
+                    {
+                        "ip": "10.0.0.2"
+                    }
+                ],
+                "phase": "Running",
+                "podIP": "10.244.0.4",
+                "podIPs": [
+                    {
+                        "ip": "10.244.0.4"
+                    }
+                ],
+                "qosClass": "Burstable",
+                "startTime": "2026-01-01T00:00:00Z"
+            }
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "creationTimestamp": "2026-01-01T00:00:00Z",
+                "generateName": "web-7d8cb84c8-",
+                "generation": 1,
+                "labels": {
+                    "app": "web",
+                    "pod-template-hash": "7d8cb84c8"
+                },
+                "name": "web-7d8cb84c8-gbqtm",
+                "namespace": "default",
+                "ownerReferences": [
+                    {
+                        "apiVersion": "apps/v1",
+                        "blockOwnerDeletion": true,
+                        "controller": true,
+                        "kind": "ReplicaSet",
+                        "name": "web-7d8cb84c8",
+                        "uid": "a73a11d2-47ff-46b2-ae42-236958bba58c"
+                    }
+                ],
+                "resourceVersion": "93",
+                "uid": "70ebad38-2047-45c1-aae5-ca1448d4e9cc"
+            },
+            "spec": {
+                "containers": [
+                    {
+                        "env": [
+                            {
+                                "name": "MODE",
+                                "value": "production"
+                            }
+                        ],
+                        "image": "nginx:1.27",
+                        "imagePullPolicy": "IfNotPresent",
+                        "name": "web",
+                        "ports": [
+                            {
+                                "containerPort": 8080,
+                                "name": "http",
+                                "protocol": "TCP"
+                            }
+                        ],
+                        "readinessProbe": {
+                            "failureThreshold": 3,
+                            "httpGet": {
+                                "path": "/healthz",
+                                "port": 8080
+                            },
+                            "periodSeconds": 5,
+                            "successThreshold": 1,
+                            "timeoutSeconds": 1
+                        },
+                        "resources": {
+                            "limits": {
+                                "cpu": "500m",
+                                "memory": "128Mi"
+                            },
+                            "requests": {
+                                "cpu": "250m",
+                                "memory": "64Mi"
+                            }
+                        },
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File",
+                        "volumeMounts": [
+                            {
+                                "mountPath": "/etc/app",
+                                "name": "config"
+                            }
+                        ]
+                    }
+                ],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "nodeName": "n1",
+                "preemptionPolicy": "PreemptLowerPriority",
+                "priority": 0,
+                "restartPolicy": "Always",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "serviceAccount": "default",
+                "serviceAccountName": "default",
+                "terminationGracePeriodSeconds": 30,
+                "tolerations": [
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/not-ready",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    },
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/unreachable",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    }
+                ],
+                "volumes": [
+                    {
+                        "configMap": {
+                            "name": "app-config"
+                        },
+                        "name": "config"
+                    }
+                ]
+            },
+            "status": {
+                "conditions": [
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "PodScheduled"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "PodReadyToStartContainers"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z",
+                        "status": "True",
+                        "type": "Initialized"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "ContainersReady"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-01-01T00:00:01Z",
+                        "status": "True",
+                        "type": "Ready"
+                    }
+                ],
+                "containerStatuses": [
+                    {
+                        "containerID": "containerd://eaea113d9c66d602fb2b82b5914e1779def373a6c6b3f354deaccb531732569b",
+                        "image": "docker.io/library/nginx:1.27",
+                        "imageID": "docker.io/library/nginx@sha256:b4512cd1563c5d14d5bff395b26935974d3ad9faee573e52c2db24788cd64bdd",
+                        "lastState": {},
+                        "name": "web",
+                        "ready": true,
+                        "restartCount": 0,
+                        "started": true,
+                        "state": {
+                            "running": {
+                                "startedAt": "2026-01-01T00:00:01Z"
+                            }
+                        }
+                    }
+                ],
+                "hostIP": "10.0.0.2",
+                "hostIPs": [
+                    {
+                        "ip": "10.0.0.2"
+                    }
+                ],
+                "phase": "Running",
+                "podIP": "10.244.0.5",
+                "podIPs": [
+                    {
+                        "ip": "10.244.0.5"
+                    }
+                ],
+                "qosClass": "Burstable",
+                "startTime": "2026-01-01T00:00:00Z"
+            }
+        }
+    ],
+    "kind": "List",
+    "metadata": {
+        "resourceVersion": ""
+    }
+}
+"#,
+    ),
+    (
+        r#"get pods -o yaml"#,
+        r#"apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    generateName: agent-
+    generation: 1
+    labels:
+      app: agent
+      controller-revision-hash: 59f8c77f67
+    name: agent-gfn5j
+    namespace: default
+    ownerReferences:
+    - apiVersion: apps/v1
+      blockOwnerDeletion: true
+      controller: true
+      kind: DaemonSet
+      name: agent
+      uid: 94eb6a77-a00e-4b2e-be19-490dbfd221a4
+    resourceVersion: "77"
+    uid: 134f43cf-382e-487a-b280-6c8d66cf621f
+  spec:
+    affinity:
+      nodeAffinity:
+        requiredDuringSchedulingIgnoredDuringExecution:
+          nodeSelectorTerms:
+          - matchFields:
+            - key: metadata.name
+              operator: In
+              values:
+              - n1
+    containers:
+    - command:
+      - sh
+      - -c
+      - sleep 3600
+      image: busybox:1.36
+      imagePullPolicy: IfNotPresent
+      name: agent
+      resources: {}
+      terminationMessagePath: /dev/termination-log
+      terminationMessagePolicy: File
+    dnsPolicy: ClusterFirst
+    enableServiceLinks: true
+    nodeName: n1
+    preemptionPolicy: PreemptLowerPriority
+    priority: 0
+    restartPolicy: Always
+    schedulerName: default-scheduler
+    securityContext: {}
+    serviceAccount: default
+    serviceAccountName: default
+    terminationGracePeriodSeconds: 30
+    tolerations:
+    - effect: NoExecute
+      key: node.kubernetes.io/not-ready
+      operator: Exists
+    - effect: NoExecute
+      key: node.kubernetes.io/unreachable
+      operator: Exists
+    - effect: NoSchedule
+      key: node.kubernetes.io/disk-pressure
+      operator: Exists
+    - effect: NoSchedule
+      key: node.kubernetes.io/memory-pressure
+      operator: Exists
+    - effect: NoSchedule
+      key: node.kubernetes.io/pid-pressure
+      operator: Exists
+    - effect: NoSchedule
+      key: node.kubernetes.io/unschedulable
+      operator: Exists
+  status:
+    conditions:
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: PodScheduled
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: PodReadyToStartContainers
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: Initialized
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: ContainersReady
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: Ready
+    containerStatuses:
+    - containerID: containerd://5943754b3e83c8ab75b68e3150d7a8ccc7430f96bbf1321d8f5825490d5a7cce
+      image: docker.io/library/busybox:1.36
+      imageID: docker.io/library/busybox@sha256:7d32c0374be1123062e9dcb27335f6934e79d707708600d2209465a75903c0d5
+      lastState: {}
+      name: agent
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: "2026-01-01T00:00:01Z"
+    hostIP: 10.0.0.2
+    hostIPs:
+    - ip: 10.0.0.2
+    phase: Running
+    podIP: 10.244.0.2
+    podIPs:
+    - ip: 10.244.0.2
+    qosClass: BestEffort
+    startTime: "2026-01-01T00:00:00Z"
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    generation: 1
+    labels:
+      app: db
+      apps.kubernetes.io/pod-index: "0"
+      controller-revision-hash: db-5746b55cd4
+      statefulset.kubernetes.io/pod-name: db-0
+    name: db-0
+    namespace: default
+    ownerReferences:
+    - apiVersion: apps/v1
+      blockOwnerDeletion: true
+      controller: true
+      kind: StatefulSet
+      name: db
+      uid: 00bcf5f3-8ab6-4fe9-8163-98fd1538acdd
+    resourceVersion: "81"
+    uid: 68524744-9d0d-42ef-a48d-5c8c364fb1dd
+  spec:
+    containers:
+    - image: postgres:16
+      imagePullPolicy: IfNotPresent
+      name: db
+      resources: {}
+      terminationMessagePath: /dev/termination-log
+      terminationMessagePolicy: File
+      volumeMounts:
+      - mountPath: /var/lib/postgresql
+        name: data
+    dnsPolicy: ClusterFirst
+    enableServiceLinks: true
+    hostname: db-0
+    nodeName: n2
+    preemptionPolicy: PreemptLowerPriority
+    priority: 0
+    restartPolicy: Always
+    schedulerName: default-scheduler
+    securityContext: {}
+    serviceAccount: default
+    serviceAccountName: default
+    subdomain: db
+    terminationGracePeriodSeconds: 30
+    tolerations:
+    - effect: NoSchedule
+      key: dedicated
+      operator: Equal
+      value: db
+    - effect: NoExecute
+      key: node.kubernetes.io/not-ready
+      operator: Exists
+      tolerationSeconds: 300
+    - effect: NoExecute
+      key: node.kubernetes.io/unreachable
+      operator: Exists
+      tolerationSeconds: 300
+    volumes:
+    - name: data
+      persistentVolumeClaim:
+        claimName: data
+  status:
+    conditions:
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: PodScheduled
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: PodReadyToStartContainers
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: Initialized
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: ContainersReady
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: Ready
+    containerStatuses:
+    - containerID: containerd://32bc735df685e7dd6ab56a67ab885a8c31624218583e9287ce0e5a59490658ae
+      image: docker.io/library/postgres:16
+      imageID: docker.io/library/postgres@sha256:305a4f0b2235d15ab0e6a21e2a91803fc5174f7401ec181488bc122c9fdc3df1
+      lastState: {}
+      name: db
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: "2026-01-01T00:00:01Z"
+    hostIP: 10.0.0.3
+    hostIPs:
+    - ip: 10.0.0.3
+    phase: Running
+    podIP: 10.244.1.2
+    podIPs:
+    - ip: 10.244.1.2
+    qosClass: BestEffort
+    startTime: "2026-01-01T00:00:00Z"
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    finalizers:
+    - batch.kubernetes.io/job-tracking
+    generateName: once-
+    generation: 1
+    labels:
+      batch.kubernetes.io/controller-uid: 514a55b2-ce7f-4982-8e0b-9ee39938c909
+      batch.kubernetes.io/job-name: once
+      controller-uid: 514a55b2-ce7f-4982-8e0b-9ee39938c909
+      job-name: once
+    name: once-nn88j
+    namespace: default
+    ownerReferences:
+    - apiVersion: batch/v1
+      blockOwnerDeletion: true
+      controller: true
+      kind: Job
+      name: once
+      uid: 514a55b2-ce7f-4982-8e0b-9ee39938c909
+    resourceVersion: "85"
+    uid: dbed473e-4efa-48bb-89c9-bb8f88e373e4
+  spec:
+    containers:
+    - command:
+      - sh
+      - -c
+      - echo done
+      image: busybox:1.36
+      imagePullPolicy: IfNotPresent
+      name: once
+      resources: {}
+      terminationMessagePath: /dev/termination-log
+      terminationMessagePolicy: File
+    dnsPolicy: ClusterFirst
+    enableServiceLinks: true
+    nodeName: n1
+    preemptionPolicy: PreemptLowerPriority
+    priority: 0
+    restartPolicy: Never
+    schedulerName: default-scheduler
+    securityContext: {}
+    serviceAccount: default
+    serviceAccountName: default
+    terminationGracePeriodSeconds: 30
+    tolerations:
+    - effect: NoExecute
+      key: node.kubernetes.io/not-ready
+      operator: Exists
+      tolerationSeconds: 300
+    - effect: NoExecute
+      key: node.kubernetes.io/unreachable
+      operator: Exists
+      tolerationSeconds: 300
+  status:
+    conditions:
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: PodScheduled
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: PodReadyToStartContainers
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: Initialized
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: ContainersReady
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: Ready
+    containerStatuses:
+    - containerID: containerd://af58ef94fd50043ef04eb945c605ab873d48d1dc6a05ffe0328be1869c4a8d31
+      image: docker.io/library/busybox:1.36
+      imageID: docker.io/library/busybox@sha256:7d32c0374be1123062e9dcb27335f6934e79d707708600d2209465a75903c0d5
+      lastState: {}
+      name: once
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: "2026-01-01T00:00:01Z"
+    hostIP: 10.0.0.2
+    hostIPs:
+    - ip: 10.0.0.2
+    phase: Running
+    podIP: 10.244.0.3
+    podIPs:
+    - ip: 10.244.0.3
+    qosClass: BestEffort
+    startTime: "2026-01-01T00:00:00Z"
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    generateName: web-7d8cb84c8-
+    generation: 1
+    labels:
+      app: web
+      pod-template-hash: 7d8cb84c8
+    name: web-7d8cb84c8-c942v
+    namespace: default
+    ownerReferences:
+    - apiVersion: apps/v1
+      blockOwnerDeletion: true
+      controller: true
+      kind: ReplicaSet
+      name: web-7d8cb84c8
+      uid: a73a11d2-47ff-46b2-ae42-236958bba58c
+    resourceVersion: "89"
+    uid: 8e00b050-a048-4404-b2ae-4545fe9d40f3
+  spec:
+    containers:
+    - env:
+      - name: MODE
+        value: production
+      image: nginx:1.27
+      imagePullPolicy: IfNotPresent
+      name: web
+      ports:
+      - containerPort: 8080
+        name: http
+        protocol: TCP
+      readinessProbe:
+        failureThreshold: 3
+        httpGet:
+          path: /healthz
+          port: 8080
+        periodSeconds: 5
+        successThreshold: 1
+        timeoutSeconds: 1
+      resources:
+        limits:
+          cpu: 500m
+          memory: 128Mi
+        requests:
+          cpu: 250m
+          memory: 64Mi
+      terminationMessagePath: /dev/termination-log
+      terminationMessagePolicy: File
+      volumeMounts:
+      - mountPath: /etc/app
+        name: config
+    dnsPolicy: ClusterFirst
+    enableServiceLinks: true
+    nodeName: n1
+    preemptionPolicy: PreemptLowerPriority
+    priority: 0
+    restartPolicy: Always
+    schedulerName: default-scheduler
+    securityContext: {}
+    serviceAccount: default
+    serviceAccountName: default
+    terminationGracePeriodSeconds: 30
+    tolerations:
+    - effect: NoExecute
+      key: node.kubernetes.io/not-ready
+      operator: Exists
+      tolerationSeconds: 300
+    - effect: NoExecute
+      key: node.kubernetes.io/unreachable
+      operator: Exists
+      tolerationSeconds: 300
+    volumes:
+    - configMap:
+        name: app-config
+      name: config
+  status:
+    conditions:
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: PodScheduled
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: PodReadyToStartContainers
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: Initialized
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: ContainersReady
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: Ready
+    containerStatuses:
+    - containerID: containerd://98e0efa17efa4233e01a2401ce01f868d73f206e9727ced94af564dd6b9d0126
+      image: docker.io/library/nginx:1.27
+      imageID: docker.io/library/nginx@sha256:b4512cd1563c5d14d5bff395b26935974d3ad9faee573e52c2db24788cd64bdd
+      lastState: {}
+      name: web
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: "2026-01-01T00:00:01Z"
+    hostIP: 10.0.0.2
+    hostIPs:
+    - ip: 10.0.0.2
+    phase: Running
+    podIP: 10.244.0.4
+    podIPs:
+    - ip: 10.244.0.4
+    qosClass: Burstable
+    startTime: "2026-01-01T00:00:00Z"
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    generateName: web-7d8cb84c8-
+    generation: 1
+    labels:
+      app: web
+      pod-template-hash: 7d8cb84c8
+    name: web-7d8cb84c8-gbqtm
+    namespace: default
+    ownerReferences:
+    - apiVersion: apps/v1
+      blockOwnerDeletion: true
+      controller: true
+      kind: ReplicaSet
+      name: web-7d8cb84c8
+      uid: a73a11d2-47ff-46b2-ae42-236958bba58c
+    resourceVersion: "93"
+    uid: 70ebad38-2047-45c1-aae5-ca1448d4e9cc
+  spec:
+    containers:
+    - env:
+      - name: MODE
+        value: production
+      image: nginx:1.27
+      imagePullPolicy: IfNotPresent
+      name: web
+      ports:
+      - containerPort: 8080
+        name: http
+        protocol: TCP
+      readinessProbe:
+        failureThreshold: 3
+        httpGet:
+          path: /healthz
+          port: 8080
+        periodSeconds: 5
+        successThreshold: 1
+        timeoutSeconds: 1
+      resources:
+        limits:
+          cpu: 500m
+          memory: 128Mi
+        requests:
+          cpu: 250m
+          memory: 64Mi
+      terminationMessagePath: /dev/termination-log
+      terminationMessagePolicy: File
+      volumeMounts:
+      - mountPath: /etc/app
+        name: config
+    dnsPolicy: ClusterFirst
+    enableServiceLinks: true
+    nodeName: n1
+    preemptionPolicy: PreemptLowerPriority
+    priority: 0
+    restartPolicy: Always
+    schedulerName: default-scheduler
+    securityContext: {}
+    serviceAccount: default
+    serviceAccountName: default
+    terminationGracePeriodSeconds: 30
+    tolerations:
+    - effect: NoExecute
+      key: node.kubernetes.io/not-ready
+      operator: Exists
+      tolerationSeconds: 300
+    - effect: NoExecute
+      key: node.kubernetes.io/unreachable
+      operator: Exists
+      tolerationSeconds: 300
+    volumes:
+    - configMap:
+        name: app-config
+      name: config
+  status:
+    conditions:
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: PodScheduled
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: PodReadyToStartContainers
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:00Z"
+      status: "True"
+      type: Initialized
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: ContainersReady
+    - lastProbeTime: null
+      lastTransitionTime: "2026-01-01T00:00:01Z"
+      status: "True"
+      type: Ready
+    containerStatuses:
+    - containerID: containerd://eaea113d9c66d602fb2b82b5914e1779def373a6c6b3f354deaccb531732569b
+      image: docker.io/library/nginx:1.27
+      imageID: docker.io/library/nginx@sha256:b4512cd1563c5d14d5bff395b26935974d3ad9faee573e52c2db24788cd64bdd
+      lastState: {}
+      name: web
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: "2026-01-01T00:00:01Z"
+    hostIP: 10.0.0.2
+    hostIPs:
+    - ip: 10.0.0.2
+    phase: Running
+    podIP: 10.244.0.5
+    podIPs:
+    - ip: 10.244.0.5
+    qosClass: Burstable
+    startTime: "2026-01-01T00:00:00Z"
+kind: List
+metadata:
+  resourceVersion: ""
+"#,
+    ),
+    (
+        r#"get cm,secret -o yaml"#,
+        r#"apiVersion: v1
+items:
+- apiVersion: v1
+  data:
+    mode: production
+    settings.ini: |
+      [server]
+      port=8080
+  kind: ConfigMap
+  metadata:
+    annotations:
+      kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"app-config","namespace":"default"},"data":{"mode":"production","settings.ini":"[server]\nport=8080\n"}}'
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    name: app-config
+    namespace: default
+    resourceVersion: "27"
+    uid: b6fa6c4b-a1d3-439e-a5b9-32b656c2edc3
+- apiVersion: v1
+  data:
+    password: aHVudGVyMg==
+    user: YWRtaW4=
+  kind: Secret
+  metadata:
+    annotations:
+      kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"app-secret","namespace":"default"},"type":"Opaque","data":{"password":"aHVudGVyMg==","user":"YWRtaW4="}}'
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    name: app-secret
+    namespace: default
+    resourceVersion: "28"
+    uid: 09cf0b61-2161-4c9f-a14e-25d57fc636d5
+  type: Opaque
+- apiVersion: v1
+  data:
+    namespace: ZGVmYXVsdA==
+    token: dG9rZW4=
+  kind: Secret
+  metadata:
+    annotations:
+      kubernetes.io/service-account.name: builder
+      kubernetes.io/service-account.uid: 5b1c0a39-7a4e-4a2e-9a55-1d6a2f3c0b01
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    name: builder-token
+    namespace: default
+  type: kubernetes.io/service-account-token
+kind: List
+metadata:
+  resourceVersion: ""
+"#,
+    ),
+    (
+        r#"get pod db-0 -o jsonpath={.metadata}"#,
+        r#"{"creationTimestamp":"2026-01-01T00:00:00Z","generation":1,"labels":{"app":"db","apps.kubernetes.io/pod-index":"0","controller-revision-hash":"db-5746b55cd4","statefulset.kubernetes.io/pod-name":"db-0"},"name":"db-0","namespace":"default","ownerReferences":[{"apiVersion":"apps/v1","blockOwnerDeletion":true,"controller":true,"kind":"StatefulSet","name":"db","uid":"00bcf5f3-8ab6-4fe9-8163-98fd1538acdd"}],"resourceVersion":"81","uid":"68524744-9d0d-42ef-a48d-5c8c364fb1dd"}"#,
+    ),
+    (
+        r#"get pods -o jsonpath={.items[0].status.conditions[0]}"#,
+        r#"{"lastProbeTime":null,"lastTransitionTime":"2026-01-01T00:00:00Z","status":"True","type":"PodScheduled"}"#,
+    ),
+    (
+        r#"get pod db-0 -o go-template={{.metadata.labels}}"#,
+        r#"map[app:db apps.kubernetes.io/pod-index:0 controller-revision-hash:db-5746b55cd4 statefulset.kubernetes.io/pod-name:db-0]"#,
+    ),
+    (
+        r#"get pod db-0 -o go-template={{.spec.containers}}"#,
+        r#"[map[image:postgres:16 imagePullPolicy:IfNotPresent name:db resources:map[] terminationMessagePath:/dev/termination-log terminationMessagePolicy:File volumeMounts:[map[mountPath:/var/lib/postgresql name:data]]]]"#,
+    ),
+    (
+        r#"get pod db-0 -o go-template={{.status.containerStatuses}}"#,
+        r#"[map[containerID:containerd://32bc735df685e7dd6ab56a67ab885a8c31624218583e9287ce0e5a59490658ae image:docker.io/library/postgres:16 imageID:docker.io/library/postgres@sha256:305a4f0b2235d15ab0e6a21e2a91803fc5174f7401ec181488bc122c9fdc3df1 lastState:map[] name:db ready:true restartCount:0 started:true state:map[running:map[startedAt:2026-01-01T00:00:01Z]]]]"#,
+    ),
+    (
+        r#"get pod db-0 -o jsonpath={.spec.containers[0].resources}"#,
+        r#"{}"#,
+    ),
+    (
+        r#"get node n1 -o jsonpath={.status.capacity}"#,
+        r#"{"cpu":"4","ephemeral-storage":"100Gi","memory":"8Gi","pods":"110"}"#,
+    ),
+    (
+        r#"get pods -o jsonpath={.items[*].status.containerStatuses[*].ready}"#,
+        r#"true true true true true"#,
+    ),
+    (
+        r#"get pods -o jsonpath={.items[*].spec.terminationGracePeriodSeconds}"#,
+        r#"30 30 30 30 30"#,
+    ),
+];
+
+#[test]
+fn output_formats_of_server_objects_match_kubectl() {
+    let doc: crate::api::Value =
+        serde_json::from_str(include_str!("describe/testdata/cluster.json")).unwrap_or_default();
+    let objects = doc["objects"]
+        .as_array()
+        .map(|a| a.to_vec())
+        .unwrap_or_default();
+    let mut cp = control_plane();
+    for (line, want) in FORMATS {
+        let words = super::split_words(line).unwrap_or_default();
+        let inv = super::cmdline::parse(&words).expect("a command line");
+        let args = inv.parsed.args.clone();
+        let ctx = super::Ctx {
+            cp: &mut cp,
+            stdin: "",
+            path: inv.command.path,
+            p: inv.parsed,
+            out: String::new(),
+            err: String::new(),
+        };
+        let fmt = super::print::format(&ctx, true).expect("a format");
+        // The builder's order: each type in turn, objects by name (default namespace).
+        let mut found = Vec::new();
+        for ty in args[0].split(',') {
+            let kind = super::resources::resolve_type(ty).expect("a type");
+            for o in &objects {
+                let same = crate::api::object::kind(o) == kind.kind
+                    && (!kind.namespaced || crate::api::object::namespace(o) == "default")
+                    && args.get(1).is_none_or(|n| crate::api::object::name(o) == n);
+                if same {
+                    found.push(o.clone());
+                }
+            }
+        }
+        let obj = if args.len() == 2 {
+            found.remove(0)
+        } else {
+            super::print::list_of(found)
+        };
+        let got = super::print::render(&fmt, &obj, true).expect("printed");
+        assert_eq!(got, *want, "kubectl {line}");
+    }
+}
+
+/// A session on one control plane: each line after the previous ones (`#advance N` moves
+/// virtual time), with kubectl's messages (wait.go, delete.go, scale.go, set_*.go, patch.go;
+/// the wait lines as real kubectl printed them for the same objects).
+#[test]
+fn session_messages_match_kubectl() {
+    let setup = "apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status:
+  capacity: {cpu: \"4\", memory: 8Gi, pods: \"110\"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db-0}
+spec:
+  containers: [{name: db, image: postgres}]
+";
+    let steps: &[(&str, &str, &str, i32)] = &[
+        ("create deployment web --image=nginx", "deployment.apps/web created\n", "", 0),
+        ("#advance 30", "", "", 0),
+        ("wait --for=condition=Ready pod/db-0 --timeout=2s", "pod/db-0 condition met\n", "", 0),
+        (
+            "wait --for=condition=Ready=false pod/db-0 --timeout=1s",
+            "",
+            "error: timed out waiting for the condition on pods/db-0\n",
+            1,
+        ),
+        ("wait --for=jsonpath={.status.phase}=Running pod/db-0 --timeout=2s", "pod/db-0 condition met\n", "", 0),
+        ("wait --for=condition=Available deploy/web --timeout=2s", "deployment.apps/web condition met\n", "", 0),
+        ("wait --for=delete pod/nope --timeout=2s", "", "", 0),
+        ("wait --for=bogus pod/db-0", "", "error: unrecognized condition: \"bogus\"\n", 1),
+        ("delete deploy web --dry-run=server", "deployment.apps \"web\" deleted (server dry run)\n", "", 0),
+        ("create deployment x --image=nginx --dry-run=server", "deployment.apps/x created (server dry run)\n", "", 0),
+        ("get deploy -o name", "deployment.apps/web\n", "", 0),
+        ("scale deploy web --replicas=3", "deployment.apps/web scaled\n", "", 0),
+        ("scale deploy web --replicas=3 --current-replicas=2", "", "error: Expected replicas to be 2, was 3\n", 1),
+        ("set image deploy/web nginx=nginx:2", "deployment.apps/web image updated\n", "", 0),
+        ("set env deploy/web A=1", "deployment.apps/web env updated\n", "", 0),
+        ("set resources deploy/web --limits=cpu=1", "deployment.apps/web resource requirements updated\n", "", 0),
+        ("patch deploy web -p '{\"spec\":{\"replicas\":2}}'", "deployment.apps/web patched\n", "", 0),
+        ("patch deploy web -p '{\"spec\":{\"replicas\":2}}'", "deployment.apps/web patched (no change)\n", "", 0),
+        (
+            "delete pod db-0 --grace-period=0 --force",
+            "pod \"db-0\" force deleted\n",
+            "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n",
+            0,
+        ),
+    ];
+    let mut cp = control_plane();
+    run(&mut cp, "apply -f -", setup);
+    for (line, stdout, stderr, exit) in steps {
+        if let Some(s) = line.strip_prefix("#advance ") {
+            cp.advance(s.parse().unwrap_or(0.0));
+            continue;
+        }
+        assert_eq!(
+            run(&mut cp, line, ""),
+            (stdout.to_string(), stderr.to_string(), *exit),
+            "kubectl {line}"
+        );
+    }
+}
+
+/// The usage line of each command's help, as real kubectl v1.32.4 prints it (the help texts
+/// are kubectl's own, trimmed to the flags kplane supports).
+#[test]
+fn help_texts_are_kubectls() {
+    let usage: &[(&str, &str)] = &[
+        ("get", "  kubectl get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]"),
+        ("describe", "  kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]"),
+        ("create", "  kubectl create -f FILENAME [options]"),
+        ("create deployment", "  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]"),
+        ("create service clusterip", "  kubectl create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]"),
+        ("apply", "  kubectl apply (-f FILENAME | -k DIRECTORY) [options]"),
+        ("delete", "  kubectl delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)]) [options]"),
+        ("patch", "  kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]"),
+        ("replace", "  kubectl replace -f FILENAME [options]"),
+        ("label", "  kubectl label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]"),
+        ("annotate", "  kubectl annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]"),
+        ("taint", "  kubectl taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]"),
+        ("scale", "  kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]"),
+        ("set image", "  kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]"),
+        ("set env", "  kubectl set env RESOURCE/NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]"),
+        ("set resources", "  kubectl set resources (-f FILENAME | TYPE NAME)  ([--limits=LIMITS & --requests=REQUESTS] [options]"),
+        ("run", "  kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]"),
+        ("expose", "  kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]"),
+        ("api-resources", "  kubectl api-resources [flags] [options]"),
+        ("api-versions", "  kubectl api-versions [options]"),
+        ("explain", "  kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2] [options]"),
+        ("version", "  kubectl version [flags] [options]"),
+        ("config current-context", "  kubectl config current-context [flags] [options]"),
+        ("config get-contexts", "  kubectl config get-contexts [(-o|--output=)name)] [options]"),
+        ("events", "  kubectl events [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file] [--for TYPE/NAME] [--watch] [--types=Normal,Warning] [options]"),
+        ("diff", "  kubectl diff -f FILENAME [options]"),
+        ("wait", "  kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]"),
+        ("rollout status", "  kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]"),
+        ("rollout history", "  kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]"),
+        ("rollout undo", "  kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]"),
+        ("drain", "  kubectl drain NODE [options]"),
+        ("cordon", "  kubectl cordon NODE [options]"),
+        ("uncordon", "  kubectl uncordon NODE [options]"),
+        ("top pod", "  kubectl top pod [NAME | -l label] [options]"),
+        ("top node", "  kubectl top node [NAME | -l label] [options]"),
+    ];
+    let mut cp = control_plane();
+    for (command, line) in usage {
+        let (help, err, code) = run(&mut cp, &format!("{command} --help"), "");
+        assert_eq!((err.as_str(), code), ("", 0), "{command}");
+        assert!(
+            help.contains(&format!("Usage:\n{line}\n")),
+            "{command}: {help}"
+        );
+        assert_eq!(
+            run(&mut cp, &format!("help {command}"), "").0,
+            help,
+            "help {command}"
+        );
+        assert_eq!(
+            run(&mut cp, &format!("{command} -h"), "").0,
+            help,
+            "{command} -h"
+        );
+    }
+}
+
 /// Generators, output formats and command-line errors (no object needed from the cluster).
 const GENERATORS: &[Golden] = &[
     Golden {
