@@ -2361,6 +2361,32 @@ fn help_texts_are_kubectls() {
     }
 }
 
+/// diff.go: the live and merged objects as YAML through `diff -u -N`; exit 1 when they
+/// differ, 0 and nothing printed when they do not.
+#[test]
+fn diff_shows_what_apply_would_change() {
+    let mut cp = control_plane();
+    let v1 = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n";
+    let v2 = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: w}\n";
+    run(&mut cp, "apply -f -", v1);
+    assert_eq!(
+        run(&mut cp, "diff -f -", v1),
+        (String::new(), String::new(), 0)
+    );
+    let (out, err, code) = run(&mut cp, "diff -f -", v2);
+    assert_eq!((err.as_str(), code), ("", 1));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("diff -u -N /tmp/LIVE-"), "{out}");
+    assert!(lines[0].ends_with("/v1.ConfigMap.default.a"), "{out}");
+    assert!(
+        lines[1].starts_with("--- /tmp/LIVE-") && lines[2].starts_with("+++ /tmp/MERGED-"),
+        "{out}"
+    );
+    assert!(out.contains("\n-  k: v\n+  k: w\n"), "{out}");
+    // Nothing was applied.
+    assert_eq!(run(&mut cp, "get cm a -o jsonpath={.data.k}", "").0, "v");
+}
+
 /// Generators, output formats and command-line errors (no object needed from the cluster).
 const GENERATORS: &[Golden] = &[
     Golden {
