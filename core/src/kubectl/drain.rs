@@ -1,34 +1,93 @@
 //! `kubectl drain NODE`: cordon, then evict every pod on the node through the Eviction API,
 //! retrying budget refusals every 5 seconds (of virtual time), until the pods are gone
 //! (k8s.io/kubectl/pkg/drain).
-use super::{fail, server_error, Flags};
+use super::{Ctx, DryRun, Error};
+use crate::api::kinds;
 use crate::api::object::{self, controller_of, str_at};
-use crate::control_plane::{ControlPlane, KubectlOutput, ListOptions};
+use crate::control_plane::{ControlPlane, ListOptions};
 use crate::server::status::Status;
 use crate::server::ROOT;
 
-/// Without `--timeout`, how long (virtual seconds) drain keeps retrying before it gives up.
+/// Without `--timeout`, how long (virtual seconds) drain keeps retrying before it gives up
+/// (kubectl waits forever; a simulation must end).
 const DEFAULT_TIMEOUT_SECONDS: i64 = 600;
 
-pub(super) fn drain(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
-    let Some(node) = f.positional.first().cloned() else {
-        return fail("error: USAGE: drain NODE [flags]".into());
+/// `kubectl cordon|uncordon NODE...` (k8s.io/kubectl/pkg/cmd/drain `RunCordonOrUncordon`):
+/// `node/n cordoned`, or `node/n already cordoned`.
+pub(super) fn cordon(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    let on = ctx.path == "cordon";
+    if ctx.p.args.is_empty() && !ctx.p.changed("selector") {
+        return Err(ctx.usage(&format!("USAGE: {} NODE [flags]", ctx.path)));
+    }
+    set_unschedulable(ctx, on)
+}
+
+fn set_unschedulable(ctx: &mut Ctx<'_>, on: bool) -> Result<(), Error> {
+    let Some(info) = kinds::by_kind(Some("v1"), "Node") else {
+        return Ok(());
     };
-    let node_info = crate::controllers::kind("v1", "Node");
-    if cp.server().get(ROOT, node_info, "", &node).is_none() {
-        return server_error(&Status::not_found(node_info, &node));
+    let dry = ctx.dry_run()?;
+    let names: Vec<String> = if ctx.p.args.is_empty() {
+        ctx.cp
+            .list_items(
+                ROOT,
+                &ListOptions {
+                    kind: "Node".into(),
+                    label_selector: Some(ctx.p.str("selector")),
+                    ..Default::default()
+                },
+            )
+            .map_err(Error::Status)?
+            .iter()
+            .map(|n| object::name(n).to_string())
+            .collect()
+    } else {
+        ctx.p.args.clone()
+    };
+    let word = if on { "cordoned" } else { "uncordoned" };
+    for name in names {
+        let Some(mut node) = ctx.cp.server().get(ROOT, info, "", &name).cloned() else {
+            return Err(Error::Status(Status::not_found(info, &name)));
+        };
+        if (node["spec"]["unschedulable"] == true) == on {
+            ctx.out.push_str(&format!("node/{name} already {word}\n"));
+            continue;
+        }
+        if dry == DryRun::None {
+            if on {
+                node["spec"]["unschedulable"] = crate::json!(true);
+            } else if let Some(spec) = node["spec"].as_object_mut() {
+                spec.shift_remove("unschedulable");
+            }
+            ctx.cp
+                .update_as(ROOT, node, "kubectl-cordon")
+                .map_err(Error::Status)?;
+        }
+        ctx.out
+            .push_str(&format!("node/{name} {word}{}\n", dry.suffix()));
     }
-    let mut out = super::cordon(
-        cp,
-        &Flags {
-            positional: vec![node.clone()],
-            ..Default::default()
-        },
-        true,
-    );
-    if out.exit_code != 0 {
-        return out;
+    Ok(())
+}
+
+pub(super) fn drain(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    let Some(node) = ctx.p.args.first().cloned() else {
+        return Err(ctx.usage("USAGE: drain NODE [flags]"));
+    };
+    let Some(node_info) = kinds::by_kind(Some("v1"), "Node") else {
+        return Ok(());
+    };
+    if ctx.cp.server().get(ROOT, node_info, "", &node).is_none() {
+        return Err(Error::Status(Status::not_found(node_info, &node)));
     }
+    set_unschedulable(ctx, true)?;
+    let ignore_daemonsets = ctx.p.bool("ignore-daemonsets");
+    let timeout_ms = match super::wait::parse_duration(&ctx.p.str("timeout"))? {
+        0 => DEFAULT_TIMEOUT_SECONDS * 1000,
+        t => t,
+    };
+    let cp = &mut *ctx.cp;
+    let out = &mut ctx.out;
+    let err = &mut ctx.err;
     let pods_on_node = |cp: &ControlPlane| -> Vec<crate::api::Value> {
         cp.list_items(
             ROOT,
@@ -48,21 +107,19 @@ pub(super) fn drain(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         .filter(|p| daemon(p))
         .map(|p| format!("{}/{}", object::namespace(p), object::name(p)))
         .collect();
-    if !daemons.is_empty() && !f.ignore_daemonsets {
-        out.stderr.push_str(&format!(
+    if !daemons.is_empty() && !ignore_daemonsets {
+        err.push_str(&format!(
             "error: unable to drain node \"{node}\" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}, continuing command...\nThere are pending nodes to be drained:\n {node}\n",
             daemons.join(", ")
         ));
-        out.exit_code = 1;
-        return out;
+        return Err(Error::Exit(1));
     }
     if !daemons.is_empty() {
-        out.stderr.push_str(&format!(
+        err.push_str(&format!(
             "Warning: ignoring DaemonSet-managed Pods: {}\n",
             daemons.join(", ")
         ));
     }
-    let timeout = f.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
     let start = cp.now_ms();
     let mut evicted: Vec<String> = Vec::new();
     loop {
@@ -80,20 +137,15 @@ pub(super) fn drain(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
                 object::namespace(p).to_string(),
                 object::name(p).to_string(),
             );
-            out.stdout.push_str(&format!("evicting pod {ns}/{name}\n"));
+            out.push_str(&format!("evicting pod {ns}/{name}\n"));
             match cp.evict(ROOT, &ns, &name) {
                 Ok(_) => evicted.push(key(p)),
-                Err(s) if s.code == 429 => out.stderr.push_str(&format!(
+                Err(s) if s.code == 429 => err.push_str(&format!(
                     "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {}\n",
                     s.message
                 )),
                 Err(s) if s.code == 404 => evicted.push(key(p)),
-                Err(s) => {
-                    return KubectlOutput {
-                        exit_code: 1,
-                        ..super::append_error(out, &s)
-                    }
-                }
+                Err(s) => return Err(Error::Status(s)),
             }
         }
         // kubectl waits until each evicted pod is gone.
@@ -107,22 +159,22 @@ pub(super) fn drain(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
                 "pod/{} evicted\n",
                 k.split_once('/').map_or(k.as_str(), |(_, n)| n)
             );
-            if !out.stdout.contains(&line) {
-                out.stdout.push_str(&line);
+            if !out.contains(&line) {
+                out.push_str(&line);
             }
         }
         if left.is_empty() {
-            out.stdout.push_str(&format!("node/{node} drained\n"));
-            return out;
+            out.push_str(&format!("node/{node} drained\n"));
+            return Ok(());
         }
-        if cp.now_ms() - start >= timeout * 1000 {
-            out.stderr.push_str(&format!(
-                "error: unable to drain node \"{node}\" due to error: [error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {timeout}s], continuing command...\nThere are pending nodes to be drained:\n {node}\n",
+        if cp.now_ms() - start >= timeout_ms {
+            err.push_str(&format!(
+                "error: unable to drain node \"{node}\" due to error: [error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}], continuing command...\nThere are pending nodes to be drained:\n {node}\n",
                 left[0].split_once('/').map_or("", |(_, n)| n),
                 left[0].split_once('/').map_or("", |(ns, _)| ns),
+                go_duration(timeout_ms),
             ));
-            out.exit_code = 1;
-            return out;
+            return Err(Error::Exit(1));
         }
         let _ = cp.advance(5.0); // a fixed, valid step
     }
@@ -134,4 +186,28 @@ fn key(p: &crate::api::Value) -> String {
         object::namespace(p),
         str_at(p, &["metadata", "name"]).unwrap_or("")
     )
+}
+
+/// Go's `time.Duration.String()` for whole milliseconds (`30s`, `1m30s`, `1h0m0s`, `500ms`).
+fn go_duration(ms: i64) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let (h, m) = (ms / 3_600_000, (ms / 60_000) % 60);
+    let s = (ms % 60_000) as f64 / 1000.0;
+    let secs = if (ms % 1000) == 0 {
+        format!("{}s", (ms % 60_000) / 1000)
+    } else {
+        format!("{s}s")
+    };
+    if h > 0 {
+        format!("{h}h{m}m{secs}")
+    } else if m > 0 {
+        format!("{m}m{secs}")
+    } else {
+        secs
+    }
 }

@@ -1,173 +1,318 @@
-//! A kubectl emulator: the commands people know, printing what kubectl prints.
-pub mod auth;
+//! A kubectl emulator: the commands people know, printing what kubectl 1.32 prints.
+//!
+//! `run(cp, "kubectl get pods -o wide", stdin)` parses the line as kubectl does
+//! ([`cmdline`]), runs the command against the control plane's public API, and returns what
+//! kubectl would write on stdout and stderr with its exit code.
+mod apply;
+mod base64;
+mod cmdline;
+mod create;
+mod delete;
 mod describe;
+mod diff;
+mod discovery;
 mod drain;
+mod events;
+mod explain;
 mod get;
+mod gosort;
+mod label;
+pub mod output;
+mod patch;
+mod print;
+mod printers;
+mod quantity;
+mod resources;
 mod rollout;
+mod scale;
+mod set;
 pub mod table;
+pub mod tabwriter;
+mod taint;
 mod top;
+mod wait;
 
-use crate::api::kinds::{self, KindInfo};
-use crate::control_plane::{
-    ApplyMode, ApplyOptions, ControlPlane, DeleteOptions, FieldValidation, KubectlOutput,
-};
-use crate::server::{patch::PatchType, status::Status, Outcome, Propagation, ROOT};
-pub use get::{node_status, pod_status};
+#[cfg(test)]
+mod tests;
+
+use crate::control_plane::{ControlPlane, KubectlOutput};
+use crate::server::status::Status;
+pub use cmdline::split_words;
+use cmdline::Parsed;
+pub use printers::{node_status, pod_status};
 pub use rollout::status_line as rollout_status_line;
 
-/// Splits a command line as a POSIX shell would for plain words and '…' / "…" quoting.
-pub fn split_words(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(x) => cur.push(x),
-                        None => return Err("unterminated quote".into()),
-                    }
+/// An error as kubectl's `cmdutil.CheckErr` prints it.
+#[derive(Debug, Clone)]
+pub(crate) enum Error {
+    /// A client-side error; printed with an `error: ` prefix unless it has one.
+    Msg(String),
+    /// An API error: `Error from server (Reason): message`.
+    Status(Status),
+    /// Several errors, one per line (`utilerrors.Aggregate`).
+    Many(Vec<Error>),
+    /// Exit with this code; everything was already printed.
+    Exit(i32),
+    /// Printed as it is (errors that do not go through `CheckErr`, e.g. cobra's via klog).
+    Raw(String),
+}
+
+impl Error {
+    pub(crate) fn msg(s: impl Into<String>) -> Error {
+        Error::Msg(s.into())
+    }
+
+    /// The text `CheckErr` prints.
+    pub(crate) fn text(&self) -> String {
+        match self {
+            Error::Msg(m) => {
+                if m.starts_with("error: ")
+                    || m.starts_with("Error from server")
+                    || m.starts_with("The ")
+                {
+                    m.clone()
+                } else {
+                    format!("error: {m}")
                 }
             }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => cur.extend(chars.next()),
-                        Some(x) => cur.push(x),
-                        None => return Err("unterminated quote".into()),
-                    }
+            Error::Status(s) if s.reason == "Invalid" => invalid_text(s),
+            Error::Status(s) => standard_message(s),
+            Error::Many(errs) => {
+                let flat = flatten(errs);
+                match flat.as_slice() {
+                    [one] => one.text(),
+                    many => many
+                        .iter()
+                        .map(|e| match e {
+                            Error::Status(s) => standard_message(s),
+                            Error::Msg(m) => m.strip_prefix("error: ").unwrap_or(m).to_string(),
+                            other => other.text(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                 }
             }
-            '\\' => {
-                in_word = true;
-                cur.extend(chars.next());
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
+            Error::Exit(_) => String::new(),
+            Error::Raw(m) => m.clone(),
         }
     }
-    if in_word {
-        words.push(cur);
-    }
-    Ok(words)
 }
 
-/// Parsed flags common to kubectl commands.
-#[derive(Debug, Default)]
-pub(crate) struct Flags {
-    pub namespace: Option<String>,
-    pub all_namespaces: bool,
-    pub output: Option<String>,
-    pub selector: Option<String>,
-    pub field_selector: Option<String>,
-    pub filename: Option<String>,
-    pub replicas: Option<i64>,
-    pub show_labels: bool,
-    pub show_managed_fields: bool,
-    pub cascade: Option<String>,
-    pub grace_period: Option<i64>,
-    pub validate: Option<String>,
-    pub patch: Option<String>,
-    pub server_side: bool,
-    pub force_conflicts: bool,
-    pub field_manager: Option<String>,
-    pub patch_type: Option<String>,
-    pub to_revision: Option<i64>,
-    pub watch: Option<String>,
-    pub ignore_daemonsets: bool,
-    pub timeout_seconds: Option<i64>,
-    pub positional: Vec<String>,
-}
-
-fn parse_flags(args: &[String]) -> Result<Flags, String> {
-    let mut f = Flags::default();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if a.starts_with('-') => (n.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        let value = |i: &mut usize| -> Result<String, String> {
-            if let Some(v) = inline.clone() {
-                return Ok(v);
-            }
-            *i += 1;
-            args.get(*i)
-                .cloned()
-                .ok_or_else(|| format!("flag needs an argument: {name}"))
-        };
-        match name.as_str() {
-            "-n" | "--namespace" => f.namespace = Some(value(&mut i)?),
-            "-A" | "--all-namespaces" => f.all_namespaces = true,
-            "-o" | "--output" => f.output = Some(value(&mut i)?),
-            "-l" | "--selector" => f.selector = Some(value(&mut i)?),
-            "--field-selector" => f.field_selector = Some(value(&mut i)?),
-            "-f" | "--filename" => f.filename = Some(value(&mut i)?),
-            "--replicas" => {
-                let v = value(&mut i)?;
-                f.replicas = Some(
-                    v.parse()
-                        .map_err(|_| format!("invalid argument \"{v}\" for \"--replicas\" flag"))?,
-                )
-            }
-            "--show-labels" => f.show_labels = true,
-            "--to-revision" => {
-                let v = value(&mut i)?;
-                f.to_revision =
-                    Some(v.parse().map_err(|_| {
-                        format!("invalid argument \"{v}\" for \"--to-revision\" flag")
-                    })?)
-            }
-            "--watch" if inline.is_some() => f.watch = inline.clone(),
-            "--show-managed-fields" => f.show_managed_fields = true,
-            "--cascade" => f.cascade = Some(value(&mut i)?),
-            "--grace-period" => {
-                let v = value(&mut i)?;
-                f.grace_period =
-                    Some(v.parse().map_err(|_| {
-                        format!("invalid argument \"{v}\" for \"--grace-period\" flag")
-                    })?)
-            }
-            "--validate" => f.validate = Some(value(&mut i)?),
-            "--server-side" => f.server_side = true,
-            "--force-conflicts" => f.force_conflicts = true,
-            "--field-manager" => f.field_manager = Some(value(&mut i)?),
-            "-p" | "--patch" => f.patch = Some(value(&mut i)?),
-            "--type" => f.patch_type = Some(value(&mut i)?),
-            "--now" => f.grace_period = Some(1),
-            "--ignore-daemonsets" => f.ignore_daemonsets = true,
-            "--timeout" => {
-                let v = value(&mut i)?;
-                let secs = v.trim_end_matches('s').parse::<i64>();
-                f.timeout_seconds = Some(
-                    secs.map_err(|_| format!("invalid argument \"{v}\" for \"--timeout\" flag"))?,
-                );
-            }
-            "--force" | "--delete-emptydir-data" | "--wait" | "-w" => {}
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown flag: {s}")),
-            _ => f.positional.push(a.clone()),
+fn flatten(errs: &[Error]) -> Vec<Error> {
+    let mut out = Vec::new();
+    for e in errs {
+        match e {
+            Error::Many(inner) => out.extend(flatten(inner)),
+            other => out.push(other.clone()),
         }
-        i += 1;
     }
-    Ok(f)
+    out
 }
 
-fn out(stdout: String) -> KubectlOutput {
+/// `StandardErrorMessage` for an API status.
+pub(crate) fn standard_message(s: &Status) -> String {
+    if s.reason.is_empty() {
+        format!("Error from server: {}", s.message)
+    } else {
+        format!("Error from server ({}): {}", s.reason, s.message)
+    }
+}
+
+/// `checkErr` for an `Invalid` status: `The Deployment "x" is invalid: field: message`.
+fn invalid_text(s: &Status) -> String {
+    let Some(d) = &s.details else {
+        return if s.message.is_empty() {
+            "The request is invalid".into()
+        } else {
+            format!("The request is invalid: {}", s.message)
+        };
+    };
+    let head = if !d.kind.is_empty() || !d.name.is_empty() {
+        format!("The {} {:?} is invalid", d.kind, d.name)
+    } else if !s.message.is_empty() && d.causes.is_empty() {
+        format!("The request is invalid: {}", s.message)
+    } else {
+        "The request is invalid".into()
+    };
+    match d.causes.as_slice() {
+        [] => head,
+        [c] => format!("{head}: {}: {}", c.field, c.message),
+        causes => {
+            let mut t = format!("{head}: \n");
+            for c in causes {
+                t.push_str(&format!("* {}: {}\n", c.field, c.message));
+            }
+            t
+        }
+    }
+}
+
+/// What a command works with: the control plane, stdin, its parsed flags, and its output.
+pub(crate) struct Ctx<'a> {
+    pub cp: &'a mut ControlPlane,
+    pub stdin: &'a str,
+    /// The command path (`get`, `create deployment`).
+    pub path: &'static str,
+    pub p: Parsed,
+    pub out: String,
+    pub err: String,
+}
+
+impl Ctx<'_> {
+    /// The namespace: `-n`, else `default`.
+    pub fn ns(&self) -> String {
+        let n = self.p.str("namespace");
+        if n.is_empty() {
+            "default".into()
+        } else {
+            n
+        }
+    }
+
+    /// Whether `-n` was given.
+    pub fn explicit_ns(&self) -> bool {
+        self.p.changed("namespace") && !self.p.str("namespace").is_empty()
+    }
+
+    /// The virtual time (ms).
+    pub fn now(&self) -> i64 {
+        self.cp.now_ms()
+    }
+
+    /// `Warning: …` on stderr.
+    pub fn warn(&mut self, msg: &str) {
+        self.err.push_str(&format!("Warning: {msg}\n"));
+    }
+
+    /// A usage error (`cmdutil.UsageErrorf`).
+    pub fn usage(&self, msg: &str) -> Error {
+        Error::msg(format!(
+            "error: {msg}\nSee 'kubectl {} -h' for help and examples",
+            self.path
+        ))
+    }
+
+    /// The builder request of this command line (arguments, namespace, selectors, files).
+    pub fn request(&self, allow_empty_selector: bool) -> resources::Request {
+        let allow_empty_selector = allow_empty_selector
+            || (self.p.bool("all") && !matches!(self.path, "delete" | "taint"));
+        let opt = |name: &str| self.p.changed(name).then(|| self.p.str(name));
+        resources::Request {
+            args: self.p.args.clone(),
+            namespace: self.ns(),
+            explicit_namespace: self.explicit_ns(),
+            all_namespaces: self.p.bool("all-namespaces"),
+            label_selector: opt("selector"),
+            field_selector: opt("field-selector"),
+            // `--all` is the builder's SelectAllParam for delete and taint; elsewhere it only
+            // lets a bare type select everything (`ResourceTypeOrNameArgs(all, …)`).
+            select_all: self.p.bool("all") && matches!(self.path, "delete" | "taint"),
+            allow_empty_selector,
+            filenames: self.p.list("filename"),
+            latest: true,
+            validate: matches!(self.path, "apply" | "create" | "replace" | "diff")
+                && !matches!(self.p.str("validate").as_str(), "false" | "ignore"),
+        }
+    }
+
+    /// `--dry-run`: `none`, `client` or `server`.
+    pub fn dry_run(&self) -> Result<DryRun, Error> {
+        match self.p.str("dry-run").as_str() {
+            "" | "none" | "false" => Ok(DryRun::None),
+            "client" | "true" => Ok(DryRun::Client),
+            "server" => Ok(DryRun::Server),
+            other => Err(Error::msg(format!(
+                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+            ))),
+        }
+    }
+}
+
+/// `--dry-run` strategies (cmdutil.DryRunStrategy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// The suffix kubectl adds to operation messages: ` (dry run)`, ` (server dry run)`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+}
+
+/// Runs one kubectl command line (`kubectl get pods -o wide`; the leading `kubectl` is optional).
+pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
+    let words = match split_words(line) {
+        Ok(w) => w,
+        Err(e) => return failure(format!("error: {e}\n"), 1),
+    };
+    let words: &[String] = match words.first().map(String::as_str) {
+        Some("kubectl") | Some("k") => &words[1..],
+        _ => &words,
+    };
+    // kplane's own commands (a kubectl plugin by its name).
+    if words.first().map(String::as_str) == Some("sim") {
+        return top::sim(cp, &words[1..]);
+    }
+    // `kubectl help [command]`.
+    if words.first().map(String::as_str) == Some("help") {
+        let path = words[1..].join(" ");
+        return match cmdline::command(&path).or_else(|| cmdline::command(&resolve_alias(&path))) {
+            Some(c) => success(c.help.to_string()),
+            None => failure(format!("Unknown help topic [`{path}`]\n"), 1),
+        };
+    }
+    let inv = match cmdline::parse(words) {
+        Ok(i) => i,
+        Err(e) => return failure(e.0, 1),
+    };
+    if inv.parsed.bool("help") || inv.command.path.is_empty() || inv.command.path == "options" {
+        return success(inv.command.help.to_string());
+    }
+    let mut ctx = Ctx {
+        cp,
+        stdin,
+        path: inv.command.path,
+        p: inv.parsed,
+        out: String::new(),
+        err: String::new(),
+    };
+    let result = dispatch(&mut ctx);
+    let code = match result {
+        Ok(()) => 0,
+        Err(Error::Exit(code)) => code,
+        Err(e) => {
+            let mut t = e.text();
+            if !t.ends_with('\n') {
+                t.push('\n');
+            }
+            ctx.err.push_str(&t);
+            1
+        }
+    };
+    KubectlOutput {
+        stdout: ctx.out,
+        stderr: ctx.err,
+        exit_code: code,
+    }
+}
+
+/// The command path for an alias path (`help create deploy`).
+fn resolve_alias(path: &str) -> String {
+    match cmdline::parse(&split_words(path).unwrap_or_default()) {
+        Ok(inv) => inv.command.path.to_string(),
+        Err(_) => path.to_string(),
+    }
+}
+
+fn success(stdout: String) -> KubectlOutput {
     KubectlOutput {
         stdout,
         stderr: String::new(),
@@ -175,458 +320,110 @@ fn out(stdout: String) -> KubectlOutput {
     }
 }
 
-fn fail(stderr: String) -> KubectlOutput {
+fn failure(stderr: String, code: i32) -> KubectlOutput {
     KubectlOutput {
         stdout: String::new(),
-        stderr: if stderr.ends_with('\n') {
-            stderr
-        } else {
-            stderr + "\n"
-        },
-        exit_code: 1,
-    }
-}
-
-/// `Error from server (NotFound): pods "x" not found`.
-pub(crate) fn server_error(s: &Status) -> KubectlOutput {
-    fail(format!("Error from server ({}): {}", s.reason, s.message))
-}
-
-/// `deployment.apps/web`, `pod/web-abc`: how kubectl names an object.
-pub(crate) fn resource_ref(info: &KindInfo, name: &str) -> String {
-    let kind = info.kind.to_ascii_lowercase();
-    if info.group.is_empty() {
-        format!("{kind}/{name}")
-    } else {
-        format!("{kind}.{}/{name}", info.group)
-    }
-}
-
-pub(crate) fn resolve(resource: &str) -> Result<&'static KindInfo, KubectlOutput> {
-    kinds::by_resource_name(resource).ok_or_else(|| {
-        fail(format!(
-            "error: the server doesn't have a resource type \"{resource}\""
-        ))
-    })
-}
-
-/// Runs one kubectl command line (`kubectl get pods -o wide`; the leading `kubectl` is optional).
-pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
-    let words = match split_words(line) {
-        Ok(w) => w,
-        Err(e) => return fail(format!("error: {e}")),
-    };
-    let words: &[String] = match words.first().map(String::as_str) {
-        Some("kubectl") | Some("k") => &words[1..],
-        _ => &words,
-    };
-    let Some((verb, rest)) = words.split_first() else {
-        return fail(
-            "error: no command given; try: get, apply, delete, scale, cordon, uncordon, version"
-                .into(),
-        );
-    };
-    let flags = match parse_flags(rest) {
-        Ok(f) => f,
-        Err(e) => return fail(format!("error: {e}")),
-    };
-    match verb.as_str() {
-        "get" => get::get(cp, &flags),
-        "apply" | "create" => apply(cp, &flags, stdin, verb == "create"),
-        "delete" => delete(cp, &flags),
-        "scale" => scale(cp, &flags),
-        "patch" => patch(cp, &flags),
-        "rollout" => rollout::rollout(cp, &flags),
-        "drain" => drain::drain(cp, &flags),
-        "describe" => describe::describe(cp, &flags),
-        "top" => top::top(cp, &flags),
-        "sim" => sim(cp, &flags),
-        "set" => set(cp, &flags),
-        "cordon" | "uncordon" => cordon(cp, &flags, verb == "cordon"),
-        "version" => out(format!(
-            "Client Version: {v}\nKustomize Version: v5.7.1\nServer Version: {v}\n",
-            v = crate::kubelet::KUBELET_VERSION
-        )),
-        other => fail(format!(
-            "error: unknown command \"{other}\" for \"kubectl\""
-        )),
-    }
-}
-
-fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> KubectlOutput {
-    if f.filename.as_deref() != Some("-") {
-        return fail("error: must specify -f - (manifests are read from stdin)".into());
-    }
-    let docs = match crate::server::decode::decode(stdin) {
-        Ok(d) => d,
-        Err(s) => return fail(format!("error: {}", s.message)),
-    };
-    if docs.is_empty() {
-        return fail("error: no objects passed to apply".into());
-    }
-    // kubectl's --validate defaults to strict (server-side field validation).
-    let field_validation = match f.validate.as_deref() {
-        None | Some("strict") | Some("true") => FieldValidation::Strict,
-        Some("warn") => FieldValidation::Warn,
-        Some("ignore") | Some("false") => FieldValidation::Ignore,
-        Some(o) => {
-            return fail(format!(
-                "error: invalid - validate option {o:?}; must be one of: strict (or true), warn, ignore (or false)"
-            ))
-        }
-    };
-    let opts = ApplyOptions {
-        namespace: f.namespace.clone(),
-        field_validation: Some(field_validation),
-        field_manager: f.field_manager.clone().or_else(|| Some("kubectl".into())),
-        force: f.force_conflicts,
-        mode: if f.server_side {
-            ApplyMode::ServerSide
-        } else {
-            ApplyMode::ClientSide
-        },
-    };
-    let (mut stdout, mut stderr) = (String::new(), String::new());
-    for d in docs {
-        let result = if create {
-            cp.create(ROOT, d.object, &opts).map(|(o, w)| {
-                let r = crate::control_plane::AppliedObject {
-                    api_version: crate::api::object::api_version(&o).into(),
-                    kind: crate::api::object::kind(&o).into(),
-                    namespace: None,
-                    name: crate::api::object::name(&o).into(),
-                    action: Outcome::Created,
-                    document: d.document,
-                    line: d.line,
-                    warnings: w.clone(),
-                };
-                crate::ApplyResult {
-                    objects: vec![r],
-                    warnings: w,
-                    errors: vec![],
-                }
-            })
-        } else {
-            cp.apply_objects(ROOT, vec![d.object], &opts)
-        };
-        match result {
-            Ok(r) => {
-                for w in r.warnings {
-                    stderr.push_str(&format!("Warning: {w}\n"));
-                }
-                for o in r.objects {
-                    let info = kinds::by_kind(Some(&o.api_version), &o.kind)
-                        .expect("applied kinds are served");
-                    let action = match o.action {
-                        _ if f.server_side => "serverside-applied",
-                        Outcome::Created => "created",
-                        Outcome::Configured => "configured",
-                        Outcome::Unchanged => "unchanged",
-                    };
-                    stdout.push_str(&format!("{} {action}\n", resource_ref(info, &o.name)));
-                }
-            }
-            Err(s) => {
-                let verb = if create { "creating" } else { "applying" };
-                let message = if s.code == 409 && s.reason == "Conflict" && f.server_side {
-                    format!(
-                        "{}\nPlease review the fields above--they currently have other managers. Here\nare the ways you can resolve this warning:\n* If you intend to manage all of these fields, please re-run the apply\n  command with the `--force-conflicts` flag.",
-                        s.message
-                    )
-                } else {
-                    s.message.clone()
-                };
-                let mut e = fail(format!(
-                    "{stderr}Error from server ({}): error when {verb} \"STDIN\": {message}",
-                    s.reason
-                ));
-                e.stdout = stdout;
-                return e;
-            }
-        }
-    }
-    KubectlOutput {
-        stdout,
         stderr,
-        exit_code: 0,
+        exit_code: code,
     }
 }
 
-/// `TYPE NAME` or `TYPE/NAME` arguments.
-fn targets(f: &Flags) -> Result<Vec<(&'static KindInfo, String)>, KubectlOutput> {
-    let mut out = Vec::new();
-    let mut kind: Option<&'static KindInfo> = None;
-    for p in &f.positional {
-        if let Some((t, n)) = p.split_once('/') {
-            out.push((resolve(t)?, n.to_string()));
-        } else if let Some(k) = kind {
-            out.push((k, p.clone()));
-        } else {
-            kind = Some(resolve(p)?);
-        }
+/// Warns about ambiguous short names in the type arguments of the commands that resolve them.
+fn shortcut_warnings(ctx: &mut Ctx<'_>) {
+    const MAPPED: &[&str] = &[
+        "get",
+        "describe",
+        "delete",
+        "label",
+        "annotate",
+        "scale",
+        "patch",
+        "explain",
+        "wait",
+        "set image",
+        "set env",
+        "set resources",
+    ];
+    if !MAPPED.contains(&ctx.path) && !ctx.path.starts_with("rollout ") {
+        return;
     }
-    if out.is_empty() {
-        return Err(fail(
-            "error: resource(s) were provided, but no name was specified".into(),
-        ));
-    }
-    Ok(out)
-}
-
-fn delete(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
-    let targets = match targets(f) {
-        Ok(t) => t,
-        Err(e) => return e,
+    let Some(first) = ctx.p.args.first().cloned() else {
+        return;
     };
-    let propagation = match f.cascade.as_deref() {
-        None | Some("background") | Some("true") => Propagation::Background,
-        Some("foreground") => Propagation::Foreground,
-        Some("orphan") | Some("false") => Propagation::Orphan,
-        Some(o) => return fail(format!("error: invalid cascade value ({o}). Must be \"background\", \"foreground\", or \"orphan\"")),
-    };
-    let mut stdout = String::new();
-    for (info, name) in targets {
-        let req = DeleteOptions {
-            api_version: Some(info.api_version()),
-            kind: info.kind.to_string(),
-            namespace: f.namespace.clone(),
-            name: name.clone(),
-            propagation_policy: Some(propagation),
-            grace_period_seconds: f.grace_period,
-        };
-        match cp.delete(ROOT, &req) {
-            Ok(_) => stdout.push_str(&format!(
-                "{} \"{name}\" deleted\n",
-                info.kind.to_ascii_lowercase()
-            )),
-            Err(s) => {
-                return KubectlOutput {
-                    stdout,
-                    ..server_error(&s)
-                }
-            }
-        }
-    }
-    out(stdout)
-}
-
-fn patch(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
-    let kind = match f.patch_type.as_deref() {
-        None | Some("strategic") => PatchType::Strategic,
-        Some("merge") => PatchType::Merge,
-        Some("json") => PatchType::Json,
-        Some(o) => {
-            return fail(format!(
-                "error: --type must be one of [json merge strategic], not {o:?}"
-            ))
-        }
-    };
-    let Some(text) = &f.patch else {
-        return fail("error: must specify -p to patch".into());
-    };
-    let patch = match crate::server::decode::decode_value(text) {
-        Ok(v) => v,
-        Err(e) => return fail(format!("error: unable to parse \"{text}\": {}", e.message)),
-    };
-    let targets = match targets(f) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
-    let mut stdout = String::new();
-    for (info, name) in targets {
-        let r = crate::ObjectRef {
-            api_version: Some(info.api_version()),
-            kind: info.kind.into(),
-            namespace: f.namespace.clone(),
-            name: name.clone(),
-        };
-        let before = cp
-            .server()
-            .get(
-                ROOT,
-                info,
-                f.namespace.as_deref().unwrap_or("default"),
-                &name,
-            )
-            .cloned();
-        match cp.patch_as(ROOT, &r, &patch, kind, "kubectl-patch") {
-            Ok(after) => {
-                let word = if Some(&after) == before.as_ref() {
-                    "patched (no change)"
-                } else {
-                    "patched"
-                };
-                stdout.push_str(&format!("{} {word}\n", resource_ref(info, &name)));
-            }
-            Err(s) => {
-                return KubectlOutput {
-                    stdout,
-                    ..server_error(&s)
-                }
-            }
-        }
-    }
-    out(stdout)
-}
-
-fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
-    let Some(replicas) = f.replicas else {
-        return fail("error: required flag(s) \"replicas\" not set".into());
-    };
-    let targets = match targets(f) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
-    let mut stdout = String::new();
-    for (info, name) in targets {
-        if !matches!(info.kind, "Deployment" | "ReplicaSet" | "StatefulSet") {
-            return fail(format!("error: cannot scale {}", info.qualified_resource()));
-        }
-        let ns = f.namespace.clone().unwrap_or_else(|| "default".into());
-        let Some(mut obj) = cp.server().get(ROOT, info, &ns, &name).cloned() else {
-            return server_error(&Status::not_found(info, &name));
-        };
-        obj["spec"]["replicas"] = crate::json!(replicas);
-        match cp.update_as(ROOT, obj, "kubectl-scale") {
-            Ok(_) => stdout.push_str(&format!("{} scaled\n", resource_ref(info, &name))),
-            Err(s) => return server_error(&s),
-        }
-    }
-    out(stdout)
-}
-
-/// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`: a strategic merge patch of the pod
-/// template's (or a pod's) containers, as the field manager `kubectl-set`.
-fn set(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
-    let args: Vec<&str> = f.positional.iter().map(String::as_str).collect();
-    let ["image", target, pairs @ ..] = args.as_slice() else {
-        return fail("error: usage: kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ...".into());
-    };
-    let Some((resource, name)) = target.split_once('/') else {
-        return fail("error: expected TYPE/NAME, e.g. deployment/web".into());
-    };
-    let info = match resolve(resource) {
-        Ok(i) => i,
-        Err(e) => return e,
-    };
-    let mut containers = Vec::new();
-    for pair in pairs {
-        let Some((c, image)) = pair.split_once('=') else {
-            return fail(format!(
-                "error: invalid image update {pair:?}: expected CONTAINER=IMAGE"
-            ));
-        };
-        containers.push(crate::json!({"name": c, "image": image}));
-    }
-    if containers.is_empty() {
-        return fail("error: at least one image update is required".into());
-    }
-    let patch = if info.kind == "Pod" {
-        crate::json!({"spec": {"containers": containers}})
+    let types: Vec<String> = if ctx.path == "explain" {
+        vec![first.split('.').next().unwrap_or("").to_string()]
+    } else if first.contains('/') {
+        ctx.p
+            .args
+            .iter()
+            .filter_map(|a| a.split_once('/').map(|(t, _)| t.to_string()))
+            .collect()
     } else {
-        crate::json!({"spec": {"template": {"spec": {"containers": containers}}}})
+        first.split(',').map(String::from).collect()
     };
-    let r = crate::ObjectRef {
-        api_version: Some(info.api_version()),
-        kind: info.kind.into(),
-        namespace: f.namespace.clone(),
-        name: name.to_string(),
-    };
-    match cp.patch_as(ROOT, &r, &patch, PatchType::Strategic, "kubectl-set") {
-        Ok(_) => out(format!("{} image updated\n", resource_ref(info, name))),
-        Err(s) => server_error(&s),
-    }
-}
-
-/// `kubectl sim node stop|fail|restore NAME`: kplane's own commands (a kubectl plugin, by its
-/// name) that act on the simulated machines rather than on the API.
-fn sim(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
-    match f
-        .positional
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["node", action @ ("stop" | "fail" | "restore"), names @ ..] if !names.is_empty() => {
-            let mut stdout = String::new();
-            for name in names {
-                let result = match *action {
-                    "stop" => cp.stop_node(name),
-                    "fail" => cp.fail_node(name),
-                    _ => cp.restore_node(name),
-                };
-                let word = match *action {
-                    "stop" => "stopped",
-                    "fail" => "failed",
-                    _ => "restored",
-                };
-                match result {
-                    Ok(_) => stdout.push_str(&format!("node/{name} {word}\n")),
-                    Err(s) => {
-                        return KubectlOutput {
-                            stdout,
-                            ..server_error(&s)
-                        }
-                    }
-                }
-            }
-            out(stdout)
-        }
-        _ => fail("error: usage: kubectl sim node stop|fail|restore NODE...".into()),
-    }
-}
-
-/// Appends a server error to what a command printed so far.
-pub(crate) fn append_error(mut out: KubectlOutput, s: &Status) -> KubectlOutput {
-    out.stderr.push_str(&format!(
-        "Error from server ({}): {}\n",
-        s.reason, s.message
-    ));
-    out.exit_code = 1;
-    out
-}
-
-fn cordon(cp: &mut ControlPlane, f: &Flags, on: bool) -> KubectlOutput {
-    let info = kinds::by_kind(Some("v1"), "Node").expect("Node is served");
-    let mut stdout = String::new();
-    for name in &f.positional {
-        let Some(mut node) = cp.server().get(ROOT, info, "", name).cloned() else {
-            return server_error(&Status::not_found(info, name));
-        };
-        let already = (node["spec"]["unschedulable"] == true) == on;
-        let word = if on { "cordoned" } else { "uncordoned" };
-        if already {
-            stdout.push_str(&format!("node/{name} already {word}\n"));
+    let mut done: Vec<String> = Vec::new();
+    for t in types {
+        if done.contains(&t) {
             continue;
         }
-        if on {
-            node["spec"]["unschedulable"] = crate::json!(true);
-        } else if let Some(spec) = node["spec"].as_object_mut() {
-            spec.shift_remove("unschedulable");
+        for w in resources::shortcut_warnings(&t) {
+            ctx.warn(&w);
         }
-        match cp.update_as(ROOT, node, "kubectl-cordon") {
-            Ok(_) => stdout.push_str(&format!("node/{name} {word}\n")),
-            Err(s) => return server_error(&s),
-        }
+        done.push(t);
     }
-    out(stdout)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_like_a_shell() {
-        assert_eq!(
-            split_words("get pods -l 'app in (a, b)'").unwrap(),
-            vec!["get", "pods", "-l", "app in (a, b)"]
-        );
-        assert_eq!(
-            split_words("a \"b c\" d\\ e").unwrap(),
-            vec!["a", "b c", "d e"]
-        );
-        assert!(split_words("'open").is_err());
+fn dispatch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    shortcut_warnings(ctx);
+    match ctx.path {
+        // Parent commands without a subcommand print their help (cobra's behaviour).
+        "set" | "rollout" | "top" | "config" | "create service" | "create secret" => {
+            unreachable_parent(ctx)
+        }
+        "get" => get::get(ctx),
+        "describe" => describe::describe(ctx),
+        "apply" => apply::apply(ctx),
+        "create" => apply::create(ctx),
+        "replace" => apply::replace(ctx),
+        "delete" => delete::delete(ctx),
+        "patch" => patch::patch(ctx),
+        "label" | "annotate" => label::label(ctx),
+        "taint" => taint::taint(ctx),
+        "scale" => scale::scale(ctx),
+        "set image" | "set env" | "set resources" => set::set(ctx),
+        "run" => create::run(ctx),
+        "expose" => create::expose(ctx),
+        p if p.starts_with("create ") => create::generate(ctx),
+        "api-resources" => discovery::api_resources(ctx),
+        "api-versions" => discovery::api_versions(ctx),
+        "version" => discovery::version(ctx),
+        "config current-context" | "config get-contexts" => discovery::config(ctx),
+        "explain" => explain::explain(ctx),
+        "events" => events::events(ctx),
+        "diff" => diff::diff(ctx),
+        "wait" => wait::wait(ctx),
+        p if p.starts_with("rollout ") => rollout::rollout(ctx),
+        "drain" => drain::drain(ctx),
+        "cordon" | "uncordon" => drain::cordon(ctx),
+        "top pod" | "top node" => top::top(ctx),
+        other => Err(Error::msg(format!("error: unknown command \"{other}\""))),
     }
+}
+
+fn unreachable_parent(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    if let Some(first) = ctx.p.args.first() {
+        return Err(Error::msg(format!(
+            "error: unknown command \"{first}\"\nSee 'kubectl {} -h' for help and examples",
+            ctx.path
+        )));
+    }
+    // cobra prints the help of a command that cannot run and exits 1 (`rollout` on stdout).
+    if let Some(c) = cmdline::command(ctx.path) {
+        if ctx.path == "rollout" {
+            ctx.out.push_str(c.help);
+        } else {
+            ctx.err.push_str(c.help);
+        }
+    }
+    Err(Error::Exit(1))
 }

@@ -1,10 +1,10 @@
 //! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments
 //! (k8s.io/kubectl/pkg/polymorphichelpers: rollback.go, rollout_status.go, history.go).
-use super::table::render;
-use super::{fail, out, server_error, Flags};
+use super::resources::{resolve_type, resource_ref};
+use super::{Ctx, Error};
 use crate::api::object::{self, controller_of, str_at};
 use crate::api::Value;
-use crate::control_plane::{ControlPlane, KubectlOutput};
+use crate::control_plane::ControlPlane;
 use crate::json;
 use crate::server::patch::PatchType;
 use crate::server::status::Status;
@@ -15,11 +15,9 @@ const REVISION: &str = "deployment.kubernetes.io/revision";
 /// The field manager kubectl's rollout commands write as.
 const MANAGER: &str = "kubectl-rollout";
 
-pub(super) fn rollout(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
-    let Some((sub, rest)) = f.positional.split_first() else {
-        return fail("error: Required resource not specified.\nUse one of: history, pause, restart, resume, status, undo".into());
-    };
-    let target = match rest {
+pub(super) fn rollout(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    let sub = ctx.path.trim_start_matches("rollout ");
+    let target = match ctx.p.args.as_slice() {
         [one] => one
             .split_once('/')
             .map(|(t, n)| (t.to_string(), n.to_string())),
@@ -27,69 +25,74 @@ pub(super) fn rollout(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         _ => None,
     };
     let Some((resource, name)) = target else {
-        return fail("error: required resource not specified".into());
+        return Err(ctx.usage("Required resource not specified."));
     };
-    let info = match super::resolve(&resource) {
-        Ok(i) if i.kind == "Deployment" => i,
-        Ok(i) => {
-            return fail(format!(
-                "error: no {} rollout support for {}",
-                sub,
-                i.qualified_resource()
-            ))
-        }
-        Err(e) => return e,
-    };
-    let ns = f.namespace.clone().unwrap_or_else(|| "default".into());
+    let info = resolve_type(&resource)?;
+    if info.kind != "Deployment" {
+        return Err(Error::msg(format!(
+            "error: no {sub} rollout support for {}",
+            super::resources::kind_group(info)
+        )));
+    }
+    let ns = ctx.ns();
     let r = ObjectRef {
         api_version: Some(info.api_version()),
         kind: info.kind.into(),
         namespace: Some(ns.clone()),
         name: name.clone(),
     };
-    let Some(d) = cp.server().get(ROOT, info, &ns, &name).cloned() else {
-        return server_error(&Status::not_found(info, &name));
+    let Some(d) = ctx.cp.server().get(ROOT, info, &ns, &name).cloned() else {
+        return Err(Error::Status(Status::not_found(info, &name)));
     };
-    let reference = super::resource_ref(info, &name);
-    let patch = |cp: &mut ControlPlane, p: Value, word: &str| match cp.patch_as(
-        ROOT,
-        &r,
-        &p,
-        PatchType::Merge,
-        MANAGER,
-    ) {
-        Ok(_) => out(format!("{reference} {word}\n")),
-        Err(s) => server_error(&s),
+    let reference = resource_ref(info, &name);
+    let patch = |ctx: &mut Ctx<'_>, p: Value, word: &str| -> Result<(), Error> {
+        ctx.cp
+            .patch_as(ROOT, &r, &p, PatchType::Merge, MANAGER)
+            .map_err(Error::Status)?;
+        ctx.out.push_str(&format!("{reference} {word}\n"));
+        Ok(())
     };
-    match sub.as_str() {
+    match sub {
         "pause" if d["spec"]["paused"] == true => {
-            fail(format!("error: {reference} is already paused"))
+            Err(Error::msg(format!("error: {reference} is already paused")))
         }
-        "pause" => patch(cp, json!({"spec": {"paused": true}}), "paused"),
+        "pause" => patch(ctx, json!({"spec": {"paused": true}}), "paused"),
         "resume" if d["spec"]["paused"] != true => {
-            fail(format!("error: {reference} is not paused"))
+            Err(Error::msg(format!("error: {reference} is not paused")))
         }
-        "resume" => patch(cp, json!({"spec": {"paused": null}}), "resumed"),
+        "resume" => patch(ctx, json!({"spec": {"paused": null}}), "resumed"),
         "restart" => {
-            let now = cp.now();
+            let now = ctx.cp.now();
             patch(
-                cp,
+                ctx,
                 json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now}}}}}),
                 "restarted",
             )
         }
-        "history" => history(cp, &d, &reference),
-        "undo" => undo(cp, &d, &reference, f.to_revision.unwrap_or(0)),
-        "status" => status(cp, &r, f.watch.as_deref() != Some("false")),
-        other => fail(format!(
+        "history" => {
+            let text = history(ctx.cp, &d, &reference);
+            ctx.out.push_str(&text);
+            Ok(())
+        }
+        "undo" => {
+            let to = ctx.p.int("to-revision");
+            undo(ctx, &d, &reference, to)
+        }
+        "status" => {
+            let watch = ctx.p.bool("watch");
+            status(ctx, &r, watch)
+        }
+        other => Err(Error::msg(format!(
             "error: unknown command \"{other}\" for \"kubectl rollout\""
-        )),
+        ))),
     }
 }
 
 /// The Deployment's ReplicaSets with their revisions, oldest revision first.
 fn revisions(cp: &ControlPlane, d: &Value) -> Vec<(i64, Value)> {
-    let rs_info = super::super::controllers::kind("apps/v1", "ReplicaSet");
+    let Some(rs_info) = crate::api::kinds::by_kind(Some("apps/v1"), "ReplicaSet") else {
+        return Vec::new();
+    };
     let uid = object::uid(d);
     let mut out: Vec<(i64, Value)> = cp
         .server()
@@ -108,22 +111,32 @@ fn revisions(cp: &ControlPlane, d: &Value) -> Vec<(i64, Value)> {
     out
 }
 
-fn history(cp: &ControlPlane, d: &Value, reference: &str) -> KubectlOutput {
+/// `ViewHistory` printed by the name printer: `deployment.apps/web ` then the table and a
+/// blank line (the operation text starts with the `withRevision` part, empty here).
+fn history(cp: &ControlPlane, d: &Value, reference: &str) -> String {
     let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
     for (rev, rs) in revisions(cp, d) {
         let cause = str_at(
             &rs,
             &["metadata", "annotations", "kubernetes.io/change-cause"],
         )
+        .filter(|c| !c.is_empty())
         .unwrap_or("<none>");
         rows.push(vec![rev.to_string(), cause.to_string()]);
     }
-    out(format!("{reference}\n{}\n", render(&rows)))
+    format!(
+        "{reference} \n{}\n",
+        super::tabwriter::describe(&render_tabbed(&rows))
+    )
+}
+
+fn render_tabbed(rows: &[Vec<String>]) -> String {
+    rows.iter().map(|r| r.join("\t") + "\n").collect()
 }
 
 /// `DeploymentRollbacker`: copy the chosen revision's template (without `pod-template-hash`).
-fn undo(cp: &mut ControlPlane, d: &Value, reference: &str, to: i64) -> KubectlOutput {
-    let revs = revisions(cp, d);
+fn undo(ctx: &mut Ctx<'_>, d: &Value, reference: &str, to: i64) -> Result<(), Error> {
+    let revs = revisions(ctx.cp, d);
     let current = str_at(d, &["metadata", "annotations", REVISION])
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0);
@@ -133,21 +146,22 @@ fn undo(cp: &mut ControlPlane, d: &Value, reference: &str, to: i64) -> KubectlOu
         revs.iter().find(|(rev, _)| *rev == to)
     };
     let Some((rev, rs)) = target else {
-        return if to == 0 {
-            fail(format!(
+        return Err(if to == 0 {
+            Error::msg(format!(
                 "error: no rollout history found for deployment \"{}\"",
                 object::name(d)
             ))
         } else {
-            fail(format!(
+            Error::msg(format!(
                 "error: unable to find specified revision {to} in history"
             ))
-        };
+        });
     };
     if *rev == current {
-        return out(format!(
+        ctx.out.push_str(&format!(
             "{reference} skipped rollback (current template already matches revision {rev})\n"
         ));
+        return Ok(());
     }
     let mut template = rs["spec"]["template"].clone();
     if let Some(labels) = template
@@ -158,10 +172,11 @@ fn undo(cp: &mut ControlPlane, d: &Value, reference: &str, to: i64) -> KubectlOu
     }
     let mut new = d.clone();
     new["spec"]["template"] = template;
-    match cp.update_as(ROOT, new, MANAGER) {
-        Ok(_) => out(format!("{reference} rolled back\n")),
-        Err(s) => server_error(&s),
-    }
+    ctx.cp
+        .update_as(ROOT, new, MANAGER)
+        .map_err(Error::Status)?;
+    ctx.out.push_str(&format!("{reference} rolled back\n"));
+    Ok(())
 }
 
 /// The line `kubectl rollout status` prints for the deployment now, and whether it is done.
@@ -207,34 +222,30 @@ pub fn status_line(d: &Value) -> (String, Option<bool>) {
 }
 
 /// Like kubectl, waits (in virtual time) for the rollout, printing each new state.
-fn status(cp: &mut ControlPlane, r: &ObjectRef, watch: bool) -> KubectlOutput {
-    let mut stdout = String::new();
+fn status(ctx: &mut Ctx<'_>, r: &ObjectRef, watch: bool) -> Result<(), Error> {
     let mut last = String::new();
     // progressDeadlineSeconds bounds the wait, as the Progressing condition does.
     for _ in 0..=3600 {
-        let Ok(Some(d)) = cp.get(ROOT, r) else {
-            return server_error(&Status::not_found(
-                super::super::controllers::kind("apps/v1", "Deployment"),
-                &r.name,
-            ));
+        let Ok(Some(d)) = ctx.cp.get(ROOT, r) else {
+            let info = crate::api::kinds::by_kind(Some("apps/v1"), "Deployment");
+            return Err(match info {
+                Some(i) => Error::Status(Status::not_found(i, &r.name)),
+                None => Error::msg(format!("deployments.apps \"{}\" not found", r.name)),
+            });
         };
         let (line, done) = status_line(&d);
         if line != last {
             if done == Some(false) {
-                return KubectlOutput {
-                    stdout,
-                    stderr: format!("error: {line}\n"),
-                    exit_code: 1,
-                };
+                return Err(Error::msg(format!("error: {line}")));
             }
-            stdout.push_str(&line);
-            stdout.push('\n');
+            ctx.out.push_str(&line);
+            ctx.out.push('\n');
             last = line;
         }
         if done.is_some() || !watch {
             break;
         }
-        let _ = cp.advance(1.0); // a fixed, valid step
+        let _ = ctx.cp.advance(1.0); // a fixed, valid step
     }
-    out(stdout)
+    Ok(())
 }

@@ -1,43 +1,21 @@
 //! kubectl's table printing: `tabwriter` with min width 6, tab width 4, padding 3, spaces
 //! (k8s.io/cli-runtime/pkg/printers/tabwriter.go), and `duration.HumanDuration` for AGE.
 
-/// Aligns rows as Go's `text/tabwriter` with kubectl's settings: every cell but the last of a
-/// row is padded to the column's width + 3, and at least 6.
+/// Aligns rows as kubectl's table writer does (`printers.GetNewTabWriter`: Go's
+/// `text/tabwriter` with min width 6, padding 3).
 pub fn render(rows: &[Vec<String>]) -> String {
-    render_with(rows, 6, 3)
-}
-
-/// `kubectl describe`'s writer: min width 0, padding 2.
-pub fn render_describe(rows: &[Vec<String>]) -> String {
-    render_with(rows, 0, 2)
-}
-
-fn render_with(rows: &[Vec<String>], min_width: usize, padding: usize) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0usize; cols];
+    let mut text = String::new();
     for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 < row.len() {
-                widths[i] = widths[i].max((cell.chars().count() + padding).max(min_width));
-            }
-        }
+        text.push_str(&row.join("\t"));
+        text.push('\n');
     }
-    let mut out = String::new();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            out.push_str(cell);
-            if i + 1 < row.len() {
-                out.push_str(&" ".repeat(widths[i] - cell.chars().count()));
-            }
-        }
-        out.push('\n');
-    }
-    out
+    super::tabwriter::table(&text)
 }
 
 /// `duration.HumanDuration` (k8s.io/apimachinery/pkg/util/duration).
 pub fn human_duration(ms: i64) -> String {
-    let seconds = ms.div_euclid(1000);
+    // `int(d.Seconds())` truncates toward zero.
+    let seconds = ms / 1000;
     if seconds < -1 {
         return "<invalid>".into();
     }
@@ -117,6 +95,7 @@ mod tests {
             (8 * 24 * 3600 * s, "8d"),
             (2 * 365 * 24 * 3600 * s, "2y"),
             (-5 * s, "<invalid>"),
+            (-1500, "0s"),
         ];
         for (ms, want) in cases {
             assert_eq!(human_duration(ms), want, "{ms}");

@@ -517,6 +517,9 @@ impl Server {
                 &["metadata", "annotations", LAST_APPLIED],
                 json!(last_applied_text),
             );
+            // kubectl creates through resource.Helper.Create(modify=true), which clears the
+            // resourceVersion an exported manifest carries.
+            object::remove_path(&mut new, &["metadata", "resourceVersion"]);
             return Ok((self.create(workspace, new)?, Outcome::Created));
         };
         let last: Value = object::str_at(&old, &["metadata", "annotations", LAST_APPLIED])
