@@ -2,6 +2,8 @@
 //! status and Events. They are level-triggered: each reconcile looks at the state of one key
 //! and moves it one step towards the desired state. No controller calls another. [`all`] is
 //! the table of control loops, in the order they run at each instant.
+pub mod apis;
+pub mod crd;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -19,6 +21,8 @@ pub mod statefulset;
 pub mod volume;
 pub mod vpa;
 pub mod workload;
+pub mod workspace;
+pub mod workspace_initializer;
 
 use crate::api::kinds::{by_kind, KindInfo};
 use crate::runtime::legacy::Legacy;
@@ -38,6 +42,12 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         })
     };
     vec![
+        // KCP: workspaces and their initialization, then the kinds workspaces define or bind.
+        Box::new(workspace::WorkspaceController),
+        Box::new(workspace_initializer::UniversalInitializer),
+        Box::new(crd::CrdController),
+        Box::new(apis::ApiExportController),
+        Box::new(apis::ApiBindingController),
         // The namespace controller waits for a terminating namespace's contents to go: it
         // watches everything.
         legacy("namespace-controller", KCM, &[], namespace::reconcile),
