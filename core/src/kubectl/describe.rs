@@ -1,6 +1,7 @@
 //! `kubectl describe pod|node|deployment NAME`: the sections kubectl prints, ending with the
 //! object's Events (k8s.io/kubectl/pkg/describe).
 use super::table::{human_duration, render_describe as render};
+use super::ws;
 use super::{fail, out, resolve, server_error, Flags};
 use crate::api::object::{self, array_at, str_at};
 use crate::api::quantity::{format_bytes, format_cpu_milli};
@@ -8,7 +9,6 @@ use crate::api::Resources;
 use crate::api::Value;
 use crate::control_plane::{ControlPlane, KubectlOutput};
 use crate::server::status::Status;
-use crate::server::ROOT;
 use crate::sim::{format_rfc1123z, parse_rfc3339};
 
 pub(super) fn describe(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
@@ -20,19 +20,35 @@ pub(super) fn describe(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
         [t, rest @ ..] => (t.clone(), rest.to_vec()),
         [] => return fail("error: You must specify the type of resource to describe.".into()),
     };
-    let info = match resolve(&resource) {
+    let info = match resolve(cp, &resource) {
         Ok(i) => i,
         Err(e) => return e,
     };
     let ns = f.namespace.clone().unwrap_or_else(|| "default".into());
     let objects: Vec<Value> = if names.is_empty() {
-        cp.server().list(ROOT, info, Some(&ns)).cloned().collect()
+        let opts = crate::ListOptions {
+            api_version: Some(info.api_version()),
+            kind: info.kind.into(),
+            namespace: Some(ns.clone()),
+            ..Default::default()
+        };
+        match cp.list_items(&ws(cp), &opts) {
+            Ok(items) => items,
+            Err(s) => return server_error(&s),
+        }
     } else {
         let mut v = Vec::new();
         for n in &names {
-            match cp.server().get(ROOT, info, &ns, n) {
-                Some(o) => v.push(o.clone()),
-                None => return server_error(&Status::not_found(info, n)),
+            let r = crate::ObjectRef {
+                api_version: Some(info.api_version()),
+                kind: info.kind.into(),
+                namespace: Some(ns.clone()),
+                name: n.clone(),
+            };
+            match cp.get(&ws(cp), &r) {
+                Ok(Some(o)) => v.push(o),
+                Ok(None) => return server_error(&Status::not_found(info, n)),
+                Err(s) => return server_error(&s),
             }
         }
         v
@@ -491,9 +507,14 @@ fn events(cp: &ControlPlane, o: &Value, now: i64) -> String {
         "" => "default",
         n => n,
     };
+    let workspace = ws(cp);
     let mut evs: Vec<&Value> = cp
         .server()
-        .list(ROOT, crate::controllers::kind("v1", "Event"), Some(ns))
+        .list(
+            &workspace,
+            crate::controllers::kind("v1", "Event"),
+            Some(ns),
+        )
         .filter(|e| e["involvedObject"]["uid"] == uid)
         .collect();
     if evs.is_empty() {

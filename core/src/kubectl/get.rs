@@ -1,12 +1,12 @@
 //! `kubectl get`: kubectl's columns for the common kinds, `-o wide|yaml|json|name`, `-A`, `-l`.
 use super::table::{human_duration, render};
+use super::ws;
 use super::{fail, out, resolve, server_error, Flags};
 use crate::api::object::{self, array_at, str_at};
 use crate::api::KindInfo;
 use crate::api::Value;
 use crate::control_plane::{ControlPlane, KubectlOutput, ListOptions};
 use crate::json;
-use crate::server::ROOT;
 use crate::sim::parse_rfc3339;
 
 pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
@@ -18,7 +18,7 @@ pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
         None => (first.clone(), vec![]),
     };
     names.extend(f.positional[1..].iter().cloned());
-    let info = match resolve(&resource) {
+    let info = match resolve(cp, &resource) {
         Ok(i) => i,
         Err(e) => return e,
     };
@@ -37,18 +37,22 @@ pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
             field_selector: f.field_selector.clone(),
             ..ListOptions::default()
         };
-        match cp.list_items(ROOT, &opts) {
+        match cp.list_items(&ws(cp), &opts) {
             Ok(i) => items = i,
             Err(s) => return server_error(&s),
         }
     } else {
         for n in &names {
-            match cp
-                .server()
-                .get(ROOT, info, namespace.as_deref().unwrap_or(""), n)
-            {
-                Some(o) => items.push(o.clone()),
-                None => return server_error(&crate::Status::not_found(info, n)),
+            let r = crate::ObjectRef {
+                api_version: Some(info.api_version()),
+                kind: info.kind.into(),
+                namespace: namespace.clone(),
+                name: n.clone(),
+            };
+            match cp.get(&ws(cp), &r) {
+                Ok(Some(o)) => items.push(o),
+                Ok(None) => return server_error(&crate::Status::not_found(info, n)),
+                Err(s) => return server_error(&s),
             }
         }
     }
@@ -81,7 +85,14 @@ pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
             }
             let wide = f.output.as_deref() == Some("wide");
             let now = cp.now_ms();
-            let (mut header, rows_fn) = columns(info, wide);
+            let (mut header, rows_fn) = match super::columns::custom(cp, info, wide) {
+                Some(c) => c,
+                None => {
+                    let (h, f): (Vec<&str>, RowFn) = columns(info, wide);
+                    let f: super::columns::RowMaker = Box::new(f);
+                    (h.into_iter().map(String::from).collect::<Vec<String>>(), f)
+                }
+            };
             let mut rows = Vec::new();
             for o in &items {
                 let mut row = rows_fn(o, now);
@@ -95,12 +106,12 @@ pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
                 rows.push(row);
             }
             if f.show_labels {
-                header.push("LABELS");
+                header.push("LABELS".into());
             }
             if f.all_namespaces && info.namespaced {
-                header.insert(0, "NAMESPACE");
+                header.insert(0, "NAMESPACE".into());
             }
-            let mut table = vec![header.into_iter().map(String::from).collect::<Vec<_>>()];
+            let mut table = vec![header];
             table.extend(rows);
             out(render(&table))
         }

@@ -1,11 +1,14 @@
 //! A kubectl emulator: the commands people know, printing what kubectl prints.
 pub mod auth;
+mod columns;
 mod describe;
 mod drain;
 mod get;
 mod rollout;
+mod session;
 pub mod table;
 mod top;
+pub mod ws;
 
 use crate::api::kinds::{self, KindInfo};
 use crate::control_plane::{
@@ -14,6 +17,7 @@ use crate::control_plane::{
 use crate::server::{patch::PatchType, status::Status, Outcome, Propagation, ROOT};
 pub use get::{node_status, pod_status};
 pub use rollout::status_line as rollout_status_line;
+pub(crate) use session::ws;
 
 /// Splits a command line as a POSIX shell would for plain words and '…' / "…" quoting.
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
@@ -202,12 +206,19 @@ pub(crate) fn resource_ref(info: &KindInfo, name: &str) -> String {
     }
 }
 
-pub(crate) fn resolve(resource: &str) -> Result<&'static KindInfo, KubectlOutput> {
-    kinds::by_resource_name(resource).ok_or_else(|| {
-        fail(format!(
-            "error: the server doesn't have a resource type \"{resource}\""
-        ))
-    })
+/// Resolves a resource argument in kubectl's current workspace (built-in kinds, then the
+/// workspace's CRDs and bound APIs).
+pub(crate) fn resolve(
+    cp: &ControlPlane,
+    resource: &str,
+) -> Result<&'static KindInfo, KubectlOutput> {
+    cp.server()
+        .resolve_resource(&ws(cp), resource)
+        .ok_or_else(|| {
+            fail(format!(
+                "error: the server doesn't have a resource type \"{resource}\""
+            ))
+        })
 }
 
 /// Runs one kubectl command line (`kubectl get pods -o wide`; the leading `kubectl` is optional).
@@ -216,16 +227,37 @@ pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
         Ok(w) => w,
         Err(e) => return fail(format!("error: {e}")),
     };
-    let words: &[String] = match words.first().map(String::as_str) {
-        Some("kubectl") | Some("k") => &words[1..],
-        _ => &words,
+    let mut words: Vec<String> = match words.first().map(String::as_str) {
+        Some("kubectl") | Some("k") => words[1..].to_vec(),
+        _ => words,
     };
+    // `--as`/`--as-group`: the rest of the command runs as that user (impersonation).
+    match session::impersonation(cp, &mut words) {
+        Ok(Some(user)) => {
+            let previous = cp.user().clone();
+            cp.set_user(user);
+            let out = run_words(cp, &words, stdin);
+            cp.set_user(previous);
+            return out;
+        }
+        Ok(None) => {}
+        Err(e) => return e,
+    }
+    run_words(cp, &words, stdin)
+}
+
+fn run_words(cp: &mut ControlPlane, words: &[String], stdin: &str) -> KubectlOutput {
     let Some((verb, rest)) = words.split_first() else {
         return fail(
             "error: no command given; try: get, apply, delete, scale, cordon, uncordon, version"
                 .into(),
         );
     };
+    match verb.as_str() {
+        "ws" | "workspace" => return ws::ws(cp, rest),
+        "auth" => return session::auth(cp, rest),
+        _ => {}
+    }
     let flags = match parse_flags(rest) {
         Ok(f) => f,
         Err(e) => return fail(format!("error: {e}")),
@@ -289,7 +321,7 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
     let (mut stdout, mut stderr) = (String::new(), String::new());
     for d in docs {
         let result = if create {
-            cp.create(ROOT, d.object, &opts).map(|(o, w)| {
+            cp.create(&ws(cp), d.object, &opts).map(|(o, w)| {
                 let r = crate::control_plane::AppliedObject {
                     api_version: crate::api::object::api_version(&o).into(),
                     kind: crate::api::object::kind(&o).into(),
@@ -307,7 +339,7 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
                 }
             })
         } else {
-            cp.apply_objects(ROOT, vec![d.object], &opts)
+            cp.apply_objects(&ws(cp), vec![d.object], &opts)
         };
         match result {
             Ok(r) => {
@@ -315,8 +347,12 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
                     stderr.push_str(&format!("Warning: {w}\n"));
                 }
                 for o in r.objects {
-                    let info = kinds::by_kind(Some(&o.api_version), &o.kind)
-                        .expect("applied kinds are served");
+                    let Ok(info) = cp
+                        .server()
+                        .resolve_in(&ws(cp), Some(&o.api_version), &o.kind)
+                    else {
+                        continue;
+                    };
                     let action = match o.action {
                         _ if f.server_side => "serverside-applied",
                         Outcome::Created => "created",
@@ -353,16 +389,19 @@ fn apply(cp: &mut ControlPlane, f: &Flags, stdin: &str, create: bool) -> Kubectl
 }
 
 /// `TYPE NAME` or `TYPE/NAME` arguments.
-fn targets(f: &Flags) -> Result<Vec<(&'static KindInfo, String)>, KubectlOutput> {
+fn targets(
+    cp: &ControlPlane,
+    f: &Flags,
+) -> Result<Vec<(&'static KindInfo, String)>, KubectlOutput> {
     let mut out = Vec::new();
     let mut kind: Option<&'static KindInfo> = None;
     for p in &f.positional {
         if let Some((t, n)) = p.split_once('/') {
-            out.push((resolve(t)?, n.to_string()));
+            out.push((resolve(cp, t)?, n.to_string()));
         } else if let Some(k) = kind {
             out.push((k, p.clone()));
         } else {
-            kind = Some(resolve(p)?);
+            kind = Some(resolve(cp, p)?);
         }
     }
     if out.is_empty() {
@@ -374,7 +413,7 @@ fn targets(f: &Flags) -> Result<Vec<(&'static KindInfo, String)>, KubectlOutput>
 }
 
 fn delete(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
-    let targets = match targets(f) {
+    let targets = match targets(cp, f) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -394,7 +433,7 @@ fn delete(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
             propagation_policy: Some(propagation),
             grace_period_seconds: f.grace_period,
         };
-        match cp.delete(ROOT, &req) {
+        match cp.delete(&ws(cp), &req) {
             Ok(_) => stdout.push_str(&format!(
                 "{} \"{name}\" deleted\n",
                 info.kind.to_ascii_lowercase()
@@ -428,7 +467,7 @@ fn patch(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         Ok(v) => v,
         Err(e) => return fail(format!("error: unable to parse \"{text}\": {}", e.message)),
     };
-    let targets = match targets(f) {
+    let targets = match targets(cp, f) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -443,13 +482,13 @@ fn patch(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         let before = cp
             .server()
             .get(
-                ROOT,
+                &ws(cp),
                 info,
                 f.namespace.as_deref().unwrap_or("default"),
                 &name,
             )
             .cloned();
-        match cp.patch_as(ROOT, &r, &patch, kind, "kubectl-patch") {
+        match cp.patch_as(&ws(cp), &r, &patch, kind, "kubectl-patch") {
             Ok(after) => {
                 let word = if Some(&after) == before.as_ref() {
                     "patched (no change)"
@@ -473,7 +512,7 @@ fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
     let Some(replicas) = f.replicas else {
         return fail("error: required flag(s) \"replicas\" not set".into());
     };
-    let targets = match targets(f) {
+    let targets = match targets(cp, f) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -483,11 +522,11 @@ fn scale(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
             return fail(format!("error: cannot scale {}", info.qualified_resource()));
         }
         let ns = f.namespace.clone().unwrap_or_else(|| "default".into());
-        let Some(mut obj) = cp.server().get(ROOT, info, &ns, &name).cloned() else {
+        let Some(mut obj) = cp.server().get(&ws(cp), info, &ns, &name).cloned() else {
             return server_error(&Status::not_found(info, &name));
         };
         obj["spec"]["replicas"] = crate::json!(replicas);
-        match cp.update_as(ROOT, obj, "kubectl-scale") {
+        match cp.update_as(&ws(cp), obj, "kubectl-scale") {
             Ok(_) => stdout.push_str(&format!("{} scaled\n", resource_ref(info, &name))),
             Err(s) => return server_error(&s),
         }
@@ -505,7 +544,7 @@ fn set(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
     let Some((resource, name)) = target.split_once('/') else {
         return fail("error: expected TYPE/NAME, e.g. deployment/web".into());
     };
-    let info = match resolve(resource) {
+    let info = match resolve(cp, resource) {
         Ok(i) => i,
         Err(e) => return e,
     };
@@ -532,7 +571,7 @@ fn set(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         namespace: f.namespace.clone(),
         name: name.to_string(),
     };
-    match cp.patch_as(ROOT, &r, &patch, PatchType::Strategic, "kubectl-set") {
+    match cp.patch_as(&ws(cp), &r, &patch, PatchType::Strategic, "kubectl-set") {
         Ok(_) => out(format!("{} image updated\n", resource_ref(info, name))),
         Err(s) => server_error(&s),
     }
@@ -605,7 +644,9 @@ fn cordon(cp: &mut ControlPlane, f: &Flags, on: bool) -> KubectlOutput {
         } else if let Some(spec) = node["spec"].as_object_mut() {
             spec.shift_remove("unschedulable");
         }
-        match cp.update_as(ROOT, node, "kubectl-cordon") {
+        // Nodes are the shared data plane's: read from root, written from the current
+        // workspace (refused anywhere but root).
+        match cp.update_as(&ws(cp), node, "kubectl-cordon") {
             Ok(_) => stdout.push_str(&format!("node/{name} {word}\n")),
             Err(s) => return server_error(&s),
         }

@@ -1,6 +1,7 @@
 //! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments
 //! (k8s.io/kubectl/pkg/polymorphichelpers: rollback.go, rollout_status.go, history.go).
 use super::table::render;
+use super::ws;
 use super::{fail, out, server_error, Flags};
 use crate::api::object::{self, controller_of, str_at};
 use crate::api::Value;
@@ -8,7 +9,6 @@ use crate::control_plane::{ControlPlane, KubectlOutput};
 use crate::json;
 use crate::server::patch::PatchType;
 use crate::server::status::Status;
-use crate::server::ROOT;
 use crate::ObjectRef;
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -29,7 +29,7 @@ pub(super) fn rollout(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
     let Some((resource, name)) = target else {
         return fail("error: required resource not specified".into());
     };
-    let info = match super::resolve(&resource) {
+    let info = match super::resolve(cp, &resource) {
         Ok(i) if i.kind == "Deployment" => i,
         Ok(i) => {
             return fail(format!(
@@ -47,12 +47,12 @@ pub(super) fn rollout(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         namespace: Some(ns.clone()),
         name: name.clone(),
     };
-    let Some(d) = cp.server().get(ROOT, info, &ns, &name).cloned() else {
+    let Some(d) = cp.server().get(&ws(cp), info, &ns, &name).cloned() else {
         return server_error(&Status::not_found(info, &name));
     };
     let reference = super::resource_ref(info, &name);
     let patch = |cp: &mut ControlPlane, p: Value, word: &str| match cp.patch_as(
-        ROOT,
+        &ws(cp),
         &r,
         &p,
         PatchType::Merge,
@@ -93,7 +93,7 @@ fn revisions(cp: &ControlPlane, d: &Value) -> Vec<(i64, Value)> {
     let uid = object::uid(d);
     let mut out: Vec<(i64, Value)> = cp
         .server()
-        .list(ROOT, rs_info, Some(object::namespace(d)))
+        .list(&ws(cp), rs_info, Some(object::namespace(d)))
         .filter(|rs| controller_of(rs).is_some_and(|r| r["uid"] == uid))
         .filter_map(|rs| {
             Some((
@@ -158,7 +158,7 @@ fn undo(cp: &mut ControlPlane, d: &Value, reference: &str, to: i64) -> KubectlOu
     }
     let mut new = d.clone();
     new["spec"]["template"] = template;
-    match cp.update_as(ROOT, new, MANAGER) {
+    match cp.update_as(&ws(cp), new, MANAGER) {
         Ok(_) => out(format!("{reference} rolled back\n")),
         Err(s) => server_error(&s),
     }
@@ -212,7 +212,7 @@ fn status(cp: &mut ControlPlane, r: &ObjectRef, watch: bool) -> KubectlOutput {
     let mut last = String::new();
     // progressDeadlineSeconds bounds the wait, as the Progressing condition does.
     for _ in 0..=3600 {
-        let Ok(Some(d)) = cp.get(ROOT, r) else {
+        let Ok(Some(d)) = cp.get(&ws(cp), r) else {
             return server_error(&Status::not_found(
                 super::super::controllers::kind("apps/v1", "Deployment"),
                 &r.name,

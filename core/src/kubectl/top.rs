@@ -1,6 +1,7 @@
 //! `kubectl top pods|nodes`: usage as metrics-server would report it, from the simulated
 //! containers' steady use (`kubelet::usage`; see the behaviour annotations).
 use super::table::render;
+use super::ws;
 use super::{fail, out, Flags};
 use crate::api::object;
 use crate::control_plane::{ControlPlane, KubectlOutput, ListOptions};
@@ -18,7 +19,7 @@ pub(super) fn top(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
             };
             let pods = cp
                 .list_items(
-                    ROOT,
+                    &ws(cp),
                     &ListOptions {
                         kind: "Pod".into(),
                         namespace: ns.clone(),
