@@ -307,6 +307,9 @@ impl Registry {
 
     /// Every custom kind `workspace` serves.
     pub fn served(&self, workspace: &str) -> &[Served] {
+        if self.by_workspace.is_empty() {
+            return &[];
+        }
         self.by_workspace
             .get(workspace)
             .map(Vec::as_slice)

@@ -726,7 +726,7 @@ impl Server {
             namespace
         };
         self.check_data_plane(workspace, info, name)?;
-        let builtin = custom::is_builtin(info);
+        let builtin = matches!(info.kind, "Namespace" | "Pod") && custom::is_builtin(info);
         let key = Self::key(workspace, info, namespace, name);
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Status::not_found(info, name));

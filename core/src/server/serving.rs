@@ -149,7 +149,7 @@ impl Server {
         info: &KindInfo,
         obj: &mut Value,
     ) -> Result<(), Status> {
-        if !custom::is_builtin(info) {
+        if !matches!(info.group, crd::GROUP | "apis.kcp.io") || !custom::is_builtin(info) {
             return Ok(());
         }
         match (info.group, info.kind) {
@@ -175,7 +175,7 @@ impl Server {
         old: &Value,
         obj: &mut Value,
     ) -> Result<(), Status> {
-        if !custom::is_builtin(info) {
+        if !matches!(info.group, crd::GROUP | "apis.kcp.io") || !custom::is_builtin(info) {
             return Ok(());
         }
         match (info.group, info.kind) {
