@@ -307,7 +307,33 @@ export interface KubectlOutput {
   exitCode: number;
 }
 
+/** Who calls: a user name and groups. */
+export interface UserInfo {
+  name: string;
+  groups: string[];
+}
+
+/** The `autoscaling/v1` Scale of an object's `/scale` subresource. */
+export interface Scale {
+  apiVersion: 'autoscaling/v1';
+  kind: 'Scale';
+  metadata: ObjectMeta;
+  spec: { replicas: number };
+  /** `selector`: the label selector in its string form, e.g. `app=web`. */
+  status: { replicas: number; selector?: string };
+}
+
+/** Where `kubectl` commands act. */
+export interface KubectlContext {
+  /** e.g. `root:acme:team-a`. */
+  workspace: string;
+  /** The workspace before the last `kubectl ws` (for `kubectl ws -`). */
+  previous?: string;
+}
+
 export interface PodSummary {
+  /** The workspace the pod belongs to: pods of every workspace share root's nodes. */
+  workspace: string;
   namespace: string;
   name: string;
   /** The STATUS column of `kubectl get pods`. */
@@ -476,6 +502,37 @@ export declare class ControlPlane {
   restoreNode<T extends KubeObject = KubeObject>(name: string): T;
   /** The pod's latest scheduling attempt, or `null` when it has none (or no such pod). */
   explain(workspace: string, pod: PodRef): Explanation | null;
+  /**
+   * A view of the same control plane whose calls are made as `user` in `groups` (plus
+   * `system:authenticated`, as `kubectl --as` does). Each workspace's RBAC decides; a denial
+   * throws a 403 `Forbidden` `KplaneError` with Kubernetes' message, e.g. `pods is forbidden:
+   * User "alice" cannot list resource "pods" in API group "" in the namespace "default"`.
+   * Without a view, calls are made as `system:admin` (group `system:masters`: everything is
+   * allowed). The view has every method of `ControlPlane`.
+   */
+  as(user: string, groups?: string[]): ControlPlane;
+  /** Who this view's calls are made as. */
+  whoami(): UserInfo;
+  /** Writes `status` through the `/status` subresource (the rest of the object is ignored). */
+  updateStatus<T extends KubeObject = KubeObject>(workspace: string, object: KubeObject | string): T;
+  /**
+   * The `/scale` subresource of a Deployment, ReplicaSet, StatefulSet, ReplicationController
+   * or a custom object whose CRD declares one.
+   */
+  getScale(workspace: string, ref: ObjectRef): Scale;
+  /** Sets the replicas through the `/scale` subresource (`kubectl scale`); the new Scale. */
+  scale(workspace: string, ref: ObjectRef, replicas: number): Scale;
+  /** Deletes every object the list matches (verb `deletecollection`); the deleted objects. */
+  deleteCollection<T extends KubeObject = KubeObject>(workspace: string, options: ListOptions): T[];
+  /**
+   * KCP's APIExport virtual workspace: the objects of an exported kind in every workspace
+   * that binds the export `exportName` of `workspace`, each annotated with its workspace
+   * (`metadata.annotations['kcp.io/cluster']`). The caller needs `list` on
+   * `apiexports/content` of the export.
+   */
+  listExportContent<T extends KubeObject = KubeObject>(workspace: string, exportName: string, options: ListOptions): KubeList<T>;
+  /** Where `kubectl` commands act: the current workspace (`kubectl ws` changes it) and the previous one. */
+  kubectlContext(): KubectlContext;
   /** Frees the WebAssembly memory now (otherwise freed when garbage-collected). */
   free(): void;
   [Symbol.dispose](): void;

@@ -11,11 +11,13 @@
 
 use kplane::api::Value;
 use kplane::{
-    ApplyOptions, DeleteOptions, ListOptions, ObjectRef, Options, PatchType, Status, WatchOptions,
+    ApplyOptions, DeleteOptions, ListOptions, ObjectRef, Options, PatchType, Status, UserInfo,
+    WatchOptions,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -238,10 +240,60 @@ fn type_name(v: &JsValue) -> String {
 }
 
 /// A kplane control plane: API server, store, controllers, scheduler and simulated nodes on
-/// a virtual clock.
+/// a virtual clock. `as(user, groups)` gives a view of the same control plane whose calls are
+/// made as that user.
 #[wasm_bindgen]
 pub struct ControlPlane {
-    inner: kplane::ControlPlane,
+    cp: Rc<RefCell<kplane::ControlPlane>>,
+    /// The caller of this view's calls (`None`: the control plane's own, `system:admin`).
+    user: Option<UserInfo>,
+}
+
+/// The control plane borrowed for one call, as the view's user (restored afterwards).
+struct Session<'a> {
+    cp: std::cell::RefMut<'a, kplane::ControlPlane>,
+    previous: Option<UserInfo>,
+}
+
+impl std::ops::Deref for Session<'_> {
+    type Target = kplane::ControlPlane;
+    fn deref(&self) -> &kplane::ControlPlane {
+        &self.cp
+    }
+}
+
+impl std::ops::DerefMut for Session<'_> {
+    fn deref_mut(&mut self) -> &mut kplane::ControlPlane {
+        &mut self.cp
+    }
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.previous.take() {
+            self.cp.set_user(p);
+        }
+    }
+}
+
+impl ControlPlane {
+    fn wrap(cp: kplane::ControlPlane) -> ControlPlane {
+        ControlPlane {
+            cp: Rc::new(RefCell::new(cp)),
+            user: None,
+        }
+    }
+
+    /// The control plane for one call, made as this view's user.
+    fn inner(&self) -> Session<'_> {
+        let mut cp = self.cp.borrow_mut();
+        let previous = self.user.as_ref().map(|u| {
+            let p = cp.user().clone();
+            cp.set_user(u.clone());
+            p
+        });
+        Session { cp, previous }
+    }
 }
 
 #[wasm_bindgen]
@@ -252,7 +304,7 @@ impl ControlPlane {
         headroom();
         let options: Options = optional_object_arg(&options, "options")?;
         kplane::ControlPlane::new(options)
-            .map(|inner| ControlPlane { inner })
+            .map(ControlPlane::wrap)
             .map_err(fail)
     }
 
@@ -269,14 +321,14 @@ impl ControlPlane {
         let workspace = string_arg(&workspace, "workspace")?;
         let options: ApplyOptions = optional_object_arg(&options, "apply options")?;
         let result = if let Some(text) = manifests.as_string() {
-            self.inner.apply_documents(&workspace, &text, &options)
+            self.inner().apply_documents(&workspace, &text, &options)
         } else if manifests.is_object() {
             let value: Value = from_js(&manifests, "manifests")?;
             let objects = match value {
                 Value::Array(items) => items.into_vec(),
                 one => vec![one],
             };
-            self.inner.apply_values(&workspace, objects, &options)
+            self.inner().apply_values(&workspace, objects, &options)
         } else {
             return Err(bad_request(format!(
                 "manifests must be YAML or JSON text, an object or an array of objects, got {}",
@@ -299,7 +351,7 @@ impl ControlPlane {
         headroom();
         let workspace = string_arg(&workspace, "workspace")?;
         let object: ObjectRef = object_arg(&object, "object reference")?;
-        match self.inner.get(&workspace, &object).map_err(fail)? {
+        match self.inner().get(&workspace, &object).map_err(fail)? {
             Some(v) => to_js(&v),
             None => Ok(JsValue::NULL),
         }
@@ -310,7 +362,7 @@ impl ControlPlane {
         headroom();
         let workspace = string_arg(&workspace, "workspace")?;
         let options: ListOptions = object_arg(&options, "list options")?;
-        to_js(&self.inner.list(&workspace, &options).map_err(fail)?)
+        to_js(&self.inner().list(&workspace, &options).map_err(fail)?)
     }
 
     /// `create(workspace, object, { namespace?, fieldManager?, fieldValidation? }?)` →
@@ -326,7 +378,7 @@ impl ControlPlane {
         let object = one_object(&object, "object")?;
         let options: ApplyOptions = optional_object_arg(&options, "create options")?;
         let (object, warnings) = self
-            .inner
+            .inner()
             .create(&workspace, object, &options)
             .map_err(fail)?;
         to_js(&Created { object, warnings })
@@ -338,7 +390,7 @@ impl ControlPlane {
         headroom();
         let workspace = string_arg(&workspace, "workspace")?;
         let object = one_object(&object, "object")?;
-        to_js(&self.inner.update(&workspace, object).map_err(fail)?)
+        to_js(&self.inner().update(&workspace, object).map_err(fail)?)
     }
 
     /// `patch(workspace, { apiVersion?, kind, namespace?, name }, patch, { type? }?)`; the type
@@ -358,7 +410,7 @@ impl ControlPlane {
         let kind = options.kind.unwrap_or(PatchType::Strategic);
         to_js(
             &self
-                .inner
+                .inner()
                 .patch(&workspace, &object, &patch, kind)
                 .map_err(fail)?,
         )
@@ -370,7 +422,7 @@ impl ControlPlane {
         headroom();
         let workspace = string_arg(&workspace, "workspace")?;
         let options: WatchOptions = optional_object_arg(&options, "watch options")?;
-        to_js(&self.inner.watch(&workspace, &options).map_err(fail)?)
+        to_js(&self.inner().watch(&workspace, &options).map_err(fail)?)
     }
 
     /// `delete(workspace, { apiVersion?, kind, namespace?, name, propagationPolicy?, gracePeriodSeconds? })`.
@@ -378,14 +430,14 @@ impl ControlPlane {
         headroom();
         let workspace = string_arg(&workspace, "workspace")?;
         let options: DeleteOptions = object_arg(&options, "delete options")?;
-        to_js(&self.inner.delete(&workspace, &options).map_err(fail)?)
+        to_js(&self.inner().delete(&workspace, &options).map_err(fail)?)
     }
 
     /// Moves virtual time forward by `seconds`.
     pub fn advance(&mut self, seconds: JsValue) -> Result<(), JsValue> {
         headroom();
         let seconds = number_arg(&seconds, "seconds")?;
-        self.inner.advance(seconds).map_err(fail)
+        self.inner().advance(seconds).map_err(fail)
     }
 
     /// `runUntilSettled(maxSeconds?)` → `{ settled, elapsedSeconds }`.
@@ -397,7 +449,7 @@ impl ControlPlane {
         } else {
             Some(number_arg(&max_seconds, "maxSeconds")?)
         };
-        to_js(&self.inner.run_until_settled(max).map_err(fail)?)
+        to_js(&self.inner().run_until_settled(max).map_err(fail)?)
     }
 
     /// `kubectl(commandLine, stdin?)` → `{ stdout, stderr, exitCode }`.
@@ -405,18 +457,18 @@ impl ControlPlane {
         headroom();
         let line = string_arg(&command_line, "commandLine")?;
         let stdin = optional_string_arg(&stdin, "stdin")?.unwrap_or_default();
-        to_js(&self.inner.kubectl(&line, &stdin))
+        to_js(&self.inner().kubectl(&line, &stdin))
     }
 
     /// The virtual time, RFC 3339.
     pub fn now(&self) -> String {
-        self.inner.now()
+        self.inner().now()
     }
 
     /// The whole control plane as one JSON document.
     pub fn snapshot(&self) -> String {
         headroom();
-        self.inner.snapshot()
+        self.inner().snapshot()
     }
 
     /// `ControlPlane.restore(snapshot)`.
@@ -424,14 +476,14 @@ impl ControlPlane {
         headroom();
         let snapshot = string_arg(&snapshot, "snapshot")?;
         kplane::ControlPlane::restore(&snapshot)
-            .map(|inner| ControlPlane { inner })
+            .map(ControlPlane::wrap)
             .map_err(fail)
     }
 
     /// Every node with its pods and how full it is, in name order.
     pub fn nodes(&self) -> Result<JsValue, JsValue> {
         headroom();
-        to_js(&self.inner.nodes())
+        to_js(&self.inner().nodes())
     }
 
     /// `evict(workspace, { namespace?, name })`: evicts a pod through the Eviction API; the pod
@@ -443,7 +495,7 @@ impl ControlPlane {
         let pod: PodRef = object_arg(&pod, "pod reference")?;
         to_js(
             &self
-                .inner
+                .inner()
                 .evict(&workspace, pod.namespace(), &pod.name)
                 .map_err(fail)?,
         )
@@ -454,7 +506,7 @@ impl ControlPlane {
     pub fn fail_node(&mut self, name: JsValue) -> Result<JsValue, JsValue> {
         headroom();
         let name = string_arg(&name, "name")?;
-        to_js(&self.inner.fail_node(&name).map_err(fail)?)
+        to_js(&self.inner().fail_node(&name).map_err(fail)?)
     }
 
     /// `stopNode(name)`: the machine is off; its kubelet posts nothing; the Node.
@@ -462,7 +514,7 @@ impl ControlPlane {
     pub fn stop_node(&mut self, name: JsValue) -> Result<JsValue, JsValue> {
         headroom();
         let name = string_arg(&name, "name")?;
-        to_js(&self.inner.stop_node(&name).map_err(fail)?)
+        to_js(&self.inner().stop_node(&name).map_err(fail)?)
     }
 
     /// `restoreNode(name)`: a failed or stopped node runs again; the Node.
@@ -470,7 +522,7 @@ impl ControlPlane {
     pub fn restore_node(&mut self, name: JsValue) -> Result<JsValue, JsValue> {
         headroom();
         let name = string_arg(&name, "name")?;
-        to_js(&self.inner.restore_node(&name).map_err(fail)?)
+        to_js(&self.inner().restore_node(&name).map_err(fail)?)
     }
 
     /// `explain(workspace, { namespace?, name })`: the pod's latest scheduling attempt, or
@@ -479,9 +531,159 @@ impl ControlPlane {
         headroom();
         let workspace = string_arg(&workspace, "workspace")?;
         let pod: PodRef = object_arg(&pod, "pod reference")?;
-        match self.inner.explain(&workspace, pod.namespace(), &pod.name) {
+        match self.inner().explain(&workspace, pod.namespace(), &pod.name) {
             Some(e) => to_js(&e),
             None => Ok(JsValue::NULL),
         }
+    }
+
+    /// `as(user, groups?)`: a view of the same control plane whose calls are made as `user` in
+    /// `groups` (and `system:authenticated`, as an impersonated user): RBAC of each workspace
+    /// decides, and a denial throws the 403 `Forbidden` `KplaneError`.
+    #[wasm_bindgen(js_name = "as")]
+    pub fn as_user(&self, user: JsValue, groups: JsValue) -> Result<ControlPlane, JsValue> {
+        let name = string_arg(&user, "user")?;
+        let groups: Vec<String> = if is_missing(&groups) {
+            vec![]
+        } else if js_sys::Array::is_array(&groups) {
+            from_js(&groups, "groups")?
+        } else {
+            return Err(bad_request(format!(
+                "groups must be an array of strings, got {}",
+                type_name(&groups)
+            )));
+        };
+        Ok(ControlPlane {
+            cp: self.cp.clone(),
+            user: Some(UserInfo::impersonated(&name, &groups)),
+        })
+    }
+
+    /// `whoami()` → `{ name, groups }`: who this view's calls are made as.
+    pub fn whoami(&self) -> Result<JsValue, JsValue> {
+        let cp = self.inner();
+        #[derive(Serialize)]
+        struct Who<'a> {
+            name: &'a str,
+            groups: &'a [String],
+        }
+        to_js(&Who {
+            name: &cp.user().name,
+            groups: &cp.user().groups,
+        })
+    }
+
+    /// `updateStatus(workspace, object)`: writes `status` through the `/status` subresource.
+    #[wasm_bindgen(js_name = updateStatus)]
+    pub fn update_status(
+        &mut self,
+        workspace: JsValue,
+        object: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let object = one_object(&object, "object")?;
+        to_js(
+            &self
+                .inner()
+                .update_status(&workspace, object)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `getScale(workspace, { apiVersion?, kind, namespace?, name })`: the `autoscaling/v1`
+    /// `Scale` of a Deployment, ReplicaSet, StatefulSet or custom object with a scale
+    /// subresource.
+    #[wasm_bindgen(js_name = getScale)]
+    pub fn get_scale(&self, workspace: JsValue, object: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let object: ObjectRef = object_arg(&object, "object reference")?;
+        to_js(&self.inner().get_scale(&workspace, &object).map_err(fail)?)
+    }
+
+    /// `scale(workspace, { apiVersion?, kind, namespace?, name }, replicas)`: sets the replicas
+    /// through the `/scale` subresource; the new `Scale`.
+    pub fn scale(
+        &mut self,
+        workspace: JsValue,
+        object: JsValue,
+        replicas: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let object: ObjectRef = object_arg(&object, "object reference")?;
+        let replicas = number_arg(&replicas, "replicas")?;
+        if replicas.fract() != 0.0 || replicas.abs() > i32::MAX as f64 {
+            return Err(bad_request(format!(
+                "replicas must be an integer within int32, got {replicas}"
+            )));
+        }
+        to_js(
+            &self
+                .inner()
+                .scale(&workspace, &object, replicas as i64)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `deleteCollection(workspace, { apiVersion?, kind, namespace?, labelSelector?, fieldSelector? })`:
+    /// deletes every object the list matches; the deleted objects.
+    #[wasm_bindgen(js_name = deleteCollection)]
+    pub fn delete_collection(
+        &mut self,
+        workspace: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let options: ListOptions = object_arg(&options, "list options")?;
+        to_js(
+            &self
+                .inner()
+                .delete_collection(&workspace, &options)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `listExportContent(workspace, exportName, { apiVersion?, kind, namespace?, labelSelector?, fieldSelector? })`:
+    /// the exporting workspace's view of the objects of an exported kind in every workspace
+    /// that binds the export (KCP's APIExport virtual workspace); each item is annotated
+    /// `kcp.io/cluster: <workspace>`.
+    #[wasm_bindgen(js_name = listExportContent)]
+    pub fn list_export_content(
+        &self,
+        workspace: JsValue,
+        export: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let export = string_arg(&export, "exportName")?;
+        let options: ListOptions = object_arg(&options, "list options")?;
+        to_js(
+            &self
+                .inner()
+                .list_export_content(&workspace, &export, &options)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `kubectlContext()` → `{ workspace, previous? }`: where `kubectl` commands act
+    /// (`kubectl ws` changes it).
+    #[wasm_bindgen(js_name = kubectlContext)]
+    pub fn kubectl_context(&self) -> Result<JsValue, JsValue> {
+        let cp = self.inner();
+        let c = cp.kubectl_context();
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            workspace: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            previous: Option<&'a str>,
+        }
+        to_js(&Ctx {
+            workspace: &c.workspace,
+            previous: c.previous.as_deref(),
+        })
     }
 }

@@ -23,11 +23,12 @@ pub mod store;
 pub mod tenancy;
 
 pub use control_plane::{
-    AppliedObject, ApplyMode, ApplyOptions, ApplyResult, ControlPlane, DeleteOptions,
-    DocumentError, FieldValidation, KubectlOutput, ListOptions, NodeSummary, ObjectRef, Options,
-    PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
+    AppliedObject, ApplyMode, ApplyOptions, ApplyResult, AsUser, ControlPlane, DeleteOptions,
+    DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions, NodeSummary,
+    ObjectRef, Options, PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
 pub use runtime::{Action, Controller};
 pub use server::patch::PatchType;
+pub use server::rbac::UserInfo;
 pub use server::status::{Status, StatusCause, StatusDetails};
 pub use server::{Outcome, Propagation};

@@ -6,6 +6,7 @@ use crate::inspect::{self, EventFeed, EventFilter, NodeView, PodDetails};
 use crate::scenario::{self, Scenario};
 use crate::view::{self, NodeAction, MAX_NODE_CARDS};
 use crate::why;
+use crate::workspaces;
 use gloo::timers::callback::Interval;
 use kplane::{ControlPlane, NodeSummary, Options, PodSummary};
 use std::rc::Rc;
@@ -15,8 +16,6 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-/// The workspace the playground works in.
-const WORKSPACE: &str = "root";
 /// The seed of the control plane (names, UIDs, tie-breaks): fixed, so a scenario replays
 /// the same way every time.
 const SEED: u64 = 1;
@@ -53,6 +52,8 @@ pub enum Msg {
     ToggleWarningsOnly,
     DescribePod,
     NodeAction(String, NodeAction),
+    /// Work in another workspace (the tree, or a pod of another workspace was picked).
+    SelectWorkspace(String),
 }
 
 /// Which element to bring into view after the next render.
@@ -91,6 +92,9 @@ pub struct App {
     pending: Vec<PodSummary>,
     /// The Events timeline (all Events, or only warnings).
     timeline: EventFeed,
+    /// The workspace tree, and the workspace the feeds were made for.
+    tree: Vec<workspaces::TreeRow>,
+    feed_workspace: String,
 }
 
 fn new_control_plane() -> ControlPlane {
@@ -103,14 +107,31 @@ fn new_control_plane() -> ControlPlane {
 }
 
 impl App {
+    /// The workspace the playground works in: kubectl's current one (the tree and
+    /// `kubectl ws` both move it).
+    fn workspace(&self) -> String {
+        self.cp.kubectl_context().workspace.clone()
+    }
+
     fn refresh(&mut self) {
+        let ws = self.workspace();
+        if ws != self.feed_workspace {
+            // Another workspace: its own Events, no pod selected from the last one.
+            self.timeline = EventFeed::new(self.timeline_filter(), TIMELINE_EVENTS);
+            self.selected = None;
+            self.details = None;
+            self.pod_events = None;
+            self.feed_workspace = ws.clone();
+        }
+        self.tree = workspaces::tree_rows(&self.cp);
         self.nodes = self.cp.nodes();
         self.node_views = inspect::node_views(&self.cp, &self.nodes, MAX_NODE_CARDS);
         self.pending = self.cp.pending_pods();
-        self.timeline.update(&self.cp, WORKSPACE);
+        self.pending.retain(|p| p.workspace == ws);
+        self.timeline.update(&self.cp, &ws);
         if let (Some((ns, name)), Some(feed)) = (&self.selected, &mut self.pod_events) {
-            feed.update(&self.cp, WORKSPACE);
-            match inspect::pod_details(&self.cp, WORKSPACE, ns, name, feed) {
+            feed.update(&self.cp, &ws);
+            match inspect::pod_details(&self.cp, &ws, ns, name, feed) {
                 Some(d) => self.details = Some(d),
                 None => {
                     if let Some(d) = &mut self.details {
@@ -122,7 +143,8 @@ impl App {
     }
 
     fn apply(&mut self, force: bool) {
-        self.outcome = apply::apply_documents(&mut self.cp, WORKSPACE, &self.manifest, force);
+        let ws = self.workspace();
+        self.outcome = apply::apply_documents(&mut self.cp, &ws, &self.manifest, force);
         self.markers = Rc::new(apply::markers(&self.outcome));
         self.refresh();
     }
@@ -207,6 +229,8 @@ impl Component for App {
             node_views: vec![],
             pending: vec![],
             timeline: EventFeed::new(EventFilter::All, TIMELINE_EVENTS),
+            tree: vec![],
+            feed_workspace: "root".into(),
         };
         app.refresh();
         app
@@ -316,6 +340,12 @@ impl Component for App {
                     self.reveal = Some(Reveal::Console);
                 }
             }
+            Msg::SelectWorkspace(path) => {
+                if self.cp.server().workspace_exists(&path) {
+                    self.cp.set_kubectl_workspace(&path);
+                    self.refresh();
+                }
+            }
         }
         true
     }
@@ -356,8 +386,20 @@ impl Component for App {
             e.prevent_default();
             Msg::ConsoleRun
         });
-        let on_pod = link.batch_callback(|e: MouseEvent| {
-            view::pod_target(e.target()).map(|(ns, name)| Msg::SelectPod(ns, name))
+        let current = self.workspace();
+        let here = current.clone();
+        let on_pod = link.batch_callback(move |e: MouseEvent| {
+            let ws = workspaces::pod_workspace(e.target());
+            let Some((ns, name)) = view::pod_target(e.target()) else {
+                return vec![];
+            };
+            // A pod of another workspace: go there first.
+            let mut msgs = Vec::new();
+            if let Some(ws) = ws.filter(|w| *w != here) {
+                msgs.push(Msg::SelectWorkspace(ws));
+            }
+            msgs.push(Msg::SelectPod(ns, name));
+            msgs
         });
         let on_pod_key = link.batch_callback(|e: KeyboardEvent| {
             if e.key() != "Enter" && e.key() != " " {
@@ -398,9 +440,11 @@ impl Component for App {
                             on_pick,
                             on_reload: link.callback(|_| Msg::ReloadScenario),
                         }) }
+                        { workspaces::tree(&self.tree, &current, link.callback(Msg::SelectWorkspace)) }
                         <section class="panel editor-panel" aria-label="Manifests">
                             <div class="panel-head">
                                 <h2>{ "Manifests" }</h2>
+                                <span class="apply-target" title="Apply writes into this workspace">{ format!("→ {current}") }</span>
                                 <div class="actions">
                                     <span class="hint kbd-hint">{ "Ctrl+Enter" }</span>
                                     <button id="apply" class="primary" title="kubectl apply (Ctrl+Enter)"

@@ -11,6 +11,7 @@ mod lines;
 mod scenario;
 mod view;
 mod why;
+mod workspaces;
 
 fn main() {
     install_panic_banner();

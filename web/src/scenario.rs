@@ -51,6 +51,12 @@ pub struct Scenario {
 }
 
 const THREE_NODES: &str = include_str!("../../examples/three-nodes.yaml");
+/// Root's two nodes and the Deployment the teams apply (examples/workspaces/).
+const WORKSPACES: &str = concat!(
+    include_str!("../../examples/workspaces/nodes.yaml"),
+    "---\n",
+    include_str!("../../examples/workspaces/web.yaml")
+);
 
 /// The patch that moves `web` to a new image (what `kubectl set image` would do).
 pub const PATCH_IMAGE: &str = r#"patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.28"}]}}}}'"#;
@@ -377,6 +383,30 @@ pub const SCENARIOS: &[Scenario] = &[
             ("get events", "get events"),
         ],
         manifest: include_str!("../../examples/pods/resources.yaml"),
+    },
+    Scenario {
+        id: "workspaces",
+        group: "Workspaces",
+        title: "Two teams, one data plane",
+        summary: "KCP-style workspaces: the same Deployment in two team workspaces, their pods on root's shared nodes.",
+        steps: &[
+            "Apply in `root`: two nodes and the Deployment web. The tree beside the editor shows `root`.",
+            "Click the chips `ws create acme` and `ws create team-a`: an organization and a team, each Ready at once; the tree follows, and the editor now applies into `root:acme:team-a`.",
+            "Apply again: the Deployment is created in the team; the Nodes are refused (403: the shared data plane is written in root), yet `get nodes` lists them from the team.",
+            "`ws ..`, then `ws create team-b --type team --enter` and Apply: two independent Deployments named web. Node cards mark each pod with its workspace's colour.",
+            "`get deployments --as alice`: 403 until an admin binds alice a role (`examples/workspaces/alice-edit.yaml`).",
+        ],
+        commands: &[
+            ("ws create acme", "ws create acme --type organization --enter"),
+            ("ws create team-a", "ws create team-a --type team --enter"),
+            ("ws tree", "ws tree"),
+            ("ws :", "ws :"),
+            ("ws .", "ws ."),
+            ("get nodes", "get nodes"),
+            ("get deployments", "get deployments"),
+            ("auth whoami", "auth whoami"),
+        ],
+        manifest: WORKSPACES,
     },
 ];
 

@@ -134,25 +134,33 @@ fn pod(p: &PodSummary, compact: bool, selected: bool) -> Html {
         selected.then_some("selected")
     );
     let title = format!(
-        "{}/{} · {}{} · click: why is it here?",
+        "{} · {}/{} · {}{} · click: why is it here?",
+        p.workspace,
         p.namespace,
         p.name,
         p.status,
         if p.ready { " · ready" } else { "" }
     );
+    // Pods of every workspace share the nodes: each is marked with its workspace's colour.
+    let style = format!("--ws-hue: {}", crate::workspaces::hue(&p.workspace));
     if compact {
         return html! {
             <li {class} role="button" tabindex="0" aria-pressed={selected.to_string()}
                 data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
+                data-workspace={p.workspace.clone()} {style}
                 data-ready={p.ready.to_string()} {title}></li>
         };
     }
     html! {
         <li {class} role="button" tabindex="0" aria-pressed={selected.to_string()}
             data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
+            data-workspace={p.workspace.clone()} {style}
             data-ready={p.ready.to_string()} {title}>
             <span class="pod-dot" aria-hidden="true"></span>
             <span class="pod-name">{ p.name.clone() }</span>
+            if p.workspace != "root" {
+                <span class="pod-ws">{ crate::workspaces::base(&p.workspace).to_string() }</span>
+            }
             <span class="pod-status">{ p.status.clone() }</span>
         </li>
     }

@@ -13,6 +13,7 @@ pub mod resource_list;
 pub mod resources;
 pub mod schema;
 pub mod selector;
+pub mod sha256;
 pub mod value;
 
 pub use kinds::KindInfo;

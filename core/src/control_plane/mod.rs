@@ -4,11 +4,15 @@
 //! Split by concern: [`options`] (the argument and result types), `query` (get, list with
 //! paging, watch), `summary` (the cluster view), `snapshot` (save and restore); this file
 //! holds writes and time.
+mod identity;
 mod options;
 mod query;
 mod snapshot;
+mod subresources;
 mod summary;
+mod virtual_workspace;
 
+pub use identity::{AsUser, KubectlContext};
 pub use options::*;
 pub use summary::{NodeSummary, PodSummary};
 
@@ -16,6 +20,8 @@ use crate::api::object;
 use crate::api::{KindInfo, Value};
 use crate::json;
 use crate::runtime::Runtime;
+use crate::server::authz::Request;
+use crate::server::rbac::UserInfo;
 use crate::server::{decode, patch::PatchType, status::Status, Outcome, Server};
 use crate::sim::parse_rfc3339;
 use crate::{controllers, kubectl, kubelet, scheduler};
@@ -28,6 +34,10 @@ pub const DEFAULT_SETTLE_SECONDS: f64 = 600.0;
 pub struct ControlPlane {
     server: Server,
     runtime: Runtime,
+    /// Who calls (`system:admin` unless [`ControlPlane::as_user`] says otherwise).
+    user: UserInfo,
+    /// Where kubectl commands act.
+    kubectl: KubectlContext,
 }
 
 /// A copy that continues exactly as the original would (a snapshot and restore, without the
@@ -38,6 +48,8 @@ impl Clone for ControlPlane {
         let seen = server.store.revision();
         let mut cp = ControlPlane::with_server(server, self.scheduler_state().clone(), seen);
         cp.runtime.load(self.runtime.save());
+        cp.user = self.user.clone();
+        cp.kubectl = self.kubectl.clone();
         cp
     }
 }
@@ -84,7 +96,12 @@ impl ControlPlane {
         if let Some(s) = runtime.get_mut::<scheduler::Scheduler>() {
             s.state = scheduler;
         }
-        ControlPlane { server, runtime }
+        ControlPlane {
+            server,
+            runtime,
+            user: UserInfo::system_admin(),
+            kubectl: KubectlContext::default(),
+        }
     }
 
     fn scheduler_state(&self) -> &scheduler::State {
@@ -184,6 +201,11 @@ impl ControlPlane {
             let named = document_name(&obj);
             match self.apply_one(workspace, obj, &duplicates, options) {
                 Ok((stored, action, warnings)) => {
+                    if defines_kinds(&stored) {
+                        // Let the naming/establishing and binding controllers run, so the
+                        // documents that follow can use the kind.
+                        self.reconcile();
+                    }
                     result.warnings.extend(warnings.iter().cloned());
                     let namespace =
                         Some(object::namespace(&stored).to_string()).filter(|n| !n.is_empty());
@@ -222,7 +244,8 @@ impl ControlPlane {
                 object::set_path(&mut obj, &["metadata", "namespace"], json!(ns));
             }
         }
-        let warnings = self.check_fields(&mut obj, duplicates, options)?;
+        let warnings = self.check_fields(workspace, &mut obj, duplicates, options)?;
+        self.authorize_apply(workspace, &obj, options)?;
         let (stored, action) = match options.mode {
             ApplyMode::ServerSide => {
                 let manager = options
@@ -240,8 +263,41 @@ impl ControlPlane {
         Ok((stored, action, warnings))
     }
 
-    fn info(api_version: Option<&str>, kind: &str) -> Result<&'static KindInfo, Status> {
-        Server::resolve(api_version.filter(|v| !v.is_empty()), kind)
+    /// Resolves a kind in `workspace` (built-in, or one of its custom kinds).
+    fn info(
+        &self,
+        workspace: &str,
+        api_version: Option<&str>,
+        kind: &str,
+    ) -> Result<&'static KindInfo, Status> {
+        self.server
+            .resolve_in(workspace, api_version.filter(|v| !v.is_empty()), kind)
+    }
+
+    /// The verbs `kubectl apply` needs: `patch` on an existing object, `create` on a new one
+    /// (server-side apply is a PATCH, which creates through the create-on-update path, so a
+    /// new object needs both).
+    fn authorize_apply(
+        &mut self,
+        workspace: &str,
+        obj: &Value,
+        options: &ApplyOptions,
+    ) -> Result<(), Status> {
+        self.server.check_workspace(workspace)?;
+        let info = self.server.info_of(workspace, obj)?;
+        let ns = match object::namespace(obj) {
+            "" => "default",
+            ns => ns,
+        };
+        let name = object::name(obj);
+        let exists = self.server.get(workspace, info, ns, name).is_some();
+        if exists || options.mode == ApplyMode::ServerSide {
+            self.begin_write(workspace, Request::new("patch", info, ns).named(name))?;
+        }
+        if !exists {
+            self.begin_write(workspace, Request::new("create", info, ns))?;
+        }
+        Ok(())
     }
 
     /// Creates an object (HTTP POST; `kubectl create`): 409 `AlreadyExists` if it exists.
@@ -252,12 +308,23 @@ impl ControlPlane {
         mut object: Value,
         options: &ApplyOptions,
     ) -> Result<(Value, Vec<String>), Status> {
-        let warnings = self.check_fields(&mut object, &[], options)?;
+        let warnings = self.check_fields(workspace, &mut object, &[], options)?;
         if let Some(ns) = &options.namespace {
             if object::namespace(&object).is_empty() && object.is_object() {
                 object::set_path(&mut object, &["metadata", "namespace"], json!(ns));
             }
         }
+        self.server.check_workspace(workspace)?;
+        let info = self.info(
+            workspace,
+            Some(object::api_version(&object)),
+            object::kind(&object),
+        )?;
+        let ns = match object::namespace(&object) {
+            "" => "default",
+            ns => ns,
+        };
+        self.begin_write(workspace, Request::new("create", info, ns))?;
         self.server
             .act_as(options.field_manager.as_deref().unwrap_or(USER_MANAGER));
         let out = self.server.create(workspace, object)?;
@@ -267,14 +334,24 @@ impl ControlPlane {
 
     /// Field validation (strict decoding errors: unknown fields, which are dropped, then
     /// duplicate keys): a 400 under `Strict`, warnings under `Warn`, nothing under `Ignore`.
+    /// A custom kind's fields are those of its schema.
     fn check_fields(
         &self,
+        workspace: &str,
         obj: &mut Value,
         duplicates: &[String],
         options: &ApplyOptions,
     ) -> Result<Vec<String>, Status> {
         let kind = object::kind(obj).to_string();
-        let unknown = crate::api::schema::prune_unknown(&kind, obj);
+        let custom = self
+            .server
+            .resolve_in(workspace, Some(object::api_version(obj)), &kind)
+            .ok()
+            .and_then(|info| self.server.custom_kind(workspace, info));
+        let unknown = match custom {
+            Some(c) => crate::server::custom::prune_unknown(c, obj),
+            None => crate::api::schema::prune_unknown(&kind, obj),
+        };
         let mut errors: Vec<String> = unknown
             .iter()
             .map(|f| format!("unknown field \"{f}\""))
@@ -303,6 +380,20 @@ impl ControlPlane {
         object: Value,
         manager: &str,
     ) -> Result<Value, Status> {
+        self.server.check_workspace(workspace)?;
+        let info = self.info(
+            workspace,
+            Some(object::api_version(&object)),
+            object::kind(&object),
+        )?;
+        let ns = match object::namespace(&object) {
+            "" => "default",
+            ns => ns,
+        };
+        self.begin_write(
+            workspace,
+            Request::new("update", info, ns).named(object::name(&object)),
+        )?;
         self.server.act_as(manager);
         let out = self.server.update(workspace, object)?;
         self.reconcile();
@@ -329,8 +420,10 @@ impl ControlPlane {
         kind: PatchType,
         manager: &str,
     ) -> Result<Value, Status> {
-        let info = Self::info(r.api_version.as_deref(), &r.kind)?;
+        self.server.check_workspace(workspace)?;
+        let info = self.info(workspace, r.api_version.as_deref(), &r.kind)?;
         let ns = r.namespace.as_deref().unwrap_or("default");
+        self.begin_write(workspace, Request::new("patch", info, ns).named(&r.name))?;
         self.server.act_as(manager);
         let out = self
             .server
@@ -342,6 +435,13 @@ impl ControlPlane {
     /// Evicts a pod through the Eviction API: refused with 429 `TooManyRequests` when that
     /// would break its PodDisruptionBudget.
     pub fn evict(&mut self, workspace: &str, namespace: &str, name: &str) -> Result<Value, Status> {
+        let pods = crate::controllers::kind("v1", "Pod");
+        self.begin_write(
+            workspace,
+            Request::new("create", pods, namespace)
+                .named(name)
+                .on_subresource("eviction"),
+        )?;
         self.server.act_as(USER_MANAGER);
         let out = self.server.evict(workspace, namespace, name)?;
         self.reconcile();
@@ -350,8 +450,10 @@ impl ControlPlane {
 
     /// Deletes an object; returns it as deleted (or as marked for deletion when graceful).
     pub fn delete(&mut self, workspace: &str, o: &DeleteOptions) -> Result<Value, Status> {
-        let info = Self::info(o.api_version.as_deref(), &o.kind)?;
+        self.server.check_workspace(workspace)?;
+        let info = self.info(workspace, o.api_version.as_deref(), &o.kind)?;
         let ns = o.namespace.as_deref().unwrap_or("default");
+        self.begin_write(workspace, Request::new("delete", info, ns).named(&o.name))?;
         self.server.act_as(USER_MANAGER);
         let out = self.server.delete(
             workspace,
@@ -369,6 +471,8 @@ impl ControlPlane {
     /// every control loop with work runs, and the wake-ups due by now fire (including ones the
     /// loops register for this very instant).
     fn reconcile(&mut self) {
+        // The control loops are system components: they act as `system:admin`.
+        self.server.set_user(UserInfo::system_admin());
         let mut woken = false;
         loop {
             let now = self.server.clock.now_ms();
@@ -441,7 +545,8 @@ impl ControlPlane {
         }
     }
 
-    /// Runs a kubectl command line against the root workspace.
+    /// Runs a kubectl command line in kubectl's current workspace
+    /// ([`ControlPlane::kubectl_context`]), as the current caller.
     pub fn kubectl(&mut self, command_line: &str, stdin: &str) -> KubectlOutput {
         let out = kubectl::run(self, command_line, stdin);
         self.reconcile();
@@ -466,6 +571,13 @@ impl ControlPlane {
     }
 
     fn set_node_state(&mut self, name: &str, state: kubelet::NodeState) -> Result<Value, Status> {
+        let nodes = crate::controllers::kind("v1", "Node");
+        self.begin_write(
+            crate::server::ROOT,
+            Request::new("update", nodes, "")
+                .named(name)
+                .on_subresource("status"),
+        )?;
         self.server.act_as(USER_MANAGER);
         let out = kubelet::node::set_state(&mut self.server, name, state)?;
         self.reconcile();
@@ -492,6 +604,15 @@ impl ControlPlane {
         self.scheduler_state()
             .explanation(workspace, namespace, name)
     }
+}
+
+/// Whether an object defines kinds (a CRD) or binds them (an APIBinding).
+fn defines_kinds(obj: &Value) -> bool {
+    matches!(
+        (object::api_version(obj), object::kind(obj)),
+        ("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+            | ("apis.kcp.io/v1alpha1", "APIBinding")
+    )
 }
 
 /// `Deployment/web`, for error reports about a document.

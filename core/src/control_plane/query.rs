@@ -3,7 +3,10 @@ use super::{ControlPlane, ListOptions, ObjectRef, WatchEvent, WatchOptions};
 use crate::api::object;
 use crate::api::{base64, FieldSelector, KindInfo, Selector, Value};
 use crate::json;
+use crate::server::authz::Request;
 use crate::server::status::Status;
+use crate::server::workspaces::is_data_plane;
+use crate::server::ROOT;
 use crate::store::Key;
 
 /// A parsed continue token: the list's revision and the last key it returned.
@@ -43,14 +46,14 @@ fn decode_continue(token: &str, workspace: &str, info: &KindInfo) -> Result<Cont
 
 /// Label and field selectors of a list or watch, parsed and checked against what the kind
 /// supports.
-struct Filter {
+pub(super) struct Filter {
     labels: Selector,
     fields: FieldSelector,
     everything: bool,
 }
 
 impl Filter {
-    fn new(
+    pub(super) fn new(
         label_selector: Option<&str>,
         field_selector: Option<&str>,
         info: Option<&KindInfo>,
@@ -80,28 +83,62 @@ impl Filter {
         })
     }
 
-    fn matches(&self, v: &Value) -> bool {
+    pub(super) fn matches(&self, v: &Value) -> bool {
         self.labels.matches(&object::labels(v)) && self.fields.matches(v)
     }
 }
 
+/// Where a kind is read from: the shared data plane's kinds from `root`, everything else from
+/// the workspace itself.
+fn source<'a>(workspace: &'a str, info: &KindInfo) -> &'a str {
+    if is_data_plane(info) {
+        ROOT
+    } else {
+        workspace
+    }
+}
+
 impl ControlPlane {
+    /// A stored object as the caller asked for it: a custom object in the requested version
+    /// (conversion strategy `None`: only `apiVersion` changes).
+    fn as_requested(&self, workspace: &str, info: &KindInfo, mut v: Value) -> Value {
+        if self.server.custom_kind(workspace, info).is_some() {
+            let want = info.api_version();
+            if object::api_version(&v) != want {
+                object::set_path(&mut v, &["apiVersion"], json!(want));
+            }
+        }
+        v
+    }
+
+    /// Gets one object (`null` when it does not exist). The shared data plane's kinds (Node,
+    /// StorageClass, …) are read from `root`, whatever the workspace.
     pub fn get(&self, workspace: &str, r: &ObjectRef) -> Result<Option<Value>, Status> {
         self.server.check_workspace(workspace)?;
-        let info = Self::info(r.api_version.as_deref(), &r.kind)?;
+        let info = self.info(workspace, r.api_version.as_deref(), &r.kind)?;
         let ns = r.namespace.as_deref().unwrap_or("default");
-        Ok(self.server.get(workspace, info, ns, &r.name).cloned())
+        self.authorize(workspace, Request::new("get", info, ns).named(&r.name))?;
+        Ok(self
+            .server
+            .get(source(workspace, info), info, ns, &r.name)
+            .cloned()
+            .map(|v| self.as_requested(workspace, info, v)))
     }
 
     /// Lists objects as the API does: `{ apiVersion, kind: "PodList", metadata: {
     /// resourceVersion, continue?, remainingItemCount? }, items }`. With `limit`, at most that
     /// many items come back, and `metadata.continue` fetches the next page.
     pub fn list(&self, workspace: &str, o: &ListOptions) -> Result<Value, Status> {
-        let info = Self::info(o.api_version.as_deref(), &o.kind)?;
+        self.server.check_workspace(workspace)?;
+        let info = self.info(workspace, o.api_version.as_deref(), &o.kind)?;
         let (items, meta) = self.list_page(workspace, o)?;
+        let list_kind = match self.server.custom_kind(workspace, info) {
+            Some(c) if !c.crd.list_kind.is_empty() => c.crd.list_kind.clone(),
+            _ => format!("{}List", info.kind),
+        };
         Ok(json!({
             "apiVersion": info.api_version(),
-            "kind": format!("{}List", info.kind),
+            "kind": list_kind,
             "metadata": meta,
             "items": items,
         }))
@@ -119,7 +156,11 @@ impl ControlPlane {
 
     fn list_page(&self, workspace: &str, o: &ListOptions) -> Result<(Vec<Value>, Value), Status> {
         self.server.check_workspace(workspace)?;
-        let info = Self::info(o.api_version.as_deref(), &o.kind)?;
+        let info = self.info(workspace, o.api_version.as_deref(), &o.kind)?;
+        let ns = o.namespace.as_deref().unwrap_or("");
+        self.authorize(workspace, Request::new("list", info, ns))?;
+        let requested = workspace;
+        let workspace = source(workspace, info);
         let filter = Filter::new(
             o.label_selector.as_deref(),
             o.field_selector.as_deref(),
@@ -163,7 +204,7 @@ impl ControlPlane {
                 more = true;
                 break;
             }
-            items.push(v.clone());
+            items.push(self.as_requested(requested, info, v.clone()));
             last = Some(k);
         }
         let mut meta = json!({"resourceVersion": revision.to_string()});
@@ -183,9 +224,17 @@ impl ControlPlane {
     pub fn watch(&self, workspace: &str, o: &WatchOptions) -> Result<Vec<WatchEvent>, Status> {
         self.server.check_workspace(workspace)?;
         let info = match o.kind.as_deref().filter(|k| !k.is_empty()) {
-            Some(k) => Some(Self::info(o.api_version.as_deref(), k)?),
+            Some(k) => Some(self.info(workspace, o.api_version.as_deref(), k)?),
             None => None,
         };
+        let ns = o.namespace.as_deref().unwrap_or("");
+        if let Some(info) = info {
+            self.authorize(workspace, Request::new("watch", info, ns))?;
+        }
+        // A watch of every kind shows what the caller may watch, kind by kind.
+        let may_watch = self.watchable_resources(workspace, ns, info.is_none());
+        let requested = workspace;
+        let workspace = info.map_or(workspace, |i| source(workspace, i));
         let filter = Filter::new(
             o.label_selector.as_deref(),
             o.field_selector.as_deref(),
@@ -195,6 +244,9 @@ impl ControlPlane {
         let wanted = |key: &Key, obj: &Value| {
             &*key.workspace == workspace
                 && resource.is_none_or(|r| r == &*key.resource)
+                && may_watch
+                    .as_ref()
+                    .is_none_or(|m| m.contains(&*key.resource))
                 && o.namespace
                     .as_deref()
                     .is_none_or(|ns| ns == &*key.namespace)
@@ -216,7 +268,7 @@ impl ControlPlane {
                     if wanted(k, v) {
                         events.push(WatchEvent {
                             kind: "ADDED".into(),
-                            object: v.clone(),
+                            object: self.requested_version(requested, info, v),
                         });
                     }
                 }
@@ -234,7 +286,7 @@ impl ControlPlane {
                     if wanted(&e.key, &e.object) {
                         events.push(WatchEvent {
                             kind: e.kind.as_str().into(),
-                            object: e.object.clone(),
+                            object: self.requested_version(requested, info, &e.object),
                         });
                     }
                 }
@@ -248,6 +300,47 @@ impl ControlPlane {
             object: json!({"apiVersion": api_version, "kind": kind, "metadata": {"resourceVersion": store.revision().to_string()}}),
         });
         Ok(events)
+    }
+}
+
+impl ControlPlane {
+    fn requested_version(&self, workspace: &str, info: Option<&KindInfo>, v: &Value) -> Value {
+        match info {
+            Some(i) => self.as_requested(workspace, i, v.clone()),
+            None => v.clone(),
+        }
+    }
+
+    /// For a watch of every kind by a caller outside `system:masters`: the resources of the
+    /// workspace they may watch (`None`: everything).
+    fn watchable_resources(
+        &self,
+        workspace: &str,
+        namespace: &str,
+        every_kind: bool,
+    ) -> Option<std::collections::BTreeSet<String>> {
+        if !every_kind
+            || self
+                .user
+                .groups
+                .iter()
+                .any(|g| g == crate::server::rbac::SYSTEM_MASTERS)
+        {
+            return None;
+        }
+        let mut out = std::collections::BTreeSet::new();
+        for info in crate::api::kinds::KINDS
+            .iter()
+            .chain(self.server.custom_kinds(workspace).iter().map(|c| c.info))
+        {
+            if self
+                .authorize(workspace, Request::new("watch", info, namespace))
+                .is_ok()
+            {
+                out.insert(info.resource.to_string());
+            }
+        }
+        Some(out)
     }
 }
 

@@ -67,6 +67,7 @@ impl ControlPlane {
         }
         let store = Store::restore(s.store)
             .map_err(|e| Status::bad_request(format!("invalid snapshot: {e}")))?;
+        check_workspaces(&store)?;
         let mut timers = Timers::default();
         for t in s.timers.into_iter().filter(|t| *t > s.now_ms) {
             timers.wake_at(t);
@@ -84,4 +85,38 @@ impl ControlPlane {
         cp.runtime.load(s.requeues);
         Ok(cp)
     }
+}
+
+/// Every object of a snapshot lives in a workspace that exists: `root`, or a valid path whose
+/// LogicalCluster and Workspace (in the parent) are in the snapshot. A document that puts objects anywhere else (a crafted
+/// path, a workspace it does not create) is refused.
+fn check_workspaces(store: &Store) -> Result<(), Status> {
+    for w in store.workspaces() {
+        if &**w == crate::server::ROOT {
+            continue;
+        }
+        if let Err(e) = crate::tenancy::WorkspacePath::parse_rooted(w) {
+            return Err(Status::bad_request(format!(
+                "invalid snapshot: objects in workspace {w:?}: {}",
+                e.message
+            )));
+        }
+        if store
+            .get(&crate::server::workspaces::logical_cluster_key(w))
+            .is_none()
+        {
+            return Err(Status::bad_request(format!(
+                "invalid snapshot: objects in workspace {w:?}, which has no LogicalCluster"
+            )));
+        }
+        // A path exists only through Workspace nesting: its Workspace is in the parent.
+        let made =
+            crate::server::workspaces::workspace_key(w).is_some_and(|k| store.get(&k).is_some());
+        if !made {
+            return Err(Status::bad_request(format!(
+                "invalid snapshot: objects in workspace {w:?}, which no Workspace in its parent makes"
+            )));
+        }
+    }
+    Ok(())
 }

@@ -2,6 +2,8 @@
 //! status and Events. They are level-triggered: each reconcile looks at the state of one key
 //! and moves it one step towards the desired state. No controller calls another. [`all`] is
 //! the table of control loops, in the order they run at each instant.
+pub mod apis;
+pub mod crd;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -25,6 +27,8 @@ pub(crate) mod testing;
 pub mod volume;
 pub mod vpa;
 pub mod workload;
+pub mod workspace;
+pub mod workspace_initializer;
 
 use crate::api::kinds::{by_kind, KindInfo};
 use crate::runtime::Controller;
@@ -35,6 +39,12 @@ pub(crate) const KCM: &str = "kube-controller-manager";
 /// Every control loop of a control plane, in the order they run at each instant.
 pub fn all() -> Vec<Box<dyn Controller>> {
     vec![
+        // KCP: workspaces and their initialization, then the kinds workspaces define or bind.
+        Box::new(workspace::WorkspaceController),
+        Box::new(workspace_initializer::UniversalInitializer),
+        Box::new(crd::CrdController),
+        Box::new(apis::ApiExportController),
+        Box::new(apis::ApiBindingController),
         Box::new(serviceaccount::ServiceAccountController),
         Box::new(namespace::NamespaceController),
         Box::new(gc::GarbageCollector),

@@ -2,9 +2,9 @@
 //! the virtual clock as the `ControlPlane` drives them, with every reconcile recorded by key,
 //! and a second logical cluster written through the store (until Workspace objects exist).
 use crate::api::Value;
-use crate::json;
+
 use crate::runtime::{Action, Controller, Runtime};
-use crate::server::{Server, INITIAL_NAMESPACES};
+use crate::server::Server;
 use crate::store::{Key, Store, WatchEvent};
 
 /// A second logical cluster, for tests of workspace independence.
@@ -56,12 +56,8 @@ impl<C: Controller + 'static> Harness<C> {
     pub fn new(controller: C, others: Vec<Box<dyn Controller>>) -> Harness<C> {
         let start = crate::sim::parse_rfc3339(crate::sim::clock::DEFAULT_START).unwrap_or(0);
         let mut s = Server::new(1, start);
-        for ns in INITIAL_NAMESPACES {
-            s.store.put(
-                Key::new(TEAM, "namespaces", "", ns),
-                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "uid": format!("team-ns-{ns}")}, "status": {"phase": "Active"}}),
-            );
-        }
+        s.add_logical_cluster(TEAM)
+            .expect("the logical cluster is made");
         let mut controllers: Vec<Box<dyn Controller>> = vec![Box::new(Recorded {
             inner: controller,
             log: Vec::new(),

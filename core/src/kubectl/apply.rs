@@ -9,7 +9,7 @@ use super::{Ctx, DryRun, Error};
 use crate::api::{object, Value};
 use crate::control_plane::{ApplyMode, ApplyOptions, ControlPlane, DeleteOptions, FieldValidation};
 use crate::server::status::Status;
-use crate::server::{Outcome, LAST_APPLIED, ROOT};
+use crate::server::{Outcome, LAST_APPLIED};
 
 /// `--validate`: strict (or true), warn, ignore (or false).
 pub(super) fn validation(ctx: &Ctx<'_>) -> Result<FieldValidation, Error> {
@@ -118,7 +118,7 @@ pub(super) fn apply(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         let exists = ctx
             .cp
             .server()
-            .get(ROOT, info.kind, &info.namespace, &info.name)
+            .get(&super::ws(ctx.cp), info.kind, &info.namespace, &info.name)
             .cloned();
         if info.name.is_empty() {
             let generate =
@@ -160,8 +160,9 @@ pub(super) fn apply(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             },
             ..opts.clone()
         };
+        let ws = super::ws(ctx.cp);
         let cp: &mut ControlPlane = shadow.as_mut().unwrap_or(ctx.cp);
-        match cp.apply_objects(ROOT, vec![info.object.clone()], &opts) {
+        match cp.apply_objects(&ws, vec![info.object.clone()], &opts) {
             Ok(r) => {
                 for w in &r.warnings {
                     ctx.warn(w);
@@ -169,7 +170,7 @@ pub(super) fn apply(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 let cp: &ControlPlane = shadow.as_ref().unwrap_or(ctx.cp);
                 let stored = cp
                     .server()
-                    .get(ROOT, info.kind, &info.namespace, &info.name)
+                    .get(&super::ws(ctx.cp), info.kind, &info.namespace, &info.name)
                     .cloned()
                     .unwrap_or_else(|| info.object.clone());
                 let op = match r.objects.first().map(|o| o.action) {
@@ -288,7 +289,7 @@ pub(super) fn create(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             continue;
         }
         let cp: &mut ControlPlane = shadow.as_mut().unwrap_or(ctx.cp);
-        match cp.create(ROOT, obj, &opts) {
+        match cp.create(&super::ws(cp), obj, &opts) {
             Ok((created, warnings)) => {
                 for w in &warnings {
                     ctx.warn(w);
@@ -334,7 +335,7 @@ pub(super) fn replace(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 propagation_policy: None,
                 grace_period_seconds: Some(ctx.p.int("grace-period")).filter(|g| *g >= 0),
             };
-            match cp.delete(ROOT, &del) {
+            match cp.delete(&super::ws(cp), &del) {
                 Ok(_) => ctx.out.push_str(&format!(
                     "{} \"{}\" deleted\n",
                     super::resources::kind_group(info.kind),
@@ -353,7 +354,7 @@ pub(super) fn replace(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 force: false,
                 ..Default::default()
             };
-            match cp.create(ROOT, obj, &opts) {
+            match cp.create(&super::ws(cp), obj, &opts) {
                 Ok((created, _)) => print::operation(ctx, &fmt, &created, "replaced", dry, true)?,
                 Err(s) => errors.push(with_source("replacing", s)),
             }
@@ -361,7 +362,7 @@ pub(super) fn replace(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         }
         if cp
             .server()
-            .get(ROOT, info.kind, &info.namespace, &info.name)
+            .get(&super::ws(cp), info.kind, &info.namespace, &info.name)
             .is_none()
         {
             errors.push(with_source(
@@ -371,7 +372,7 @@ pub(super) fn replace(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             continue;
         }
         let manager = ctx.p.str("field-manager");
-        match cp.update_as(ROOT, obj, &manager) {
+        match cp.update_as(&super::ws(cp), obj, &manager) {
             Ok(updated) => print::operation(ctx, &fmt, &updated, "replaced", dry, true)?,
             Err(s) => errors.push(with_source("replacing", s)),
         }

@@ -11,7 +11,6 @@ use super::{Ctx, DryRun, Error};
 use crate::api::{object, Map, Value};
 use crate::control_plane::{ApplyOptions, ControlPlane};
 use crate::json;
-use crate::server::ROOT;
 
 /// `NameFromCommandArgs`: exactly one NAME before `--`.
 fn name_arg(ctx: &Ctx<'_>) -> Result<String, Error> {
@@ -265,7 +264,9 @@ fn create_object(
         Some(s) => s,
         None => &mut *ctx.cp,
     };
-    let (created, warnings) = cp.create(ROOT, object, &opts).map_err(Error::Status)?;
+    let (created, warnings) = cp
+        .create(&super::ws(cp), object, &opts)
+        .map_err(Error::Status)?;
     for w in &warnings {
         ctx.warn(w);
     }

@@ -8,7 +8,7 @@
 use super::resources::{self, kind_group};
 use super::{Ctx, DryRun, Error};
 use crate::control_plane::{ControlPlane, DeleteOptions};
-use crate::server::{Propagation, ROOT};
+use crate::server::Propagation;
 
 pub(super) fn delete(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let output = ctx.p.str("output");
@@ -118,7 +118,7 @@ pub(super) fn delete(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Some(s) => s,
             None => &mut *ctx.cp,
         };
-        match cp.delete(ROOT, &opts) {
+        match cp.delete(&super::ws(cp), &opts) {
             Ok(_) => print(ctx),
             Err(s) if ignore_not_found && s.code == 404 => count -= 1,
             Err(s) => {

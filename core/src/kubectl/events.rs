@@ -9,7 +9,6 @@ use super::{tabwriter, Ctx, Error};
 use crate::api::object::str_at;
 use crate::api::{KindInfo, Value};
 use crate::control_plane::ListOptions;
-use crate::server::ROOT;
 use crate::sim::parse_rfc3339;
 
 pub(super) fn events(ctx: &mut Ctx<'_>) -> Result<(), Error> {
@@ -39,7 +38,7 @@ pub(super) fn events(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let items = ctx
         .cp
         .list_items(
-            ROOT,
+            &super::ws(ctx.cp),
             &ListOptions {
                 api_version: Some("v1".into()),
                 kind: "Event".into(),

@@ -142,6 +142,7 @@ fn human(ctx: &mut Ctx<'_>, infos: &[Info], wide: bool) -> Result<(), Error> {
                 show_labels,
                 now,
             },
+            super::columns::custom(ctx.cp, kind),
         );
         if !text.is_empty() {
             if !ctx.out.is_empty() && !no_headers {
@@ -225,12 +226,18 @@ pub(super) struct TableOptions<'a> {
     pub now: i64,
 }
 
-/// One table, decorated as `decorateTable` does and aligned by the tab writer.
-pub(super) fn table(kind: &KindInfo, objects: &[&Info], o: &TableOptions<'_>) -> String {
+/// One table, decorated as `decorateTable` does and aligned by the tab writer; `custom` is the
+/// printer of a kind with CRD-style columns.
+pub(super) fn table(
+    kind: &KindInfo,
+    objects: &[&Info],
+    o: &TableOptions<'_>,
+    custom: Option<printers::Printer>,
+) -> String {
     if objects.is_empty() {
         return String::new();
     }
-    let printer = printers::for_kind(kind);
+    let printer = custom.unwrap_or_else(|| printers::for_kind(kind));
     let visible: Vec<(usize, &Column)> = printer
         .columns
         .iter()

@@ -9,7 +9,6 @@ use super::{Ctx, DryRun, Error};
 use crate::api::{object, Value};
 use crate::control_plane::{ControlPlane, ObjectRef};
 use crate::server::patch::PatchType;
-use crate::server::ROOT;
 use std::collections::BTreeMap;
 
 /// `cmdutil.GetResourcesAndPairs`.
@@ -261,7 +260,7 @@ pub(super) fn label(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Some(s) => s,
             None => &mut *ctx.cp,
         };
-        match cp.patch_as(ROOT, &r, &patch, PatchType::Merge, &manager) {
+        match cp.patch_as(&super::ws(cp), &r, &patch, PatchType::Merge, &manager) {
             Ok(after) => print_result(ctx, &fmt, &after, &msg, dry)?,
             Err(s) => errors.push(Error::Status(s)),
         }

@@ -4,8 +4,10 @@
 //! ([`cmdline`]), runs the command against the control plane's public API, and returns what
 //! kubectl would write on stdout and stderr with its exit code.
 mod apply;
+pub mod auth;
 mod base64;
 mod cmdline;
+mod columns;
 mod create;
 mod delete;
 mod describe;
@@ -25,12 +27,14 @@ mod quantity;
 mod resources;
 mod rollout;
 mod scale;
+mod session;
 mod set;
 pub mod table;
 pub mod tabwriter;
 mod taint;
 mod top;
 mod wait;
+pub mod ws;
 
 #[cfg(test)]
 mod tests;
@@ -41,6 +45,7 @@ pub use cmdline::split_words;
 use cmdline::Parsed;
 pub use printers::{node_status, pod_status};
 pub use rollout::status_line as rollout_status_line;
+pub(crate) use session::ws;
 
 /// An error as kubectl's `cmdutil.CheckErr` prints it.
 #[derive(Debug, Clone)]
@@ -247,16 +252,56 @@ impl DryRun {
     }
 }
 
-/// Runs one kubectl command line (`kubectl get pods -o wide`; the leading `kubectl` is optional).
+/// A client-side failure (exit code 1); a newline is added when missing.
+pub(crate) fn fail(mut stderr: String) -> KubectlOutput {
+    if !stderr.ends_with('\n') {
+        stderr.push('\n');
+    }
+    failure(stderr, 1)
+}
+
+/// Success with `stdout`.
+pub(crate) fn out(stdout: String) -> KubectlOutput {
+    success(stdout)
+}
+
+/// An API error as kubectl prints it, exit code 1.
+pub(crate) fn server_error(s: &Status) -> KubectlOutput {
+    fail(Error::Status(s.clone()).text())
+}
+
+/// Runs one kubectl command line (`kubectl get pods -o wide`; the leading `kubectl` is optional)
+/// in kubectl's current workspace.
 pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
     let words = match split_words(line) {
         Ok(w) => w,
         Err(e) => return failure(format!("error: {e}\n"), 1),
     };
-    let words: &[String] = match words.first().map(String::as_str) {
-        Some("kubectl") | Some("k") => &words[1..],
-        _ => &words,
+    let mut words: Vec<String> = match words.first().map(String::as_str) {
+        Some("kubectl") | Some("k") => words[1..].to_vec(),
+        _ => words,
     };
+    // `--as`/`--as-group`: the rest of the command runs as that user (impersonation).
+    match session::impersonation(cp, &mut words) {
+        Ok(Some(user)) => {
+            let previous = cp.user().clone();
+            cp.set_user(user);
+            let out = run_words(cp, &words, stdin);
+            cp.set_user(previous);
+            out
+        }
+        Ok(None) => run_words(cp, &words, stdin),
+        Err(e) => e,
+    }
+}
+
+fn run_words(cp: &mut ControlPlane, words: &[String], stdin: &str) -> KubectlOutput {
+    // KCP's `kubectl ws` plugin and `kubectl auth`.
+    match words.first().map(String::as_str) {
+        Some("ws") | Some("workspace") => return ws::ws(cp, &words[1..]),
+        Some("auth") => return session::auth(cp, &words[1..]),
+        _ => {}
+    }
     // kplane's own commands (a kubectl plugin by its name).
     if words.first().map(String::as_str) == Some("sim") {
         return top::sim(cp, &words[1..]);

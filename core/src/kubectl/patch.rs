@@ -7,7 +7,6 @@ use super::{Ctx, DryRun, Error};
 use crate::api::Value;
 use crate::control_plane::{ControlPlane, ObjectRef};
 use crate::server::patch::PatchType;
-use crate::server::ROOT;
 
 pub(super) fn patch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let text = ctx.p.str("patch");
@@ -47,7 +46,7 @@ pub(super) fn patch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Some(s) => s,
             None => &mut *ctx.cp,
         };
-        match cp.patch_as(ROOT, &r, &patch, kind, &manager) {
+        match cp.patch_as(&super::ws(cp), &r, &patch, kind, &manager) {
             Ok(after) => {
                 let op = if same(&after, &info.object) {
                     "patched (no change)"

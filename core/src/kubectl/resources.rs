@@ -9,7 +9,6 @@ use crate::api::object;
 use crate::api::Value;
 use crate::control_plane::{ControlPlane, ListOptions};
 use crate::server::status::Status;
-use crate::server::ROOT;
 
 /// The resources of the `all` category, in discovery order (core, apps, autoscaling, batch).
 pub(crate) const ALL_CATEGORY: &[&str] = &[
@@ -59,6 +58,12 @@ pub(crate) fn resolve_type(arg: &str) -> Result<&'static KindInfo, Error> {
     Err(Error::msg(format!(
         "error: the server doesn't have a resource type \"{resource}\""
     )))
+}
+
+/// [`resolve_type`], then the custom kinds of kubectl's current workspace (its CRDs and bound
+/// APIs).
+pub(crate) fn resolve_type_in(cp: &ControlPlane, arg: &str) -> Result<&'static KindInfo, Error> {
+    resolve_type(arg).or_else(|e| cp.server().resolve_resource(&super::ws(cp), arg).ok_or(e))
 }
 
 /// The warnings of client-go's shortcut expander (restmapper/shortcut.go
@@ -267,7 +272,7 @@ pub(crate) fn visit(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Fou
         }
         let mut kinds: Vec<&'static KindInfo> = Vec::new();
         for t in &parsed.types {
-            let k = resolve_type(t)?;
+            let k = resolve_type_in(cp, t)?;
             if !kinds.iter().any(|x| std::ptr::eq(*x, k)) {
                 kinds.push(k);
             }
@@ -281,7 +286,7 @@ pub(crate) fn visit(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Fou
                 field_selector: field.clone(),
                 ..Default::default()
             };
-            match cp.list_items(ROOT, &opts) {
+            match cp.list_items(&super::ws(cp), &opts) {
                 Ok(items) => {
                     for o in items {
                         found.infos.push(info_of(k, o, None));
@@ -297,7 +302,7 @@ pub(crate) fn visit(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Fou
         let mut mapped: Vec<(String, &'static KindInfo)> = Vec::new();
         for (t, _) in &parsed.tuples {
             if !mapped.iter().any(|(x, _)| x == t) {
-                mapped.push((t.clone(), resolve_type(t)?));
+                mapped.push((t.clone(), resolve_type_in(cp, t)?));
             }
         }
         for (t, name) in &parsed.tuples {
@@ -316,7 +321,7 @@ pub(crate) fn visit(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Fou
         if parsed.types.len() > 1 {
             return Err(Error::msg("error: you must specify only one resource"));
         }
-        let k = resolve_type(&parsed.types[0])?;
+        let k = resolve_type_in(cp, &parsed.types[0])?;
         check_named_namespace(k, req)?;
         for name in &parsed.names {
             get_one(cp, k, &namespace, name, &mut found);
@@ -325,7 +330,7 @@ pub(crate) fn visit(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Fou
     }
     if !parsed.types.is_empty() {
         for t in &parsed.types {
-            resolve_type(t)?;
+            resolve_type_in(cp, t)?;
         }
         return Err(Error::msg(
             "error: resource(s) were provided, but no name was specified",
@@ -363,7 +368,7 @@ fn get_one(
     found: &mut Found,
 ) {
     let ns = if k.namespaced { namespace } else { "" };
-    match cp.server().get(ROOT, k, ns, name) {
+    match cp.server().get(&super::ws(cp), k, ns, name) {
         Some(o) => found.infos.push(info_of(k, o.clone(), None)),
         None => found.errors.push(Error::Status(Status::not_found(k, name))),
     }
@@ -403,7 +408,7 @@ fn visit_files(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Found, E
             )));
             continue;
         }
-        let k = match kind_of(&doc) {
+        let k = match kind_of(cp, &doc) {
             Ok(k) => k,
             Err(e) => {
                 found.errors.push(e);
@@ -423,7 +428,7 @@ fn visit_files(cp: &ControlPlane, req: &Request, stdin: &str) -> Result<Found, E
         }
         let name = object::name(&doc).to_string();
         if req.latest {
-            match cp.server().get(ROOT, k, &ns, &name) {
+            match cp.server().get(&super::ws(cp), k, &ns, &name) {
                 Some(o) => found
                     .infos
                     .push(info_of(k, o.clone(), Some("STDIN".into()))),
@@ -451,11 +456,13 @@ pub(crate) fn read_stdin(stdin: &str) -> Result<Vec<Value>, Error> {
     Ok(docs.into_iter().map(|d| d.object).collect())
 }
 
-/// The served kind of a decoded object: `resource mapping not found …` otherwise.
-pub(crate) fn kind_of(doc: &Value) -> Result<&'static KindInfo, Error> {
+/// The served kind of a decoded object (built in, or a custom kind of kubectl's current
+/// workspace): `resource mapping not found …` otherwise.
+pub(crate) fn kind_of(cp: &ControlPlane, doc: &Value) -> Result<&'static KindInfo, Error> {
     let api_version = object::api_version(doc);
     let kind = object::kind(doc);
-    crate::api::kinds::by_kind(Some(api_version), kind).ok_or_else(|| {
+    let ws = super::ws(cp);
+    cp.server().resolve_in(&ws, Some(api_version), kind).ok().ok_or_else(|| {
         Error::msg(format!(
             "error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"STDIN\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first",
             object::name(doc),

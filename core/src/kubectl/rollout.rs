@@ -8,7 +8,6 @@ use crate::control_plane::ControlPlane;
 use crate::json;
 use crate::server::patch::PatchType;
 use crate::server::status::Status;
-use crate::server::ROOT;
 use crate::ObjectRef;
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -41,13 +40,18 @@ pub(super) fn rollout(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         namespace: Some(ns.clone()),
         name: name.clone(),
     };
-    let Some(d) = ctx.cp.server().get(ROOT, info, &ns, &name).cloned() else {
+    let Some(d) = ctx
+        .cp
+        .server()
+        .get(&super::ws(ctx.cp), info, &ns, &name)
+        .cloned()
+    else {
         return Err(Error::Status(Status::not_found(info, &name)));
     };
     let reference = resource_ref(info, &name);
     let patch = |ctx: &mut Ctx<'_>, p: Value, word: &str| -> Result<(), Error> {
         ctx.cp
-            .patch_as(ROOT, &r, &p, PatchType::Merge, MANAGER)
+            .patch_as(&super::ws(ctx.cp), &r, &p, PatchType::Merge, MANAGER)
             .map_err(Error::Status)?;
         ctx.out.push_str(&format!("{reference} {word}\n"));
         Ok(())
@@ -96,7 +100,7 @@ fn revisions(cp: &ControlPlane, d: &Value) -> Vec<(i64, Value)> {
     let uid = object::uid(d);
     let mut out: Vec<(i64, Value)> = cp
         .server()
-        .list(ROOT, rs_info, Some(object::namespace(d)))
+        .list(&super::ws(cp), rs_info, Some(object::namespace(d)))
         .filter(|rs| controller_of(rs).is_some_and(|r| r["uid"] == uid))
         .filter_map(|rs| {
             Some((
@@ -173,7 +177,7 @@ fn undo(ctx: &mut Ctx<'_>, d: &Value, reference: &str, to: i64) -> Result<(), Er
     let mut new = d.clone();
     new["spec"]["template"] = template;
     ctx.cp
-        .update_as(ROOT, new, MANAGER)
+        .update_as(&super::ws(ctx.cp), new, MANAGER)
         .map_err(Error::Status)?;
     ctx.out.push_str(&format!("{reference} rolled back\n"));
     Ok(())
@@ -226,7 +230,7 @@ fn status(ctx: &mut Ctx<'_>, r: &ObjectRef, watch: bool) -> Result<(), Error> {
     let mut last = String::new();
     // progressDeadlineSeconds bounds the wait, as the Progressing condition does.
     for _ in 0..=3600 {
-        let Ok(Some(d)) = ctx.cp.get(ROOT, r) else {
+        let Ok(Some(d)) = ctx.cp.get(&super::ws(ctx.cp), r) else {
             let info = crate::api::kinds::by_kind(Some("apps/v1"), "Deployment");
             return Err(match info {
                 Some(i) => Error::Status(Status::not_found(i, &r.name)),

@@ -9,7 +9,6 @@ use crate::api::{object, Value};
 use crate::control_plane::{ControlPlane, ObjectRef};
 use crate::server::patch::PatchType;
 use crate::server::status::Status;
-use crate::server::ROOT;
 
 pub(super) fn scale(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     super::create::required(ctx, &["replicas"])?;
@@ -82,7 +81,13 @@ pub(super) fn scale(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Some(s) => s,
             None => &mut *ctx.cp,
         };
-        match cp.patch_as(ROOT, &r, &patch, PatchType::Merge, "kubectl-scale") {
+        match cp.patch_as(
+            &super::ws(cp),
+            &r,
+            &patch,
+            PatchType::Merge,
+            "kubectl-scale",
+        ) {
             Ok(after) => print::operation(ctx, &fmt, &after, "scaled", dry, true)?,
             Err(s) => errors.push(Error::Status(s)),
         }

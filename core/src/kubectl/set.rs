@@ -7,7 +7,6 @@ use super::resources::{self, Info};
 use super::{Ctx, DryRun, Error};
 use crate::api::{object, Map, Value};
 use crate::control_plane::ControlPlane;
-use crate::server::ROOT;
 
 /// Where a kind keeps its pod spec (`polymorphichelpers.updatePodSpecForObject`).
 pub(super) fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
@@ -220,7 +219,7 @@ pub(super) fn set(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Some(s) => s,
             None => &mut *ctx.cp,
         };
-        match cp.update_as(ROOT, obj, &manager) {
+        match cp.update_as(&super::ws(cp), obj, &manager) {
             Ok(after) => print::operation(ctx, &fmt, &after, op, dry, true)?,
             Err(s) => errors.push(Error::msg(format!(
                 "failed to patch {} update to pod template: {}",
@@ -417,7 +416,7 @@ fn env_from(ctx: &Ctx<'_>, from: &str) -> Result<Vec<(String, Value)>, Error> {
     let obj = ctx
         .cp
         .server()
-        .get(ROOT, kind, &ns, name)
+        .get(&super::ws(ctx.cp), kind, &ns, name)
         .cloned()
         .ok_or_else(|| Error::Status(crate::server::status::Status::not_found(kind, name)))?;
     let keys_filter: Vec<String> = ctx

@@ -7,7 +7,6 @@ use super::{Ctx, DryRun, Error};
 use crate::api::{object, Value};
 use crate::control_plane::{ControlPlane, ObjectRef};
 use crate::server::patch::PatchType;
-use crate::server::ROOT;
 
 /// `Taint.ToString` of a taint object (`key=value:effect`).
 pub(crate) fn taint_text(v: &Value) -> String {
@@ -310,7 +309,7 @@ pub(super) fn taint(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Some(s) => s,
             None => &mut *ctx.cp,
         };
-        match cp.patch_as(ROOT, &r, &patch, PatchType::Merge, &manager) {
+        match cp.patch_as(&super::ws(cp), &r, &patch, PatchType::Merge, &manager) {
             Ok(after) => print::operation(ctx, &fmt, &after, op, dry, true)?,
             Err(s) => errors.push(Error::Status(s)),
         }

@@ -19,7 +19,7 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             let ns = if all_namespaces { None } else { Some(ctx.ns()) };
             let pods = cp
                 .list_items(
-                    ROOT,
+                    &super::ws(cp),
                     &ListOptions {
                         kind: "Pod".into(),
                         namespace: ns.clone(),

@@ -212,7 +212,7 @@ pub(super) fn wait(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         let live = ctx
             .cp
             .server()
-            .get(crate::server::ROOT, info.kind, &info.namespace, &info.name)
+            .get(&super::ws(ctx.cp), info.kind, &info.namespace, &info.name)
             .cloned();
         if holds(&cond, live.as_ref())? {
             let shown = live.unwrap_or_else(|| info.object.clone());

@@ -63,6 +63,13 @@ impl EventType {
     }
 }
 
+/// Whether a write at `key` changes the custom kinds its workspace serves (a CRD or an
+/// APIBinding).
+fn defines_kinds(key: &Key) -> bool {
+    &*key.resource == super::custom::CRD_RESOURCE
+        || &*key.resource == super::custom::APIBINDING_RESOURCE
+}
+
 fn dedup_key(workspace: &str, event: &Value) -> String {
     let io = &event["involvedObject"];
     format!(
@@ -153,13 +160,22 @@ impl Server {
             let at = self.clock.now_ms().saturating_add(EVENT_TTL_MS);
             self.event_expiry.touch(&key, at);
         }
-        self.store.put(key, object)
+        let defines = defines_kinds(&key);
+        let stored = self.store.put(key.clone(), object);
+        if defines {
+            self.custom.refresh(&self.store, &key.workspace);
+        }
+        stored
     }
 
     /// Removes an object from the store.
     pub(crate) fn remove(&mut self, key: &Key) -> Option<Value> {
         self.event_expiry.forget(key);
-        self.store.remove(key)
+        let gone = self.store.remove(key);
+        if gone.is_some() && defines_kinds(key) {
+            self.custom.refresh(&self.store, &key.workspace);
+        }
+        gone
     }
 
     /// Deletes the Events whose time to live has run out.

@@ -1,6 +1,8 @@
 //! The API server's request path: decode → validate → default → admit → persist. Users and
 //! controllers take the same path (DESIGN.md, "How data flows").
 mod admission;
+pub mod authz;
+pub mod custom;
 pub mod decode;
 pub mod defaults;
 mod events;
@@ -14,8 +16,10 @@ pub mod rbac;
 pub mod runtime_class;
 pub use events::{EventExpiry, EventType, EVENT_TTL_MS};
 pub mod crd;
+mod serving;
 pub mod status;
 pub mod validate;
+pub mod workspaces;
 
 use crate::api::kinds::{self, KindInfo};
 use crate::api::object::{self, set_path};
@@ -71,6 +75,11 @@ pub struct Server {
     event_expiry: EventExpiry,
     /// The field manager of the writes in progress (`kubectl`, `kube-scheduler`, …).
     manager: String,
+    /// The caller of the requests in progress (admission plugins read it): `system:admin`
+    /// unless the facade says otherwise.
+    user: rbac::UserInfo,
+    /// The custom kinds each workspace serves (derived from its CRDs and APIBindings).
+    custom: custom::Registry,
 }
 
 impl Server {
@@ -83,6 +92,8 @@ impl Server {
             event_index: HashMap::new(),
             event_expiry: EventExpiry::default(),
             manager: DEFAULT_MANAGER.into(),
+            user: rbac::UserInfo::system_admin(),
+            custom: custom::Registry::default(),
         };
         for (name, value, description) in admission::SYSTEM_PRIORITY_CLASSES {
             s.create(
@@ -105,6 +116,7 @@ impl Server {
                    "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}),
         )
         .expect("the kubernetes Service is valid");
+        s.install_builtin_tenancy();
         s
     }
 
@@ -123,8 +135,11 @@ impl Server {
             event_index: HashMap::new(),
             event_expiry,
             manager: DEFAULT_MANAGER.into(),
+            user: rbac::UserInfo::system_admin(),
+            custom: custom::Registry::default(),
         };
         s.rebuild_event_index();
+        s.custom = custom::Registry::rebuild(&s.store);
         s
     }
 
@@ -145,56 +160,56 @@ impl Server {
         }
     }
 
-    /// Whether `workspace` is a logical cluster this server serves: `root`, or one with
-    /// objects (created by [`Server::add_logical_cluster`]).
-    pub fn check_workspace(&self, workspace: &str) -> Result<(), Status> {
-        if workspace == ROOT
-            || self
-                .store
-                .list(workspace, "namespaces", None)
-                .next()
-                .is_some()
-        {
-            Ok(())
-        } else {
-            Err(Status::workspace_not_found(workspace))
-        }
-    }
-
-    /// Creates an empty logical cluster `name` with its initial namespaces (a workspace's
-    /// content without the Workspace object); a no-op when it exists.
-    pub fn add_logical_cluster(&mut self, name: &str) -> Result<(), Status> {
-        if self.check_workspace(name).is_ok() {
-            return Ok(());
-        }
-        if name.is_empty() || name.len() > 255 {
-            return Err(Status::bad_request(format!(
-                "invalid logical cluster name {name:?}"
-            )));
-        }
-        for ns in INITIAL_NAMESPACES {
-            let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
-            let info = kinds::by_kind(Some("v1"), "Namespace").expect("Namespace is served");
-            let key = Self::key(name, info, "", ns);
-            let mut obj = obj;
-            defaults::apply_defaults("Namespace", &mut obj);
-            obj["metadata"]["uid"] = json!(self.rng.uuid());
-            obj["metadata"]["creationTimestamp"] = json!(self.clock.rfc3339());
-            self.put(key, obj);
-        }
-        Ok(())
-    }
-
-    /// Resolves `apiVersion`/`kind` to a served kind, with kubectl's text when none matches.
+    /// Resolves `apiVersion`/`kind` to a built-in kind, with kubectl's text when none matches
+    /// (see [`Server::resolve_in`] for the custom kinds of a workspace).
     pub fn resolve(api_version: Option<&str>, kind: &str) -> Result<&'static KindInfo, Status> {
-        kinds::by_kind(api_version, kind).ok_or_else(|| {
-            let version = api_version.unwrap_or("");
-            Status::new(
-                404,
-                "NotFound",
-                format!("no matches for kind \"{kind}\" in version \"{version}\""),
-            )
+        kinds::by_kind(api_version, kind).ok_or_else(|| no_match(api_version, kind))
+    }
+
+    /// Resolves `apiVersion`/`kind` in `workspace`: a built-in kind, else one of the
+    /// workspace's custom kinds (its CRDs and bound APIs); kubectl's text when none matches.
+    pub fn resolve_in(
+        &self,
+        workspace: &str,
+        api_version: Option<&str>,
+        kind: &str,
+    ) -> Result<&'static KindInfo, Status> {
+        if let Some(info) = kinds::by_kind(api_version, kind) {
+            return Ok(info);
+        }
+        self.custom
+            .by_kind(workspace, api_version, kind)
+            .map(|s| s.info)
+            .ok_or_else(|| no_match(api_version, kind))
+    }
+
+    /// Resolves what a user types on the kubectl command line (`pods`, `deploy`,
+    /// `prometheuses.monitoring.coreos.com`, `prom`) in `workspace`.
+    pub fn resolve_resource(&self, workspace: &str, name: &str) -> Option<&'static KindInfo> {
+        kinds::by_resource_name(name).or_else(|| {
+            self.custom
+                .by_resource_name(workspace, name)
+                .map(|s| s.info)
         })
+    }
+
+    /// The custom kinds `workspace` serves (its CRDs and bound APIs).
+    pub fn custom_kinds(&self, workspace: &str) -> &[custom::Served] {
+        self.custom.served(workspace)
+    }
+
+    /// The names the custom kinds of `workspace` hold, as CRD objects with
+    /// `status.acceptedNames` (with the export of a bound API).
+    pub fn custom_names_in_use(
+        &self,
+        workspace: &str,
+    ) -> Vec<(Option<custom::BoundExport>, Value)> {
+        self.custom.names_in_use(workspace)
+    }
+
+    /// The definition serving `info` in `workspace`, when it is a custom kind.
+    pub fn custom_kind(&self, workspace: &str, info: &KindInfo) -> Option<&custom::Served> {
+        self.custom.by_info(workspace, info)
     }
 
     pub fn key(workspace: &str, info: &KindInfo, namespace: &str, name: &str) -> Key {
@@ -228,7 +243,9 @@ impl Server {
             .map(|(_, v)| v)
     }
 
-    fn info_of(obj: &Value) -> Result<&'static KindInfo, Status> {
+    /// The kind of `obj` in `workspace`: a 400 when `apiVersion` or `kind` is missing (as
+    /// kubectl's client-side validation words it), a 404 when no kind matches.
+    pub fn info_of(&self, workspace: &str, obj: &Value) -> Result<&'static KindInfo, Status> {
         let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
         let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         match (api_version.is_empty(), kind.is_empty()) {
@@ -239,7 +256,7 @@ impl Server {
                 "error validating data: apiVersion not set",
             )),
             (false, true) => Err(Status::bad_request("error validating data: kind not set")),
-            _ => Self::resolve(Some(api_version), kind),
+            _ => self.resolve_in(workspace, Some(api_version), kind),
         }
     }
 
@@ -299,7 +316,7 @@ impl Server {
 
     fn create_inner(&mut self, workspace: &str, mut obj: Value) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
-        let info = Self::info_of(&obj)?;
+        let info = self.info_of(workspace, &obj)?;
         decode::check_request(info, &obj)?;
         if !obj.get("metadata").is_none_or(Value::is_object) {
             return Err(Status::bad_request("metadata: expected an object"));
@@ -321,8 +338,14 @@ impl Server {
                 set_path(&mut obj, &["metadata", "name"], json!(name));
             }
         }
+        self.check_data_plane(workspace, info, status::admission_name(&obj))?;
         self.admit_namespace(workspace, info, &ns, &name)?;
-        if info.status_subresource && info.kind != "Node" {
+        let custom = self.custom.by_info(workspace, info).cloned();
+        let builtin = custom.is_none();
+        if custom.as_ref().is_some_and(|c| c.terminating) {
+            return Err(serving::terminating(info));
+        }
+        if info.status_subresource && !(builtin && info.kind == "Node") {
             // Status is reset on create (strategy PrepareForCreate); a Node's status given at
             // creation is its capacity, as with KWOK.
             if let Some(m) = obj.as_object_mut() {
@@ -335,17 +358,28 @@ impl Server {
         }
         // Jobs need their uid for the generated selector, before validation.
         let uid = self.rng.uuid();
-        if info.kind == "Job" {
-            defaults::generate_job_selector(&mut obj, &uid);
+        let mut errs = Vec::new();
+        match &custom {
+            None => {
+                if info.kind == "Job" {
+                    defaults::generate_job_selector(&mut obj, &uid);
+                }
+                defaults::apply_defaults(info.kind, &mut obj);
+                self.admit_create(workspace, &mut obj)?;
+            }
+            Some(c) => errs = serving::prepare(c, &mut obj),
         }
-        defaults::apply_defaults(info.kind, &mut obj);
-        self.admit_create(workspace, &mut obj)?;
-        let errs = validate::validate(info, &obj);
+        self.admit_tenancy_create(workspace, info, &mut obj)?;
+        self.admit_definition_create(workspace, info, &mut obj)?;
+        errs.splice(0..0, serving::validate(info, custom.as_ref(), &obj));
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
         if !self.is_system_writer() {
             decode::check_storable(&obj, true)?;
+        }
+        if let Some(c) = &custom {
+            serving::to_storage_version(c, &mut obj);
         }
         let key = Self::key(workspace, info, &ns, &name);
         if self.store.get(&key).is_some() {
@@ -357,7 +391,7 @@ impl Server {
         meta.shift_remove("resourceVersion");
         meta.shift_remove("deletionTimestamp");
         meta.shift_remove("deletionGracePeriodSeconds");
-        if has_generation(info) {
+        if has_generation(info) || !builtin {
             meta.insert("generation", json!(1));
         } else {
             meta.shift_remove("generation");
@@ -378,13 +412,19 @@ impl Server {
         record: bool,
     ) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
-        let info = Self::info_of(&obj)?;
+        let info = self.info_of(workspace, &obj)?;
         decode::check_request(info, &obj)?;
         let ns = Self::place(info, &mut obj);
         let name = object::name(&obj).to_string();
+        self.check_data_plane(workspace, info, &name)?;
         let key = Self::key(workspace, info, &ns, &name);
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Status::not_found(info, &name));
+        };
+        let custom = self.custom.by_info(workspace, info).cloned();
+        let mut custom_errs = match &custom {
+            Some(c) => serving::prepare(c, &mut obj),
+            None => Vec::new(),
         };
         if let Some(rv) = object::str_at(&obj, &["metadata", "resourceVersion"]) {
             if !rv.is_empty() && Some(rv) != object::str_at(&old, &["metadata", "resourceVersion"])
@@ -417,7 +457,15 @@ impl Server {
                 }
             }
         }
-        defaults::apply_defaults(info.kind, &mut obj);
+        match &custom {
+            None => defaults::apply_defaults(info.kind, &mut obj),
+            Some(c) => {
+                custom_errs.splice(0..0, serving::validate(info, custom.as_ref(), &obj));
+                serving::to_storage_version(c, &mut obj);
+            }
+        }
+        self.admit_tenancy_update(info, &old, &mut obj)?;
+        self.admit_definition_update(info, &old, &mut obj)?;
         // A write that changes nothing is a no-op: no validation, no field tracking, no revision.
         // (Server-side apply brings its own managedFields, which are then part of the change.)
         if record && same_ignoring_bookkeeping(&obj, &old) {
@@ -427,11 +475,23 @@ impl Server {
             let (now, manager) = (self.clock.rfc3339(), self.manager.clone());
             fields::record_update(Some(&old), &mut obj, &manager, "", &now);
         }
-        let errs = validate::validate_update(info, &old, &obj);
+        let errs = match &custom {
+            // validate_update runs the create rules too.
+            None => validate::validate_update(info, &old, &obj),
+            Some(_) => {
+                let mut errs = custom_errs;
+                errs.extend(validate::validate_update(
+                    &serving::neutral(info),
+                    &old,
+                    &obj,
+                ));
+                errs
+            }
+        };
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
-        if has_generation(info) && spec_of(&obj) != spec_of(&old) {
+        if (has_generation(info) || custom.is_some()) && spec_of(&obj) != spec_of(&old) {
             let g = object::i64_at(&old, &["metadata", "generation"]).unwrap_or(0) + 1;
             set_path(&mut obj, &["metadata", "generation"], json!(g));
         }
@@ -440,13 +500,20 @@ impl Server {
 
     /// Writes only `status` (the `/status` subresource).
     pub fn update_status(&mut self, workspace: &str, obj: &Value) -> Result<Value, Status> {
-        let info = Self::info_of(obj)?;
+        self.check_workspace(workspace)?;
+        let info = self.info_of(workspace, obj)?;
         let name = object::name(obj);
+        self.check_data_plane(workspace, info, name)?;
         let key = Self::key(workspace, info, object::namespace(obj), name);
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Status::not_found(info, name));
         };
-        let status = obj.get("status").cloned().unwrap_or(json!({}));
+        let mut requested = obj.clone();
+        if let Some(c) = self.custom.by_info(workspace, info) {
+            serving::prepare(c, &mut requested);
+            crate::server::crd::validate_status(&c.crd, c.version(), &requested)?;
+        }
+        let status = requested.get("status").cloned().unwrap_or(json!({}));
         if old.get("status") == Some(&status) {
             return Ok(old);
         }
@@ -488,7 +555,7 @@ impl Server {
     /// removed, fields set by others (controllers, defaults) stay.
     pub fn apply(&mut self, workspace: &str, obj: Value) -> Result<(Value, Outcome), Status> {
         self.check_workspace(workspace)?;
-        let info = Self::info_of(&obj)?;
+        let info = self.info_of(workspace, &obj)?;
         let mut manifest = obj;
         let ns = Self::place(info, &mut manifest);
         let name = object::name(&manifest).to_string();
@@ -551,7 +618,7 @@ impl Server {
         force: bool,
     ) -> Result<(Value, Outcome), Status> {
         self.check_workspace(workspace)?;
-        let info = Self::info_of(&config)?;
+        let info = self.info_of(workspace, &config)?;
         validate::check_apply_options(manager)?;
         decode::check_request(info, &config)?;
         let ns = Self::place(info, &mut config);
@@ -585,7 +652,13 @@ impl Server {
             v
         };
         let mut candidate = merged.clone();
-        defaults::apply_defaults(info.kind, &mut candidate);
+        match self.custom.by_info(workspace, info) {
+            None => defaults::apply_defaults(info.kind, &mut candidate),
+            Some(c) => {
+                serving::prepare(c, &mut candidate);
+                serving::to_storage_version(c, &mut candidate);
+            }
+        }
         if strip(&candidate) == strip(&old) {
             return Ok((old, Outcome::Unchanged));
         }
@@ -648,6 +721,9 @@ impl Server {
         let Some(old) = self.get(workspace, info, namespace, name).cloned() else {
             return Err(Status::not_found(info, name));
         };
+        if kind == patch::PatchType::Strategic && !custom::is_builtin(info) {
+            return Err(serving::strategic_merge_unsupported());
+        }
         let mut new = patch::apply_patch(&old, patch, kind)?;
         if object::name(&new) != name || (info.namespaced && object::namespace(&new) != namespace) {
             return Err(Status::bad_request(
@@ -681,6 +757,8 @@ impl Server {
         } else {
             namespace
         };
+        self.check_data_plane(workspace, info, name)?;
+        let builtin = matches!(info.kind, "Namespace" | "Pod") && custom::is_builtin(info);
         let key = Self::key(workspace, info, namespace, name);
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Status::not_found(info, name));
@@ -699,14 +777,17 @@ impl Server {
             }
             Propagation::Background => {}
         }
-        if info.kind == "Namespace" && !finalizers.iter().any(|f| f == "kubernetes") {
+        if builtin && info.kind == "Namespace" && !finalizers.iter().any(|f| f == "kubernetes") {
             // The namespace controller empties it first (spec.finalizers: [kubernetes]).
             finalizers.push(json!("kubernetes"));
         }
-        if info.kind == "Namespace" {
+        if builtin && info.kind == "Namespace" {
             set_path(&mut new, &["status", "phase"], json!("Terminating"));
         }
-        let grace = if info.kind == "Pod" && object::str_at(&old, &["spec", "nodeName"]).is_some() {
+        let grace = if builtin
+            && info.kind == "Pod"
+            && object::str_at(&old, &["spec", "nodeName"]).is_some()
+        {
             grace_seconds
                 .or_else(|| object::i64_at(&old, &["spec", "terminationGracePeriodSeconds"]))
                 .unwrap_or(30)
@@ -774,6 +855,16 @@ impl Server {
             self.put(key, v);
         }
     }
+}
+
+/// kubectl's text when no kind matches: `no matches for kind "X" in version "v"`.
+fn no_match(api_version: Option<&str>, kind: &str) -> Status {
+    let version = api_version.unwrap_or("");
+    Status::new(
+        404,
+        "NotFound",
+        format!("no matches for kind \"{kind}\" in version \"{version}\""),
+    )
 }
 
 /// Equal but for `resourceVersion` and `managedFields` (which the server maintains).
