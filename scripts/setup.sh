@@ -33,6 +33,11 @@ if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; 
   cargo install trunk --version "$TRUNK_VERSION" --locked --force
 fi
 
+if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  say "installing the build tools' npm packages (binaryen's wasm-opt)"
+  (cd tools && npm ci --no-audit --no-fund)
+fi
+
 [ "$mode" = "--play" ] && exit 0
 
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then

@@ -30,6 +30,20 @@ thread_local! {
     static ERROR_CLASS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
 
+/// The size of this module's WebAssembly linear memory in bytes (what the benchmarks report;
+/// wasm32 allows at most 4 GiB). Not part of the documented API.
+#[wasm_bindgen(js_name = "__memoryBytes")]
+pub fn memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
 /// Registers the `KplaneError` class that errors are constructed with (`new KplaneError(status)`).
 /// Called by the package's entry files; not part of the public API.
 #[wasm_bindgen(js_name = "__kplaneInit")]
