@@ -5,15 +5,16 @@ use kplane::api::{kinds, Object};
 use kplane::scheduler::Explanation;
 use kplane::server::ROOT;
 use kplane::{ControlPlane, NodeSummary, WatchOptions};
+use serde::{Deserialize, Serialize};
 
 /// A node card's data: the summary plus what only the Node object says.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeView {
     pub summary: NodeSummary,
     /// The Ready condition's status: `True`, `False` or `Unknown`.
     pub ready: String,
     /// `Ready`, `NotReady` or `Unknown`, as the card says it.
-    pub ready_label: &'static str,
+    pub ready_label: String,
     /// The simulated machine's state when not running: `Failed` or `Stopped`.
     pub machine: Option<String>,
     /// `key=value:Effect`, as kubectl prints taints.
@@ -46,7 +47,8 @@ fn node_view(n: &NodeSummary, node: Option<&Object>) -> NodeView {
         "True" => "Ready",
         "False" => "NotReady",
         _ => "Unknown",
-    };
+    }
+    .to_string();
     let machine = node
         .and_then(|o| o.pointer("/metadata/annotations"))
         .and_then(|a| a.get(NODE_STATE))
@@ -84,7 +86,7 @@ fn taint(t: &Object) -> String {
 }
 
 /// One row of a conditions table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     pub kind: String,
     pub status: String,
@@ -94,7 +96,7 @@ pub struct Condition {
 }
 
 /// One Event as the panels list it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRow {
     /// `lastTimestamp`, RFC 3339.
     pub time: String,
@@ -111,9 +113,9 @@ pub struct EventRow {
     pub count: i64,
     pub source: String,
     /// The store revision of its last update (newest first sorts by it).
-    revision: u64,
+    pub revision: u64,
     /// The Event's own namespace/name.
-    key: String,
+    pub key: String,
 }
 
 fn event_row(e: &Object) -> EventRow {
@@ -293,7 +295,7 @@ impl EventFeed {
 }
 
 /// Everything the Why? panel shows about one pod.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PodDetails {
     pub namespace: String,
     pub name: String,
