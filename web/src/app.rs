@@ -72,6 +72,23 @@ pub enum Msg {
     Share,
     WriteUrl,
     Key(KeyboardEvent),
+    TrapWorker,
+}
+
+thread_local! {
+    /// How `kplaneTrapWorker()` reaches the app.
+    static TRAP: std::cell::RefCell<Option<Callback<()>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Makes the worker trap as a bug would, to see the page recover (used by the browser
+/// tests; harmless otherwise: the cluster is rebuilt from its history).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = kplaneTrapWorker)]
+pub fn trap_worker() {
+    TRAP.with(|t| {
+        if let Some(cb) = t.borrow().as_ref() {
+            cb.emit(());
+        }
+    });
 }
 
 /// Which element to bring into view after the next render.
@@ -428,6 +445,8 @@ impl Component for App {
             loaded: false,
             in_flight: 0,
         };
+        let trap = ctx.link().callback(|_| Msg::TrapWorker);
+        TRAP.with(|t| *t.borrow_mut() = Some(trap));
         app.spawn(ctx);
         match share::decode(&hash) {
             Ok(Some(state)) => {
@@ -732,6 +751,12 @@ impl Component for App {
             Msg::WriteUrl => {
                 self.url_timer = None;
                 self.write_url();
+                return false;
+            }
+            Msg::TrapWorker => {
+                if let Some(c) = &mut self.client {
+                    c.trap();
+                }
                 return false;
             }
             Msg::Key(e) => {

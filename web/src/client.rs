@@ -71,6 +71,11 @@ impl Client {
         self.post(Inbound::Cancel);
     }
 
+    /// Makes the worker trap (for the browser tests of the recovery).
+    pub fn trap(&mut self) {
+        self.post(Inbound::Trap);
+    }
+
     fn post(&mut self, message: Inbound) {
         let text = protocol::encode(&message);
         if self.ready {

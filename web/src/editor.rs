@@ -112,9 +112,10 @@ pub fn editor(p: &EditorProps) -> Html {
             if e.key() == "Escape" {
                 if let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
                     let _ = area.blur();
-                    if let Some(apply) = gloo::utils::document().get_element_by_id("apply") {
-                        if let Ok(apply) = apply.dyn_into::<HtmlElement>() {
-                            let _ = apply.focus();
+                    // To the spot right after the editor: Tab goes on from there.
+                    if let Some(exit) = gloo::utils::document().get_element_by_id("editor-exit") {
+                        if let Ok(exit) = exit.dyn_into::<HtmlElement>() {
+                            let _ = exit.focus();
                         }
                     }
                 }
@@ -197,6 +198,7 @@ pub fn editor(p: &EditorProps) -> Html {
                     aria-invalid={(errors > 0).then_some("true")}
                     value={(*text).clone()} {oninput} {onscroll} {onkeydown} />
             </div>
+            <span id="editor-exit" tabindex="-1" class="sr-only">{ "Left the editor" }</span>
         </div>
     }
 }

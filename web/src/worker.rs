@@ -18,6 +18,9 @@ pub enum Inbound {
     Run(Command),
     /// Stop the long work under way.
     Cancel,
+    /// Trap the instance, as a bug would (`unreachable`): lets the browser tests check that
+    /// the page catches it and restarts the worker (`kplaneTrapWorker()` on the page).
+    Trap,
 }
 
 /// Real milliseconds of work before returning to the event loop.
@@ -79,6 +82,7 @@ pub fn start() {
                     None
                 }
                 Inbound::Cancel => Some(st.session.cancel()),
+                Inbound::Trap => trap(),
             }
         });
         for r in reports.unwrap_or_default() {
@@ -89,6 +93,16 @@ pub fn start() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(&Report::Ready);
+}
+
+#[cfg(target_arch = "wasm32")]
+fn trap() -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn trap() -> ! {
+    std::process::abort()
 }
 
 fn schedule() {
