@@ -217,6 +217,8 @@ pub struct App {
     loaded: bool,
     /// Commands sent and not answered yet (`data-inflight`, for tests and the busy note).
     in_flight: u32,
+    /// The confirmation dialog just opened: move the focus into it.
+    focus_dialog: bool,
 }
 
 fn location() -> (String, String) {
@@ -444,6 +446,7 @@ impl Component for App {
                 .callback(|(node, action)| Msg::NodeAction(node, action)),
             loaded: false,
             in_flight: 0,
+            focus_dialog: false,
         };
         let trap = ctx.link().callback(|_| Msg::TrapWorker);
         TRAP.with(|t| *t.borrow_mut() = Some(trap));
@@ -558,6 +561,7 @@ impl Component for App {
                         self.switch_scenario(ctx, s);
                     } else {
                         self.confirm = Some(Confirm::Scenario(s));
+                        self.focus_dialog = true;
                     }
                 }
             }
@@ -600,6 +604,7 @@ impl Component for App {
                     self.reset(ctx);
                 } else {
                     self.confirm = Some(Confirm::Reset);
+                    self.focus_dialog = true;
                 }
             }
             Msg::TogglePlay => self.set_playing(ctx, !self.playing),
@@ -763,8 +768,9 @@ impl Component for App {
                 if e.key() != "Escape" {
                     return false;
                 }
-                if self.confirm.take().is_some() {
-                    return true;
+                if self.confirm.is_some() {
+                    ctx.link().send_message(Msg::ConfirmNo);
+                    return false;
                 }
                 // Escape in the editor leaves it (the editor handles that); elsewhere it
                 // closes the Why? panel.
@@ -784,6 +790,14 @@ impl Component for App {
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
         // Answers count once what they changed is on screen.
         mark_in_flight(self.in_flight);
+        if std::mem::take(&mut self.focus_dialog) {
+            if let Some(no) = gloo::utils::document()
+                .get_element_by_id("confirm-no")
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = no.focus();
+            }
+        }
         // Keep the newest console output in view.
         if let Some(pre) = self.console_output.cast::<HtmlElement>() {
             pre.set_scroll_top(pre.scroll_height());

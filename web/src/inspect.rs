@@ -19,24 +19,32 @@ pub struct NodeView {
     pub machine: Option<String>,
     /// `key=value:Effect`, as kubectl prints taints.
     pub taints: Vec<String>,
+    /// When a NoExecute taint evicts the pods that tolerate it only for the default 300 s
+    /// (the DefaultTolerationSeconds admission plugin): virtual ms from now (0: due).
+    pub evicts_in_ms: Option<i64>,
 }
+
+/// DefaultTolerationSeconds: pods tolerate not-ready and unreachable NoExecute taints for
+/// 300 s unless they say otherwise (plugin/pkg/admission/defaulttolerationseconds).
+const DEFAULT_TOLERATION_MS: i64 = 300_000;
 
 /// The annotation the simulated kubelet keeps a failed or stopped machine's state in.
 const NODE_STATE: &str = "sim.kplane.dev/node-state";
 
 pub fn node_views(cp: &ControlPlane, nodes: &[NodeSummary], max: usize) -> Vec<NodeView> {
     let info = kinds::by_kind(Some("v1"), "Node");
+    let now = cp.now_ms();
     nodes
         .iter()
         .take(max)
         .map(|n| {
             let node = info.and_then(|i| cp.server().get(ROOT, i, "", &n.name));
-            node_view(n, node)
+            node_view(n, node, now)
         })
         .collect()
 }
 
-fn node_view(n: &NodeSummary, node: Option<&Object>) -> NodeView {
+fn node_view(n: &NodeSummary, node: Option<&Object>, now: i64) -> NodeView {
     let ready = node
         .and_then(|o| condition(o, "Ready"))
         .and_then(|c| c.get("status"))
@@ -60,12 +68,27 @@ fn node_view(n: &NodeSummary, node: Option<&Object>) -> NodeView {
         .and_then(|t| t.as_array())
         .map(|ts| ts.iter().map(taint).collect())
         .unwrap_or_default();
+    let evicts_in_ms = node
+        .and_then(|o| o.pointer("/spec/taints"))
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+        .filter(|t| t.get("effect").and_then(|e| e.as_str()) == Some("NoExecute"))
+        .filter_map(|t| {
+            t.get("timeAdded")
+                .and_then(|v| v.as_str())
+                .and_then(kplane::sim::parse_rfc3339)
+        })
+        .map(|added| (added.saturating_add(DEFAULT_TOLERATION_MS) - now).max(0))
+        .min()
+        .filter(|_| !n.pods.is_empty());
     NodeView {
         summary: n.clone(),
         ready,
         ready_label,
         machine,
         taints,
+        evicts_in_ms,
     }
 }
 
@@ -311,6 +334,11 @@ pub struct PodDetails {
     /// Oldest first, as `kubectl describe` lists them.
     pub events: Vec<EventRow>,
     pub explanation: Option<Explanation>,
+    /// What the pod requests: (millicores, bytes).
+    pub requests: (i64, i64),
+    /// For each node the explanation names: (node, free millicores, free bytes) now, to show
+    /// the numbers behind "Insufficient cpu".
+    pub free: Vec<(String, i64, i64)>,
 }
 
 /// `events` is the pod's feed (`EventFilter::Pod`), updated by the caller.
@@ -362,6 +390,27 @@ pub fn pod_details(
         .collect();
     events.sort_by(|a, b| a.time.cmp(&b.time).then(a.revision.cmp(&b.revision)));
     let opt = |p: &str| Some(s(p).to_string()).filter(|v| !v.is_empty());
+    let explanation = cp.explain(workspace, namespace, name);
+    let r = kplane::api::resources::pod_requests(pod, false);
+    let free = match &explanation {
+        Some(e) => {
+            let names: std::collections::HashSet<&str> =
+                e.nodes.iter().map(|n| n.node.as_str()).collect();
+            cp.nodes()
+                .into_iter()
+                .filter(|n| names.contains(n.name.as_str()))
+                .map(|n| {
+                    (
+                        n.name,
+                        n.allocatable_milli_cpu
+                            .saturating_sub(n.requested_milli_cpu),
+                        n.allocatable_memory.saturating_sub(n.requested_memory),
+                    )
+                })
+                .collect()
+        }
+        None => vec![],
+    };
     Some(PodDetails {
         namespace: namespace.to_string(),
         name: name.to_string(),
@@ -373,7 +422,9 @@ pub fn pod_details(
         images,
         conditions,
         events,
-        explanation: cp.explain(workspace, namespace, name),
+        explanation,
+        requests: (r.milli_cpu, r.memory),
+        free,
     })
 }
 

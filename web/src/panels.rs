@@ -134,7 +134,7 @@ pub fn confirm(
             <div id="confirm" class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-text">
                 <p id="confirm-text">{ question.to_string() }</p>
                 <div class="dialog-actions">
-                    <button id="confirm-no" onclick={on_no} autofocus=true>{ "Cancel" }</button>
+                    <button id="confirm-no" onclick={on_no}>{ "Cancel" }</button>
                     <button id="confirm-yes" class="primary" onclick={on_yes}>{ yes.to_string() }</button>
                 </div>
             </div>

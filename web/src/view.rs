@@ -282,7 +282,7 @@ pub fn node_card(p: &NodeCardProps) -> Html {
                 <h3 class="node-name" title={n.name.clone()}>{ n.name.clone() }</h3>
                 <span class={classes!("badge", "ready-badge", ready_class)}>{ v.ready_label.clone() }</span>
             </header>
-            if n.unschedulable || v.machine.is_some() || !v.taints.is_empty() {
+            if n.unschedulable || v.machine.is_some() || !v.taints.is_empty() || v.evicts_in_ms.is_some() {
                 <div class="node-flags">
                     if let Some(m) = &v.machine {
                         <span class="badge machine" title="simulated machine state">{ format!("machine {}", m.to_ascii_lowercase()) }</span>
@@ -291,6 +291,12 @@ pub fn node_card(p: &NodeCardProps) -> Html {
                         <span class="badge warn">{ "SchedulingDisabled" }</span>
                     }
                     { for v.taints.iter().map(|t| html! { <span class="taint" title="taint">{ t.clone() }</span> }) }
+                    if let Some(ms) = v.evicts_in_ms {
+                        <span class="badge warn countdown" data-evicts-in-ms={ms.to_string()}
+                            title="NoExecute taint: pods that tolerate it only for the default 300 s are evicted then">
+                            { if ms > 0 { format!("evicts in {}", format::duration(ms)) } else { "evicting".to_string() } }
+                        </span>
+                    }
                 </div>
             }
             <div class="meters">
