@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 
 /// Big clusters stay cheap to show: the page gets at most this many node cards and pending
 /// pods (the header counts all of them).
-pub const MAX_NODE_CARDS: usize = 150;
+pub const MAX_NODE_CARDS: usize = 100;
 pub const MAX_PENDING: usize = 300;
 /// How many Events the Events panel lists.
 const TIMELINE_EVENTS: usize = 40;
