@@ -171,7 +171,7 @@ describe('never freeze, never die', () => {
     await notice.waitFor({ timeout: 10_000 });
     await settle();
     await page.waitForFunction(() => document.querySelectorAll('.node-card').length === 3);
-    assert.match(await notice.textContent(), /The simulation stopped \(.*unreachable.*\).*restarted from the last good state/);
+    assert.match(await notice.textContent(), /The simulation stopped \(.*unreachable.*\).*restarted from the last good snapshot \(point [12]\) and the [01] changes after it were replayed/);
     assert.deepEqual(await podNames(), before);
     assert.equal(await elapsedMs(), clock);
     // It works on.
@@ -227,12 +227,13 @@ describe('timeline', () => {
     assert.equal(await page.locator('#history').getAttribute('data-current'), '3');
     assert.equal(await elapsedMs(), 60_000);
     // Scrub to point 2.
-    await page.locator('#scrubber').fill('2');
-    await page.locator('#scrubber').dispatchEvent('change');
+    await page.locator('#scrubber').fill('2'); // fires input and change
     await settle();
+    await page.waitForFunction(() => document.querySelector('#history').dataset.current === '2');
     assert.equal(await page.locator('#history').getAttribute('data-current'), '2');
     assert.deepEqual(await podNames(), five);
     assert.equal(await page.locator('.branch-hint').count(), 1);
+    assert.match(await page.locator('#history-at').textContent(), /^2\/4 \+1m · T\+1m00s$/);
     // Redo goes forward again.
     await click('#redo');
     assert.equal(await page.locator('#history').getAttribute('data-current'), '3');

@@ -67,7 +67,7 @@ const startScenario = async (id, minutes = 1) => {
   await settle();
   await page.locator('#applied li').first().waitFor();
   assert.equal(await page.locator('.status-error').count(), 0);
-  for (let i = 0; i < minutes; i++) await page.locator('#step-minute').click();
+  for (let i = 0; i < minutes; i++) { await page.locator('#step-minute').click(); await settle(); }
   await assertNoPanic();
 };
 // Runs a kubectl command in the console; returns its entry's { exit, stdout, stderr }.
@@ -589,7 +589,7 @@ describe('node actions', { timeout: 120_000 }, () => {
     const taints = await card('node-c').locator('.taint').allTextContents();
     assert.ok(taints.includes('node.kubernetes.io/unreachable:NoExecute'), JSON.stringify(taints));
     // The pods tolerate unreachable for 300 s, then are evicted and replaced elsewhere.
-    for (let i = 0; i < 6; i++) await page.locator('#step-minute').click();
+    for (let i = 0; i < 6; i++) { await page.locator('#step-minute').click(); await settle(); }
     await assertNoPanic();
     const running = await page
       .locator('.node-card:not([data-node="node-c"]) .pod[data-status="Running"]')
@@ -642,7 +642,7 @@ describe('scenarios', { timeout: 120_000 }, () => {
     await settle();
     const rs = await kubectl('get rs');
     assert.equal(rs.stdout.trim().split('\n').length, 3, `two ReplicaSets:\n${rs.stdout}`);
-    for (let i = 0; i < 30; i++) await page.locator('#step').click();
+    for (let i = 0; i < 30; i++) { await page.locator('#step').click(); await settle(); }
     const status = await kubectl('rollout status deployment/web');
     assert.match(status.stdout, /successfully rolled out/);
     assert.equal(await runningOnNodes().count(), REPLICAS);

@@ -8,7 +8,7 @@ use crate::editor::Editor;
 use crate::history::Op;
 use crate::inspect::{EventRow, NodeView, PodDetails};
 use crate::panels;
-use crate::protocol::{Clock, Command, Counts, Report, Timeline, Update};
+use crate::protocol::{Base, Clock, Command, Counts, Report, Timeline, Update};
 use crate::scenario::{self, Scenario};
 use crate::series::SeriesStore;
 use crate::share;
@@ -219,6 +219,10 @@ pub struct App {
     in_flight: u32,
     /// The confirmation dialog just opened: move the focus into it.
     focus_dialog: bool,
+    /// The last good state the worker sent: (ops, snapshot), to restart from.
+    checkpoint: Option<(usize, Rc<String>)>,
+    /// The ops the checkpoint follows (to notice a branch before it).
+    checkpoint_ops: Vec<Op>,
 }
 
 fn location() -> (String, String) {
@@ -256,7 +260,52 @@ impl App {
             seed: SEED,
             ops,
             at,
+            base: None,
         });
+    }
+
+    /// A new worker after the old one died or was stopped: from the last checkpoint (when
+    /// it is on the current branch), replaying the changes after it. Returns what was done.
+    fn restart(&mut self, ctx: &Context<Self>) -> String {
+        self.set_playing(ctx, false);
+        self.busy = None;
+        self.tick_in_flight = false;
+        self.spawn(ctx);
+        let last = self.timeline.points.len().saturating_sub(1);
+        let at = (self.timeline.current < last).then_some(self.timeline.current);
+        let ops = self.ops.clone();
+        let base = self
+            .checkpoint
+            .as_ref()
+            .filter(|(n, _)| {
+                *n <= ops.len()
+                    && ops[..*n] == self.checkpoint_ops[..]
+                    && self.timeline.points.len() > *n
+            })
+            .map(|(n, s)| Base {
+                ops: *n,
+                snapshot: s.to_string(),
+                points: self.timeline.points[..=*n].to_vec(),
+            });
+        let said = match &base {
+            Some(b) => format!(
+                "It was restarted from the last good snapshot (point {}) and the {} changes after it were replayed.",
+                b.ops,
+                ops.len() - b.ops
+            ),
+            None => format!(
+                "It was restarted from the last good state: the {} changes before it were replayed.",
+                ops.len()
+            ),
+        };
+        self.series.clear();
+        self.send(Command::Load {
+            seed: SEED,
+            ops,
+            at,
+            base,
+        });
+        said
     }
 
     fn set_playing(&mut self, ctx: &Context<Self>, playing: bool) {
@@ -447,6 +496,8 @@ impl Component for App {
             loaded: false,
             in_flight: 0,
             focus_dialog: false,
+            checkpoint: None,
+            checkpoint_ops: vec![],
         };
         let trap = ctx.link().callback(|_| Msg::TrapWorker);
         TRAP.with(|t| *t.borrow_mut() = Some(trap));
@@ -515,6 +566,13 @@ impl Component for App {
                     self.console.push(entry);
                 }
                 Report::Notice(n) => self.notices.push(n),
+                Report::Checkpoint { ops, snapshot } => {
+                    if ops <= self.ops.len() {
+                        self.checkpoint_ops = self.ops[..ops].to_vec();
+                        self.checkpoint = Some((ops, Rc::new(snapshot)));
+                    }
+                    return false;
+                }
                 Report::Crashed(message) => {
                     gloo::console::error!(format!("kplane worker panicked: {message}"));
                     self.notices.push(format!(
@@ -534,19 +592,9 @@ impl Component for App {
                     Some(c) => format!("during {}", crate::session::Session::label(c)),
                     None => "while idle".to_string(),
                 };
-                self.notices.push(format!(
-                    "The simulation stopped ({message}) {what}. It was restarted from the last good state: the {} changes before it were replayed.",
-                    self.ops.len()
-                ));
-                self.set_playing(ctx, false);
-                self.busy = None;
-                self.tick_in_flight = false;
-                self.spawn(ctx);
-                let last = self.timeline.points.len().saturating_sub(1);
-                let at = (self.timeline.current < last).then_some(self.timeline.current);
-                let ops = self.ops.clone();
-                self.series.clear();
-                self.load_ops(ops, at);
+                let said = self.restart(ctx);
+                self.notices
+                    .push(format!("The simulation stopped ({message}) {what}. {said}"));
             }
             Msg::EditManifest(text) => {
                 self.manifest = text;
@@ -720,19 +768,10 @@ impl Component for App {
                         .as_ref()
                         .map(|b| b.label.clone())
                         .unwrap_or_default();
+                    let said = self.restart(ctx);
                     self.notices.push(format!(
-                        "{label} was cancelled; the cluster is back at its last good state (the {} changes before it were replayed).",
-                        self.ops.len()
+                        "{label} was cancelled; the cluster is back at its last good state. {said}"
                     ));
-                    self.set_playing(ctx, false);
-                    self.busy = None;
-                    self.tick_in_flight = false;
-                    self.spawn(ctx);
-                    let last = self.timeline.points.len().saturating_sub(1);
-                    let at = (self.timeline.current < last).then_some(self.timeline.current);
-                    let ops = self.ops.clone();
-                    self.series.clear();
-                    self.load_ops(ops, at);
                 }
             }
             Msg::ShowBusy(seq) => match &mut self.busy {
@@ -958,7 +997,7 @@ impl Component for App {
                 { busy.unwrap_or_default() }
                 { panels::notices(&self.notices, link.callback(|_| Msg::DismissNotices)) }
                 if self.panel("timeline") && !embed {
-                    { panels::scrubber(&self.timeline, 0, link.callback(Msg::GoTo)) }
+                    { panels::scrubber(&self.timeline, self.start_ms, link.callback(Msg::GoTo)) }
                 }
                 <main class="layout">
                     if !embed || self.panel("editor") {

@@ -155,6 +155,37 @@ impl History {
         }
     }
 
+    /// A timeline that continues from a snapshot taken after `ops` (a restart): `points`
+    /// are the points up to there (one more than the ops).
+    pub fn resume(
+        seed: u64,
+        ops: Vec<Op>,
+        mut points: Vec<PointInfo>,
+        snapshot: String,
+    ) -> History {
+        points.truncate(ops.len() + 1);
+        let current = ops.len();
+        let bytes = snapshot.len();
+        History {
+            seed,
+            ops,
+            points,
+            current,
+            snapshots: BTreeMap::from([(current, snapshot)]),
+            bytes,
+        }
+    }
+
+    /// The snapshot of the current point, when it is the last one and one was kept.
+    pub fn checkpoint(&self) -> Option<(usize, &str)> {
+        if self.current != self.ops.len() {
+            return None;
+        }
+        self.snapshots
+            .get(&self.current)
+            .map(|s| (self.current, s.as_str()))
+    }
+
     pub fn seed(&self) -> u64 {
         self.seed
     }

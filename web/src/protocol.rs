@@ -20,6 +20,10 @@ pub enum Command {
         seed: u64,
         ops: Vec<Op>,
         at: Option<usize>,
+        /// A snapshot of the cluster after the first `base.ops` ops (a restart): only the
+        /// ops after it are replayed.
+        #[serde(default)]
+        base: Option<Base>,
     },
     /// Apply the editor's manifests (server-side apply, field manager `kubectl`).
     Apply { manifest: String, force: bool },
@@ -39,6 +43,15 @@ pub enum Command {
     Refresh,
 }
 
+/// A checkpoint to restart from: the snapshot after the first `ops` ops, and the timeline's
+/// points up to there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Base {
+    pub ops: usize,
+    pub snapshot: String,
+    pub points: Vec<PointInfo>,
+}
+
 /// Worker → page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Report {
@@ -56,6 +69,9 @@ pub enum Report {
     Notice(String),
     /// The worker panicked (a bug); it traps next and the page restarts it.
     Crashed(String),
+    /// The last good state, to restart from if the worker dies: a snapshot of the cluster
+    /// after the first `ops` ops of the history.
+    Checkpoint { ops: usize, snapshot: String },
 }
 
 /// Changes since the previous update; `None` (and empty lists) mean unchanged.

@@ -128,9 +128,30 @@ impl Session {
     pub fn handle(&mut self, command: Command) -> Vec<Report> {
         let mut out = Vec::new();
         match command {
-            Command::Load { seed, ops, at } => {
+            Command::Load {
+                seed,
+                ops,
+                at,
+                base,
+            } => {
                 if let Err(s) = self.start_over(seed) {
                     out.push(Report::Notice(s.message));
+                }
+                let mut ops = ops;
+                if let Some(b) = base.filter(|b| b.ops <= ops.len() && b.points.len() > b.ops) {
+                    match kplane::ControlPlane::restore(&b.snapshot) {
+                        Ok(cp) => {
+                            let rest = ops.split_off(b.ops);
+                            self.start_ms = b.points[0].now_ms;
+                            self.cp = cp;
+                            self.history = History::resume(seed, ops, b.points, b.snapshot);
+                            ops = rest;
+                        }
+                        Err(s) => out.push(Report::Notice(format!(
+                            "The checkpoint could not be restored ({}); replaying everything.",
+                            s.message
+                        ))),
+                    }
                 }
                 self.replay = Some(Replay {
                     label: format!("Replaying {} changes", ops.len()),
@@ -257,6 +278,16 @@ impl Session {
             )),
             self.report_update(true),
         ]
+    }
+
+    /// The last good state to restart from, when the current point is the last one and
+    /// small enough to have a snapshot: (ops, snapshot).
+    pub fn checkpoint(&self) -> Option<Report> {
+        let (ops, snapshot) = self.history.checkpoint()?;
+        Some(Report::Checkpoint {
+            ops,
+            snapshot: snapshot.to_string(),
+        })
     }
 
     /// An update while long work runs (progress), without the costly parts.

@@ -27,12 +27,15 @@ pub enum Inbound {
 const SLICE_MS: f64 = 40.0;
 /// Real milliseconds between two progress updates during long work.
 const PROGRESS_MS: f64 = 250.0;
+/// Real milliseconds between two checkpoints sent to the page (a snapshot each).
+const CHECKPOINT_MS: f64 = 2_000.0;
 
 struct State {
     session: Session,
     queue: VecDeque<Command>,
     scheduled: bool,
     last_progress: f64,
+    last_checkpoint: f64,
 }
 
 thread_local! {
@@ -63,6 +66,7 @@ pub fn start() {
             queue: VecDeque::new(),
             scheduled: false,
             last_progress: 0.0,
+            last_checkpoint: 0.0,
         })
     });
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
@@ -143,7 +147,15 @@ fn pump() {
                 label: Session::label(&command),
             });
             st.last_progress = js_sys::Date::now();
-            Some(st.session.handle(command))
+            let mut out = st.session.handle(command);
+            let now = js_sys::Date::now();
+            if !st.session.busy() && now - st.last_checkpoint > CHECKPOINT_MS {
+                if let Some(c) = st.session.checkpoint() {
+                    st.last_checkpoint = now;
+                    out.push(c);
+                }
+            }
+            Some(out)
         });
         let Some(reports) = step else {
             return;

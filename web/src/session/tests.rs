@@ -184,6 +184,7 @@ fn a_loaded_history_rebuilds_the_same_cluster() {
             seed: 1,
             ops: ops.clone(),
             at: None,
+            base: None,
         },
     );
     assert_eq!(
@@ -197,8 +198,9 @@ fn a_loaded_history_rebuilds_the_same_cluster() {
         &mut at,
         Command::Load {
             seed: 1,
-            ops,
+            ops: ops.clone(),
             at: Some(1),
+            base: None,
         },
     );
     assert_eq!(at.history().current(), 1);
@@ -304,4 +306,66 @@ fn the_why_panel_follows_its_pod_and_closes() {
         },
     );
     assert_eq!(last_update(&r).why, None);
+}
+
+#[test]
+fn a_restart_from_a_checkpoint_replays_only_what_came_after() {
+    let mut live = session();
+    apply(&mut live, WEB);
+    run_all(
+        &mut live,
+        Command::Advance {
+            seconds: 60.0,
+            play: false,
+        },
+    );
+    let Some(Report::Checkpoint { ops: n, snapshot }) = live.checkpoint() else {
+        panic!("a small cluster has a checkpoint")
+    };
+    assert_eq!(n, 2);
+    let points = live.history().points().to_vec();
+    run_all(
+        &mut live,
+        Command::Kubectl {
+            command: "scale deployment web --replicas=2".into(),
+            stdin: String::new(),
+        },
+    );
+    run_all(
+        &mut live,
+        Command::Advance {
+            seconds: 30.0,
+            play: false,
+        },
+    );
+    let ops = live.history().ops().to_vec();
+
+    let mut restarted = session();
+    let r = run_all(
+        &mut restarted,
+        Command::Load {
+            seed: 1,
+            ops: ops.clone(),
+            at: None,
+            base: Some(crate::protocol::Base {
+                ops: n,
+                snapshot,
+                points,
+            }),
+        },
+    );
+    assert_eq!(
+        restarted.control_plane().snapshot(),
+        live.control_plane().snapshot()
+    );
+    assert_eq!(restarted.history().ops(), &ops[..]);
+    assert_eq!(restarted.history().points(), live.history().points());
+    assert_eq!(last_update(&r).clock.elapsed_ms, 90_000);
+    // Going back before the checkpoint still works (replayed from the start).
+    run_all(&mut restarted, Command::GoTo(1));
+    run_all(&mut live, Command::GoTo(1));
+    assert_eq!(
+        restarted.control_plane().snapshot(),
+        live.control_plane().snapshot()
+    );
 }
