@@ -420,6 +420,24 @@ describe('for learners', () => {
     noErrors();
   });
 
+  test('a crash-looping container counts down to its restart', async () => {
+    await open();
+    await pick('crash-loop');
+    await applyEditor();
+    for (let i = 0; i < 40; i++) {
+      await click('#step');
+      if (await page.locator('.node-card .pod[data-status="CrashLoopBackOff"]').count()) break;
+    }
+    await page.locator('.node-card .pod[data-status="CrashLoopBackOff"]').first().click();
+    await settle();
+    const countdown = page.locator('#why .backoff');
+    await countdown.waitFor();
+    const left = Number(await countdown.first().getAttribute('data-restarts-in-ms'));
+    assert.ok(left > 0 && left <= 300_000, `${left}`);
+    assert.match(await countdown.first().textContent(), /CrashLoopBackOff: the kubelet restarts container \S+ in \d+s \(back-off \d+s/);
+    noErrors();
+  });
+
   test('switching scenarios asks before wiping the cluster', async () => {
     await open();
     await applyEditor();

@@ -339,6 +339,36 @@ pub struct PodDetails {
     /// For each node the explanation names: (node, free millicores, free bytes) now, to show
     /// the numbers behind "Insufficient cpu".
     pub free: Vec<(String, i64, i64)>,
+    /// Containers waiting in CrashLoopBackOff: (container, back-off ms, virtual ms until the
+    /// kubelet restarts it).
+    pub backoffs: Vec<(String, i64, i64)>,
+}
+
+/// The containers of `pod` in CrashLoopBackOff and when each restarts: the back-off in the
+/// waiting message (the kubelet's `back-off 20s restarting failed …`) after the last exit.
+fn backoffs(pod: &Object, now: i64) -> Vec<(String, i64, i64)> {
+    let statuses = ["/status/initContainerStatuses", "/status/containerStatuses"];
+    statuses
+        .iter()
+        .filter_map(|p| pod.pointer(p).and_then(|v| v.as_array()))
+        .flatten()
+        .filter_map(|c| {
+            let waiting = c.pointer("/state/waiting")?;
+            if waiting.get("reason").and_then(|r| r.as_str())
+                != Some(kplane::kubelet::container::CRASH_LOOP_BACK_OFF)
+            {
+                return None;
+            }
+            let wait = kplane::kubelet::container::parse_backoff_message(
+                waiting.get("message")?.as_str()?,
+            )?;
+            let finished = kplane::sim::parse_rfc3339(
+                c.pointer("/lastState/terminated/finishedAt")?.as_str()?,
+            )?;
+            let name = c.get("name")?.as_str()?.to_string();
+            Some((name, wait, (finished.saturating_add(wait) - now).max(0)))
+        })
+        .collect()
 }
 
 /// `events` is the pod's feed (`EventFilter::Pod`), updated by the caller.
@@ -425,6 +455,7 @@ pub fn pod_details(
         explanation,
         requests: (r.milli_cpu, r.memory),
         free,
+        backoffs: backoffs(pod, cp.now_ms()),
     })
 }
 
@@ -491,6 +522,27 @@ mod tests {
             .taints
             .iter()
             .any(|t| t == "node.kubernetes.io/unreachable:NoExecute"));
+    }
+
+    #[test]
+    fn a_crash_looping_container_counts_down_to_its_restart() {
+        let mut cp = cluster("crash-loop", 0.0);
+        let mut seen = false;
+        for _ in 0..60 {
+            cp.advance(1.0).unwrap();
+            let feed = EventFeed::new(EventFilter::Pod("default".into(), "crasher".into()), 10);
+            let d = pod_details(&cp, ROOT, "default", "crasher", &feed).unwrap();
+            if let Some((container, wait, left)) = d.backoffs.first() {
+                assert_eq!(container, "app");
+                assert!(*wait >= 10_000 && *left <= *wait, "{wait} {left}");
+                assert_eq!(d.status, "CrashLoopBackOff");
+                seen = true;
+            }
+        }
+        assert!(
+            seen,
+            "the crasher waits in CrashLoopBackOff within a minute"
+        );
     }
 
     /// A feed updated step by step holds what a fresh one reads at the end.

@@ -102,6 +102,13 @@ pub fn why(p: WhyProps<'_>) -> Html {
             if !d.exists {
                 <p class="gone">{ "This pod no longer exists; this is what was known about it." }</p>
             }
+            { for d.backoffs.iter().map(|(container, wait, left)| html! {
+                <p class="backoff countdown" data-container={container.clone()} data-restarts-in-ms={left.to_string()}>
+                    <strong>{ "CrashLoopBackOff: " }</strong>
+                    { format!("the kubelet restarts container {container} in {} (back-off {}, doubling from 10 s up to 5 min)",
+                        format::duration(*left), format::duration(*wait)) }
+                </p>
+            }) }
             { explanation(d) }
             <div class="why-lower">
                 { conditions(&d.conditions, shown) }
