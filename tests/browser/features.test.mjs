@@ -284,11 +284,16 @@ describe('embed mode', () => {
     const href = await frame.locator('#open-playground').getAttribute('href');
     assert.match(href, new RegExp(`^${PREFIX.replace(/\//g, '\\/')}\\?scenario=pdb-drain#state=1\\.`));
     assert.equal(await frame.locator('#open-playground').getAttribute('target'), '_blank');
-    // No horizontal overflow inside the 900 px frame.
+    // No horizontal overflow inside the 900 px frame, and the console and the pending pods
+    // are in view without scrolling it.
     const frameEl = await page.locator('#demo').elementHandle();
     const inner = await frameEl.contentFrame();
     const overflow = await inner.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+    const bottoms = await inner.evaluate(() =>
+      ['#kubectl-input', '#pending', '.node-card'].map((s) => Math.round(document.querySelector(s).getBoundingClientRect().bottom)),
+    );
+    assert.ok(bottoms.every((b) => b <= 600), `in view in the 600 px frame: ${bottoms}`);
     // The link opens the full playground with the same cluster.
     const names = await inner.evaluate(() => [...document.querySelectorAll('.node-card .pod')].map((p) => p.dataset.pod).sort());
     await open(`${server.origin}${href}`);
