@@ -24,6 +24,15 @@ const TIMELINE_EVENTS: usize = 40;
 /// How many of a pod's Events the Why? panel lists (the newest).
 const POD_EVENTS: usize = 100;
 
+/// A long step runs in slices of this many virtual milliseconds.
+pub const STEP_SLICE_MS: i64 = 1_000;
+
+/// A step under way: `done` of `total` slices.
+struct Stepping {
+    total: u32,
+    done: u32,
+}
+
 /// What the page was last sent.
 #[derive(Default)]
 struct Shown {
@@ -59,6 +68,7 @@ pub struct Session {
     pod_feed: Option<EventFeed>,
     shown: Shown,
     replay: Option<Replay>,
+    stepping: Option<Stepping>,
     /// A sample is due at the next update (the cluster changed).
     sample_due: bool,
     samples_cut: Option<i64>,
@@ -85,6 +95,7 @@ impl Session {
                 ..Shown::default()
             },
             replay: None,
+            stepping: None,
             sample_due: true,
             samples_cut: None,
             ops_changed: true,
@@ -103,7 +114,7 @@ impl Session {
 
     /// Whether long work is still running (call [`Session::work`]).
     pub fn busy(&self) -> bool {
-        self.replay.is_some()
+        self.replay.is_some() || self.stepping.is_some()
     }
 
     /// What a command is called while it runs.
@@ -172,9 +183,18 @@ impl Session {
             Command::Advance { seconds, play } => {
                 if seconds.is_finite() && seconds > 0.0 {
                     let ms = (seconds * 1000.0).round() as i64;
-                    let op = Op::Advance { ms, count: 1, play };
-                    op.run(&mut self.cp);
-                    self.commit(op);
+                    if !play && ms > STEP_SLICE_MS && ms % STEP_SLICE_MS == 0 {
+                        // A long step runs one virtual second per slice (and is recorded
+                        // so: the replay makes the same calls), so Cancel can stop it.
+                        self.stepping = Some(Stepping {
+                            total: u32::try_from(ms / STEP_SLICE_MS).unwrap_or(u32::MAX),
+                            done: 0,
+                        });
+                    } else {
+                        let op = Op::Advance { ms, count: 1, play };
+                        op.run(&mut self.cp);
+                        self.commit(op);
+                    }
                 }
             }
             Command::Kubectl { command, stdin } => {
@@ -224,7 +244,7 @@ impl Session {
                 }
             }
         }
-        if self.replay.is_none() {
+        if !self.busy() {
             out.push(self.report_update(true));
         }
         out
@@ -232,6 +252,22 @@ impl Session {
 
     /// One slice of long work: replays one op. Returns what to send (an update when done).
     pub fn work(&mut self) -> Vec<Report> {
+        if let Some(st) = &mut self.stepping {
+            // A finite, positive step; a failure changes nothing.
+            let _ = self.cp.advance(STEP_SLICE_MS as f64 / 1000.0);
+            st.done += 1;
+            if st.done < st.total {
+                return vec![];
+            }
+            let total = st.total;
+            self.stepping = None;
+            self.commit(Op::Advance {
+                ms: STEP_SLICE_MS,
+                count: total,
+                play: false,
+            });
+            return vec![self.report_update(true)];
+        }
         let Some(r) = &mut self.replay else {
             return vec![];
         };
@@ -264,6 +300,22 @@ impl Session {
 
     /// Stops long work where it is (a replay keeps what it replayed).
     pub fn cancel(&mut self) -> Vec<Report> {
+        if let Some(st) = self.stepping.take() {
+            if st.done > 0 {
+                self.commit(Op::Advance {
+                    ms: STEP_SLICE_MS,
+                    count: st.done,
+                    play: false,
+                });
+            }
+            return vec![
+                Report::Notice(format!(
+                    "The step was cancelled after {} of virtual time.",
+                    crate::format::duration(STEP_SLICE_MS * i64::from(st.done))
+                )),
+                self.report_update(true),
+            ];
+        }
         let Some(r) = self.replay.take() else {
             return vec![];
         };
@@ -300,6 +352,7 @@ impl Session {
         self.start_ms = self.cp.now_ms();
         self.history = History::new(seed, self.start_ms);
         self.replay = None;
+        self.stepping = None;
         self.why_close = self.selected.take().is_some();
         self.pod_feed = None;
         self.shown.why = None;

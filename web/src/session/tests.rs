@@ -369,3 +369,45 @@ fn a_restart_from_a_checkpoint_replays_only_what_came_after() {
         live.control_plane().snapshot()
     );
 }
+
+#[test]
+fn a_long_step_runs_in_slices_and_cancel_keeps_what_was_done() {
+    let mut s = session();
+    apply(&mut s, WEB);
+    let r = s.handle(Command::Advance {
+        seconds: 60.0,
+        play: false,
+    });
+    assert!(r.is_empty() && s.busy(), "a minute runs in slices");
+    for _ in 0..10 {
+        s.work();
+    }
+    let r = s.cancel();
+    assert!(
+        matches!(&r[0], Report::Notice(n) if n.contains("cancelled after 10s")),
+        "{r:?}"
+    );
+    assert_eq!(last_update(&r).clock.elapsed_ms, 10_000);
+    assert!(!s.busy());
+    assert_eq!(
+        s.history().ops().last(),
+        Some(&Op::Advance {
+            ms: 1000,
+            count: 10,
+            play: false
+        })
+    );
+    // A whole step is one point, recorded as its slices.
+    run_all(
+        &mut s,
+        Command::Advance {
+            seconds: 60.0,
+            play: false,
+        },
+    );
+    assert_eq!(s.history().ops().len(), 3);
+    assert_eq!(
+        s.history().points().last().map(|p| p.label.as_str()),
+        Some("+1m")
+    );
+}
