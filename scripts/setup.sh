@@ -33,17 +33,20 @@ if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; 
   cargo install trunk --version "$TRUNK_VERSION" --locked --force
 fi
 
-if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
-  say "installing the build tools' npm packages (binaryen's wasm-opt)"
-  (cd tools && npm ci --no-audit --no-fund)
-fi
-
-[ "$mode" = "--play" ] && exit 0
-
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   say "installing Node.js"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 fi
+
+# wasm-opt for release builds of the playground and the npm package: the npm package
+# binaryen, pinned in tools/package.json (scripts/wasm-opt.sh runs it as Trunk's post-build
+# hook; scripts/build-npm.sh runs it on the package's module).
+if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  say "installing wasm-opt (npm binaryen, pinned)"
+  (cd tools && npm ci --no-audit --no-fund)
+fi
+
+[ "$mode" = "--play" ] && exit 0
 
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"

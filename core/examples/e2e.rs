@@ -94,7 +94,10 @@ fn rss_bytes() -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let shape = args.first().map_or("deployments", String::as_str).to_string();
+    let shape = args
+        .first()
+        .map_or("deployments", String::as_str)
+        .to_string();
     let n_nodes: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let n_pods: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(20_000);
     let mut cp = ControlPlane::new(Options {
@@ -125,8 +128,12 @@ fn main() {
         _ => {
             let n_deploy = n_pods.div_ceil(100);
             for from in (0..n_deploy).step_by(100) {
-                cp.apply_objects("root", deployments(from, (from + 100).min(n_deploy), n_pods), &opts)
-                    .expect("deployments");
+                cp.apply_objects(
+                    "root",
+                    deployments(from, (from + 100).min(n_deploy), n_pods),
+                    &opts,
+                )
+                .expect("deployments");
             }
             let mut steps = 0;
             while count(&cp, "status.phase=Running") < n_pods && steps < 600 {

@@ -297,7 +297,7 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "Two nodes full of low-priority batch pods, then a pod of higher priority.",
         steps: &[
             "Apply, then +1 min: four batch pods fill both nodes.",
-            "Apply a pod with `priorityClassName: high` (1 CPU): the scheduler evicts one batch pod (Preempted) and nominates its node.",
+            "Press \"Apply the high-priority pod\" below (a pod with `priorityClassName: high`, 1 CPU): the scheduler evicts one batch pod (Preempted) and nominates its node.",
             "The batch replacement stays Pending: click it to see why.",
         ],
         commands: &[
@@ -410,6 +410,29 @@ pub const SCENARIOS: &[Scenario] = &[
     },
 ];
 
+/// A pod of the `high` PriorityClass asking for a whole core (the preemption scenario).
+const HIGH_PRIORITY_POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: important
+spec:
+  priorityClassName: high
+  containers:
+    - name: app
+      image: nginx:1.27
+      resources:
+        requests: {cpu: \"1\", memory: 256Mi}
+";
+
+/// Manifests a scenario's steps ask for beyond its own, each applied by a button on the
+/// card: (label, manifest).
+pub fn extras(id: &str) -> &'static [(&'static str, &'static str)] {
+    match id {
+        "preemption" => &[("Apply the high-priority pod", HIGH_PRIORITY_POD)],
+        _ => &[],
+    }
+}
+
 pub fn by_id(id: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.id == id)
 }
@@ -458,6 +481,15 @@ mod tests {
             assert!(out.messages.is_empty(), "{}: {:?}", s.id, out.messages);
             assert!(!out.applied.is_empty(), "{}", s.id);
             assert!(!c.nodes().is_empty(), "{} brings nodes", s.id);
+            for (label, extra) in extras(s.id) {
+                let out = apply_documents(&mut c, "root", extra, false);
+                assert!(
+                    out.messages.is_empty(),
+                    "{}: {label}: {:?}",
+                    s.id,
+                    out.messages
+                );
+            }
             for (_, command) in s.commands {
                 let o = c.kubectl(command, "");
                 assert_eq!(o.exit_code, 0, "{}: {command}: {}", s.id, o.stderr);
