@@ -6,7 +6,8 @@ use crate::api::resources::{node_allocatable, pod_requests};
 use crate::api::selector::Requirement;
 use crate::api::Value;
 use crate::api::{Resources, Selector};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub type Labels = BTreeMap<String, String>;
@@ -352,7 +353,7 @@ pub struct NodeInfo {
 
 impl NodeInfo {
     pub fn from_node(node: &Value) -> NodeInfo {
-        let mut images = HashMap::new();
+        let mut images = HashMap::default();
         for img in array_at(node, &["status", "images"]) {
             let size = img["sizeBytes"].as_i64().unwrap_or(0);
             for n in array_at(img, &["names"]).iter().filter_map(Value::as_str) {
@@ -507,7 +508,7 @@ impl Snapshot {
                 }
             }
         }
-        let mut image_nodes: HashMap<String, i64> = HashMap::new();
+        let mut image_nodes: HashMap<String, i64> = HashMap::default();
         let mut nodes_with_affinity = BTreeSet::new();
         let mut nodes_with_required_anti_affinity = BTreeSet::new();
         for (i, n) in ordered.iter_mut().enumerate() {
@@ -611,7 +612,7 @@ impl Snapshot {
             namespace: pod.namespace.clone(),
             selector: selector.clone(),
             per_node: Default::default(),
-            domains: HashMap::new(),
+            domains: HashMap::default(),
         };
         m.per_node = std::rc::Rc::new(
             self.nodes
@@ -637,12 +638,12 @@ impl Snapshot {
         let mut cache = self.match_counts.borrow_mut();
         let Some(m) = cache.get_mut(&cache_key) else {
             // An empty selector counts nothing (and is not cached).
-            return HashMap::new();
+            return HashMap::default();
         };
         m.domains
             .entry(key.to_string())
             .or_insert_with(|| {
-                let mut out: HashMap<String, i64> = HashMap::new();
+                let mut out: HashMap<String, i64> = HashMap::default();
                 for n in &self.nodes {
                     let v = n.labels.get(key).map_or("", String::as_str);
                     *out.entry(v.to_string()).or_default() += per_node[n.index];

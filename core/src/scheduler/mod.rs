@@ -26,8 +26,9 @@ use crate::controllers::{is_pod_active, kind};
 use crate::json;
 use crate::server::{EventType, Server, ROOT};
 use crate::store::EventType as WatchType;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub const SCHEDULER_NAME: &str = "default-scheduler";

@@ -27,9 +27,9 @@ use crate::api::Value;
 use crate::json;
 use crate::sim::{Clock, Rng, Timers};
 use crate::store::{Key, Store};
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use status::Status;
-use std::collections::HashMap;
 
 /// The root workspace: the only one until workspaces arrive, and the home of the shared data plane.
 pub const ROOT: &str = "root";
@@ -89,7 +89,7 @@ impl Server {
             clock: Clock::at(start_ms),
             rng: Rng::new(seed),
             timers: Timers::default(),
-            event_index: HashMap::new(),
+            event_index: HashMap::default(),
             event_expiry: EventExpiry::default(),
             manager: DEFAULT_MANAGER.into(),
             user: rbac::UserInfo::system_admin(),
@@ -132,7 +132,7 @@ impl Server {
             clock,
             rng,
             timers,
-            event_index: HashMap::new(),
+            event_index: HashMap::default(),
             event_expiry,
             manager: DEFAULT_MANAGER.into(),
             user: rbac::UserInfo::system_admin(),

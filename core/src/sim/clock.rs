@@ -26,7 +26,17 @@ impl Clock {
     }
     /// RFC 3339 at seconds precision, as Kubernetes' `metav1.Time` serializes.
     pub fn rfc3339(&self) -> String {
-        format_rfc3339(self.now_ms)
+        // Writes at one instant stamp the same text many times: remember the last one.
+        thread_local! {
+            static LAST: std::cell::RefCell<(i64, String)> = std::cell::RefCell::new((i64::MIN, String::new()));
+        }
+        LAST.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.0 != self.now_ms {
+                *l = (self.now_ms, format_rfc3339(self.now_ms));
+            }
+            l.1.clone()
+        })
     }
 }
 
