@@ -28,7 +28,7 @@ impl Clock {
     pub fn rfc3339(&self) -> String {
         // Writes at one instant stamp the same text many times: remember the last one.
         thread_local! {
-            static LAST: std::cell::RefCell<(i64, String)> = std::cell::RefCell::new((i64::MIN, String::new()));
+            static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
         }
         LAST.with(|l| {
             let mut l = l.borrow_mut();
