@@ -25,5 +25,4 @@ cd "$here"
 if [[ ! -d node_modules/playwright-core ]]; then
   npm ci --no-audit --no-fund
 fi
-# workspaces.test.mjs waits for the workspace tree to come back in the worker-based page.
-exec node --test --test-reporter=spec playground.test.mjs features.test.mjs
+exec node --test --test-reporter=spec playground.test.mjs features.test.mjs workspaces.test.mjs

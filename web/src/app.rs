@@ -8,14 +8,15 @@ use crate::editor::Editor;
 use crate::history::Op;
 use crate::inspect::{EventRow, NodeView, PodDetails};
 use crate::panels;
-use crate::protocol::{Base, Clock, Command, Counts, Report, Timeline, Update};
+use crate::protocol::{Base, Clock, Command, Counts, PodRef, Report, Timeline, Update};
 use crate::scenario::{self, Scenario};
 use crate::series::SeriesStore;
 use crate::share;
 use crate::view::{self, NodeAction};
 use crate::why;
 use crate::workloads::WorkloadRow;
-use crate::{SEED, WORKSPACE};
+use crate::workspaces::{TreeRow, ROOT};
+use crate::SEED;
 use gloo::timers::callback::{Interval, Timeout};
 use kplane::PodSummary;
 use std::rc::Rc;
@@ -59,7 +60,10 @@ pub enum Msg {
     DismissOutcome,
     DismissNotices,
     JumpToLine(usize),
-    SelectPod(String, String),
+    /// Ask Why? about a pod (of another workspace: the worker moves there first).
+    SelectPod(PodRef),
+    /// Work in another workspace (the tree).
+    SelectWorkspace(String),
     CloseWhy,
     ToggleWarningsOnly,
     DescribePod,
@@ -105,8 +109,9 @@ enum Confirm {
 }
 
 /// The panels an embedded playground may show (`?embed&panels=cluster,console`).
-pub const PANELS: [&str; 8] = [
+pub const PANELS: [&str; 9] = [
     "editor",
+    "workspaces",
     "cluster",
     "events",
     "console",
@@ -191,12 +196,15 @@ pub struct App {
     console: Console,
     console_input: String,
     console_output: NodeRef,
-    selected: Option<(String, String)>,
+    selected: Option<PodRef>,
     details: Option<PodDetails>,
     reveal: Option<Reveal>,
     clock: Clock,
     start_ms: i64,
     counts: Counts,
+    /// The workspace the worker works in (Apply, console, pending, Events, workloads).
+    workspace: String,
+    tree: Vec<Rc<TreeRow>>,
     nodes: Vec<Rc<NodeView>>,
     pending: Vec<PodSummary>,
     events: Vec<Rc<EventRow>>,
@@ -255,12 +263,13 @@ impl App {
     }
 
     /// The cluster changes from the beginning: the charts start over too.
-    fn load_ops(&mut self, ops: Vec<Op>, at: Option<usize>) {
+    fn load_ops(&mut self, ops: Vec<Op>, at: Option<usize>, workspace: Option<String>) {
         self.send(Command::Load {
             seed: SEED,
             ops,
             at,
             base: None,
+            workspace,
         });
     }
 
@@ -299,11 +308,13 @@ impl App {
             ),
         };
         self.series.clear();
+        let workspace = Some(self.workspace.clone());
         self.send(Command::Load {
             seed: SEED,
             ops,
             at,
             base,
+            workspace,
         });
         said
     }
@@ -340,7 +351,13 @@ impl App {
         self.send(Command::Reset);
     }
 
+    /// Runs a console line in the current workspace.
     fn run_console(&mut self, line: String) {
+        self.run_kubectl(line, None);
+    }
+
+    /// Runs a console line in `workspace` (or the current one).
+    fn run_kubectl(&mut self, line: String, workspace: Option<String>) {
         let command = console::normalize(&line).to_string();
         if command.is_empty() {
             return;
@@ -348,7 +365,11 @@ impl App {
         self.console_input.clear();
         // `apply -f -` and friends read the editor, as if it were piped in.
         let stdin = self.manifest.clone();
-        self.send(Command::Kubectl { command, stdin });
+        self.send(Command::Kubectl {
+            command,
+            stdin,
+            workspace,
+        });
     }
 
     fn share_state(&self) -> share::State {
@@ -357,7 +378,7 @@ impl App {
             v: share::VERSION,
             scenario: Some(self.scenario.id.to_string()),
             manifest: self.manifest.clone(),
-            workspace: WORKSPACE.to_string(),
+            workspace: self.workspace.clone(),
             speed: self.speed,
             seed: SEED,
             ops: self.ops.clone(),
@@ -395,6 +416,20 @@ impl App {
         self.start_ms = u.clock.now_ms - u.clock.elapsed_ms;
         self.clock = u.clock;
         self.counts = u.counts;
+        let mut url = false;
+        if let Some(ws) = u.workspace {
+            // The Why? panel's pod stays only if it is in the new workspace (the worker
+            // closes the panel otherwise).
+            if self.selected.as_ref().is_some_and(|p| p.workspace != ws) {
+                self.selected = None;
+                self.details = None;
+            }
+            self.workspace = ws;
+            url = true;
+        }
+        if let Some(d) = u.workspaces {
+            d.apply_to(&mut self.tree);
+        }
         if let Some(d) = u.nodes {
             d.apply_to(&mut self.nodes);
         }
@@ -418,7 +453,6 @@ impl App {
         for s in &u.samples {
             self.series.add(s);
         }
-        let mut url = false;
         if let Some(t) = u.timeline {
             self.timeline = t;
             url = true;
@@ -475,6 +509,8 @@ impl Component for App {
             clock: Clock::default(),
             start_ms: 0,
             counts: Counts::default(),
+            workspace: ROOT.into(),
+            tree: vec![],
             nodes: vec![],
             pending: vec![],
             events: vec![],
@@ -511,7 +547,7 @@ impl Component for App {
                 if SPEEDS.iter().any(|(s, _)| *s == state.speed) {
                     app.speed = state.speed;
                 }
-                app.load_ops(state.ops, state.at);
+                app.load_ops(state.ops, state.at, Some(state.workspace));
             }
             Ok(None) if app.mode.embed => {
                 // An embedded scenario starts applied.
@@ -520,7 +556,9 @@ impl Component for App {
                     vec![Op::Apply {
                         manifest,
                         force: false,
+                        workspace: ROOT.into(),
                     }],
+                    None,
                     None,
                 );
             }
@@ -712,8 +750,8 @@ impl Component for App {
                 let seq = self.jump.map_or(0, |(_, s)| s.wrapping_add(1));
                 self.jump = Some((line, seq));
             }
-            Msg::SelectPod(ns, name) => {
-                let pod = Some((ns, name));
+            Msg::SelectPod(pod) => {
+                let pod = Some(pod);
                 if self.selected != pod {
                     self.details = None;
                 }
@@ -730,14 +768,23 @@ impl Component for App {
                 self.details = None;
                 self.send(Command::Select(None));
             }
+            Msg::SelectWorkspace(path) => {
+                if path != self.workspace {
+                    self.send(Command::Workspace(path));
+                }
+            }
             Msg::DescribePod => {
-                if let Some((ns, name)) = self.selected.clone() {
-                    self.run_console(format!("describe pod {name} -n {ns}"));
+                if let Some(p) = self.selected.clone() {
+                    self.run_kubectl(
+                        format!("describe pod {} -n {}", p.name, p.namespace),
+                        Some(p.workspace),
+                    );
                     self.reveal = Some(Reveal::Console);
                 }
             }
             Msg::NodeAction(node, action) => {
-                self.run_console(action.command(&node));
+                // Nodes are the shared data plane, written in root whatever the workspace.
+                self.run_kubectl(action.command(&node), Some(ROOT.into()));
                 if action == NodeAction::Drain {
                     self.reveal = Some(Reveal::Console);
                 }
@@ -867,21 +914,17 @@ impl Component for App {
             e.prevent_default();
             Msg::ConsoleRun
         });
-        let on_pod = link.batch_callback(|e: MouseEvent| {
-            view::pod_target(e.target()).map(|(ns, name)| Msg::SelectPod(ns, name))
-        });
+        let on_pod =
+            link.batch_callback(|e: MouseEvent| view::pod_target(e.target()).map(Msg::SelectPod));
         let on_pod_key = link.batch_callback(|e: KeyboardEvent| {
             if e.key() != "Enter" && e.key() != " " {
                 return None;
             }
-            let (ns, name) = view::pod_target(e.target())?;
+            let pod = view::pod_target(e.target())?;
             e.prevent_default();
-            Some(Msg::SelectPod(ns, name))
+            Some(Msg::SelectPod(pod))
         });
-        let selected = self
-            .selected
-            .as_ref()
-            .map(|(ns, name)| (ns.as_str(), name.as_str()));
+        let selected = self.selected.as_ref();
         let embed = self.mode.embed;
 
         let header = view::header(view::HeaderProps {
@@ -910,6 +953,8 @@ impl Component for App {
             <section class="panel editor-panel" aria-label="Manifests">
                 <div class="panel-head">
                     <h2>{ "Manifests" }</h2>
+                    <span class="apply-target" id="apply-target" title="Apply writes into this workspace"
+                        style={format!("--ws-hue: {}", crate::workspaces::hue(&self.workspace))}>{ format!("→ {}", self.workspace) }</span>
                     <div class="actions">
                         <span class="hint kbd-hint" title="Tab indents; Escape leaves the editor">{ "Ctrl+Enter · Esc" }</span>
                         <button id="apply" class="primary" title="kubectl apply (Ctrl+Enter)"
@@ -952,15 +997,22 @@ impl Component for App {
             });
         let pending = view::pending(
             &self.pending,
-            self.counts.pending,
+            self.counts.workspace_pending,
             selected,
             on_pod,
             on_pod_key,
         );
+        let here = self.workspace.clone();
         let events = view::timeline(
             &self.events,
             self.warnings_only,
-            link.callback(|(ns, name)| Msg::SelectPod(ns, name)),
+            link.callback(move |(namespace, name)| {
+                Msg::SelectPod(PodRef {
+                    workspace: here.clone(),
+                    namespace,
+                    name,
+                })
+            }),
             link.callback(|_| Msg::ToggleWarningsOnly),
         );
         let console = view::console(view::ConsoleProps {
@@ -1000,7 +1052,7 @@ impl Component for App {
                     { panels::scrubber(&self.timeline, self.start_ms, link.callback(Msg::GoTo)) }
                 }
                 <main class="layout">
-                    if !embed || self.panel("editor") {
+                    if !embed || self.panel("editor") || self.panel("workspaces") {
                         <aside class="side" id="side">
                             if !embed {
                                 { view::scenario_card(view::ScenarioProps {
@@ -1010,7 +1062,10 @@ impl Component for App {
                                     on_extra: link.callback(Msg::ApplyExtra),
                                 }) }
                             }
-                            { editor }
+                            if self.panel("workspaces") {
+                                { panels::workspaces(&self.tree, &self.workspace, link.callback(Msg::SelectWorkspace)) }
+                            }
+                            if !embed || self.panel("editor") { { editor } }
                         </aside>
                         <div class="splitter" role="separator" aria-orientation="vertical" aria-label="Resize the side panel"
                             tabindex="0" id="splitter"></div>

@@ -4,13 +4,15 @@
 //! after it; snapshots are kept for some points only, within a memory budget. Changing the
 //! cluster while at an earlier point branches from there (the later points are dropped).
 use crate::apply;
-use crate::WORKSPACE;
+use crate::workspaces::ROOT;
 use kplane::{ControlPlane, Options, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One change to the cluster, as it was made (replaying the same ops on a control plane
-/// with the same seed gives the same cluster: the core is deterministic).
+/// with the same seed gives the same cluster: the core is deterministic). Apply and kubectl
+/// ops carry the workspace they were made in (omitted for `root`, so links made before
+/// workspaces read the same).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
 pub enum Op {
@@ -19,6 +21,8 @@ pub enum Op {
         manifest: String,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         force: bool,
+        #[serde(default = "root", skip_serializing_if = "is_root")]
+        workspace: String,
     },
     /// `count` advances of `ms` virtual milliseconds each (Play merges its ticks).
     Advance {
@@ -33,11 +37,21 @@ pub enum Op {
         command: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stdin: Option<String>,
+        #[serde(default = "root", skip_serializing_if = "is_root")]
+        workspace: String,
     },
 }
 
 fn one() -> u32 {
     1
+}
+
+fn root() -> String {
+    ROOT.to_string()
+}
+
+fn is_root(workspace: &str) -> bool {
+    workspace == ROOT
 }
 
 /// Play ticks merged into one point at most.
@@ -50,12 +64,15 @@ const SNAPSHOT_MAX_OBJECTS: usize = 20_000;
 pub const MAX_POINTS: usize = 2_000;
 
 impl Op {
-    /// Replays the op; the apply outcome is returned for `Apply`.
+    /// Replays the op; the apply outcome is returned for `Apply`. A kubectl op moves the
+    /// kubectl context to its workspace first (and `kubectl ws` moves it on).
     pub fn run(&self, cp: &mut ControlPlane) -> Option<apply::Outcome> {
         match self {
-            Op::Apply { manifest, force } => {
-                Some(apply::apply_documents(cp, WORKSPACE, manifest, *force))
-            }
+            Op::Apply {
+                manifest,
+                force,
+                workspace,
+            } => Some(apply::apply_documents(cp, workspace, manifest, *force)),
             Op::Advance { ms, count, .. } => {
                 for _ in 0..*count {
                     // A finite, positive step the page chose; a failure changes nothing.
@@ -63,7 +80,12 @@ impl Op {
                 }
                 None
             }
-            Op::Kubectl { command, stdin } => {
+            Op::Kubectl {
+                command,
+                stdin,
+                workspace,
+            } => {
+                cp.set_kubectl_workspace(workspace);
                 cp.kubectl(command, stdin.as_deref().unwrap_or(""));
                 None
             }
@@ -72,6 +94,16 @@ impl Op {
 
     /// How the timeline names the point this op leads to.
     pub fn label(&self) -> String {
+        let label = self.label_here();
+        match self {
+            Op::Apply { workspace, .. } | Op::Kubectl { workspace, .. } if !is_root(workspace) => {
+                format!("{label} · {}", crate::workspaces::base(workspace))
+            }
+            _ => label,
+        }
+    }
+
+    fn label_here(&self) -> String {
         match self {
             Op::Apply { force: false, .. } => "Apply".into(),
             Op::Apply { force: true, .. } => "Apply --force-conflicts".into(),
@@ -325,6 +357,7 @@ mod tests {
             Op::Apply {
                 manifest: manifest.into(),
                 force: false,
+                workspace: "root".into(),
             },
         );
         run(
@@ -359,6 +392,7 @@ mod tests {
             Op::Kubectl {
                 command: "scale deployment web --replicas=2".into(),
                 stdin: None,
+                workspace: "root".into(),
             },
         );
         assert_eq!(h.current(), 4);
@@ -383,6 +417,7 @@ mod tests {
         let op = Op::Apply {
             manifest: CM.into(),
             force: false,
+            workspace: "root".into(),
         };
         op.run(&mut again);
         assert_eq!(h.commit(op, &again), Committed::Branched);
@@ -399,10 +434,53 @@ mod tests {
         let op = Op::Kubectl {
             command: "get pods".into(),
             stdin: None,
+            workspace: "root".into(),
         };
         assert_eq!(
             serde_json::to_string(&op).unwrap(),
             r#"{"op":"kubectl","command":"get pods"}"#
         );
+    }
+
+    #[test]
+    fn ops_carry_their_workspace_and_older_links_read_as_root() {
+        let old: Op = serde_json::from_str(r#"{"op":"apply","manifest":"x"}"#).unwrap();
+        assert_eq!(
+            old,
+            Op::Apply {
+                manifest: "x".into(),
+                force: false,
+                workspace: "root".into(),
+            }
+        );
+        let op = Op::Kubectl {
+            command: "scale deployment web --replicas=1".into(),
+            stdin: None,
+            workspace: "root:acme:team-a".into(),
+        };
+        let json = serde_json::to_string(&op).unwrap();
+        assert!(json.contains(r#""workspace":"root:acme:team-a""#), "{json}");
+        assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), op);
+        assert_eq!(
+            op.label(),
+            "kubectl scale deployment web --replicas=1 · team-a"
+        );
+
+        // Replayed, a kubectl op acts in its workspace, whatever the context was.
+        let mut cp = fresh(1).unwrap();
+        cp.kubectl("ws create acme --type organization", "");
+        let op = Op::Kubectl {
+            command: "create configmap c".into(),
+            stdin: None,
+            workspace: "root:acme".into(),
+        };
+        op.run(&mut cp);
+        assert_eq!(cp.kubectl_context().workspace, "root:acme");
+        assert_eq!(
+            cp.kubectl("get configmap c -o name", "").stdout,
+            "configmap/c\n"
+        );
+        cp.set_kubectl_workspace("root");
+        assert_eq!(cp.kubectl("get configmap c -o name", "").exit_code, 1);
     }
 }

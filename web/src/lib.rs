@@ -3,9 +3,11 @@
 //! commands to the worker and draws the compact updates it gets back (see [`protocol`]).
 //!
 //! Worker side: [`session`] (the control plane, its timeline and diffs), [`history`],
-//! [`apply`], [`inspect`], [`workloads`], [`series`] (samplers), [`limits`].
-//! Page side: [`app`] (the component), [`client`] (the worker's handle), [`view`], [`why`],
-//! [`editor`], [`chart`], [`share`] (links), [`console`].
+//! [`apply`], [`inspect`], [`workloads`], [`workspaces`] (the tree), [`series`] (samplers),
+//! [`limits`].
+//! Page side: [`app`] (the component), [`client`] (the worker's handle), [`view`],
+//! [`panels`], [`why`], [`editor`], [`chart`], [`share`] (links), [`console`].
+//! [`protocol`] says how to add a view.
 
 pub mod app;
 pub mod apply;
@@ -31,8 +33,6 @@ pub mod worker;
 pub mod workloads;
 pub mod workspaces;
 
-/// The workspace the playground works in.
-pub const WORKSPACE: &str = "root";
 /// The seed of a new cluster (names, UIDs, tie-breaks): fixed, so a scenario replays the
 /// same way every time.
 pub const SEED: u64 = 1;

@@ -1,10 +1,13 @@
-//! The newer panels: the timeline scrubber, charts, workloads, the work-in-progress bar,
-//! notices and the confirmation dialog. Plain functions of the state, like `view`.
+//! The newer panels: the timeline scrubber, charts, workloads, the workspace tree, the
+//! work-in-progress bar, notices and the confirmation dialog. Plain functions of the state,
+//! like `view`.
 use crate::chart;
 use crate::format;
 use crate::protocol::Timeline;
 use crate::series::SeriesStore;
 use crate::workloads::WorkloadRow;
+use crate::workspaces::{self, TreeRow};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// The timeline: a scrubber over every point (Apply, step, change), undo and redo.
@@ -92,6 +95,47 @@ pub fn workloads(rows: &[WorkloadRow]) -> Html {
                         </tbody>
                     </table>
                 </div>
+            }
+        </section>
+    }
+}
+
+/// The workspace tree: a button per workspace (its type, and its phase until Ready), the
+/// current one pressed. Picking one sends `Command::Workspace`.
+pub fn workspaces(rows: &[Rc<TreeRow>], current: &str, on_pick: Callback<String>) -> Html {
+    let full = rows.len() >= workspaces::MAX_ROWS;
+    html! {
+        <section id="workspaces" class="panel workspaces-panel" aria-label="Workspaces" data-current={current.to_string()}
+            data-count={rows.len().to_string()}>
+            <div class="panel-head">
+                <h2>{ "Workspaces" }<span class="count">{ rows.len() }</span></h2>
+                <span class="hint">{ "kubectl ws" }</span>
+            </div>
+            <ul class="ws-tree" role="tree" aria-label="Workspaces">
+                { for rows.iter().map(|r| {
+                    let selected = r.path == current;
+                    let path = r.path.clone();
+                    let onclick = on_pick.reform(move |_: MouseEvent| path.clone());
+                    let style = format!("--depth: {}; --ws-hue: {}", r.depth, workspaces::hue(&r.path));
+                    html! {
+                        <li role="treeitem" aria-selected={selected.to_string()} aria-level={(r.depth + 1).to_string()}
+                            class={classes!("ws-node", selected.then_some("selected"))}
+                            data-workspace={r.path.clone()} data-phase={r.phase.clone()} {style}>
+                            <button type="button" class="ws-pick" aria-pressed={selected.to_string()}
+                                title={format!("{} (type {}) · {}", r.path, r.type_, r.phase)} {onclick}>
+                                <span class="ws-swatch" aria-hidden="true"></span>
+                                <span class="ws-name">{ r.name.clone() }</span>
+                                <span class="ws-type">{ r.type_.clone() }</span>
+                                if r.phase != "Ready" {
+                                    <span class="ws-phase">{ r.phase.clone() }</span>
+                                }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if full {
+                <p class="hint">{ format!("Showing the first {} workspaces.", workspaces::MAX_ROWS) }</p>
             }
         </section>
     }

@@ -1,13 +1,56 @@
 //! What the page and the worker say to each other. The page never calls the control plane:
 //! it sends [`Command`]s and receives [`Report`]s, mostly compact [`Update`]s holding only
 //! what changed since the previous one (node cards, pending pods, Events, workload rows,
-//! chart samples). Messages travel as JSON strings (`postMessage`).
+//! the workspace tree, chart samples). Messages travel as JSON strings (`postMessage`).
+//!
+//! # Scope
+//!
+//! The page works in one workspace at a time (the control plane's kubectl context; the tree
+//! and `kubectl ws` move it; [`Update::workspace`] says where it is). Apply, kubectl, the
+//! pending pods, Events, workloads and the Why? panel are that workspace's; node cards,
+//! the header's counts and the charts cover the whole cluster (pods of every workspace share
+//! root's nodes).
+//!
+//! # Adding a view
+//!
+//! A view (say Karpenter's NodeClaims, nodes by zone, a storage or network panel) is a
+//! function of the control plane computed in the worker and drawn on the page:
+//!
+//! 1. **Rows** (worker side): a module with a row type deriving `Serialize`, `Deserialize`,
+//!    `Clone` and `PartialEq`, and `fn rows(cp: &ControlPlane, workspace: &str) -> Vec<Row>`
+//!    (`workspace` for a scoped view; a cluster-wide one reads every workspace). Keep it
+//!    bounded (cap the rows, as `workloads::MAX_ROWS`). Examples: `workloads.rs`,
+//!    `workspaces.rs` (its `tree_rows`), `inspect.rs`.
+//! 2. **Report field**: a field on [`Update`]: `Option<Vec<Row>>` for a short list sent
+//!    whole when it changes, or `Option<ListDiff<Row>>` (implement [`Keyed`]) for a list
+//!    whose items change one by one. Keep the last-sent copy in `session::Shown` and fill
+//!    the field in `Session::update` with `session::changed` / `session::diff` (inside
+//!    `if idle` when it is costly: progress updates during long work skip it). Test in
+//!    `session/tests.rs` that the update carries it once and not again while unchanged.
+//! 3. **Command** (only if the view has its own choices: a filter, a selection, a zone):
+//!    a [`Command`] variant, run in `Session::handle` and named in `Session::label`. A
+//!    choice that only changes what is shown is session state (like
+//!    [`Command::WarningsOnly`] or [`Command::Workspace`]); anything that changes the cluster
+//!    goes through an `Op` (`history.rs`), so the timeline, replays and share links keep
+//!    it. Share-link state that is not an op (like the workspace) is a field of
+//!    `share::State` with `#[serde(default)]`, so older links still open.
+//! 4. **Panel** (page side): a field on `app::App`, set in `App::on_update` (a
+//!    [`ListDiff`] applies with `apply_to`), and a plain function of it in `panels.rs`
+//!    (like `panels::workloads`: an `id`, `data-*` attributes the browser tests read),
+//!    placed in `App::view` behind `self.panel("name")` with the name in `app::PANELS` (so
+//!    an embed can pick it). Callbacks send commands; the page never calls the core.
+//! 5. **Series** (for a chart over time): a `series::Sampler` in `series::SAMPLERS` adding
+//!    `chart/label` values, and a `series::ChartSpec` for the chart's title and unit.
+//!    Samples are taken after each change and drawn by `panels::charts` with no more code.
+//! 6. **Browser test**: wait for `html[data-inflight="0"]` after each action (the worker
+//!    has answered and the page has drawn it), then read the panel's `data-*` attributes.
 use crate::apply::Outcome;
 use crate::console::Entry;
 use crate::history::{Op, PointInfo};
 use crate::inspect::{EventRow, NodeView, PodDetails};
 use crate::series::Sample;
 use crate::workloads::WorkloadRow;
+use crate::workspaces::TreeRow;
 use kplane::PodSummary;
 use serde::{Deserialize, Serialize};
 
@@ -24,15 +67,31 @@ pub enum Command {
         /// ops after it are replayed.
         #[serde(default)]
         base: Option<Base>,
+        /// Then work in this workspace (or its nearest existing ancestor); `root` if none.
+        #[serde(default)]
+        workspace: Option<String>,
     },
     /// Apply the editor's manifests (server-side apply, field manager `kubectl`).
     Apply { manifest: String, force: bool },
     /// Advance virtual time by `seconds`: a step (`play: false`) or one tick of Play.
     Advance { seconds: f64, play: bool },
-    /// A kubectl command line; `stdin` is the editor (for `apply -f -`).
-    Kubectl { command: String, stdin: String },
-    /// The pod the Why? panel is about, or none.
-    Select(Option<(String, String)>),
+    /// A kubectl command line; `stdin` is the editor (for `apply -f -`). It runs in the
+    /// current workspace, or in `workspace` when given (node actions: the shared data plane
+    /// is written in `root`), which stays current afterwards only if the command moved it
+    /// (`kubectl ws`).
+    Kubectl {
+        command: String,
+        stdin: String,
+        #[serde(default)]
+        workspace: Option<String>,
+    },
+    /// Work in this workspace (the tree): it scopes Apply, kubectl, the pending pods,
+    /// Events, workloads and the Why? panel. A workspace that does not exist is refused
+    /// with a notice.
+    Workspace(String),
+    /// The pod the Why? panel is about, or none. A pod of another workspace (clicked on a
+    /// node card) moves the page to its workspace first.
+    Select(Option<PodRef>),
     /// The Events panel lists only warnings.
     WarningsOnly(bool),
     /// Move to point `n` of the timeline (0: the empty cluster).
@@ -41,6 +100,14 @@ pub enum Command {
     Reset,
     /// Nothing to change: send what the page shows (the first update).
     Refresh,
+}
+
+/// A pod, wherever it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PodRef {
+    pub workspace: String,
+    pub namespace: String,
+    pub name: String,
 }
 
 /// A checkpoint to restart from: the snapshot after the first `ops` ops, and the timeline's
@@ -79,9 +146,17 @@ pub enum Report {
 pub struct Update {
     pub clock: Clock,
     pub counts: Counts,
+    /// The workspace the page works in, when it changed.
+    pub workspace: Option<String>,
+    /// The workspace tree.
+    pub workspaces: Option<ListDiff<TreeRow>>,
+    /// Node cards: every workspace's pods.
     pub nodes: Option<ListDiff<NodeView>>,
+    /// The workspace's pending pods.
     pub pending: Option<Vec<PodSummary>>,
+    /// The workspace's Events.
     pub events: Option<ListDiff<EventRow>>,
+    /// The workspace's workloads.
     pub workloads: Option<Vec<WorkloadRow>>,
     /// The Why? panel's pod: `Some(None)` closes it.
     pub why: Option<Option<PodDetails>>,
@@ -114,6 +189,8 @@ pub struct Counts {
     pub pods: usize,
     pub running: usize,
     pub pending: usize,
+    /// Pending pods of the current workspace (the Pending panel's count).
+    pub workspace_pending: usize,
 }
 
 /// The timeline: every Apply, step and change is a point; `current` is where the cluster is.

@@ -390,17 +390,18 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Two teams, one data plane",
         summary: "KCP-style workspaces: the same Deployment in two team workspaces, their pods on root's shared nodes.",
         steps: &[
-            "Apply in `root`: two nodes and the Deployment web. The tree beside the editor shows `root`.",
-            "Click the chips `ws create acme` and `ws create team-a`: an organization and a team, each Ready at once; the tree follows, and the editor now applies into `root:acme:team-a`.",
-            "Apply again: the Deployment is created in the team; the Nodes are refused (403: the shared data plane is written in root), yet `get nodes` lists them from the team.",
-            "`ws ..`, then `ws create team-b --type team --enter` and Apply: two independent Deployments named web. Node cards mark each pod with its workspace's colour.",
-            "`get deployments --as alice`: 403 until an admin binds alice a role (`examples/workspaces/alice-edit.yaml`).",
+            "Apply in `root`: two nodes and the Deployment web. The tree beside the editor shows `root`; the arrow by Manifests says where Apply writes.",
+            "Click the chips `ws create acme` and `ws create team-a`: an organization and a team, each Ready at once; the tree follows, and Apply now writes into `root:acme:team-a`.",
+            "Apply again: the Deployment is created in the team; the Nodes are refused (403: the shared data plane is written in root), yet `get nodes` lists them from the team. Step a minute: node cards mark each pod with its workspace's colour.",
+            "`ws ..`, then `ws create team-b` and Apply: two independent Deployments named web. Click a pod of another workspace on a node card: the page moves there (Pending, Events, Workloads and the console follow); click `root` in the tree to go back.",
+            "In a team, `get deployments --as alice` is 403 until the button binds alice the `edit` role there (`examples/workspaces/alice-edit.yaml`).",
         ],
         commands: &[
             ("ws create acme", "ws create acme --type organization --enter"),
             ("ws create team-a", "ws create team-a --type team --enter"),
+            ("ws ..", "ws .."),
+            ("ws create team-b", "ws create team-b --type team --enter"),
             ("ws tree", "ws tree"),
-            ("ws :", "ws :"),
             ("ws .", "ws ."),
             ("get nodes", "get nodes"),
             ("get deployments", "get deployments"),
@@ -429,6 +430,10 @@ spec:
 pub fn extras(id: &str) -> &'static [(&'static str, &'static str)] {
     match id {
         "preemption" => &[("Apply the high-priority pod", HIGH_PRIORITY_POD)],
+        "workspaces" => &[(
+            "Bind alice the edit role",
+            include_str!("../../examples/workspaces/alice-edit.yaml"),
+        )],
         _ => &[],
     }
 }
@@ -512,6 +517,25 @@ mod tests {
             "{}",
             out.stdout
         );
+    }
+
+    #[test]
+    fn alice_is_denied_in_a_team_until_the_extra_binds_her() {
+        let mut c = cp();
+        for command in [
+            "ws create acme --type organization --enter",
+            "ws create team-a --type team --enter",
+        ] {
+            assert_eq!(c.kubectl(command, "").exit_code, 0, "{command}");
+        }
+        let denied = c.kubectl("get deployments --as alice", "");
+        assert_eq!(denied.exit_code, 1);
+        assert!(denied.stderr.contains("is forbidden"), "{}", denied.stderr);
+        let (_, binding) = extras("workspaces")[0];
+        let out = apply_documents(&mut c, "root:acme:team-a", binding, false);
+        assert!(out.messages.is_empty(), "{:?}", out.messages);
+        let allowed = c.kubectl("get deployments --as alice", "");
+        assert_eq!(allowed.exit_code, 0, "{}", allowed.stderr);
     }
 
     #[test]

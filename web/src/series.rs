@@ -136,7 +136,8 @@ fn cpu_and_memory(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
     out.push(("memory/allocatable".into(), sum(|n| n.allocatable_memory)));
 }
 
-/// Ready replicas of each Deployment, StatefulSet and DaemonSet (at most the first 8).
+/// Ready replicas of each Deployment, StatefulSet and DaemonSet (at most the first 8), of
+/// every workspace: a workload outside `root` is labelled `team-a/web`.
 fn replicas(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
     let store = &input.cp.server().store;
     let mut n = 0;
@@ -145,13 +146,22 @@ fn replicas(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
         ("statefulsets.apps", "readyReplicas"),
         ("daemonsets.apps", "numberReady"),
     ] {
-        for (_, o) in store.list_all(resource) {
+        for (key, o) in store.list_all(resource) {
             if n == 8 {
                 return;
             }
             n += 1;
             let v = object::i64_at(o, &["status", ready]).unwrap_or(0);
-            out.push((format!("replicas/{}", object::name(o)), v as f64));
+            let label = if key.workspace.as_str() == crate::workspaces::ROOT {
+                object::name(o).to_string()
+            } else {
+                format!(
+                    "{}/{}",
+                    crate::workspaces::base(key.workspace.as_str()),
+                    object::name(o)
+                )
+            };
+            out.push((format!("replicas/{label}"), v as f64));
         }
     }
 }
@@ -268,7 +278,7 @@ mod tests {
         let mut cp = crate::history::fresh(1).unwrap();
         crate::apply::apply_documents(
             &mut cp,
-            crate::WORKSPACE,
+            crate::workspaces::ROOT,
             crate::scenario::by_id("three-nodes").unwrap().manifest,
             false,
         );

@@ -3,15 +3,20 @@
 //! diffs what the page shows against what it was last sent. Long work (replaying a shared
 //! history, going back in time) runs one op per [`Session::work`] call, so the worker can
 //! take a Cancel between two.
+//!
+//! The session works in one workspace ([`Session::workspace`], kept equal to the control
+//! plane's kubectl context while idle): Apply, kubectl, the pending pods, Events, workloads
+//! and the Why? panel are scoped to it. It survives going back in time, restarts and share
+//! links (falling back to the nearest existing ancestor when it does not exist there).
 use crate::apply;
 use crate::console::{self, Entry};
 use crate::history::{self, Committed, History, Op};
 use crate::inspect::{self, EventFeed, EventFilter, NodeView, PodDetails};
 use crate::limits;
-use crate::protocol::{Clock, Command, Counts, ListDiff, Report, Timeline, Update};
+use crate::protocol::{Clock, Command, Counts, ListDiff, PodRef, Report, Timeline, Update};
 use crate::series::{self, Sample, SampleInput};
 use crate::workloads::{self, WorkloadRow};
-use crate::WORKSPACE;
+use crate::workspaces::{self, TreeRow, ROOT};
 use kplane::{ControlPlane, PodSummary};
 use std::collections::VecDeque;
 
@@ -36,6 +41,8 @@ struct Stepping {
 /// What the page was last sent.
 #[derive(Default)]
 struct Shown {
+    workspace: String,
+    tree: Vec<TreeRow>,
     nodes: Vec<NodeView>,
     pending: Vec<PodSummary>,
     events: Vec<crate::inspect::EventRow>,
@@ -62,9 +69,13 @@ pub struct Session {
     cp: ControlPlane,
     history: History,
     start_ms: i64,
+    /// The workspace the page works in (an existing one).
+    workspace: String,
+    /// The workspace the Events feed follows (a new one starts a new feed).
+    feed_workspace: String,
     warnings_only: bool,
     timeline: EventFeed,
-    selected: Option<(String, String)>,
+    selected: Option<PodRef>,
     pod_feed: Option<EventFeed>,
     shown: Shown,
     replay: Option<Replay>,
@@ -86,6 +97,8 @@ impl Session {
             history: History::new(seed, start_ms),
             cp,
             start_ms,
+            workspace: ROOT.into(),
+            feed_workspace: ROOT.into(),
             warnings_only: false,
             timeline: EventFeed::new(EventFilter::All, TIMELINE_EVENTS),
             selected: None,
@@ -112,6 +125,11 @@ impl Session {
         &self.history
     }
 
+    /// The workspace the page works in.
+    pub fn workspace(&self) -> &str {
+        &self.workspace
+    }
+
     /// Whether long work is still running (call [`Session::work`]).
     pub fn busy(&self) -> bool {
         self.replay.is_some() || self.stepping.is_some()
@@ -129,6 +147,7 @@ impl Session {
                 )
             }
             Command::Kubectl { command, .. } => format!("kubectl {command}"),
+            Command::Workspace(path) => format!("Entering {path}"),
             Command::GoTo(n) => format!("Going to point {n}"),
             Command::Select(_) | Command::WarningsOnly(_) | Command::Refresh => "Reading".into(),
             Command::Reset => "Resetting".into(),
@@ -144,10 +163,13 @@ impl Session {
                 ops,
                 at,
                 base,
+                workspace,
             } => {
                 if let Err(s) = self.start_over(seed) {
                     out.push(Report::Notice(s.message));
                 }
+                // Entered once the replay is done (it exists only then).
+                self.workspace = workspace.unwrap_or_else(|| ROOT.into());
                 let mut ops = ops;
                 if let Some(b) = base.filter(|b| b.ops <= ops.len() && b.points.len() > b.ops) {
                     match kplane::ControlPlane::restore(&b.snapshot) {
@@ -174,9 +196,14 @@ impl Session {
             }
             Command::Apply { manifest, force } => {
                 let before = self.mark();
-                let outcome = apply::apply_documents(&mut self.cp, WORKSPACE, &manifest, force);
+                let workspace = self.workspace.clone();
+                let outcome = apply::apply_documents(&mut self.cp, &workspace, &manifest, force);
                 if self.mark() != before {
-                    self.commit(Op::Apply { manifest, force });
+                    self.commit(Op::Apply {
+                        manifest,
+                        force,
+                        workspace,
+                    });
                 }
                 out.push(Report::Applied(outcome));
             }
@@ -197,13 +224,29 @@ impl Session {
                     }
                 }
             }
-            Command::Kubectl { command, stdin } => {
-                out.push(Report::Kubectl(self.kubectl(command, stdin)))
+            Command::Kubectl {
+                command,
+                stdin,
+                workspace,
+            } => out.push(Report::Kubectl(self.kubectl(command, stdin, workspace))),
+            Command::Workspace(path) => {
+                if let Err(n) = self.enter(&path) {
+                    out.push(Report::Notice(n));
+                }
             }
             Command::Select(pod) => {
+                if let Some(p) = pod.as_ref().filter(|p| p.workspace != self.workspace) {
+                    // A pod of another workspace: work there.
+                    if let Err(n) = self.enter(&p.workspace) {
+                        out.push(Report::Notice(n));
+                    }
+                }
                 if pod != self.selected {
-                    self.pod_feed = pod.as_ref().map(|(ns, name)| {
-                        EventFeed::new(EventFilter::Pod(ns.clone(), name.clone()), POD_EVENTS)
+                    self.pod_feed = pod.as_ref().map(|p| {
+                        EventFeed::new(
+                            EventFilter::Pod(p.namespace.clone(), p.name.clone()),
+                            POD_EVENTS,
+                        )
                     });
                     self.shown.why = None;
                     self.why_close = pod.is_none();
@@ -290,6 +333,7 @@ impl Session {
                     self.history.set_current(base);
                     self.sample_due = true;
                 }
+                self.return_to_workspace();
                 match then_at.filter(|n| *n < self.history.ops().len()) {
                     Some(n) => self.handle(Command::GoTo(n)),
                     None => vec![self.report_update(true)],
@@ -322,6 +366,7 @@ impl Session {
         if !r.commit {
             self.history.set_current(r.base);
         }
+        self.return_to_workspace();
         self.sample_due = true;
         vec![
             Report::Notice(format!(
@@ -349,6 +394,7 @@ impl Session {
 
     fn start_over(&mut self, seed: u64) -> Result<(), kplane::Status> {
         self.cp = history::fresh(seed)?;
+        self.workspace = ROOT.into();
         self.start_ms = self.cp.now_ms();
         self.history = History::new(seed, self.start_ms);
         self.replay = None;
@@ -366,11 +412,50 @@ impl Session {
     fn reset_feeds(&mut self) {
         let filter = self.timeline.filter().clone();
         self.timeline = EventFeed::new(filter, TIMELINE_EVENTS);
-        if let Some((ns, name)) = &self.selected {
+        if let Some(p) = &self.selected {
             self.pod_feed = Some(EventFeed::new(
-                EventFilter::Pod(ns.clone(), name.clone()),
+                EventFilter::Pod(p.namespace.clone(), p.name.clone()),
                 POD_EVENTS,
             ));
+        }
+    }
+
+    /// Works in `path` from now on (it must exist).
+    fn enter(&mut self, path: &str) -> Result<(), String> {
+        if path.len() > 1024 || !self.cp.server().workspace_exists(path) {
+            let shown: String = path.chars().take(100).collect();
+            return Err(format!("There is no workspace {shown:?}."));
+        }
+        self.workspace = path.to_string();
+        self.cp.set_kubectl_workspace(path);
+        Ok(())
+    }
+
+    /// After a replay (the ops moved the kubectl context) or a change that may have deleted
+    /// the workspace: back to the session's workspace, or its nearest existing ancestor.
+    fn return_to_workspace(&mut self) {
+        self.workspace = workspaces::nearest_existing(&self.cp, &self.workspace);
+        self.cp.set_kubectl_workspace(&self.workspace);
+    }
+
+    /// A new workspace gets its own Events, and the Why? panel closes unless its pod is
+    /// there.
+    fn follow_workspace(&mut self) {
+        if self.feed_workspace == self.workspace {
+            return;
+        }
+        self.feed_workspace = self.workspace.clone();
+        let filter = self.timeline.filter().clone();
+        self.timeline = EventFeed::new(filter, TIMELINE_EVENTS);
+        if self
+            .selected
+            .as_ref()
+            .is_some_and(|p| p.workspace != self.workspace)
+        {
+            self.selected = None;
+            self.pod_feed = None;
+            self.shown.why = None;
+            self.why_close = true;
         }
     }
 
@@ -388,7 +473,8 @@ impl Session {
         self.ops_changed = true;
     }
 
-    fn kubectl(&mut self, line: String, stdin: String) -> Entry {
+    /// Runs a kubectl command in the current workspace, or in `workspace` (node actions).
+    fn kubectl(&mut self, line: String, stdin: String, workspace: Option<String>) -> Entry {
         let command = console::normalize(&line).to_string();
         let reads = history::reads_stdin(&command);
         let refused = limits::check_command(&command).or_else(|| {
@@ -408,13 +494,31 @@ impl Session {
                 exit_code: 1,
             };
         }
+        let workspace = workspace.unwrap_or_else(|| self.workspace.clone());
+        if workspace != self.workspace && !self.cp.server().workspace_exists(&workspace) {
+            return Entry {
+                command,
+                stdout: String::new(),
+                stderr: format!("error: workspace {workspace:?} not found\n"),
+                exit_code: 1,
+            };
+        }
         let before = self.mark();
+        self.cp.set_kubectl_workspace(&workspace);
         let out = self.cp.kubectl(&command, &stdin);
         if self.mark() != before {
             self.commit(Op::Kubectl {
                 command: command.clone(),
                 stdin: reads.then_some(stdin),
+                workspace: workspace.clone(),
             });
+        }
+        // `kubectl ws` moves the page; otherwise it stays where it was.
+        let now = self.cp.kubectl_context().workspace.clone();
+        if now != workspace {
+            self.workspace = now;
+        } else {
+            self.cp.set_kubectl_workspace(&self.workspace);
         }
         Entry {
             command,
@@ -431,7 +535,13 @@ impl Session {
     /// What changed on screen since the last update. `idle`: the work is done (while it
     /// runs, the lists are refreshed but the Why? panel, workloads and samples wait).
     pub fn update(&mut self, idle: bool) -> Update {
+        if idle {
+            // The workspace may have been deleted meanwhile.
+            self.return_to_workspace();
+        }
+        self.follow_workspace();
         let cp = &self.cp;
+        let ws = self.workspace.as_str();
         let nodes = cp.nodes();
         let pending = cp.pending_pods();
         let pods: usize = nodes.iter().map(|n| n.pods.len()).sum::<usize>() + pending.len();
@@ -446,6 +556,7 @@ impl Session {
             pods,
             running,
             pending: pending.len(),
+            workspace_pending: pending.iter().filter(|p| p.workspace == ws).count(),
         };
         let mut u = Update {
             clock: Clock {
@@ -475,20 +586,21 @@ impl Session {
         let fresh = self.shown.fresh;
         u.nodes = diff(&self.shown.nodes, &views, fresh);
         self.shown.nodes = views;
-        let pending: Vec<PodSummary> = pending.into_iter().take(MAX_PENDING).collect();
-        if fresh || pending != self.shown.pending {
-            u.pending = Some(pending.clone());
-            self.shown.pending = pending;
-        }
-        self.timeline.update(cp, WORKSPACE);
+        let pending: Vec<PodSummary> = pending
+            .into_iter()
+            .filter(|p| p.workspace == ws)
+            .take(MAX_PENDING)
+            .collect();
+        u.pending = changed(&mut self.shown.pending, pending, fresh);
+        self.timeline.update(cp, ws);
         u.events = diff(&self.shown.events, self.timeline.rows(), fresh);
         self.shown.events = self.timeline.rows().to_vec();
         if idle {
-            let rows = workloads::rows(cp, WORKSPACE);
-            if fresh || rows != self.shown.workloads {
-                u.workloads = Some(rows.clone());
-                self.shown.workloads = rows;
-            }
+            u.workspace = changed(&mut self.shown.workspace, ws.to_string(), fresh);
+            let tree = workspaces::tree_rows(cp);
+            u.workspaces = diff(&self.shown.tree, &tree, fresh);
+            self.shown.tree = tree;
+            u.workloads = changed(&mut self.shown.workloads, workloads::rows(cp, ws), fresh);
             u.why = self.why();
             let timeline = Timeline {
                 points: self.history.points().to_vec(),
@@ -508,20 +620,21 @@ impl Session {
 
     /// The Why? panel's change, if any.
     fn why(&mut self) -> Option<Option<PodDetails>> {
-        let Some((ns, name)) = &self.selected else {
+        let Some(pod) = &self.selected else {
             // Closed: say so once.
             return std::mem::take(&mut self.why_close).then_some(None);
         };
         let feed = self.pod_feed.as_mut()?;
-        feed.update(&self.cp, WORKSPACE);
-        let details = match inspect::pod_details(&self.cp, WORKSPACE, ns, name, feed) {
-            Some(d) => d,
-            None => {
-                let mut d = self.shown.why.clone()?;
-                d.exists = false;
-                d
-            }
-        };
+        feed.update(&self.cp, &pod.workspace);
+        let details =
+            match inspect::pod_details(&self.cp, &pod.workspace, &pod.namespace, &pod.name, feed) {
+                Some(d) => d,
+                None => {
+                    let mut d = self.shown.why.clone()?;
+                    d.exists = false;
+                    d
+                }
+            };
         if self.shown.why.as_ref() == Some(&details) {
             return None;
         }
@@ -530,7 +643,18 @@ impl Session {
     }
 }
 
-fn diff<T: crate::protocol::Keyed + PartialEq + Clone>(
+/// A value the page gets whole when it changed: the new one (and it is remembered as shown),
+/// or `None`.
+pub fn changed<T: PartialEq + Clone>(shown: &mut T, new: T, fresh: bool) -> Option<T> {
+    if !fresh && *shown == new {
+        return None;
+    }
+    *shown = new.clone();
+    Some(new)
+}
+
+/// A keyed list's change since it was last shown (all of it when nothing was sent yet).
+pub fn diff<T: crate::protocol::Keyed + PartialEq + Clone>(
     old: &[T],
     new: &[T],
     fresh: bool,

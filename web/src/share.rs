@@ -127,6 +127,7 @@ mod tests {
                 Op::Apply {
                     manifest: "kind: x\n".into(),
                     force: false,
+                    workspace: "root".into(),
                 },
                 Op::Advance {
                     ms: 1000,

@@ -6,7 +6,7 @@ use crate::apply::{Outcome, Severity};
 use crate::console::Console;
 use crate::format;
 use crate::inspect::{EventRow, NodeView};
-use crate::protocol::{Clock, Counts};
+use crate::protocol::{Clock, Counts, PodRef};
 use crate::scenario::{self, Scenario};
 use kplane::PodSummary;
 use std::rc::Rc;
@@ -110,8 +110,15 @@ const MAX_APPLIED_SHOWN: usize = 12;
 /// the tooltip), so a full node still fits on its card.
 const COMPACT_OVER: usize = 12;
 
-/// The selected pod, if any: (namespace, name).
-pub type Selected<'a> = Option<(&'a str, &'a str)>;
+/// The selected pod, if any.
+pub type Selected<'a> = Option<&'a PodRef>;
+
+/// Whether `p` is the selected pod (same workspace, namespace and name).
+fn is_selected(p: &PodSummary, selected: Selected<'_>) -> bool {
+    selected.is_some_and(|s| {
+        s.name == p.name && s.namespace == p.namespace && s.workspace == p.workspace
+    })
+}
 
 /// The pods as rows, or as squares when there are many; past `MAX_PODS_SHOWN`, "+N more".
 /// Clicks are handled once for the whole list (see `pod_target`).
@@ -120,7 +127,7 @@ fn pod_list(pods: &[PodSummary], selected: Selected<'_>) -> Html {
     let compact = pods.len() > COMPACT_OVER;
     html! {
         <ul class={classes!("pods", compact.then_some("compact"))}>
-            { for pods.iter().take(MAX_PODS_SHOWN).map(|p| pod(p, compact, selected == Some((p.namespace.as_str(), p.name.as_str())))) }
+            { for pods.iter().take(MAX_PODS_SHOWN).map(|p| pod(p, compact, is_selected(p, selected))) }
             if more > 0 {
                 <li class="more" data-more={more.to_string()}>{ format!("+{more} more") }</li>
             }
@@ -170,15 +177,16 @@ fn pod(p: &PodSummary, compact: bool, selected: bool) -> Html {
     }
 }
 
-/// The pod an event happened on (a click or Enter inside a pod list): (namespace, name).
-pub fn pod_target(target: Option<web_sys::EventTarget>) -> Option<(String, String)> {
+/// The pod an event happened on (a click or Enter inside a pod list), with its workspace.
+pub fn pod_target(target: Option<web_sys::EventTarget>) -> Option<PodRef> {
     use wasm_bindgen::JsCast;
     let el: web_sys::Element = target?.dyn_into().ok()?;
     let pod = el.closest(".pod[data-pod]").ok()??;
-    Some((
-        pod.get_attribute("data-namespace")?,
-        pod.get_attribute("data-pod")?,
-    ))
+    Some(PodRef {
+        workspace: pod.get_attribute("data-workspace")?,
+        namespace: pod.get_attribute("data-namespace")?,
+        name: pod.get_attribute("data-pod")?,
+    })
 }
 
 /// What the buttons on a node card do; each is a kubectl command, shown in the console.
@@ -242,8 +250,8 @@ impl NodeAction {
 #[derive(Properties, Clone)]
 pub struct NodeCardProps {
     pub view: Rc<NodeView>,
-    /// The selected pod (`namespace/name`) when it is on this node.
-    pub selected: Option<AttrValue>,
+    /// The selected pod when it is on this node.
+    pub selected: Option<PodRef>,
     pub on_action: Callback<(String, NodeAction)>,
 }
 
@@ -260,7 +268,6 @@ pub fn node_card(p: &NodeCardProps) -> Html {
     let v = &*p.view;
     let on_action = &p.on_action;
     let n = &v.summary;
-    let selected_name = p.selected.as_deref();
     let pod_count = n.pods.len() as i64;
     let ready_class = match v.ready_label.as_str() {
         "Ready" => "ok",
@@ -317,7 +324,7 @@ pub fn node_card(p: &NodeCardProps) -> Html {
             if n.pods.is_empty() {
                 <p class="empty">{ "No pods" }</p>
             } else {
-                { pod_list(&n.pods, selected_name.and_then(|k| k.split_once('/'))) }
+                { pod_list(&n.pods, p.selected.as_ref()) }
             }
             <footer class="node-actions" role="group" aria-label={format!("{} actions", n.name)}>
                 { for actions.into_iter().map(|a| {
@@ -344,9 +351,6 @@ pub struct NodesProps<'a> {
 }
 
 pub fn nodes(p: NodesProps<'_>) -> Html {
-    let selected: Option<AttrValue> = p
-        .selected
-        .map(|(ns, name)| AttrValue::from(format!("{ns}/{name}")));
     html! {
         <div class="panel nodes-panel">
             <div class="panel-head">
@@ -368,7 +372,7 @@ pub fn nodes(p: NodesProps<'_>) -> Html {
             } else {
                 <div id="nodes" class="node-grid" onclick={p.on_pod} onkeydown={p.on_pod_key}>
                     { for p.views.iter().map(|v| {
-                        let here = p.selected.filter(|(_, name)| v.summary.pods.iter().any(|pod| pod.name == *name)).and(selected.clone());
+                        let here = p.selected.filter(|s| v.summary.pods.iter().any(|pod| is_selected(pod, Some(s)))).cloned();
                         html! { <NodeCard key={v.summary.name.clone()} view={v.clone()} selected={here} on_action={p.on_action.clone()} /> }
                     }) }
                 </div>

@@ -397,15 +397,22 @@ mod tests {
     fn every_plugin_in_an_attempt_says_what_it_checks_and_insufficient_cpu_has_numbers() {
         let mut cp = crate::history::fresh(1).unwrap();
         let m = crate::scenario::by_id("gpu-taints").unwrap().manifest;
-        crate::apply::apply_documents(&mut cp, crate::WORKSPACE, m, false);
+        crate::apply::apply_documents(&mut cp, crate::workspaces::ROOT, m, false);
         cp.advance(1.0).unwrap();
         let pod = cp.pending_pods()[0].clone();
         let mut feed = EventFeed::new(
             EventFilter::Pod(pod.namespace.clone(), pod.name.clone()),
             10,
         );
-        feed.update(&cp, crate::WORKSPACE);
-        let d = pod_details(&cp, crate::WORKSPACE, &pod.namespace, &pod.name, &feed).unwrap();
+        feed.update(&cp, crate::workspaces::ROOT);
+        let d = pod_details(
+            &cp,
+            crate::workspaces::ROOT,
+            &pod.namespace,
+            &pod.name,
+            &feed,
+        )
+        .unwrap();
         let e = d.explanation.as_ref().unwrap();
         for p in &e.filter_plugins {
             assert!(!plugin_help(p, false).is_empty(), "filter {p}");

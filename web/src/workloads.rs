@@ -242,12 +242,12 @@ mod tests {
     fn a_deployment_rolls_out_and_a_job_completes() {
         let mut cp = crate::history::fresh(1).unwrap();
         let m = crate::scenario::by_id("three-nodes").unwrap().manifest;
-        crate::apply::apply_documents(&mut cp, crate::WORKSPACE, m, false);
-        let rows0 = rows(&cp, crate::WORKSPACE);
+        crate::apply::apply_documents(&mut cp, crate::workspaces::ROOT, m, false);
+        let rows0 = rows(&cp, crate::workspaces::ROOT);
         let web = rows0.iter().find(|r| r.kind == "Deployment").unwrap();
         assert_eq!(web.state, "progressing");
         cp.advance(60.0).unwrap();
-        let rows1 = rows(&cp, crate::WORKSPACE);
+        let rows1 = rows(&cp, crate::workspaces::ROOT);
         let web = rows1.iter().find(|r| r.kind == "Deployment").unwrap();
         assert_eq!((web.ready.as_str(), web.state.as_str()), ("5/5", "done"));
         assert_eq!(web.status, "deployment \"web\" successfully rolled out");
@@ -258,12 +258,12 @@ mod tests {
         let mut cp = crate::history::fresh(1).unwrap();
         crate::apply::apply_documents(
             &mut cp,
-            crate::WORKSPACE,
+            crate::workspaces::ROOT,
             crate::scenario::by_id("job").unwrap().manifest,
             false,
         );
         cp.advance(30.0).unwrap();
-        let job = rows(&cp, crate::WORKSPACE)
+        let job = rows(&cp, crate::workspaces::ROOT)
             .into_iter()
             .find(|r| r.kind == "Job")
             .unwrap();

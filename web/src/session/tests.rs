@@ -1,5 +1,5 @@
 use super::*;
-use crate::protocol::Report;
+use crate::protocol::{PodRef, Report};
 
 fn session() -> Session {
     Session::new(1).unwrap()
@@ -74,6 +74,7 @@ fn updates_carry_only_what_changed() {
         Command::Kubectl {
             command: "cordon node-a".into(),
             stdin: String::new(),
+            workspace: None,
         },
     );
     let r = run_all(&mut s, Command::Select(None));
@@ -97,6 +98,7 @@ fn going_back_and_undo_restore_earlier_states_and_editing_branches() {
         Command::Kubectl {
             command: "scale deployment web --replicas=1".into(),
             stdin: String::new(),
+            workspace: None,
         },
     );
     run_all(
@@ -113,6 +115,7 @@ fn going_back_and_undo_restore_earlier_states_and_editing_branches() {
         Command::Kubectl {
             command: "get pods".into(),
             stdin: String::new(),
+            workspace: None,
         },
     );
     assert_eq!(s.history().points().len(), 5);
@@ -165,6 +168,7 @@ fn a_loaded_history_rebuilds_the_same_cluster() {
         Command::Kubectl {
             command: "drain node-a --ignore-daemonsets".into(),
             stdin: String::new(),
+            workspace: None,
         },
     );
     run_all(
@@ -185,6 +189,7 @@ fn a_loaded_history_rebuilds_the_same_cluster() {
             ops: ops.clone(),
             at: None,
             base: None,
+            workspace: None,
         },
     );
     assert_eq!(
@@ -201,6 +206,7 @@ fn a_loaded_history_rebuilds_the_same_cluster() {
             ops: ops.clone(),
             at: Some(1),
             base: None,
+            workspace: None,
         },
     );
     assert_eq!(at.history().current(), 1);
@@ -248,6 +254,7 @@ fn a_huge_replica_count_is_refused_at_once_with_its_line() {
         Command::Kubectl {
             command: "scale deployment web --replicas=2147483647".into(),
             stdin: String::new(),
+            workspace: None,
         },
     );
     let Some(Report::Kubectl(entry)) = r.first() else {
@@ -260,6 +267,7 @@ fn a_huge_replica_count_is_refused_at_once_with_its_line() {
         Command::Kubectl {
             command: "apply -f -".into(),
             stdin: manifest,
+            workspace: None,
         },
     );
     let Some(Report::Kubectl(entry)) = r.first() else {
@@ -283,7 +291,11 @@ fn the_why_panel_follows_its_pod_and_closes() {
     let pod = s.control_plane().pending_pods()[0].clone();
     let r = run_all(
         &mut s,
-        Command::Select(Some((pod.namespace.clone(), pod.name.clone()))),
+        Command::Select(Some(PodRef {
+            workspace: pod.workspace.clone(),
+            namespace: pod.namespace.clone(),
+            name: pod.name.clone(),
+        })),
     );
     let why = last_update(&r).why.clone().unwrap().unwrap();
     assert_eq!(why.name, pod.name);
@@ -329,6 +341,7 @@ fn a_restart_from_a_checkpoint_replays_only_what_came_after() {
         Command::Kubectl {
             command: "scale deployment web --replicas=2".into(),
             stdin: String::new(),
+            workspace: None,
         },
     );
     run_all(
@@ -352,6 +365,7 @@ fn a_restart_from_a_checkpoint_replays_only_what_came_after() {
                 snapshot,
                 points,
             }),
+            workspace: None,
         },
     );
     assert_eq!(
@@ -410,4 +424,198 @@ fn a_long_step_runs_in_slices_and_cancel_keeps_what_was_done() {
         s.history().points().last().map(|p| p.label.as_str()),
         Some("+1m")
     );
+}
+
+fn kubectl(s: &mut Session, command: &str, workspace: Option<&str>) -> (Entry, Update) {
+    let r = run_all(
+        s,
+        Command::Kubectl {
+            command: command.into(),
+            stdin: String::new(),
+            workspace: workspace.map(str::to_string),
+        },
+    );
+    let Some(Report::Kubectl(entry)) = r.first() else {
+        panic!("no kubectl entry: {r:?}")
+    };
+    (entry.clone(), last_update(&r).clone())
+}
+
+fn step(s: &mut Session, seconds: f64) -> Update {
+    let r = run_all(
+        s,
+        Command::Advance {
+            seconds,
+            play: false,
+        },
+    );
+    last_update(&r).clone()
+}
+
+/// The gallery's Workspaces scenario as its card tells it (`scenario.rs`, steps 1–4), on
+/// the manifests of examples/workspaces/.
+#[test]
+fn the_workspaces_scenario_scopes_the_views_to_the_chosen_workspace() {
+    let mut s = session();
+    let first = s.update(true);
+    assert_eq!(first.workspace.as_deref(), Some("root"));
+    let tree = first.workspaces.unwrap();
+    assert_eq!(tree.order, Some(vec!["root".to_string()]));
+    let r = apply(&mut s, "workspaces");
+    let Some(Report::Applied(out)) = r.first() else {
+        panic!()
+    };
+    assert!(out.messages.is_empty(), "{:?}", out.messages);
+    assert!(last_update(&r).workspace.is_none(), "unchanged, not sent");
+
+    // `ws create … --enter` moves the page, and the tree grows by one row each time.
+    let (e, u) = kubectl(&mut s, "ws create acme --type organization --enter", None);
+    assert_eq!(e.exit_code, 0, "{}", e.stderr);
+    assert_eq!(u.workspace.as_deref(), Some("root:acme"));
+    let d = u.workspaces.unwrap();
+    assert_eq!(d.upsert.len(), 1);
+    assert_eq!(d.upsert[0].type_, "root:organization");
+    let (e, u) = kubectl(&mut s, "ws create team-a --type team --enter", None);
+    assert_eq!(e.exit_code, 0, "{}", e.stderr);
+    assert_eq!(u.workspace.as_deref(), Some("root:acme:team-a"));
+    assert_eq!(
+        s.control_plane().kubectl_context().workspace,
+        "root:acme:team-a"
+    );
+
+    // Apply in the team: the Deployment is created there; the Nodes are refused (403).
+    let r = apply(&mut s, "workspaces");
+    let Some(Report::Applied(out)) = r.first() else {
+        panic!()
+    };
+    assert_eq!(out.applied, vec!["deployment.apps/web created"]);
+    assert_eq!(out.messages.len(), 2, "{:?}", out.messages);
+    assert!(out
+        .messages
+        .iter()
+        .all(|m| m.status.as_ref().is_some_and(|st| st.code == 403)));
+    assert!(matches!(
+        s.history().ops().last(),
+        Some(Op::Apply { workspace, .. }) if workspace == "root:acme:team-a"
+    ));
+    let u = step(&mut s, 60.0);
+    assert_eq!(u.counts.running, 4, "two pods of root, two of the team");
+    let rows = u.workloads.unwrap();
+    assert!(rows
+        .iter()
+        .any(|r| r.kind == "Deployment" && r.name == "web"));
+    let nodes = u.nodes.unwrap();
+    let marks: std::collections::BTreeSet<String> = nodes
+        .upsert
+        .iter()
+        .flat_map(|n| n.summary.pods.iter().map(|p| p.workspace.clone()))
+        .collect();
+    assert_eq!(
+        marks.into_iter().collect::<Vec<_>>(),
+        vec!["root", "root:acme:team-a"],
+        "the nodes hold both workspaces' pods"
+    );
+
+    // A node action runs in root (the data plane) and leaves the page in the team.
+    let (e, u) = kubectl(&mut s, "cordon node-2", Some("root"));
+    assert_eq!(e.exit_code, 0, "{}", e.stderr);
+    assert!(u.workspace.is_none());
+    assert_eq!(s.workspace(), "root:acme:team-a");
+    assert!(matches!(
+        s.history().ops().last(),
+        Some(Op::Kubectl { workspace, .. }) if workspace == "root"
+    ));
+    kubectl(&mut s, "uncordon node-2", Some("root"));
+
+    // The tree: back to root; the Events and workloads are root's again.
+    let r = run_all(&mut s, Command::Workspace("root".into()));
+    let u = last_update(&r);
+    assert_eq!(u.workspace.as_deref(), Some("root"));
+    assert!(u.events.is_some(), "root's Events replace the team's");
+    assert_eq!(s.control_plane().kubectl_context().workspace, "root");
+    let (e, _) = kubectl(&mut s, "get deployments -o name", None);
+    assert_eq!(e.stdout, "deployment.apps/web\n");
+
+    // A pod of the team, chosen on a node card from root: the page moves to the team.
+    let pod = s
+        .control_plane()
+        .nodes()
+        .into_iter()
+        .flat_map(|n| n.pods)
+        .find(|p| p.workspace == "root:acme:team-a")
+        .unwrap();
+    let r = run_all(
+        &mut s,
+        Command::Select(Some(PodRef {
+            workspace: pod.workspace.clone(),
+            namespace: pod.namespace.clone(),
+            name: pod.name.clone(),
+        })),
+    );
+    let u = last_update(&r);
+    assert_eq!(u.workspace.as_deref(), Some("root:acme:team-a"));
+    let why = u.why.clone().unwrap().unwrap();
+    assert_eq!((why.name.as_str(), why.exists), (pod.name.as_str(), true));
+    // `kubectl ws` elsewhere closes the Why? panel of the team's pod.
+    let (_, u) = kubectl(&mut s, "ws ..", None);
+    assert_eq!(u.workspace.as_deref(), Some("root:acme"));
+    assert_eq!(u.why, Some(None));
+
+    // A workspace that does not exist is refused.
+    let r = run_all(&mut s, Command::Workspace("root:nope".into()));
+    assert!(matches!(&r[0], Report::Notice(n) if n.contains("root:nope")));
+    assert_eq!(s.workspace(), "root:acme");
+
+    // A shared history with its workspace rebuilds the same cluster, in that workspace.
+    let ops = s.history().ops().to_vec();
+    let mut loaded = session();
+    let r = run_all(
+        &mut loaded,
+        Command::Load {
+            seed: 1,
+            ops,
+            at: None,
+            base: None,
+            workspace: Some("root:acme:team-a".into()),
+        },
+    );
+    assert_eq!(
+        loaded.control_plane().snapshot(),
+        s.control_plane().snapshot()
+    );
+    assert_eq!(
+        last_update(&r).workspace.as_deref(),
+        Some("root:acme:team-a")
+    );
+    assert_eq!(
+        loaded.control_plane().kubectl_context().workspace,
+        "root:acme:team-a"
+    );
+    // Back before the team existed: its nearest existing ancestor.
+    let r = run_all(&mut loaded, Command::GoTo(1));
+    assert_eq!(last_update(&r).workspace.as_deref(), Some("root"));
+    let r = run_all(&mut loaded, Command::GoTo(3));
+    assert_eq!(loaded.workspace(), "root");
+    assert_eq!(
+        last_update(&r).workspaces.as_ref().unwrap().upsert.len(),
+        2,
+        "the tree shows acme and team-a again"
+    );
+}
+
+#[test]
+fn a_deleted_workspace_moves_the_page_to_its_parent() {
+    let mut s = session();
+    kubectl(&mut s, "ws create acme --type organization --enter", None);
+    kubectl(&mut s, "ws create team-a --type team --enter", None);
+    assert_eq!(s.workspace(), "root:acme:team-a");
+    // Deleted from its parent (a node-action-like command run elsewhere): once it is gone,
+    // the page works in the parent.
+    let (e, u) = kubectl(&mut s, "delete workspace team-a", Some("root:acme"));
+    assert_eq!(e.exit_code, 0, "{}", e.stderr);
+    assert_eq!(u.workspace.as_deref(), Some("root:acme"));
+    assert_eq!(u.workspaces.unwrap().remove, vec!["root:acme:team-a"]);
+    assert_eq!(s.control_plane().kubectl_context().workspace, "root:acme");
+    let u = step(&mut s, 10.0);
+    assert!(u.workspace.is_none() && u.workspaces.is_none());
 }
