@@ -328,6 +328,7 @@ const PROMISES = {
   'native-sidecar': { seconds: 20, kubectl: ['get pods', /2\/2 +Running/] },
   'graceful-shutdown': { seconds: 60, kubectl: ['get pods', /drains-in-10s/] },
   resources: { seconds: 120, kubectl: ['get events', /OOMKilling|OOMKilled|BackOff/] },
+  replicationcontroller: { seconds: 30, running: 3, kubectl: ['get rc', /nginx +3 +3 +3/] },
   workspaces: { seconds: 60, running: 2, kubectl: ['ws tree', /root/] },
 };
 
