@@ -41,7 +41,7 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 .filter(|p| object::str_at(p, &["status", "phase"]) == Some("Running"))
                 .filter(|p| names.is_empty() || names.iter().any(|n| n == object::name(p)))
             {
-                let u = crate::kubelet::usage(p);
+                let u = crate::kubelet::usage_on(cp.server(), p);
                 let mut row = vec![
                     object::name(p).to_string(),
                     format!("{}m", u.iter().map(|c| c.milli_cpu).sum::<i64>()),
@@ -95,7 +95,7 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 let (cpu, mem) = pods
                     .iter()
                     .filter(|p| p["spec"]["nodeName"] == n.name.as_str())
-                    .flat_map(crate::kubelet::usage)
+                    .flat_map(|p| crate::kubelet::usage_on(cp.server(), p))
                     .fold((0, 0), |(c, m), u| (c + u.milli_cpu, m + u.memory));
                 let pct = |a: i64, b: i64| if b == 0 { 0 } else { a * 100 / b };
                 rows.push(vec![

@@ -474,10 +474,17 @@ pub fn schedule(s: &mut Server, state: &mut State) {
         match decision {
             Decision::Bind(node) => {
                 state.unschedulable.remove(&info.uid);
-                match pre_bind(s, &snapshot, &ws, &pod, &node) {
+                let pre_bound = pre_bind(s, &snapshot, &ws, &pod, &node);
+                if !crate::api::volume::pod_claims(&pod).is_empty() {
+                    // The assume cache: later pods of the pass see the claims PreBind changed.
+                    snapshot.storage = storage(s);
+                }
+                match pre_bound {
                     Ok(true) => bind(s, &ws, &pod, &node),
                     Ok(false) => {
-                        s.timers.wake_at(now + BIND_TIMEOUT_MS);
+                        // No wake-up of its own for the timeout (a timer cannot be taken
+                        // back once the volumes bind): the scheduler runs on every wake-up,
+                        // e.g. the provisioner's retries, and checks it then.
                         state.waiting.insert(
                             info.uid.clone(),
                             WaitingOnVolumes {

@@ -197,3 +197,23 @@ pub fn attachable_volumes(pod: &Value, claims: &[Value], volumes: &[Value]) -> B
         })
         .collect()
 }
+
+/// The store resource of VolumeAttachments.
+pub const VOLUME_ATTACHMENTS: &str = "volumeattachments.storage.k8s.io";
+
+/// The VolumeAttachment name the CSI attacher uses (`getAttachmentName`:
+/// `csi-<sha256(handle + driver + node)>`).
+pub fn attachment_name(handle: &str, driver: &str, node: &str) -> String {
+    format!(
+        "csi-{}",
+        crate::api::sha256::hex(format!("{handle}{driver}{node}").as_bytes())
+    )
+}
+
+/// Whether `attachment` (a VolumeAttachment) attaches `pv` to `node` and reports it attached.
+pub fn attaches(attachment: &Value, pv: &str, node: &str) -> bool {
+    str_at(attachment, &["spec", "source", "persistentVolumeName"]) == Some(pv)
+        && str_at(attachment, &["spec", "nodeName"]) == Some(node)
+        && crate::api::object::path(attachment, &["status", "attached"]).and_then(Value::as_bool)
+            == Some(true)
+}

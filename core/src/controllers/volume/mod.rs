@@ -14,8 +14,11 @@
 //!   `plugin/pkg/admission/storage/persistentvolume/resize`;
 //! - kubernetes-csi/external-provisioner and the AWS EBS/EFS CSI drivers for the simulated
 //!   drivers ([`csi`]).
+pub mod attach_detach;
 pub mod binding;
+pub mod controller;
 pub mod csi;
+pub mod provisioner;
 pub mod provisioning;
 
 use crate::api::object;
