@@ -250,7 +250,8 @@ fn an_ebs_volume_pins_its_pods_to_one_zone_and_one_node() {
     assert!(events(&cp, "db-1")
         .iter()
         .any(|(r, m)| r == "FailedAttachVolume"
-            && *m == format!(
+            && *m
+                == format!(
                 "Multi-Attach error for volume \"{pv_name}\" Volume is already used by pod(s) db-0"
             )));
 

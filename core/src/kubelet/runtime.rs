@@ -12,7 +12,7 @@
 //! | handler | node label | extra sandbox start | CPU for the same work |
 //! |---|---|---|---|
 //! | `runc` | — | 0 | 100 % |
-//! | `kata-qemu` | `katacontainers.io/kata-runtime: "true"` | +1.5 s | 100 % |
+//! | `kata-qemu` | `katacontainers.io/kata-runtime: "true"` | +2 s | 100 % |
 //! | `runsc` (gVisor) | `sandbox.gke.io/runtime: gvisor` | +0.3 s | 120 % |
 //!
 //! Sources, and where kplane picks a number:
@@ -21,7 +21,7 @@
 //!   kata-deploy's `kata-qemu` RuntimeClass declares `overhead.podFixed` of 160Mi and 250m
 //!   (kata-containers `tools/packaging/kata-deploy/runtimeclasses/kata-qemu.yaml`, with the
 //!   `katacontainers.io/kata-runtime: "true"` node selector kata-deploy labels nodes with). The
-//!   1.5 s boot is kplane's round figure for a QEMU guest boot (seconds rather than the tens
+//!   2 s boot is kplane's round figure for a QEMU guest boot (seconds rather than the tens
 //!   of milliseconds of runc); CPU-bound code runs natively on the vCPUs.
 //! - gVisor (`runsc`) intercepts system calls in its user-space kernel, the Sentry: its
 //!   performance guide (gvisor.dev/docs/architecture_guide/performance) measures no cost for
@@ -60,7 +60,7 @@ pub const RUNC: Handler = Handler {
 pub const KATA_QEMU: Handler = Handler {
     name: "kata-qemu",
     node_label: Some(("katacontainers.io/kata-runtime", "true")),
-    extra_start_ms: 1_500,
+    extra_start_ms: 2_000,
     cpu_percent: 100,
 };
 
