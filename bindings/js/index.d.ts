@@ -404,6 +404,76 @@ export interface NodeResult {
  * with the filter that rejected it, and for the feasible nodes every score plugin's raw,
  * normalized and weighted score.
  */
+/** `canReach`'s question. */
+export interface ReachQuery {
+  /** A pod (`name` in `default`, or `namespace/name`) or an IP address. */
+  from: string;
+  to: string;
+  /** A port number, or the name of a container port of the destination pod. */
+  port: number | string;
+  /** `TCP` (default), `UDP` or `SCTP`. */
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** `reachability`'s options. */
+export interface ReachabilityOptions {
+  /** The namespace whose pods make the matrix (default `default`). */
+  namespace?: string;
+  /** Every namespace of the workspace. */
+  allNamespaces?: boolean;
+  /** Default 80. */
+  port?: number | string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** One direction of a reachability answer. */
+export interface DirectionReport {
+  allowed: boolean;
+  /** The NetworkPolicies (`namespace/name`) that isolate the pod for this direction. */
+  isolatedBy: string[];
+  /** The isolating policies with a rule that allows the traffic. */
+  allowedBy: string[];
+  reason: string;
+}
+
+/** Whether `from` reaches `to`, and why. */
+export interface Reachability {
+  from: string;
+  to: string;
+  port: string;
+  protocol: string;
+  /** `undefined`: NetworkPolicy does not say (hostNetwork pods, an unknown named port). */
+  outcome: 'allowed' | 'denied' | 'undefined';
+  /** The source pod's egress decision (absent for an address or undefined traffic). */
+  egress?: DirectionReport | null;
+  /** The destination pod's ingress decision. */
+  ingress?: DirectionReport | null;
+  reason: string;
+}
+
+/** The reachability of every pod pair. */
+export interface ReachabilityMatrix {
+  /** `namespace/name`, sources and destinations in the same order. */
+  pods: string[];
+  port: string;
+  protocol: string;
+  /** `cells[i][j]`: from `pods[i]` to `pods[j]`. */
+  cells: Reachability[][];
+  /** The truth table: `.` allowed, `X` denied, `?` undefined. */
+  table: string;
+}
+
+/** How long one of a pod's volumes lives. */
+export interface VolumeLifetime {
+  name: string;
+  /** `emptyDir`, `persistentVolumeClaim`, `configMap`, `secret`, `projected`, `hostPath`, ... */
+  source: string;
+  /** Whether what the pod wrote there outlives the pod. */
+  survivesPod: boolean;
+  /** Where the content lives (names the PersistentVolume of a bound claim). */
+  storage: string;
+}
+
 export interface Explanation {
   workspace: string;
   namespace: string;
@@ -502,6 +572,17 @@ export declare class ControlPlane {
   restoreNode<T extends KubeObject = KubeObject>(name: string): T;
   /** The pod's latest scheduling attempt, or `null` when it has none (or no such pod). */
   explain(workspace: string, pod: PodRef): Explanation | null;
+  /**
+   * Whether traffic from `from` reaches `to` on `port` under the workspace's NetworkPolicies,
+   * and which policy (or the absence of one) decides each direction. `from`/`to` are pods
+   * (`name` in `default`, or `namespace/name`) or IP addresses. 404 for a pod that does not
+   * exist, 400 for a bad port or protocol.
+   */
+  canReach(workspace: string, query: ReachQuery): Reachability;
+  /** The reachability matrix of a namespace's pods (every namespace with `allNamespaces`). */
+  reachability(workspace: string, options?: ReachabilityOptions): ReachabilityMatrix;
+  /** Which of the pod's volumes outlive it, and where their content lives. */
+  podVolumes(workspace: string, pod: PodRef): VolumeLifetime[];
   /**
    * A view of the same control plane whose calls are made as `user` in `groups` (plus
    * `system:authenticated`, as `kubectl --as` does). Each workspace's RBAC decides; a denial

@@ -228,6 +228,43 @@ impl PodRef {
     }
 }
 
+/// A port as JS gives it: a number or a (container port) name.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PortArg {
+    Number(i64),
+    Name(String),
+}
+
+impl PortArg {
+    fn text(&self) -> String {
+        match self {
+            PortArg::Number(n) => n.to_string(),
+            PortArg::Name(s) => s.clone(),
+        }
+    }
+}
+
+/// `canReach` arguments: `{ from, to, port, protocol? }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReachQuery {
+    from: String,
+    to: String,
+    port: PortArg,
+    protocol: Option<String>,
+}
+
+/// `reachability` options: `{ namespace?, allNamespaces?, port?, protocol? }`.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+struct MatrixQuery {
+    namespace: Option<String>,
+    all_namespaces: bool,
+    port: Option<PortArg>,
+    protocol: Option<String>,
+}
+
 /// `patch` options: `{ type?: 'merge' | 'json' | 'strategic' }`.
 #[derive(Default, Deserialize)]
 #[serde(default)]
@@ -549,6 +586,61 @@ impl ControlPlane {
             Some(e) => to_js(&e),
             None => Ok(JsValue::NULL),
         }
+    }
+
+    /// `canReach(workspace, { from, to, port, protocol? })`: whether traffic from `from` reaches
+    /// `to` on `port` (a number, or a container port name of the destination) under the
+    /// workspace's NetworkPolicies, and which policy decides each direction. `from`/`to` are pods
+    /// (`name` in `default`, or `namespace/name`) or IP addresses.
+    #[wasm_bindgen(js_name = canReach)]
+    pub fn can_reach(&self, workspace: JsValue, query: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let q: ReachQuery = object_arg(&query, "reachability query")?;
+        let protocol = q.protocol.unwrap_or_default();
+        to_js(
+            &self
+                .inner()
+                .can_reach(&workspace, &q.from, &q.to, &q.port.text(), &protocol)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `reachability(workspace, { namespace?, allNamespaces?, port?, protocol? })`: the
+    /// reachability matrix of the pods of `namespace` (`default`; every namespace with
+    /// `allNamespaces`) on `port` (80 by default): `{ pods, port, protocol, cells, table }`.
+    pub fn reachability(&self, workspace: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let o: MatrixQuery = if is_missing(&options) {
+            MatrixQuery::default()
+        } else {
+            object_arg(&options, "reachability options")?
+        };
+        let ns = o.namespace.unwrap_or_else(|| "default".into());
+        let scope = (!o.all_namespaces).then_some(ns.as_str());
+        let port = o.port.map_or_else(|| "80".to_string(), |p| p.text());
+        to_js(
+            &self
+                .inner()
+                .reachability(&workspace, scope, &port, &o.protocol.unwrap_or_default())
+                .map_err(fail)?,
+        )
+    }
+
+    /// `podVolumes(workspace, { namespace?, name })`: which of the pod's volumes outlive it
+    /// (`[{ name, source, survivesPod, storage }]`).
+    #[wasm_bindgen(js_name = podVolumes)]
+    pub fn pod_volumes(&self, workspace: JsValue, pod: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let pod: PodRef = object_arg(&pod, "pod reference")?;
+        to_js(
+            &self
+                .inner()
+                .pod_volumes(&workspace, pod.namespace(), &pod.name)
+                .map_err(fail)?,
+        )
     }
 
     /// `as(user, groups?)`: a view of the same control plane whose calls are made as `user` in

@@ -24,9 +24,11 @@ pub mod tenancy;
 
 pub use control_plane::{
     AppliedObject, ApplyMode, ApplyOptions, ApplyResult, AsUser, ControlPlane, DeleteOptions,
-    DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions, NodeSummary,
-    ObjectRef, Options, PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
+    DirectionReport, DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions,
+    NodeSummary, ObjectRef, Options, PodSummary, Reachability, ReachabilityMatrix, Settled,
+    WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
+pub use kubelet::volumes::VolumeLifetime;
 pub use runtime::{Action, Controller};
 pub use server::patch::PatchType;
 pub use server::rbac::UserInfo;

@@ -15,6 +15,7 @@ pub mod schema;
 pub mod selector;
 pub mod sha256;
 pub mod value;
+pub mod volume;
 
 pub use kinds::KindInfo;
 pub use object::Object;

@@ -5,6 +5,7 @@
 //! paging, watch), `summary` (the cluster view), `snapshot` (save and restore); this file
 //! holds writes and time.
 mod identity;
+mod network;
 mod options;
 mod query;
 mod snapshot;
@@ -13,6 +14,7 @@ mod summary;
 mod virtual_workspace;
 
 pub use identity::{AsUser, KubectlContext};
+pub use network::{DirectionReport, Reachability, ReachabilityMatrix};
 pub use options::*;
 pub use summary::{NodeSummary, PodSummary};
 

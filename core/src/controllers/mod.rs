@@ -8,6 +8,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
+pub mod endpoints;
 pub mod endpointslice;
 pub mod gc;
 #[cfg(test)]
@@ -20,6 +21,8 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod replication_controller;
+pub mod resource_quota;
+pub mod service;
 pub mod serviceaccount;
 pub mod statefulset;
 #[cfg(test)]
@@ -56,6 +59,13 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(cronjob::CronJobController),
         Box::new(job::JobController),
         Box::new(disruption::DisruptionController),
+        Box::new(endpoints::EndpointSliceController),
+        Box::new(endpoints::EndpointsController),
+        Box::new(service::ServiceController),
+        Box::new(resource_quota::ResourceQuotaController),
+        Box::new(volume::controller::PersistentVolumeController),
+        Box::new(volume::provisioner::ExternalProvisioner::default()),
+        Box::new(volume::attach_detach::AttachDetachController),
         Box::new(node_lifecycle::NodeLifecycleController),
         Box::new(crate::scheduler::Scheduler::default()),
         Box::new(crate::kubelet::Kubelet::default()),

@@ -24,6 +24,7 @@ mod patch;
 mod print;
 mod printers;
 mod quantity;
+mod reach;
 mod resources;
 mod rollout;
 mod scale;

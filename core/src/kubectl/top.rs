@@ -41,7 +41,7 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 .filter(|p| object::str_at(p, &["status", "phase"]) == Some("Running"))
                 .filter(|p| names.is_empty() || names.iter().any(|n| n == object::name(p)))
             {
-                let u = crate::kubelet::usage(p);
+                let u = crate::kubelet::usage_on(cp.server(), p);
                 let mut row = vec![
                     object::name(p).to_string(),
                     format!("{}m", u.iter().map(|c| c.milli_cpu).sum::<i64>()),
@@ -95,7 +95,7 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 let (cpu, mem) = pods
                     .iter()
                     .filter(|p| p["spec"]["nodeName"] == n.name.as_str())
-                    .flat_map(crate::kubelet::usage)
+                    .flat_map(|p| crate::kubelet::usage_on(cp.server(), p))
                     .fold((0, 0), |(c, m), u| (c + u.milli_cpu, m + u.memory));
                 let pct = |a: i64, b: i64| if b == 0 { 0 } else { a * 100 / b };
                 rows.push(vec![
@@ -118,15 +118,19 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
 }
 
-/// `kubectl sim node stop|fail|restore NAME...`: kplane's own commands (a kubectl plugin, by
-/// its name) that act on the simulated machines rather than on the API.
-pub(super) fn sim(cp: &mut ControlPlane, words: &[String]) -> KubectlOutput {
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+/// `kubectl sim node stop|fail|restore NAME...` and `kubectl sim reach ...`
+/// ([`super::reach`]): kplane's own commands (a kubectl plugin, by its name) that act on or ask
+/// about the simulated machines and network rather than the API.
+pub(super) fn sim(cp: &mut ControlPlane, args: &[String]) -> KubectlOutput {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut out = KubectlOutput {
         stdout: String::new(),
         stderr: String::new(),
         exit_code: 0,
     };
+    if words.first() == Some(&"reach") {
+        return super::reach::reach(cp, &args[1..]);
+    }
     match words.as_slice() {
         ["node", action @ ("stop" | "fail" | "restore"), names @ ..] if !names.is_empty() => {
             for name in names {
@@ -146,7 +150,7 @@ pub(super) fn sim(cp: &mut ControlPlane, words: &[String]) -> KubectlOutput {
             }
         }
         _ => {
-            out.stderr = "error: usage: kubectl sim node stop|fail|restore NODE...\n".into();
+            out.stderr = "error: usage: kubectl sim node stop|fail|restore NODE...\n       kubectl sim reach FROM TO --port PORT | --matrix\n".into();
             out.exit_code = 1;
         }
     }

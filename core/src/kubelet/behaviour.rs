@@ -336,6 +336,12 @@ fn quantity_at(v: &Value, keys: &[&str]) -> Option<Quantity> {
 /// annotations, CPU capped at the container's limit. Nothing is stored: usage is a pure
 /// function of the pod, so reading it costs no writes.
 pub fn usage(pod: &Value) -> Vec<ContainerUsage> {
+    usage_at(pod, 100)
+}
+
+/// [`usage`] with the CPU for the same work scaled to `cpu_percent` of runc's (a sandboxed
+/// runtime's penalty, [`super::runtime::Handler::cpu_percent`]) before the limit caps it.
+pub fn usage_at(pod: &Value, cpu_percent: i64) -> Vec<ContainerUsage> {
     let ann = Annotations::of(pod);
     let mut out = Vec::new();
     for (list, statuses) in [
@@ -355,7 +361,8 @@ pub fn usage(pod: &Value) -> Vec<ContainerUsage> {
                 (_, Some("Always")) => Kind::Sidecar,
                 _ => Kind::Init,
             };
-            let b = Behaviour::of(&ann, name, kind);
+            let mut b = Behaviour::of(&ann, name, kind);
+            b.milli_cpu = b.milli_cpu.saturating_mul(cpu_percent.max(0)) / 100;
             let limit = cpu_limit(c);
             let throttled = limit.is_some_and(|l| b.milli_cpu > l);
             out.push(ContainerUsage {

@@ -10,6 +10,8 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use super::plugins::volume_binding::VolumeWorld;
+
 pub type Labels = BTreeMap<String, String>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,6 +201,8 @@ pub struct PodInfo {
     pub preempted: bool,
     /// The controller owner (`kind`, `name`), for the default spreading selector.
     pub owner: Option<(String, String)>,
+    /// The pod as stored (the volume plugins read its volumes).
+    pub object: Value,
 }
 
 fn field(v: &Value, k: &str) -> String {
@@ -312,6 +316,7 @@ impl PodInfo {
             affinity,
             labels,
             namespace,
+            object: pod.clone(),
         }
     }
 
@@ -349,6 +354,8 @@ pub struct NodeInfo {
     pub used_ports: Vec<HostPort>,
     /// `status.images`: every name of every image → its size in bytes.
     pub images: HashMap<String, i64>,
+    /// The Node as stored (the volume plugins match PV node affinity against it).
+    pub object: Value,
 }
 
 impl NodeInfo {
@@ -374,6 +381,7 @@ impl NodeInfo {
             unschedulable: node["spec"]["unschedulable"] == true,
             allocatable: node_allocatable(node),
             images,
+            object: node.clone(),
             ..Default::default()
         }
     }
@@ -472,6 +480,30 @@ pub struct Snapshot {
     /// (`HavePodsWithRequiredAntiAffinityList`).
     pub nodes_with_affinity: BTreeSet<usize>,
     pub nodes_with_required_anti_affinity: BTreeSet<usize>,
+    /// The storage objects the volume plugins read.
+    pub storage: Storage,
+}
+
+/// The scheduler's storage listers: claims per workspace, and the shared data plane's
+/// PersistentVolumes, StorageClasses and CSINodes.
+#[derive(Debug, Clone, Default)]
+pub struct Storage {
+    pub claims: HashMap<String, Vec<Value>>,
+    pub volumes: Vec<Value>,
+    pub classes: Vec<Value>,
+    pub csi_nodes: Vec<Value>,
+}
+
+impl Storage {
+    /// What the volume plugins see for a pod of `workspace`.
+    pub fn world(&self, workspace: &str) -> VolumeWorld<'_> {
+        VolumeWorld {
+            claims: self.claims.get(workspace).map_or(&[], Vec::as_slice),
+            volumes: &self.volumes,
+            classes: &self.classes,
+            csi_nodes: &self.csi_nodes,
+        }
+    }
 }
 
 impl Snapshot {

@@ -18,6 +18,7 @@ pub use events::{EventExpiry, EventType, EVENT_TTL_MS};
 pub mod crd;
 mod serving;
 pub mod status;
+pub mod storage;
 pub mod validate;
 pub mod workspaces;
 
@@ -323,6 +324,8 @@ impl Server {
         }
         let ns = Self::place(info, &mut obj);
         let mut name = object::name(&obj).to_string();
+        // Names are generated after admission upstream: admission quotes `generateName`.
+        let generated = name.is_empty();
         if name.is_empty() {
             if let Some(base) =
                 object::str_at(&obj, &["metadata", "generateName"]).map(str::to_string)
@@ -365,7 +368,14 @@ impl Server {
                     defaults::generate_job_selector(&mut obj, &uid);
                 }
                 defaults::apply_defaults(info.kind, &mut obj);
-                self.admit_create(workspace, &mut obj)?;
+                if generated {
+                    object::remove_path(&mut obj, &["metadata", "name"]);
+                }
+                let admitted = self.admit_create(workspace, &mut obj);
+                if generated && !name.is_empty() {
+                    set_path(&mut obj, &["metadata", "name"], json!(name));
+                }
+                admitted?;
             }
             Some(c) => errs = serving::prepare(c, &mut obj),
         }
@@ -385,6 +395,16 @@ impl Server {
         if self.store.get(&key).is_some() {
             return Err(Status::already_exists(info, &name));
         }
+        let charged = if builtin {
+            let mut view = obj.clone();
+            if generated {
+                object::remove_path(&mut view, &["metadata", "name"]);
+            }
+            self.admit_validate(workspace, &view, None)?
+        } else {
+            Vec::new()
+        };
+        self.charge_quotas(workspace, charged);
         let meta = obj["metadata"].as_object_mut().expect("validated metadata");
         meta.insert("uid", json!(uid));
         meta.insert("creationTimestamp", json!(self.clock.rfc3339()));
@@ -490,6 +510,15 @@ impl Server {
         };
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
+        }
+        if custom.is_none() {
+            if info.kind == "ResourceQuota" && spec_of(&obj) != spec_of(&old) {
+                let objects = quota::objects_for(&self.store, workspace, &obj);
+                let status = quota::quota_status(&obj, &objects, self.clock.now_ms());
+                set_path(&mut obj, &["status"], status);
+            }
+            let charged = self.admit_validate(workspace, &obj, Some(&old))?;
+            self.charge_quotas(workspace, charged);
         }
         if (has_generation(info) || custom.is_some()) && spec_of(&obj) != spec_of(&old) {
             let g = object::i64_at(&old, &["metadata", "generation"]).unwrap_or(0) + 1;
