@@ -606,6 +606,24 @@ impl ControlPlane {
     }
 }
 
+impl ControlPlane {
+    /// The last decision of HorizontalPodAutoscaler `namespace/name` in `workspace`, in words
+    /// and numbers: each metric's current value, target, ratio and proposal, what stabilization
+    /// and the rate limits made of it, the conditions, Events and a one-paragraph summary. None
+    /// before its first sync (15 s after it is created).
+    pub fn explain_autoscaling(
+        &self,
+        workspace: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Value> {
+        self.runtime
+            .get::<controllers::hpa::HorizontalController>()?
+            .last_decision(workspace, namespace, name)
+            .cloned()
+    }
+}
+
 /// Whether an object defines kinds (a CRD) or binds them (an APIBinding).
 fn defines_kinds(obj: &Value) -> bool {
     matches!(

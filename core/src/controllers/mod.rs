@@ -21,6 +21,7 @@ pub mod node_lifecycle;
 pub mod replicaset;
 pub mod replication_controller;
 pub mod serviceaccount;
+pub mod simulation;
 pub mod statefulset;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -57,6 +58,12 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(job::JobController),
         Box::new(disruption::DisruptionController),
         Box::new(node_lifecycle::NodeLifecycleController),
+        // The simulated demand, then the autoscalers that read it.
+        Box::new(simulation::LoadProfileController),
+        Box::new(simulation::QueueController),
+        Box::new(keda::KedaOperator::default()),
+        Box::new(hpa::HorizontalController::default()),
+        Box::new(vpa::VpaController::default()),
         Box::new(crate::scheduler::Scheduler::default()),
         Box::new(crate::kubelet::Kubelet::default()),
     ]

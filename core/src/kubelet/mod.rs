@@ -22,7 +22,9 @@ use crate::controllers::kind;
 use crate::json;
 use crate::runtime::Action;
 use crate::server::{EventType, Server, ROOT};
+use crate::sim::load::LOAD_PROFILES;
 use crate::sim::parse_rfc3339;
+use crate::sim::queue::QUEUES;
 use crate::store::{Key, Store, WatchEvent};
 use pod::{Model, PodSpec};
 use std::collections::BTreeSet;
@@ -53,13 +55,24 @@ impl crate::runtime::Controller for Kubelet {
         "kubelet"
     }
     fn watches(&self) -> &'static [&'static str] {
-        &["pods", "nodes"]
+        &["pods", "nodes", LOAD_PROFILES, QUEUES]
     }
     fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
         if &*e.key.resource == "pods" {
             if crate::api::pod::node_name(&e.object).is_some() {
                 out.push(e.key.clone());
             }
+            return;
+        }
+        if &*e.key.resource == LOAD_PROFILES || &*e.key.resource == QUEUES {
+            // The demand moved (its status is refreshed as it does): the pods it reaches that
+            // have a memory limit look again.
+            let mut keys = Vec::new();
+            crate::sim::load::demanded_pods(store, &e.key.workspace, &e.key.namespace, &mut keys);
+            out.extend(
+                keys.into_iter()
+                    .filter(|k| store.get(k).is_some_and(has_memory_limit)),
+            );
             return;
         }
         if &*e.key.workspace != ROOT {
@@ -179,7 +192,13 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         }
         return Action::AwaitChange;
     }
-    if quiescent(&pod) {
+    // Simulated demand that can push a container over its memory limit (sim::load).
+    let demand = if has_memory_limit(&pod) {
+        crate::sim::load::pod_demand(&s.store, &ws, &pod, now).filter(|d| d.memory > 0.0)
+    } else {
+        None
+    };
+    if demand.is_none() && quiescent(&pod) {
         return Action::AwaitChange;
     }
     let accepted = path(&pod, &["status", "startTime"]).is_some_and(|v| !v.is_null());
@@ -194,7 +213,10 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         );
         return Action::AwaitChange;
     }
-    let spec = PodSpec::of(&pod);
+    let spec = match &demand {
+        Some(d) => PodSpec::of(&pod).with_demand(&pod, d, now),
+        None => PodSpec::of(&pod),
+    };
     let mut m = Model::of(&pod, &spec, now);
     let mut used: Option<BTreeSet<u32>> = None;
     let mut alloc = || {
@@ -259,6 +281,13 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         }
     }
     next.action(now)
+}
+
+/// Whether a regular container of `pod` has a memory limit.
+fn has_memory_limit(pod: &Value) -> bool {
+    array_at(pod, &["spec", "containers"])
+        .iter()
+        .any(|c| behaviour::memory_limit(c).is_some())
 }
 
 /// Pod IPs in use on `node` (pods of every workspace that have not finished).

@@ -18,7 +18,11 @@ impl Server {
     /// Runs the admission plugins for a create.
     pub(super) fn admit_create(&mut self, workspace: &str, obj: &mut Value) -> Result<(), Status> {
         match object::kind(obj) {
-            "Pod" => self.admit_priority(obj),
+            "Pod" => {
+                self.admit_priority(obj)?;
+                self.admit_vpa(workspace, obj);
+                Ok(())
+            }
             "Service" => {
                 self.allocate_service_addresses(workspace, obj);
                 Ok(())
