@@ -5,6 +5,7 @@
 //! paging, watch), `summary` (the cluster view), `snapshot` (save and restore); this file
 //! holds writes and time.
 mod identity;
+mod metrics;
 mod options;
 mod query;
 mod snapshot;
@@ -603,24 +604,6 @@ impl ControlPlane {
     ) -> Option<scheduler::Explanation> {
         self.scheduler_state()
             .explanation(workspace, namespace, name)
-    }
-}
-
-impl ControlPlane {
-    /// The last decision of HorizontalPodAutoscaler `namespace/name` in `workspace`, in words
-    /// and numbers: each metric's current value, target, ratio and proposal, what stabilization
-    /// and the rate limits made of it, the conditions, Events and a one-paragraph summary. None
-    /// before its first sync (15 s after it is created).
-    pub fn explain_autoscaling(
-        &self,
-        workspace: &str,
-        namespace: &str,
-        name: &str,
-    ) -> Option<Value> {
-        self.runtime
-            .get::<controllers::hpa::HorizontalController>()?
-            .last_decision(workspace, namespace, name)
-            .cloned()
     }
 }
 

@@ -5,6 +5,7 @@
 //! kubectl would write on stdout and stderr with its exit code.
 mod apply;
 pub mod auth;
+mod autoscale;
 mod base64;
 mod cmdline;
 mod columns;
@@ -382,6 +383,7 @@ fn shortcut_warnings(ctx: &mut Ctx<'_>) {
         "label",
         "annotate",
         "scale",
+        "autoscale",
         "patch",
         "explain",
         "wait",
@@ -435,6 +437,7 @@ fn dispatch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         "label" | "annotate" => label::label(ctx),
         "taint" => taint::taint(ctx),
         "scale" => scale::scale(ctx),
+        "autoscale" => autoscale::autoscale(ctx),
         "set image" | "set env" | "set resources" => set::set(ctx),
         "run" => create::run(ctx),
         "expose" => create::expose(ctx),
