@@ -498,6 +498,87 @@ export interface Explanation {
   nodes: NodeResult[];
 }
 
+/** A container's use in a `PodMetrics` (`metrics.k8s.io/v1beta1`). */
+export interface ContainerMetrics {
+  name: string;
+  /** `{ cpu: '196m', memory: '4Mi' }`. */
+  usage: { cpu: string; memory: string };
+}
+
+/** `metrics.k8s.io/v1beta1` `PodMetrics`: one pod at metrics-server's last 15 s scrape. */
+export interface PodMetrics {
+  apiVersion: 'metrics.k8s.io/v1beta1';
+  kind: 'PodMetrics';
+  metadata: { name: string; namespace: string };
+  /** The scrape's time (RFC 3339). */
+  timestamp: string;
+  /** The CPU rate's window (`15s`). */
+  window: string;
+  containers: ContainerMetrics[];
+}
+
+/** `metrics.k8s.io/v1beta1` `NodeMetrics`: the sum of a node's pods (of every workspace). */
+export interface NodeMetrics {
+  apiVersion: 'metrics.k8s.io/v1beta1';
+  kind: 'NodeMetrics';
+  metadata: { name: string };
+  timestamp: string;
+  window: string;
+  usage: { cpu: string; memory: string };
+}
+
+/** One simulated series (custom and external metrics, the `prometheus` trigger). */
+export interface MetricSeries {
+  /** `http_requests_per_second`, `queue_messages`, `container_cpu_usage_cores`, ... */
+  name: string;
+  /** `namespace`, `pod`, `loadprofile`, `service` (or the workload kind), `queue`, `container`. */
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** One metric of an HPA decision, as {@link AutoscalingDecision} explains it. */
+export interface AutoscalingMetric {
+  /** `cpu utilization (of requests)`, `s0-aws-sqs-orders (average per pod)`, ... */
+  metric: string;
+  /** The current value as the HPA status shows it (`131%`, `320`), `<unknown>` when missing. */
+  current: string;
+  target: string;
+  /** current / target, when both are known. */
+  ratio?: number;
+  /** The replicas this metric asked for (absent when it could not be read). */
+  replicas?: number;
+  error?: string;
+}
+
+/** The last sync of a HorizontalPodAutoscaler, in words and numbers. */
+export interface AutoscalingDecision {
+  /** When the sync ran (virtual time, RFC 3339). */
+  time: string;
+  hpa: string;
+  namespace: string;
+  /** `Deployment/web`. */
+  target?: string;
+  minReplicas?: number;
+  maxReplicas?: number;
+  /** The target's `spec.replicas` before the sync. */
+  currentReplicas?: number;
+  statusReplicas?: number;
+  /** The highest metric proposal, before stabilization and rate limits. */
+  recommendation?: number | null;
+  /** What the HPA settled on (`status.desiredReplicas`). */
+  desiredReplicas?: number;
+  /** The scale was written. */
+  rescaled?: boolean;
+  /** `cpu resource utilization (percentage of request) above target`, `All metrics below target`, ... */
+  reason?: string;
+  metrics?: AutoscalingMetric[];
+  conditions?: { type: string; status: 'True' | 'False'; reason: string; message: string }[];
+  events?: { type: 'Normal' | 'Warning'; reason: string; message: string }[];
+  error?: string | null;
+  /** One paragraph for people: "cpu utilization (of requests) is 260% against a target of 75% (ratio 3.47): 11 replicas. The highest proposal, 11, became 6: ... Scaled Deployment web from 3 to 6 (...)." */
+  summary: string;
+}
+
 /**
  * A kplane control plane: API server, store, controllers, scheduler and simulated nodes on a
  * virtual clock. Every method throws {@link KplaneError} on failure.
@@ -583,6 +664,23 @@ export declare class ControlPlane {
   reachability(workspace: string, options?: ReachabilityOptions): ReachabilityMatrix;
   /** Which of the pod's volumes outlive it, and where their content lives. */
   podVolumes(workspace: string, pod: PodRef): VolumeLifetime[];
+  /**
+   * What metrics-server reports at its last 15 s scrape: the pods of `namespace` (every
+   * namespace when none is given) that have metrics, and every node. Use includes the simulated
+   * demand (LoadProfile requests, Queue messages), CPU throttled at the limit. A pod appears once
+   * it has run for a scrape.
+   */
+  metrics(workspace: string, options?: { namespace?: string }): { pods: PodMetrics[]; nodes: NodeMetrics[] };
+  /** The simulated series of a namespace at the last scrape (see the README's series table). */
+  metricsSeries(workspace: string, namespace: string): MetricSeries[];
+  /**
+   * A Prometheus-style query over the series of a namespace: `sum|avg|max|min|count(...)` of a
+   * selector `name{label="v"}` or `rate(name_total{...}[2m])`; `null` when nothing matches.
+   * Throws a 400 for a query kplane does not understand.
+   */
+  queryMetrics(workspace: string, namespace: string, query: string): number | null;
+  /** The HorizontalPodAutoscaler's last decision in words and numbers, or `null` before its first sync (15 s after creation). */
+  explainAutoscaling(workspace: string, hpa: PodRef): AutoscalingDecision | null;
   /**
    * A view of the same control plane whose calls are made as `user` in `groups` (plus
    * `system:authenticated`, as `kubectl --as` does). Each workspace's RBAC decides; a denial

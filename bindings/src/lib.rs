@@ -215,7 +215,8 @@ fn patch_arg(v: &JsValue) -> Result<Value, JsValue> {
     Ok(value)
 }
 
-/// Which pod: `{ namespace?, name }` (`namespace` defaults to `default`).
+/// Which pod (or other namespaced object): `{ namespace?, name }` (`namespace` defaults to
+/// `default`).
 #[derive(Deserialize)]
 struct PodRef {
     namespace: Option<String>,
@@ -263,6 +264,13 @@ struct MatrixQuery {
     all_namespaces: bool,
     port: Option<PortArg>,
     protocol: Option<String>,
+}
+
+/// `metrics` options: `{ namespace? }`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct MetricsOptions {
+    namespace: Option<String>,
 }
 
 /// `patch` options: `{ type?: 'merge' | 'json' | 'strategic' }`.
@@ -628,6 +636,41 @@ impl ControlPlane {
         )
     }
 
+    /// `metrics(workspace, { namespace? })`: what metrics-server reports at its last 15 s
+    /// scrape: `{ pods: PodMetrics[], nodes: NodeMetrics[] }` (`metrics.k8s.io/v1beta1` objects;
+    /// pods of every namespace when none is given; a pod appears once it has been running for a
+    /// scrape). The use includes the simulated demand (LoadProfile requests, Queue messages).
+    pub fn metrics(&self, workspace: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let options: MetricsOptions = optional_object_arg(&options, "options")?;
+        let cp = self.inner();
+        let pods = cp
+            .pod_metrics(&workspace, options.namespace.as_deref())
+            .map_err(fail)?;
+        to_js(&kplane::json!({"pods": pods, "nodes": cp.node_metrics()}))
+    }
+
+    /// `metricsSeries(workspace, namespace)`: the simulated series of a namespace at the last
+    /// scrape (`{ name, labels, value }`): requests, errors and latency per pod and
+    /// LoadProfile, queue depth and lag, container CPU and memory.
+    #[wasm_bindgen(js_name = metricsSeries)]
+    pub fn metrics_series(
+        &self,
+        workspace: JsValue,
+        namespace: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let namespace = string_arg(&namespace, "namespace")?;
+        to_js(
+            &self
+                .inner()
+                .metrics_series(&workspace, &namespace)
+                .map_err(fail)?,
+        )
+    }
+
     /// `podVolumes(workspace, { namespace?, name })`: which of the pod's volumes outlive it
     /// (`[{ name, source, survivesPod, storage }]`).
     #[wasm_bindgen(js_name = podVolumes)]
@@ -641,6 +684,50 @@ impl ControlPlane {
                 .pod_volumes(&workspace, pod.namespace(), &pod.name)
                 .map_err(fail)?,
         )
+    }
+
+    /// `queryMetrics(workspace, namespace, query)`: a Prometheus-style query over the series
+    /// (`sum(rate(http_requests_total{service="web"}[1m]))`); `null` when nothing matches.
+    #[wasm_bindgen(js_name = queryMetrics)]
+    pub fn query_metrics(
+        &self,
+        workspace: JsValue,
+        namespace: JsValue,
+        query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let namespace = string_arg(&namespace, "namespace")?;
+        let query = string_arg(&query, "query")?;
+        match self
+            .inner()
+            .query_metrics(&workspace, &namespace, &query)
+            .map_err(fail)?
+        {
+            Some(v) => Ok(JsValue::from_f64(v)),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// `explainAutoscaling(workspace, { namespace?, name })`: the HorizontalPodAutoscaler's last
+    /// decision in words and numbers (each metric's current value, target, ratio and proposal,
+    /// the conditions, Events and a summary), or `null` before its first sync.
+    #[wasm_bindgen(js_name = explainAutoscaling)]
+    pub fn explain_autoscaling(
+        &self,
+        workspace: JsValue,
+        hpa: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let hpa: PodRef = object_arg(&hpa, "HPA reference")?;
+        match self
+            .inner()
+            .explain_autoscaling(&workspace, hpa.namespace(), &hpa.name)
+        {
+            Some(e) => to_js(&e),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// `as(user, groups?)`: a view of the same control plane whose calls are made as `user` in

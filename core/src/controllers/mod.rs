@@ -24,6 +24,7 @@ pub mod replication_controller;
 pub mod resource_quota;
 pub mod service;
 pub mod serviceaccount;
+pub mod simulation;
 pub mod statefulset;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -67,6 +68,12 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(volume::provisioner::ExternalProvisioner::default()),
         Box::new(volume::attach_detach::AttachDetachController),
         Box::new(node_lifecycle::NodeLifecycleController),
+        // The simulated demand, then the autoscalers that read it.
+        Box::new(simulation::LoadProfileController),
+        Box::new(simulation::QueueController),
+        Box::new(keda::KedaOperator::default()),
+        Box::new(hpa::HorizontalController::default()),
+        Box::new(vpa::VpaController::default()),
         Box::new(crate::scheduler::Scheduler::default()),
         Box::new(crate::kubelet::Kubelet::default()),
     ]

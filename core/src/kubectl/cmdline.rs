@@ -61,6 +61,7 @@ commands! {
     "rollout status" => "rollout_status",
     "rollout undo" => "rollout_undo",
     "scale" => "scale",
+    "autoscale" => "autoscale",
     "top" => "top",
     "top node" => "top_node",
     "top pod" => "top_pod",

@@ -5,6 +5,7 @@
 //! kubectl would write on stdout and stderr with its exit code.
 mod apply;
 pub mod auth;
+mod autoscale;
 mod base64;
 mod cmdline;
 mod columns;
@@ -383,6 +384,7 @@ fn shortcut_warnings(ctx: &mut Ctx<'_>) {
         "label",
         "annotate",
         "scale",
+        "autoscale",
         "patch",
         "explain",
         "wait",
@@ -436,6 +438,7 @@ fn dispatch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         "label" | "annotate" => label::label(ctx),
         "taint" => taint::taint(ctx),
         "scale" => scale::scale(ctx),
+        "autoscale" => autoscale::autoscale(ctx),
         "set image" | "set env" | "set resources" => set::set(ctx),
         "run" => create::run(ctx),
         "expose" => create::expose(ctx),

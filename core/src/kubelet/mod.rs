@@ -24,7 +24,9 @@ use crate::controllers::kind;
 use crate::json;
 use crate::runtime::Action;
 use crate::server::{EventType, Server, ROOT};
+use crate::sim::load::LOAD_PROFILES;
 use crate::sim::parse_rfc3339;
+use crate::sim::queue::QUEUES;
 use crate::store::{Key, Store, WatchEvent};
 use pod::{Model, PodSpec};
 use std::collections::BTreeSet;
@@ -63,6 +65,8 @@ impl crate::runtime::Controller for Kubelet {
             "persistentvolumeclaims",
             "persistentvolumes",
             crate::api::volume::csi::VOLUME_ATTACHMENTS,
+            LOAD_PROFILES,
+            QUEUES,
         ]
     }
     fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
@@ -90,6 +94,21 @@ impl crate::runtime::Controller for Kubelet {
                                 && volumes::refers_to(p, &e.key.resource, &e.key.name)
                         })
                         .map(|(k, _)| k.clone()),
+                );
+            }
+            LOAD_PROFILES | QUEUES => {
+                // The demand moved (its status is refreshed as it does): the pods it reaches
+                // that have a memory limit look again.
+                let mut keys = Vec::new();
+                crate::sim::load::demanded_pods(
+                    store,
+                    &e.key.workspace,
+                    &e.key.namespace,
+                    &mut keys,
+                );
+                out.extend(
+                    keys.into_iter()
+                        .filter(|k| store.get(k).is_some_and(has_memory_limit)),
                 );
             }
             "persistentvolumeclaims" => claim_users(store, &e.key, out),
@@ -136,16 +155,19 @@ impl crate::runtime::Controller for Kubelet {
     }
 }
 
-/// [`usage`] as the node reports it: with the CPU penalty of the pod's runtime handler (its
-/// RuntimeClass in `root`).
-pub fn usage_on(s: &Server, pod: &Value) -> Vec<ContainerUsage> {
-    let classes: Vec<Value> = s
-        .store
+/// The CPU the pod's runtime handler needs for runc's work, in percent of runc's (its
+/// RuntimeClass in `root`; [`runtime::Handler::cpu_percent`]).
+pub fn cpu_percent(store: &Store, pod: &Value) -> i64 {
+    if str_at(pod, &["spec", "runtimeClassName"]).is_none_or(str::is_empty) {
+        return runtime::RUNC.cpu_percent;
+    }
+    let classes: Vec<Value> = store
         .list(ROOT, "runtimeclasses.node.k8s.io", None)
         .map(|(_, c)| c.clone())
         .collect();
-    let h = runtime::pod_handler(pod, &classes).unwrap_or(runtime::RUNC);
-    behaviour::usage_at(pod, h.cpu_percent)
+    runtime::pod_handler(pod, &classes)
+        .unwrap_or(runtime::RUNC)
+        .cpu_percent
 }
 
 /// The key of the claim a PersistentVolume is bound to.
@@ -258,7 +280,13 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         }
         return Action::AwaitChange;
     }
-    if quiescent(&pod) {
+    // Simulated demand that can push a container over its memory limit (sim::load).
+    let demand = if has_memory_limit(&pod) {
+        crate::sim::load::pod_demand(&s.store, &ws, &pod, now).filter(|d| d.memory > 0.0)
+    } else {
+        None
+    };
+    if demand.is_none() && quiescent(&pod) {
         return Action::AwaitChange;
     }
     let accepted = path(&pod, &["status", "startTime"]).is_some_and(|v| !v.is_null());
@@ -279,7 +307,10 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         .map(|(_, c)| c.clone())
         .collect();
     let handler = runtime::pod_handler(&pod, &classes).unwrap_or(runtime::RUNC);
-    let mut spec = PodSpec::of(&pod);
+    let mut spec = match &demand {
+        Some(d) => PodSpec::of(&pod).with_demand(&pod, d, now),
+        None => PodSpec::of(&pod),
+    };
     spec.start_ms = spec.start_ms.saturating_add(handler.extra_start_ms);
     let sandboxed = array_at(&pod, &["status", "conditions"])
         .iter()
@@ -400,6 +431,13 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         }
     }
     next.action(now)
+}
+
+/// Whether a regular container of `pod` has a memory limit.
+fn has_memory_limit(pod: &Value) -> bool {
+    array_at(pod, &["spec", "containers"])
+        .iter()
+        .any(|c| behaviour::memory_limit(c).is_some())
 }
 
 /// Pod IPs in use on `node` (pods of every workspace that have not finished).

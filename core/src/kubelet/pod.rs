@@ -32,6 +32,9 @@ pub(super) struct CSpec {
     pub liveness: Option<Probe>,
     pub memory_limit: Option<i64>,
     pub cpu_limit: Option<i64>,
+    /// A memory limit exceeded only with the simulated demand is exceeded from this instant
+    /// on (the demand is read at each sync), not since the container started.
+    pub oom_from: i64,
 }
 
 /// The parts of a pod spec the kubelet acts on. Containers: init containers (and sidecars) in
@@ -70,6 +73,7 @@ impl PodSpec {
                     liveness: probes.then(|| Probe::of(c, "livenessProbe")).flatten(),
                     memory_limit: behaviour::memory_limit(c),
                     cpu_limit: behaviour::cpu_limit(c),
+                    oom_from: i64::MIN,
                     name,
                     kind,
                 });
@@ -91,6 +95,31 @@ impl PodSpec {
                 .filter_map(|g| g["conditionType"].as_str().map(str::to_string))
                 .collect(),
         }
+    }
+}
+
+impl PodSpec {
+    /// Adds the simulated demand on the pod (`sim::load`) to its serving container's memory:
+    /// above the limit only with it, the container is OOM-killed at `now` rather than at start.
+    pub fn with_demand(
+        mut self,
+        pod: &Value,
+        demand: &crate::sim::load::PodDemand,
+        now: i64,
+    ) -> PodSpec {
+        let serving = behaviour::serving_container(pod, demand);
+        let (_, extra) = demand.extra();
+        if let Some(c) = self
+            .cs
+            .iter_mut()
+            .find(|c| c.kind == Kind::Regular && c.name == serving)
+        {
+            if c.memory_limit.is_some_and(|l| c.b.memory <= l) {
+                c.oom_from = now;
+            }
+            c.b.memory = c.b.memory.saturating_add(extra);
+        }
+        self
     }
 }
 
@@ -380,7 +409,7 @@ impl<'a> Model<'a> {
                     }
                 };
                 if c.memory_limit.is_some_and(|l| c.b.memory > l) {
-                    consider(s, Cause::OomKilled);
+                    consider(s.max(c.oom_from), Cause::OomKilled);
                 }
                 if let Some(e) = c.b.exit.filter(|e| e.applies(st.restart_count)) {
                     consider(s + e.after_ms, Cause::Exit(e.code));

@@ -31,7 +31,11 @@ impl Server {
                 let ranges = self.in_namespace(workspace, "LimitRange", obj);
                 limit_range::default_pod(obj, &ranges);
                 self.admit_priority(obj)?;
-                runtime_class::admit(obj, &self.shared("node.k8s.io/v1", "RuntimeClass"))
+                runtime_class::admit(obj, &self.shared("node.k8s.io/v1", "RuntimeClass"))?;
+                // The VPA's admission controller is a mutating webhook: after the in-tree
+                // mutating plugins (apiserver's admission chain order).
+                self.admit_vpa(workspace, obj);
+                Ok(())
             }
             "Service" => {
                 self.allocate_service_addresses(workspace, obj);

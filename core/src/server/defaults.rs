@@ -296,18 +296,13 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             default_path(obj, &["preemptionPolicy"], json!("PreemptLowerPriority"));
         }
         "HorizontalPodAutoscaler" => {
-            // autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: 1 replica minimum, 80% CPU.
-            default_path(obj, &["spec", "minReplicas"], json!(1));
-            if path(obj, &["spec", "metrics"])
-                .is_none_or(|m| m.as_array().is_none_or(Vec::is_empty))
-            {
-                set_path(
-                    obj,
-                    &["spec", "metrics"],
-                    json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]),
-                );
+            if object::api_version(obj) == "autoscaling/v1" {
+                // autoscaling/v1 SetDefaults_HorizontalPodAutoscaler: only minReplicas (the CPU
+                // target's default of 80% comes with the conversion to v2).
+                default_path(obj, &["spec", "minReplicas"], json!(1));
+            } else {
+                crate::controllers::hpa::spec::set_defaults(obj);
             }
-            default_hpa_behavior(obj);
         }
         "PersistentVolumeClaim" => {
             default_path(obj, &["spec", "volumeMode"], json!("Filesystem"));
@@ -327,43 +322,6 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             default_path(obj, &["volumeBindingMode"], json!("Immediate"));
         }
         _ => {}
-    }
-}
-
-/// `SetDefaults_HorizontalPodAutoscalerBehavior` (`GenerateHPAScaleUpRules` and
-/// `GenerateHPAScaleDownRules`): a given behavior is completed rule by rule.
-fn default_hpa_behavior(obj: &mut Value) {
-    let Some(b) = obj
-        .get_mut("spec")
-        .and_then(|s| s.get_mut("behavior"))
-        .filter(|b| b.is_object())
-    else {
-        return;
-    };
-    for (dir, window, policies) in [
-        (
-            "scaleUp",
-            0,
-            json!([{"type": "Pods", "value": 4, "periodSeconds": 15}, {"type": "Percent", "value": 100, "periodSeconds": 15}]),
-        ),
-        (
-            "scaleDown",
-            300,
-            json!([{"type": "Percent", "value": 100, "periodSeconds": 15}]),
-        ),
-    ] {
-        if b.get(dir).is_none_or(|r| !r.is_object()) {
-            set_path(b, &[dir], json!({}));
-        }
-        if let Some(r) = b.get_mut(dir) {
-            default_path(r, &["stabilizationWindowSeconds"], json!(window));
-            default_path(r, &["selectPolicy"], json!("Max"));
-            if r.get("policies")
-                .is_none_or(|p| p.as_array().is_none_or(Vec::is_empty))
-            {
-                set_path(r, &["policies"], policies);
-            }
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The API server's request path: decode → validate → default → admit → persist. Users and
 //! controllers take the same path (DESIGN.md, "How data flows").
 mod admission;
+mod admission_vpa;
 pub mod authz;
 pub mod custom;
 pub mod decode;
@@ -14,6 +15,7 @@ pub mod patch;
 pub mod quota;
 pub mod rbac;
 pub mod runtime_class;
+pub mod scale;
 pub use events::{EventExpiry, EventType, EVENT_TTL_MS};
 pub mod crd;
 mod serving;

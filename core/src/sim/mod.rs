@@ -1,6 +1,10 @@
 //! The simulated world's machinery: the virtual clock (and time zones), the seeded RNG and the
-//! timer queue.
+//! timer queue; and the simulated demand: rates over time ([`rate`]), `LoadProfile` traffic
+//! ([`load`]) and message queues ([`queue`]).
 pub mod clock;
+pub mod load;
+pub mod queue;
+pub mod rate;
 pub mod rng;
 mod timers;
 pub mod tz;
