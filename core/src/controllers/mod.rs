@@ -20,6 +20,7 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod replication_controller;
+pub mod root_ca;
 pub mod serviceaccount;
 pub mod statefulset;
 #[cfg(test)]
@@ -46,6 +47,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(apis::ApiExportController),
         Box::new(apis::ApiBindingController),
         Box::new(serviceaccount::ServiceAccountController),
+        Box::new(root_ca::RootCaPublisher),
         Box::new(namespace::NamespaceController),
         Box::new(gc::GarbageCollector),
         Box::new(deployment::DeploymentController),

@@ -95,7 +95,8 @@ fn get_tables_of_several_kinds() {
     assert_eq!(
         run(&mut cp, "get cm", ""),
         (
-            "NAME   DATA   AGE\na      1      90s\nb      2      90s\n".into(),
+            // The root CA publisher's ConfigMap is in every namespace, as in a real cluster.
+            "NAME               DATA   AGE\na                  1      90s\nb                  2      90s\nkube-root-ca.crt   1      90s\n".into(),
             String::new(),
             0
         )
@@ -103,7 +104,7 @@ fn get_tables_of_several_kinds() {
     let (out, _, _) = run(&mut cp, "get cm,secret -L app", "");
     assert_eq!(
         out,
-        "NAME          DATA   AGE   APP\nconfigmap/a   1      90s   x\nconfigmap/b   2      90s   \n\nNAME       TYPE     DATA   AGE   APP\nsecret/s   Opaque   1      90s   \n"
+        "NAME                         DATA   AGE   APP\nconfigmap/a                  1      90s   x\nconfigmap/b                  2      90s   \nconfigmap/kube-root-ca.crt   1      90s   \n\nNAME       TYPE     DATA   AGE   APP\nsecret/s   Opaque   1      90s   \n"
     );
     let (out, _, _) = run(&mut cp, "get cm -A --show-labels -l app=x", "");
     assert_eq!(
@@ -231,6 +232,17 @@ fn get_yaml_applies_back_unchanged() {
             "{line}"
         );
     }
+    // The Deployment's pod-template-hash depends on the template's content, not its key order:
+    // applying the sorted export rolls out nothing.
+    cp.advance(30.0).unwrap();
+    let (rs, _, _) = run(&mut cp, "get rs -o name", "");
+    assert_eq!(rs.lines().count(), 1, "{rs}");
+    let (rev, _, _) = run(
+        &mut cp,
+        r"get deploy web -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}'",
+        "",
+    );
+    assert_eq!(rev, "1");
 }
 
 /// A `get … -A -o yaml` export of one control plane rebuilds the same workloads in another.
@@ -252,8 +264,17 @@ status:
     );
     run(&mut a, "expose deployment web --port=80", "");
     a.advance(60.0).unwrap();
-    let (export, _, code) = run(&mut a, "get ns,cm,secret,deploy,svc -A -o yaml", "");
+    // Each control plane publishes its own `kube-root-ca.crt` in every namespace: an exported
+    // one carries a resourceVersion the other's does not have, which `apply` refuses with a
+    // 409 Conflict as kube-apiserver does. Leave them out, as one would in a real cluster.
+    let (export, _, code) = run(&mut a, "get ns,secret,deploy,svc -A -o yaml", "");
     assert_eq!(code, 0);
+    let (configs, _, _) = run(
+        &mut a,
+        "get cm -A -o yaml --field-selector=metadata.name!=kube-root-ca.crt",
+        "",
+    );
+    let export = format!("{export}---\n{configs}");
     let mut b = control_plane();
     run(&mut b, "apply -f -", node);
     let (_, err, code) = run(&mut b, "apply -f -", &export);
