@@ -24,8 +24,9 @@ pub mod tenancy;
 
 pub use control_plane::{
     AppliedObject, ApplyMode, ApplyOptions, ApplyResult, AsUser, ControlPlane, DeleteOptions,
-    DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions, NodeSummary,
-    ObjectRef, Options, PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
+    DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions, LogOptions,
+    NodeSummary, ObjectRef, Options, PodSummary, Settled, WatchEvent, WatchOptions,
+    DEFAULT_SETTLE_SECONDS,
 };
 pub use runtime::{Action, Controller};
 pub use server::patch::PatchType;

@@ -5,6 +5,7 @@
 //! paging, watch), `summary` (the cluster view), `snapshot` (save and restore); this file
 //! holds writes and time.
 mod identity;
+mod logs;
 mod options;
 mod query;
 mod snapshot;
@@ -511,6 +512,16 @@ impl ControlPlane {
         self.server.clock.set(until);
         self.reconcile();
         Ok(())
+    }
+
+    /// The instant (ms) of the control loops' next wake-up after now and at or before
+    /// `until_ms`; `None` when none falls due by then (nothing changes until someone writes).
+    /// Callers that wait for a condition in virtual time (`kubectl wait`, `delete --wait`,
+    /// `rollout status`, `get -w`) advance from one wake-up to the next.
+    pub fn next_wake_up(&self, until_ms: i64) -> Option<i64> {
+        self.server
+            .timers
+            .next_between(self.server.clock.now_ms(), until_ms)
     }
 
     /// Advances to each next wake-up until none is left (settled) or `max_seconds` pass

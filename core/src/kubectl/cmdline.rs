@@ -69,6 +69,7 @@ commands! {
     "drain" => "drain",
     "taint" => "taint",
     "describe" => "describe",
+    "logs" => "logs",
     "events" => "events",
     "diff" => "diff",
     "apply" => "apply",

@@ -19,6 +19,7 @@ mod explain;
 mod get;
 mod gosort;
 mod label;
+mod logs;
 pub mod output;
 mod patch;
 mod print;
@@ -34,6 +35,7 @@ pub mod tabwriter;
 mod taint;
 mod top;
 mod wait;
+mod waiting;
 pub mod ws;
 
 #[cfg(test)]
@@ -445,6 +447,7 @@ fn dispatch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         "config current-context" | "config get-contexts" => discovery::config(ctx),
         "explain" => explain::explain(ctx),
         "events" => events::events(ctx),
+        "logs" => logs::logs(ctx),
         "diff" => diff::diff(ctx),
         "wait" => wait::wait(ctx),
         p if p.starts_with("rollout ") => rollout::rollout(ctx),

@@ -10,6 +10,7 @@
 pub mod behaviour;
 pub mod container;
 pub mod lease;
+pub mod logs;
 pub mod node;
 pub mod pod;
 pub mod probe;
