@@ -8,7 +8,7 @@
 //! kubelet's answer (400 when the container has not started or has no previous run).
 use super::{ControlPlane, LogOptions};
 use crate::api::object;
-use crate::kubelet::logs::{self, LogLine, LogQuery};
+use crate::kubelet::logs::{self, LogQuery, RunLog};
 use crate::server::authz::Request;
 use crate::server::status::{FieldError, Status};
 use crate::sim::parse_rfc3339;
@@ -22,19 +22,19 @@ impl ControlPlane {
         name: &str,
         o: &LogOptions,
     ) -> Result<String, Status> {
-        let (lines, query) = self.log_lines(workspace, namespace, name, o)?;
-        Ok(logs::text(&lines, &query))
+        let (run, query) = self.log_lines(workspace, namespace, name, o)?;
+        Ok(logs::text(&run.lines, &query))
     }
 
-    /// The lines of [`ControlPlane::logs`] with their instants, and the query they answer
-    /// (`kubectl logs -f` prints the lines after the last it printed).
+    /// The run [`ControlPlane::logs`] reads, its lines with their instants, and the query they
+    /// answer (`kubectl logs -f` prints the lines after the last it printed).
     pub fn log_lines(
         &self,
         workspace: &str,
         namespace: &str,
         name: &str,
         o: &LogOptions,
-    ) -> Result<(Vec<LogLine>, LogQuery), Status> {
+    ) -> Result<(RunLog, LogQuery), Status> {
         self.server.check_workspace(workspace)?;
         let info = self.info(workspace, Some("v1"), "Pod")?;
         self.authorize(
@@ -63,8 +63,8 @@ impl ControlPlane {
             timestamps: o.timestamps,
             limit_bytes: o.limit_bytes,
         };
-        let lines = logs::lines(pod, &query, now).map_err(Status::bad_request)?;
-        Ok((lines, query))
+        let run = logs::lines(pod, &query, now).map_err(Status::bad_request)?;
+        Ok((run, query))
     }
 }
 

@@ -42,6 +42,9 @@ pub(super) fn logs(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     for t in &plan.targets {
         print_target(ctx, t, &plan.options, plan.ignore_errors)?;
     }
+    if ctx.p.bool("follow") {
+        super::stream::follow_logs(ctx, &plan.targets, &plan.options);
+    }
     Ok(())
 }
 

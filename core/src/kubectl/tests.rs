@@ -2232,6 +2232,7 @@ fn output_formats_of_server_objects_match_kubectl() {
             p: inv.parsed,
             out: String::new(),
             err: String::new(),
+            stream: None,
         };
         let fmt = super::print::format(&ctx, true).expect("a format");
         // The builder's order: each type in turn, objects by name (default namespace).

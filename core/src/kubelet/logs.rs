@@ -69,15 +69,30 @@ struct Run {
     end: Option<container::Terminated>,
 }
 
-/// The lines of the run the query asks for, up to `now`. `Err` is the kubelet's refusal (a
+/// The run a log read returns, and its lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunLog {
+    /// The run's container ID (`containerd://…`): a restart is another run.
+    pub container_id: String,
+    /// Whether the run is still going (more lines may come).
+    pub running: bool,
+    /// Its lines, oldest first, as the query selects them.
+    pub lines: Vec<LogLine>,
+}
+
+/// The run the query asks for and its lines up to `now`. `Err` is the kubelet's refusal (a
 /// 400 from the API server): the container has no status yet, is waiting to start, or has no
 /// previous run.
-pub fn lines(pod: &Value, q: &LogQuery, now: i64) -> Result<Vec<LogLine>, String> {
+pub fn lines(pod: &Value, q: &LogQuery, now: i64) -> Result<RunLog, String> {
     let pod_name = object::name(pod);
     let c = &q.container;
     let (spec, kind, status) = find(pod, c)
         .ok_or_else(|| format!("container {c:?} in pod {pod_name:?} is not available"))?;
     let run = select_run(&status, q.previous, c, pod_name)?;
+    let container_id = match &run.end {
+        Some(t) => t.container_id.clone(),
+        None => status.container_id.clone(),
+    };
     let mut out = run_lines(pod, spec, kind, &run, now);
     if let Some(since) = q.since_ms {
         out.retain(|l| l.at_ms >= since);
@@ -87,7 +102,11 @@ pub fn lines(pod: &Value, q: &LogQuery, now: i64) -> Result<Vec<LogLine>, String
         let skip = out.len().saturating_sub(n);
         out.drain(..skip);
     }
-    Ok(out)
+    Ok(RunLog {
+        container_id,
+        running: run.end.is_none(),
+        lines: out,
+    })
 }
 
 /// The log text of `lines` as the kubelet writes it (one line each, `timestamps` first).
