@@ -26,8 +26,8 @@ pub mod tenancy;
 pub use control_plane::{
     AppliedObject, ApplyMode, ApplyOptions, ApplyResult, AsUser, ControlPlane, DeleteOptions,
     DirectionReport, DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions,
-    NodeSummary, ObjectRef, Options, PodSummary, Reachability, ReachabilityMatrix, Settled,
-    WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
+    LogOptions, NodeSummary, ObjectRef, Options, PodSummary, Reachability, ReachabilityMatrix,
+    Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
 pub use kubelet::volumes::VolumeLifetime;
 pub use runtime::{Action, Controller};

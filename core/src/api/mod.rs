@@ -3,6 +3,7 @@ pub mod base64;
 pub mod condition;
 pub mod cron;
 pub mod duration;
+pub mod gojson;
 pub mod kinds;
 pub mod network_policy;
 pub mod node_labels;

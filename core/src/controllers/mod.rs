@@ -22,6 +22,7 @@ pub mod node_lifecycle;
 pub mod replicaset;
 pub mod replication_controller;
 pub mod resource_quota;
+pub mod root_ca;
 pub mod service;
 pub mod serviceaccount;
 pub mod simulation;
@@ -50,6 +51,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(apis::ApiExportController),
         Box::new(apis::ApiBindingController),
         Box::new(serviceaccount::ServiceAccountController),
+        Box::new(root_ca::RootCaPublisher),
         Box::new(namespace::NamespaceController),
         Box::new(gc::GarbageCollector),
         Box::new(deployment::DeploymentController),

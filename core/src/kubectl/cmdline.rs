@@ -70,6 +70,7 @@ commands! {
     "drain" => "drain",
     "taint" => "taint",
     "describe" => "describe",
+    "logs" => "logs",
     "events" => "events",
     "diff" => "diff",
     "apply" => "apply",

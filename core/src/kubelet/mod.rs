@@ -9,6 +9,8 @@
 //! writes it only if it changed, and asks to look again at the pod's next transition.
 pub mod behaviour;
 pub mod container;
+pub mod lease;
+pub mod logs;
 pub mod node;
 pub mod pod;
 pub mod probe;

@@ -11,8 +11,9 @@
 //! - `sim.kplane.dev/node-state-since`: when the state began (RFC 3339).
 //!
 //! Heartbeats are implicit: a running kubelet would renew its Lease and post status every 10 s;
-//! kplane writes node status only when a condition changes (so 5,000 idle nodes cost nothing),
-//! and a node without the `Stopped` state counts as heartbeating.
+//! kplane writes node status (and renews the node's Lease, [`super::lease`]) only when a
+//! condition changes (so 5,000 idle nodes cost nothing), and a node without the `Stopped` state
+//! counts as heartbeating.
 use super::DEFAULT_CAPACITY;
 use crate::api::object::{self, array_at, path, set_path, str_at};
 use crate::api::Value;
@@ -226,7 +227,9 @@ fn register(s: &mut Server, cidrs: &mut CidrAllocator, node: Value) {
         let handlers = super::runtime::runtime_handlers_status(&st);
         set_path(&mut st, &["status", "runtimeHandlers"], handlers);
     }
-    let _ = s.update_status(ROOT, &st);
+    if let Ok(registered) = s.update_status(ROOT, &st) {
+        super::lease::renew(s, &registered);
+    }
 }
 
 /// The labels a kubelet registers its Node with when the manifest does not set them: the
@@ -350,6 +353,7 @@ fn post_status(s: &mut Server, node: &Value) {
     let Ok(updated) = s.update_status(ROOT, &n) else {
         return;
     };
+    super::lease::renew(s, &updated);
     let name = object::name(&updated).to_string();
     let ready = node_ready(&updated);
     if ready != was_ready || old.is_empty() {

@@ -239,6 +239,7 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             }
         }
         "Secret" => {
+            merge_string_data(obj);
             default_path(obj, &["type"], json!("Opaque"));
         }
         "RoleBinding" | "ClusterRoleBinding" => {
@@ -295,6 +296,11 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
         "PriorityClass" => {
             default_path(obj, &["preemptionPolicy"], json!("PreemptLowerPriority"));
         }
+        "HorizontalPodAutoscaler" if object::api_version(obj) == "autoscaling/v1" => {
+            // autoscaling/v1 SetDefaults_HorizontalPodAutoscaler: 1 replica minimum (no CPU
+            // target: the controller reads an absent one as 80%). Reads in v2 convert.
+            default_path(obj, &["spec", "minReplicas"], json!(1));
+        }
         "HorizontalPodAutoscaler" => {
             if object::api_version(obj) == "autoscaling/v1" {
                 // autoscaling/v1 SetDefaults_HorizontalPodAutoscaler: only minReplicas (the CPU
@@ -322,6 +328,35 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             default_path(obj, &["volumeBindingMode"], json!("Immediate"));
         }
         _ => {}
+    }
+}
+
+/// `Convert_v1_Secret_To_core_Secret` (pkg/apis/core/v1/conversion.go): every `stringData`
+/// entry is written into `data` (base64), overwriting a `data` entry of the same key, and
+/// `stringData` is not stored (it is write-only).
+fn merge_string_data(obj: &mut Value) {
+    let Some(string_data) = obj
+        .as_object_mut()
+        .and_then(|m| m.shift_remove("stringData"))
+    else {
+        return;
+    };
+    let Some(entries) = string_data.as_object() else {
+        return;
+    };
+    if entries.is_empty() {
+        return;
+    }
+    if !obj.get("data").is_some_and(Value::is_object) {
+        set_path(obj, &["data"], json!({}));
+    }
+    for (k, v) in entries {
+        let text = v.as_str().unwrap_or("");
+        set_path(
+            obj,
+            &["data", k.as_str()],
+            json!(crate::api::base64::encode(text.as_bytes())),
+        );
     }
 }
 

@@ -10,7 +10,7 @@ mod events;
 mod eviction;
 pub mod fields;
 pub mod limit_range;
-mod merge;
+pub mod merge;
 pub mod patch;
 pub mod quota;
 pub mod rbac;
@@ -607,7 +607,7 @@ impl Server {
         {
             a.shift_remove(LAST_APPLIED);
         }
-        let last_applied_text = serde_json::to_string(&recorded).unwrap_or_default();
+        let last_applied_text = merge::last_applied(&manifest);
         let Some(old) = self.get(workspace, info, &ns, &name).cloned() else {
             let mut new = manifest;
             set_path(

@@ -84,6 +84,14 @@ pub fn format_rfc3339(ms: i64) -> String {
     )
 }
 
+/// Formats epoch milliseconds as `metav1.MicroTime` does (`RFC3339Micro`:
+/// `YYYY-MM-DDTHH:MM:SS.000000Z`): Lease renew times, Event series.
+pub fn format_rfc3339_micro(ms: i64) -> String {
+    let seconds = format_rfc3339(ms);
+    let micros = ms.rem_euclid(1000) * 1000;
+    format!("{}.{micros:06}Z", seconds.trim_end_matches('Z'))
+}
+
 /// RFC 1123 with a numeric zone (`Thu, 01 Jan 2026 00:00:00 +0000`), as `kubectl describe` prints times.
 pub fn format_rfc1123z(ms: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];

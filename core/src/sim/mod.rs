@@ -9,6 +9,6 @@ pub mod rng;
 mod timers;
 pub mod tz;
 
-pub use clock::{format_rfc1123z, format_rfc3339, parse_rfc3339, Clock};
+pub use clock::{format_rfc1123z, format_rfc3339, format_rfc3339_micro, parse_rfc3339, Clock};
 pub use rng::Rng;
 pub use timers::Timers;
