@@ -15,6 +15,7 @@ mod control_plane;
 pub mod controllers;
 pub mod kubectl;
 pub mod kubelet;
+pub mod rest;
 pub mod runtime;
 pub mod scheduler;
 pub mod server;
