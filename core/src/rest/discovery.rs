@@ -147,11 +147,7 @@ impl ControlPlane {
             }
         }
         if entries.is_empty() {
-            return Err(Status::new(
-                404,
-                "NotFound",
-                "the server could not find the requested resource",
-            ));
+            return Err(super::not_found());
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let resources: Vec<Value> = entries.into_iter().map(|(_, e)| e).collect();

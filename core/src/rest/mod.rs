@@ -8,12 +8,14 @@
 //! resolves one request path's `group/version/resource`.
 pub mod discovery;
 pub mod openapi;
+pub mod protobuf;
 pub mod table;
 
 use crate::api::kinds::KINDS;
 use crate::api::{KindInfo, Value};
 use crate::control_plane::ControlPlane;
 use crate::json;
+use crate::server::status::Status;
 
 pub use table::IncludeObject;
 
@@ -256,4 +258,161 @@ pub fn version() -> Value {
         "compiler": "kplane",
         "platform": "wasm32",
     })
+}
+
+/// A document of the API about itself: its media type and body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The `Content-Type` to answer with.
+    pub content_type: String,
+    /// The body (JSON).
+    pub body: Value,
+}
+
+impl Document {
+    fn json(body: Value) -> Document {
+        Document {
+            content_type: "application/json".into(),
+            body,
+        }
+    }
+}
+
+impl ControlPlane {
+    /// The document kube-apiserver serves at `path` (after any `/clusters/<workspace>` prefix)
+    /// for `workspace`, negotiated by `accept`: discovery (`/api`, `/apis`, `/api/v1`,
+    /// `/apis/<group>/<version>`, aggregated when asked), OpenAPI (`/openapi/v2`,
+    /// `/openapi/v3`, `/openapi/v3/<api/v1|apis/<group>/<version>>`; `prefix` is the path
+    /// before `/openapi`, for the v3 root's URLs) and `/version`. `None` when `path` is not
+    /// one of these (a resource path); a 404 `Status` for a group version not served.
+    pub fn api_document(
+        &self,
+        workspace: &str,
+        path: &str,
+        accept: &str,
+        prefix: &str,
+    ) -> Option<Result<Document, Status>> {
+        let path = path.trim_end_matches('/');
+        let segments: Vec<&str> = path.split('/').skip(1).collect();
+        let aggregated = discovery::wants_aggregated(accept);
+        Some(Ok(match segments.as_slice() {
+            ["version"] => Document::json(version()),
+            ["api"] => match aggregated {
+                Some(t) => Document {
+                    content_type: t.into(),
+                    body: self.discovery_aggregated(workspace, true, t),
+                },
+                None => Document::json(self.discovery_core_versions()),
+            },
+            ["apis"] => match aggregated {
+                Some(t) => Document {
+                    content_type: t.into(),
+                    body: self.discovery_aggregated(workspace, false, t),
+                },
+                None => Document::json(self.discovery_groups(workspace)),
+            },
+            ["api", v] => {
+                return Some(
+                    self.discovery_resources(workspace, "", v)
+                        .map(Document::json),
+                )
+            }
+            ["apis", g] => {
+                let groups = self.discovery_groups(workspace);
+                let group = groups["groups"]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|x| x["name"] == *g).cloned());
+                return Some(match group {
+                    Some(mut g) => {
+                        g["kind"] = json!("APIGroup");
+                        g["apiVersion"] = json!("v1");
+                        Ok(Document::json(g))
+                    }
+                    None => Err(not_found()),
+                });
+            }
+            ["apis", g, v] => {
+                return Some(
+                    self.discovery_resources(workspace, g, v)
+                        .map(Document::json),
+                )
+            }
+            ["openapi", "v2"] => {
+                // Only JSON is served: a client asking for protobuf alone (client-go's
+                // OpenAPISchema) gets a 406 and falls back as with a server without it.
+                if !(accept.is_empty() || accept.contains("json") || accept.contains("*/*")) {
+                    return Some(Err(Status::new(
+                        406,
+                        "NotAcceptable",
+                        format!("only the following media types are accepted: application/json (not {accept})"),
+                    )));
+                }
+                Document::json(self.openapi_v2(workspace))
+            }
+            ["openapi", "v3"] => Document::json(self.openapi_v3_root(workspace, prefix)),
+            ["openapi", "v3", "api", v] => {
+                return Some(self.openapi_v3(workspace, "", v).map(Document::json))
+            }
+            ["openapi", "v3", "apis", g, v] => {
+                return Some(self.openapi_v3(workspace, g, v).map(Document::json))
+            }
+            _ => return None,
+        }))
+    }
+}
+
+/// The API server's 404 for a path it does not serve.
+pub fn not_found() -> Status {
+    Status::new(
+        404,
+        "NotFound",
+        "the server could not find the requested resource",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Options;
+
+    #[test]
+    fn documents_are_found_by_path_and_negotiated() {
+        let cp = ControlPlane::new(Options::default()).unwrap();
+        let agg = discovery::AGGREGATED_V2;
+        let d = cp.api_document("root", "/apis", agg, "").unwrap().unwrap();
+        assert_eq!(d.content_type, agg);
+        assert_eq!(d.body["kind"], "APIGroupDiscoveryList");
+        let d = cp.api_document("root", "/api/", "", "").unwrap().unwrap();
+        assert_eq!(d.body["kind"], "APIVersions");
+        let g = cp
+            .api_document("root", "/apis/apps", "", "")
+            .unwrap()
+            .unwrap();
+        assert_eq!(g.body["kind"], "APIGroup");
+        assert_eq!(g.body["preferredVersion"]["groupVersion"], "apps/v1");
+        assert_eq!(
+            cp.api_document("root", "/apis/nope", "", "")
+                .unwrap()
+                .unwrap_err()
+                .code,
+            404
+        );
+        // client-go's OpenAPISchema asks for protobuf only: 406, and it falls back.
+        let pb = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+        assert_eq!(
+            cp.api_document("root", "/openapi/v2", pb, "")
+                .unwrap()
+                .unwrap_err()
+                .code,
+            406
+        );
+        assert!(cp.api_document("root", "/api/v1/pods", "", "").is_none());
+        assert_eq!(
+            cp.api_document("root", "/version", "", "")
+                .unwrap()
+                .unwrap()
+                .body["major"],
+            "1"
+        );
+    }
 }

@@ -602,11 +602,7 @@ impl ControlPlane {
             .filter(|r| r.info.group == group && r.info.version == version)
             .collect();
         if resources.is_empty() {
-            return Err(Status::new(
-                404,
-                "NotFound",
-                "the server could not find the requested resource",
-            ));
+            return Err(super::not_found());
         }
         let mut b = Builder::new(self, workspace, Version::V3);
         for r in &resources {
