@@ -94,16 +94,25 @@ function warningHeaders(warnings) {
   return { Warning: warnings.map((w) => `299 - "${String(w).replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, '?')}"`) };
 }
 
+/** `decodeURIComponent`, with a malformed escape as a 400. */
+function decode(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`malformed URL path segment ${JSON.stringify(segment)}`);
+  }
+}
+
 /** Splits a request path into its workspace and the rest (`/clusters/root:org/api` →). */
 function splitWorkspace(path) {
   const m = /^\/clusters\/([^/]+)(\/.*)?$/.exec(path);
   if (!m) return { workspace: 'root', prefix: '', rest: path };
-  return { workspace: decodeURIComponent(m[1]), prefix: `/clusters/${m[1]}`, rest: m[2] || '/' };
+  return { workspace: decode(m[1]), prefix: `/clusters/${m[1]}`, rest: m[2] || '/' };
 }
 
 /** A resource path: `{ group, version, namespace, resource, name, subresource, watch }`. */
 function parseResourcePath(rest) {
-  const segs = rest.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segs = rest.split('/').filter((s) => s !== '').map(decode);
   let group;
   let version;
   let i;
@@ -491,6 +500,11 @@ async function serveHttp(cp, options = {}) {
       case 'POST': {
         const text = decodeBody(await readBody(req), req);
         const { plane } = target(q, view);
+        if (r.review && !name) {
+          // SelfSubjectReview, SelfSubjectAccessReview: answered for the caller, not stored.
+          const body = jsonBody(text, 'error decoding the review');
+          return send(res, 201, view.review(workspace, { apiVersion: r.apiVersion, kind: r.kind }, body));
+        }
         if (!name) {
           const obj = objectBody(text, r, namespace, req.headers['content-type']);
           const out = plane.create(workspace, obj, {

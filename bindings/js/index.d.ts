@@ -559,12 +559,24 @@ export declare class ControlPlane {
    * `serviceaccounts`); a 403 `KplaneError` otherwise.
    */
   impersonate(workspace: string, user: string, groups?: string[]): ControlPlane;
+  /**
+   * Answers a `SelfSubjectReview` (`authentication.k8s.io/v1`: who this view is) or a
+   * `SelfSubjectAccessReview` (`authorization.k8s.io/v1`: may it do `spec.resourceAttributes`
+   * or `spec.nonResourceAttributes`?) for this view's caller; the review with its `status`.
+   */
+  review<T extends KubeObject = KubeObject>(workspace: string, kind: { apiVersion?: string; kind: string }, body?: KubeObject): T;
   /** Throws the 403 when this view's caller may not `verb` the non-resource `path` (`/api`). */
   authorizePath(workspace: string, verb: string, path: string): void;
   /** The `pods/binding` subresource: assigns the pod to `node` (a 409 when it has one). */
   bind<T extends KubeObject = KubeObject>(workspace: string, pod: PodRef, node: string): T;
   /** Applies a patch to a value as the API server does, writing nothing. */
-  static patchValue<T = unknown>(target: unknown, patch: Patch, type: PatchType): T;
+  static patchValue(target: unknown, patch: Patch, type: PatchType): unknown;
+  /**
+   * The JSON object of a Kubernetes protobuf request body (`k8s\0` envelope, as client-go's
+   * typed clients send it); a 400 `KplaneError` for a malformed body, a 415 for a kind kplane
+   * has no message for.
+   */
+  static decodeProtobuf(bytes: Uint8Array): KubeObject;
   /** A `Status` as kube-apiserver writes it in a response body (`metadata: {}`, its field order). */
   static statusBody(status: Status): Status & { metadata: Record<string, never> };
   /** Frees the WebAssembly memory now (otherwise freed when garbage-collected). */
@@ -582,6 +594,8 @@ export interface ApiResource {
   namespaced: boolean;
   /** A CRD or bound API (no strategic merge patch). */
   custom: boolean;
+  /** A review (`SelfSubjectReview`, `SelfSubjectAccessReview`): create-only, never stored. */
+  review: boolean;
   /** `status`, `scale`, `binding`, `eviction`. */
   subresources: string[];
 }

@@ -890,3 +890,34 @@ impl ControlPlane {
         to_js(&kplane::rest::protobuf::decode(bytes).map_err(fail)?)
     }
 }
+
+#[wasm_bindgen]
+impl ControlPlane {
+    /// `review(workspace, { apiVersion, kind }, body)`: a `SelfSubjectReview` (who this view
+    /// is) or `SelfSubjectAccessReview` (may it do this?) answered for this view's caller.
+    pub fn review(
+        &self,
+        workspace: JsValue,
+        kind: JsValue,
+        body: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let kind: ObjectRef = object_arg(&kind, "kind")?;
+        let body: Value = if is_missing(&body) {
+            Value::object()
+        } else {
+            from_js(&body, "review")?
+        };
+        let info = kplane::rest::review::REVIEW_KINDS
+            .iter()
+            .find(|k| {
+                k.kind == kind.kind
+                    && kind
+                        .api_version
+                        .as_deref()
+                        .is_none_or(|v| v == k.api_version())
+            })
+            .ok_or_else(|| bad_request(format!("{} is not a review kind", kind.kind)))?;
+        to_js(&self.inner().review(&workspace, info, &body).map_err(fail)?)
+    }
+}

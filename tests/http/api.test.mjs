@@ -69,6 +69,9 @@ test('errors are Status objects as kube-apiserver writes them', async () => {
     ['/api/v1/namespaces/default/pods', { method: 'PUT', body: '{}' }, 405, 'MethodNotAllowed'],
     ['/kplane/v1/advance?seconds=-5', { method: 'POST' }, 400, 'BadRequest'],
     ['/api/v1/namespaces/default/pods', { token: 'wrong' }, 401, 'Unauthorized'],
+    ['/api/v1/namespaces/%zz/pods', {}, 400, 'BadRequest'],
+    ['/api/v1/namespaces/default/pods', { method: 'POST', body: 'k8s\u0000\n\u00ff', headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' } }, 400, 'BadRequest'],
+    ['/api/v1/namespaces/default/pods/x/log', {}, 404, 'NotFound'],
   ];
   for (const [path, init, code, reason] of cases) {
     const r = await json(await k.fetch(path, init));
@@ -237,6 +240,13 @@ test('kplane serve writes a kubeconfig with a context per workspace', async () =
     const config = readFileSync(file, 'utf8');
     assert.match(config, /server: "http:\/\/127\.0\.0\.1:\d+\/clusters\/root"/);
     assert.match(config, /current-context: "root"/);
+    // A context per workspace: examples/workspaces/organization.yaml makes root:acme.
+    assert.match(config, /server: "http:\/\/127\.0\.0\.1:\d+\/clusters\/root:acme"/);
+    const ns = await new Promise((resolve) =>
+      execFile('/usr/bin/kubectl', ['get', 'namespaces', '--context', 'root:acme', '-o', 'name'], { env: { ...process.env, KUBECONFIG: file, KUBECACHEDIR: join(dir, 'cache') } }, (err, stdout, stderr) => resolve({ err, stdout, stderr })),
+    );
+    assert.equal(ns.err, null, ns.stderr);
+    assert.match(ns.stdout, /^namespace\/default$/m);
     const nodes = await new Promise((resolve) =>
       execFile('/usr/bin/kubectl', ['get', 'nodes', '--no-headers'], { env: { ...process.env, KUBECONFIG: file, KUBECACHEDIR: join(dir, 'cache') } }, (err, stdout, stderr) => resolve({ err, stdout, stderr })),
     );
@@ -256,4 +266,18 @@ test('examples/http/client.mjs lists, creates, watches and prints a table', asyn
   assert.match(out, /^(ADDED|MODIFIED)\s+hello-\S+ Running$/m);
   assert.match(out, /^NAME\tREADY\tSTATUS\tRESTARTS\tAGE$/m);
   assert.match(out, /^hello-\S+\t1\/1\tRunning\t0\t/m);
+});
+
+test('with speed, the clock follows the wall clock and kubectl rollout status completes by itself', async () => {
+  const fast = await start({ speed: 60, tickMs: 50 });
+  try {
+    const created = await fast.kubectl(['create', 'deployment', 'quick', '--image=nginx', '--replicas=2']);
+    assert.equal(created.code, 0, created.stderr);
+    const r = await fast.kubectl(['rollout', 'status', 'deployment/quick', '--timeout=30s']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /deployment "quick" successfully rolled out/);
+    assert.equal(fast.cp.get('root', { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'quick' }).status.availableReplicas, 2);
+  } finally {
+    await fast.stop();
+  }
 });

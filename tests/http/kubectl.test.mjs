@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { start, root, haveTools, haveKubectl132 } from './harness.mjs';
 
 const WEB = join(root, 'examples', 'http', 'web.yaml');
@@ -73,7 +74,7 @@ test('kubectl apply (client-side) creates, then configures, with last-applied-co
   // A container field changed in the file: a strategic merge patch computed by kubectl from
   // the OpenAPI v3 schema (containers merged by name).
   const changed = ok(await k.kubectl(['apply', '-f', '-'], {
-    stdin: (await import('node:fs')).readFileSync(WEB, 'utf8').replace('nginx:1.27', 'nginx:1.28'),
+    stdin: readFileSync(WEB, 'utf8').replace('nginx:1.27', 'nginx:1.28'),
   }));
   assert.match(changed, /^deployment\.apps\/web configured$/m);
   const c = deployment('web').spec.template.spec.containers;
@@ -220,12 +221,32 @@ test('RBAC answers real clients: kubeconfig users and --as impersonation', { ski
   // The kubeconfig's user entry for alice (as: alice, as-groups: [dev]).
   const asUser = await k.kubectl(['get', 'deploy', '--user=alice']);
   assert.match(asUser.stderr, /deployments\.apps is forbidden: User "alice" cannot list resource "deployments" in API group "apps"/);
-  ok(await k.kubectl(['create', 'rolebinding', 'dev-view', '--clusterrole=view', '--group=dev']));
+  assert.equal((await k.kubectl(['auth', 'can-i', 'list', 'pods', '--as=alice'])).stdout, 'no\n');
+  assert.equal(ok(await k.kubectl(['auth', 'whoami', '--user=alice', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}'])), 'alice ["dev","system:authenticated"]');
+  // A typed client's create: the RoleBinding comes as protobuf.
+  assert.equal(ok(await k.kubectl(['create', 'rolebinding', 'dev-view', '--clusterrole=view', '--group=dev'])), 'rolebinding.rbac.authorization.k8s.io/dev-view created\n');
+  assert.equal(ok(await k.kubectl(['auth', 'can-i', 'list', 'pods', '--user=alice'])), 'yes\n');
   const allowed = ok(await k.kubectl(['get', 'pods', '--user=alice', '-l', 'app=web', '--no-headers']));
   assert.match(allowed, /^web-/m);
   const write = await k.kubectl(['delete', 'svc', 'web', '--user=alice']);
   assert.match(write.stderr, /services "web" is forbidden: User "alice" cannot delete resource "services"/);
   assert.ok(k.cp.get('root', { kind: 'Service', namespace: 'default', name: 'web' }));
+});
+
+test('a CRD is served at once: discovery, printer columns, client-side apply of its objects', { skip: !haveKubectl132 }, async () => {
+  const crd = join(root, 'examples', 'crds', 'prometheuses.monitoring.coreos.com.yaml');
+  const obj = join(root, 'examples', 'crds', 'prometheus.yaml');
+  assert.match(ok(await k.kubectl(['apply', '-f', crd])), /customresourcedefinition\.apiextensions\.k8s\.io\/prometheuses\.monitoring\.coreos\.com created/);
+  assert.equal(ok(await k.kubectl(['apply', '-f', obj])), 'prometheus.monitoring.coreos.com/prometheus created\n');
+  const table = ok(await k.kubectl(['get', 'prom']));
+  assert.match(table, /^NAME\s+VERSION\s+DESIRED\s+READY\s+RECONCILED\s+AVAILABLE\s+AGE$/m);
+  assert.match(table, /^prometheus\s+v3\.5\.0\s+2\s+/m);
+  // A changed field: kubectl computes a JSON merge patch for a custom kind.
+  const changed = readFileSync(obj, 'utf8').replace('replicas: 2', 'replicas: 3');
+  assert.equal(ok(await k.kubectl(['apply', '-f', '-'], { stdin: changed })), 'prometheus.monitoring.coreos.com/prometheus configured\n');
+  assert.equal(k.cp.get('root', { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', namespace: 'default', name: 'prometheus' }).spec.replicas, 3);
+  const resources = ok(await k.kubectl(['api-resources', '--api-group=monitoring.coreos.com']));
+  assert.match(resources, /^prometheuses\s+prom\s+monitoring\.coreos\.com\/v1\s+true\s+Prometheus$/m);
 });
 
 test('kubectl 1.35 drives the same server', { skip: !haveTools }, async () => {

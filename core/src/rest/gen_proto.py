@@ -3,6 +3,11 @@ k8s.io/api and k8s.io/apimachinery declare them (generated.proto, v0.32.0), for 
 protobuf request bodies client-go's typed clients send (kubectl create rolebinding, Helm's
 release Secrets). Usage: python3 gen_proto.py OUT.txt FILE.proto...
 
+The inputs: k8s.io/api v0.32.0 {core,apps,batch,policy,networking,storage,scheduling,node,rbac,
+coordination,discovery,events,admissionregistration,authorization,authentication}/v1 and
+autoscaling/{v1,v2} generated.proto; k8s.io/apimachinery v0.32.0 pkg/apis/meta/v1,
+pkg/api/resource, pkg/util/intstr and pkg/runtime generated.proto.
+
 Each line is `package.Message num:name:type[*] ...`: `*` marks a repeated field; `type` is a
 scalar (string, bytes, int32, int64, bool, double, float), a fully qualified message, or
 `map<K,V>` with K and V so written."""

@@ -9,6 +9,7 @@
 pub mod discovery;
 pub mod openapi;
 pub mod protobuf;
+pub mod review;
 pub mod table;
 
 use crate::api::kinds::KINDS;
@@ -51,6 +52,9 @@ pub struct ApiResource {
     pub subresources: Vec<Subresource>,
     /// Whether it is a custom kind (a CRD or a bound API): no strategic merge patch.
     pub custom: bool,
+    /// Whether it is a review ([`review::REVIEW_KINDS`]): create-only, answered by
+    /// [`ControlPlane::review`], never stored.
+    pub review: bool,
 }
 
 impl ApiResource {
@@ -66,6 +70,7 @@ impl ApiResource {
             "plural": i.plural,
             "namespaced": i.namespaced,
             "custom": self.custom,
+            "review": self.review,
             "subresources": self.subresources.iter().map(|s| s.name).collect::<Vec<_>>(),
         })
     }
@@ -180,14 +185,29 @@ fn builtin(info: &'static KindInfo) -> ApiResource {
         verbs: verbs(info),
         subresources,
         custom: false,
+        review: false,
+    }
+}
+
+fn review(info: &'static KindInfo) -> ApiResource {
+    ApiResource {
+        info,
+        singular: info.kind.to_ascii_lowercase(),
+        short_names: vec![],
+        categories: vec![],
+        verbs: CREATE_ONLY,
+        subresources: vec![],
+        custom: false,
+        review: true,
     }
 }
 
 impl ControlPlane {
-    /// Every resource `workspace` serves: the built-in kinds, then its custom kinds (its CRDs
-    /// and bound APIs, one entry per served version).
+    /// Every resource `workspace` serves: the built-in kinds, the reviews, then its custom
+    /// kinds (its CRDs and bound APIs, one entry per served version).
     pub fn api_resources(&self, workspace: &str) -> Vec<ApiResource> {
         let mut out: Vec<ApiResource> = KINDS.iter().map(builtin).collect();
+        out.extend(review::REVIEW_KINDS.iter().map(review));
         for c in self.server().custom_kinds(workspace) {
             let version = c.version();
             let mut subresources = Vec::new();
@@ -209,6 +229,7 @@ impl ControlPlane {
                 verbs: ALL_VERBS,
                 subresources,
                 custom: true,
+                review: false,
             });
         }
         out
@@ -228,6 +249,12 @@ impl ControlPlane {
             .find(|k| k.group == group && k.version == version && k.plural == resource)
         {
             return Some(builtin(info));
+        }
+        if let Some(info) = review::REVIEW_KINDS
+            .iter()
+            .find(|k| k.group == group && k.version == version && k.plural == resource)
+        {
+            return Some(review(info));
         }
         self.api_resources(workspace).into_iter().find(|r| {
             r.custom

@@ -376,6 +376,20 @@ impl<'a> Builder<'a> {
             v.parameter("continue", "query", "The continue option should be set when retrieving more results from the server."),
             v.parameter("watch", "query", "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications."),
         ]);
+        if !r.verbs.contains(&"get") {
+            // Create-only (the reviews).
+            let post = v.operation(
+                "post",
+                format!("create{words}"),
+                gvk,
+                Some(&schema),
+                v.write_parameters(),
+                Some(vec!["*/*"]),
+                Some(&schema),
+            );
+            self.paths.insert(base, json!({"post": post}));
+            return;
+        }
         let mut collection = json!({
             "get": v.operation("list", format!("list{words}"), gvk.clone(), None, list_params.clone(), None, None),
             "post": v.operation("post", format!("create{words}"), gvk.clone(), Some(&schema), scoped(v.write_parameters()), Some(vec!["*/*"]), Some(&schema)),

@@ -4,8 +4,8 @@
 //! cells are those of kplane's kubectl printers (`kubectl::printers`: the upstream
 //! `printers.go` columns, a CRD's `additionalPrinterColumns`, or the default `NAME`/`CREATED AT`),
 //! so real kubectl prints what kplane's kubectl prints. Every column is filled; kubectl shows
-//! the priority-1 ones with `-o wide`. Cells are the printed strings (upstream types some as
-//! integers; kubectl prints both the same).
+//! the priority-1 ones with `-o wide`. Cells are the printed strings, except in the columns
+//! that upstream declares `integer` ([`integer_column`]), whose cells are numbers.
 use crate::api::{object, KindInfo, Value};
 use crate::control_plane::ControlPlane;
 use crate::json;
@@ -56,6 +56,29 @@ pub fn wants_table(accept: &str) -> bool {
 /// `metav1.ObjectMeta`'s description of `name`, which the name column carries upstream.
 const NAME_DESCRIPTION: &str = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
 
+/// Whether upstream's printer declares a column of a built-in kind `integer`
+/// (k8s.io/kubernetes pkg/printers/internalversion/printers.go, `AddHandlers`).
+pub fn integer_column(info: &KindInfo, column: &str) -> bool {
+    matches!(
+        (info.group, info.kind, column),
+        ("apps", "ReplicaSet", "Desired" | "Current" | "Ready")
+            | (
+                "apps",
+                "DaemonSet",
+                "Desired" | "Current" | "Ready" | "Up-to-date" | "Available"
+            )
+            | ("policy", "PodDisruptionBudget", "Allowed Disruptions")
+            | ("batch", "CronJob", "Active")
+            | ("scheduling.k8s.io", "PriorityClass", "Value")
+            | ("storage.k8s.io", "CSINode", "Drivers")
+            | (
+                "admissionregistration.k8s.io",
+                "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration",
+                "Webhooks"
+            )
+    )
+}
+
 impl ControlPlane {
     /// A `Table` of `items` (objects of kind `info` in `workspace`) at the current virtual time.
     /// `list_metadata` becomes the table's `metadata` (`resourceVersion`, `continue`);
@@ -73,11 +96,22 @@ impl ControlPlane {
         let printer =
             columns::custom_in(self, workspace, info).unwrap_or_else(|| printers::for_kind(info));
         let now = self.now_ms();
+        let custom = self.server().custom_kind(workspace, info).is_some();
+        let integer: Vec<bool> = printer
+            .columns
+            .iter()
+            .map(|c| !custom && integer_column(info, &c.name))
+            .collect();
         let columns: Vec<Value> = printer
             .columns
             .iter()
             .map(|c| {
-                let mut d = json!({"name": c.name, "type": "string", "format": "", "description": "", "priority": c.priority});
+                let kind = if !custom && integer_column(info, &c.name) {
+                    "integer"
+                } else {
+                    "string"
+                };
+                let mut d = json!({"name": c.name, "type": kind, "format": "", "description": "", "priority": c.priority});
                 if c.is_name {
                     d["format"] = json!("name");
                     d["description"] = json!(NAME_DESCRIPTION);
@@ -88,7 +122,16 @@ impl ControlPlane {
         let rows: Vec<Value> = items
             .iter()
             .map(|o| {
-                let mut row = json!({"cells": printer.row(o, now)});
+                let cells: Vec<Value> = printer
+                    .row(o, now)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, cell)| match cell.parse::<i64>() {
+                        Ok(n) if integer.get(i).copied().unwrap_or(false) => Value::from(n),
+                        _ => Value::from(cell),
+                    })
+                    .collect();
+                let mut row = json!({"cells": cells});
                 match include {
                     IncludeObject::None => {}
                     IncludeObject::Metadata => {
@@ -218,6 +261,21 @@ mod tests {
         assert_eq!(t["columnDefinitions"][5]["priority"], 1);
         let row = &t["rows"][0];
         assert_eq!(row["cells"][0], "web");
+        assert_eq!(t["columnDefinitions"][2]["type"], "string");
+        // A ReplicaSet's counts are integer columns upstream (replicaSetColumnDefinitions).
+        let rs_info = crate::api::kinds::by_kind(Some("apps/v1"), "ReplicaSet").unwrap();
+        let rs = cp
+            .list(
+                "root",
+                &ListOptions {
+                    kind: "ReplicaSet".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let t = cp.table_of("root", rs_info, &rs, IncludeObject::None, true);
+        assert_eq!(t["columnDefinitions"][1]["type"], "integer");
+        assert_eq!(t["rows"][0]["cells"][1], 2);
         assert_eq!(row["cells"][6], "nginx");
         assert_eq!(row["object"]["kind"], "PartialObjectMetadata");
         assert_eq!(row["object"]["metadata"]["labels"]["app"], "web");
