@@ -6,6 +6,7 @@
 #   esm/          wasm-bindgen --target web glue    (ES module; Node ESM via initSync, browsers via fetch)
 #   index.mjs     Node.js ESM entry       index.cjs   Node.js CommonJS entry
 #   browser.mjs   browser/bundler entry   error.*     the KplaneError class
+#   http.cjs      serveHttp (Node.js)     bin/        `kplane serve`, the `kubectl sim` plugin
 #   index.d.ts    TypeScript types (index.d.cts for require)
 # Needs the wasm32-unknown-unknown target and the wasm-bindgen CLI of the same version as
 # the wasm-bindgen crate in Cargo.lock (scripts/setup.sh installs both). Downloads nothing.
@@ -68,7 +69,10 @@ if [ -x "$wasm_opt" ] && [ "${KPLANE_WASM_OPT:-1}" != "0" ]; then
     --strip-debug --strip-producers -o "$out/kplane_bg.wasm" "$out/kplane_bg.wasm"
 fi
 
-cp "$js/index.mjs" "$js/index.cjs" "$js/browser.mjs" "$js/error.mjs" "$js/index.d.ts" "$out/"
+cp "$js/index.mjs" "$js/index.cjs" "$js/browser.mjs" "$js/error.mjs" "$js/http.cjs" "$js/index.d.ts" "$out/"
+mkdir -p "$out/bin"
+cp "$js/bin/kplane.cjs" "$js/bin/kubectl-sim.cjs" "$out/bin/"
+chmod +x "$out/bin/"*.cjs
 cp "$js/index.d.ts" "$out/index.d.cts"
 # error.cjs: the same class as error.mjs, for require().
 {

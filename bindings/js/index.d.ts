@@ -712,7 +712,137 @@ export declare class ControlPlane {
   listExportContent<T extends KubeObject = KubeObject>(workspace: string, exportName: string, options: ListOptions): KubeList<T>;
   /** Where `kubectl` commands act: the current workspace (`kubectl ws` changes it) and the previous one. */
   kubectlContext(): KubectlContext;
+  /**
+   * An independent copy of this control plane (same objects, clock and caller) that continues
+   * exactly as the original would; writes to one never reach the other (what `dryRun=All`
+   * requests act on).
+   */
+  fork(): ControlPlane;
+  /** The resource a REST path names (`/apis/<group>/<version>/<resource>`), or `null`. */
+  apiResource(workspace: string, group: string, version: string, resource: string): ApiResource | null;
+  /**
+   * A document the API server serves about itself at `path` (discovery, aggregated discovery
+   * when `accept` asks for `apidiscovery.k8s.io/v2`, OpenAPI v2/v3, `/version`), or `null`.
+   * `prefix` is the path before `/openapi` (`/clusters/root:org`), for the OpenAPI v3 URLs.
+   */
+  apiDocument(workspace: string, path: string, accept?: string, prefix?: string): ApiDocument | null;
+  /**
+   * The `meta.k8s.io/v1` `Table` of a list or object of kind `kind`, printed as kubectl prints
+   * it (`includeObject`: `'Metadata'` (default), `'Object'` or `'None'`; `headers: false`
+   * leaves out the column definitions).
+   */
+  table(workspace: string, kind: { apiVersion?: string; kind: string }, response: KubeObject | KubeList, options?: { includeObject?: 'None' | 'Metadata' | 'Object'; headers?: boolean }): Table;
+  /**
+   * A view acting as `user` in `groups`, after checking that this view's caller may
+   * impersonate them in `workspace` (RBAC verb `impersonate` on `users`, `groups`,
+   * `serviceaccounts`); a 403 `KplaneError` otherwise.
+   */
+  impersonate(workspace: string, user: string, groups?: string[]): ControlPlane;
+  /**
+   * Answers a `SelfSubjectReview` (`authentication.k8s.io/v1`: who this view is) or a
+   * `SelfSubjectAccessReview` (`authorization.k8s.io/v1`: may it do `spec.resourceAttributes`
+   * or `spec.nonResourceAttributes`?) for this view's caller; the review with its `status`.
+   */
+  review<T extends KubeObject = KubeObject>(workspace: string, kind: { apiVersion?: string; kind: string }, body?: KubeObject): T;
+  /** Throws the 403 when this view's caller may not `verb` the non-resource `path` (`/api`). */
+  authorizePath(workspace: string, verb: string, path: string): void;
+  /** The `pods/binding` subresource: assigns the pod to `node` (a 409 when it has one). */
+  bind<T extends KubeObject = KubeObject>(workspace: string, pod: PodRef, node: string): T;
+  /** Applies a patch to a value as the API server does, writing nothing. */
+  static patchValue(target: unknown, patch: Patch, type: PatchType): unknown;
+  /**
+   * The JSON object of a Kubernetes protobuf request body (`k8s\0` envelope, as client-go's
+   * typed clients send it); a 400 `KplaneError` for a malformed body, a 415 for a kind kplane
+   * has no message for.
+   */
+  static decodeProtobuf(bytes: Uint8Array): KubeObject;
+  /** A `Status` as kube-apiserver writes it in a response body (`metadata: {}`, its field order). */
+  static statusBody(status: Status): Status & { metadata: Record<string, never> };
   /** Frees the WebAssembly memory now (otherwise freed when garbage-collected). */
   free(): void;
   [Symbol.dispose](): void;
 }
+
+/** A resource a REST path names. */
+export interface ApiResource {
+  group: string;
+  version: string;
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+  /** A CRD or bound API (no strategic merge patch). */
+  custom: boolean;
+  /** A review (`SelfSubjectReview`, `SelfSubjectAccessReview`): create-only, never stored. */
+  review: boolean;
+  /** `status`, `scale`, `binding`, `eviction`. */
+  subresources: string[];
+}
+
+/** A document of the API about itself and its media type. */
+export interface ApiDocument {
+  contentType: string;
+  body: Record<string, unknown>;
+}
+
+/** A `meta.k8s.io/v1` `Table`. */
+export interface Table {
+  kind: 'Table';
+  apiVersion: 'meta.k8s.io/v1';
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  columnDefinitions: { name: string; type: string; format: string; description: string; priority: number }[] | null;
+  rows: { cells: unknown[]; object?: KubeObject }[];
+}
+
+/** `serveHttp` options. */
+export interface ServeHttpOptions {
+  /** The port (default 0: a free one). */
+  port?: number;
+  /** The address (default `127.0.0.1`); anything but loopback is refused unless `allowNonLoopback`. */
+  host?: string;
+  /** Listen on a non-loopback `host` although kplane serves plain HTTP with bearer tokens. */
+  allowNonLoopback?: boolean;
+  /**
+   * Virtual seconds per wall-clock second (default 0: the clock moves only by `cp.advance`,
+   * `POST /kplane/v1/advance?seconds=N` or `kubectl sim advance`).
+   */
+  speed?: number;
+  /** How often the clock moves under `speed`, in ms (default 100). */
+  tickMs?: number;
+  /** Users with their own bearer token (generated when not given) and kubeconfig entry. */
+  users?: { name: string; groups?: string[]; token?: string }[];
+  /** The token of `system:admin` (generated when not given). */
+  adminToken?: string;
+  /** Seconds between the bookmarks of watches that allow them (default 1). */
+  bookmarkSeconds?: number;
+  /** Receives a line per request. */
+  log?: (line: string) => void;
+}
+
+/** A running HTTP server. */
+export interface HttpServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  /** The bearer token of `system:admin`. */
+  adminToken: string;
+  /** The configured users and their tokens. */
+  users: { name: string; token: string }[];
+  /**
+   * A kubeconfig (YAML): a cluster and context per workspace (server
+   * `<url>/clusters/<workspace>`), `workspace` (default `root`) current, acting as `user`
+   * (default `admin`).
+   */
+  kubeconfig(workspace?: string, options?: { user?: string }): string;
+  /** Sends pending watch events now (after calls made on the control plane directly). */
+  flush(): void;
+  /** Stops listening and ends every watch. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the Kubernetes REST API of `cp` over HTTP (Node.js only): discovery, OpenAPI,
+ * CRUD, watch, patch, server-side apply, `dryRun`, subresources, `Table`, `Status` errors,
+ * so that kubectl, Helm and client libraries drive it.
+ */
+export declare function serveHttp(cp: ControlPlane, options?: ServeHttpOptions): Promise<HttpServer>;

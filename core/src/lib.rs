@@ -16,6 +16,7 @@ pub mod controllers;
 pub mod kubectl;
 pub mod kubelet;
 pub mod metrics;
+pub mod rest;
 pub mod runtime;
 pub mod scheduler;
 pub mod server;

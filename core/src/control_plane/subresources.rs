@@ -54,6 +54,28 @@ impl ControlPlane {
         Ok(out)
     }
 
+    /// The `pods/binding` subresource (what a scheduler posts): assigns the pod to `node`;
+    /// a 409 when it already has one. Verb `create` on `pods/binding`.
+    pub fn bind(
+        &mut self,
+        workspace: &str,
+        namespace: &str,
+        name: &str,
+        node: &str,
+    ) -> Result<Value, Status> {
+        let pods = crate::controllers::kind("v1", "Pod");
+        self.begin_write(
+            workspace,
+            Request::new("create", pods, namespace)
+                .named(name)
+                .on_subresource("binding"),
+        )?;
+        self.server.act_as(USER_MANAGER);
+        let out = self.server.bind(workspace, namespace, name, node)?;
+        self.reconcile();
+        Ok(out)
+    }
+
     /// Writes `status` through the `/status` subresource (the rest of the object is ignored).
     pub fn update_status(&mut self, workspace: &str, obj: Value) -> Result<Value, Status> {
         self.server.check_workspace(workspace)?;
