@@ -231,7 +231,19 @@ fn kubectl_autoscale_creates_a_v1_hpa_whose_status_is_written_back_in_v1_form() 
         "error: --max=MAXPODS is required and must be at least 1, max: 0\n"
     );
     until(&mut cp, 180);
-    let hpa = get(&cp, "HorizontalPodAutoscaler", "mi-aplicacion-deployment");
+    // Read as a v1 client reads it (without a version, the preferred autoscaling/v2).
+    let hpa = cp
+        .get(
+            "root",
+            &ObjectRef {
+                api_version: Some("autoscaling/v1".into()),
+                kind: "HorizontalPodAutoscaler".into(),
+                namespace: Some("default".into()),
+                name: "mi-aplicacion-deployment".into(),
+            },
+        )
+        .unwrap()
+        .unwrap();
     assert_eq!(hpa["apiVersion"], "autoscaling/v1");
     assert_eq!(replicas(&cp, "mi-aplicacion-deployment"), 10);
     let shown = (per_pod(BASE_RPS + SPIKE_RPS, 10.0) * 100.0 / REQUEST) as i64;

@@ -99,6 +99,8 @@ fn gvisor_costs_cpu_and_unknown_classes_are_refused() {
     assert_eq!(p["status"]["phase"], "Running");
     // The class's toleration let it onto the tainted node.
     assert_eq!(p["spec"]["nodeName"], "sandbox");
+    // metrics-server reports a pod once it has run for a scrape (15 s).
+    cp.advance(60.0).unwrap();
     let top = cp.kubectl("top pod untrusted", "");
     assert!(top.stdout.contains("600m"), "{}", top.stdout);
     let bad = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nope\nspec:\n  runtimeClassName: firecracker\n  containers: [{name: app, image: nginx}]\n";
