@@ -371,10 +371,11 @@ module.exports = function suite({ ControlPlane, KplaneError }, entry) {
     });
     assert.deepEqual(cp.watch('root', { kind: 'ConfigMap', resourceVersion: bookmark.object.metadata.resourceVersion }), [bookmark]);
 
-    // Without a namespace: every namespace; without a kind: every kind.
+    // Without a namespace: every namespace (the new namespace got its kube-root-ca.crt from
+    // the root CA publisher); without a kind: every kind.
     assert.deepEqual(
-      cp.watch('root', { kind: 'ConfigMap', resourceVersion: rv }).map((e) => e.type),
-      ['ADDED', 'MODIFIED', 'ADDED', 'DELETED', 'BOOKMARK'],
+      cp.watch('root', { kind: 'ConfigMap', resourceVersion: rv }).map((e) => [e.type, e.object.metadata.name]),
+      [['ADDED', 'settings'], ['MODIFIED', 'settings'], ['ADDED', 'other'], ['DELETED', 'settings'], ['ADDED', 'kube-root-ca.crt'], ['BOOKMARK', undefined]],
     );
     const all = cp.watch('root', { resourceVersion: rv });
     assert.ok(all.some((e) => e.object.kind === 'Namespace' && e.object.metadata.name === 'unrelated'));
@@ -882,6 +883,8 @@ spec:
   test(`${entry}: list pages with limit and continue`, () => {
     const cp = new ControlPlane();
     cp.apply('root', Array.from({ length: 12 }, (_, i) => CM(`cm-${String(i).padStart(2, '0')}`)));
+    // With the namespace's kube-root-ca.crt (the root CA publisher's): 13 ConfigMaps.
+    const all = [...Array.from({ length: 12 }, (_, i) => `cm-${String(i).padStart(2, '0')}`), 'kube-root-ca.crt'];
     const names = [];
     let next;
     let pages = 0;
@@ -891,10 +894,10 @@ spec:
       pages += 1;
       names.push(...list.items.map((i) => i.metadata.name));
       next = list.metadata.continue;
-      if (next) assert.equal(list.metadata.remainingItemCount, 12 - names.length);
+      if (next) assert.equal(list.metadata.remainingItemCount, all.length - names.length);
     } while (next);
     assert.equal(pages, 3);
-    assert.deepEqual(names, Array.from({ length: 12 }, (_, i) => `cm-${String(i).padStart(2, '0')}`));
+    assert.deepEqual(names, all);
     expectError(() => cp.list('root', { kind: 'ConfigMap', continue: 'not base64!' }), 400);
   });
 
