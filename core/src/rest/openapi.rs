@@ -183,8 +183,10 @@ fn rewrite(v: &Value, version: Version) -> Value {
         Value::Object(m) => {
             let mut out = Map::new();
             for (k, x) in m.iter() {
-                if &**k == "$ref" {
-                    out.insert("$ref", json!(version.reference(x.as_str().unwrap_or(""))));
+                // A reference is a string; an object under `$ref` is a property of that name
+                // (JSONSchemaProps has one).
+                if let (true, Some(r)) = (&**k == "$ref", x.as_str()) {
+                    out.insert("$ref", json!(version.reference(r)));
                 } else {
                     out.insert(&**k, rewrite(x, version));
                 }
@@ -213,12 +215,9 @@ fn closure(start: &[String], schemas: &Value) -> BTreeSet<String> {
         match v {
             Value::Object(m) => {
                 for (k, x) in m.iter() {
-                    if &**k == "$ref" {
-                        if let Some(s) = x.as_str() {
-                            out.push(s.to_string());
-                        }
-                    } else {
-                        refs(x, out);
+                    match (&**k == "$ref", x.as_str()) {
+                        (true, Some(s)) => out.push(s.to_string()),
+                        _ => refs(x, out),
                     }
                 }
             }
@@ -509,12 +508,9 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m.iter() {
-                if &**k == "$ref" {
-                    if let Some(s) = x.as_str() {
-                        out.push(s.to_string());
-                    }
-                } else {
-                    collect_refs(x, out);
+                match (&**k == "$ref", x.as_str()) {
+                    (true, Some(s)) => out.push(s.to_string()),
+                    _ => collect_refs(x, out),
                 }
             }
         }
@@ -530,7 +526,7 @@ fn strip_refs(v: &Value) -> Value {
         Value::Object(m) => {
             let mut out = Map::new();
             for (k, x) in m.iter() {
-                if &**k != "$ref" {
+                if &**k != "$ref" || !x.is_string() {
                     out.insert(&**k, strip_refs(x));
                 }
             }
@@ -708,6 +704,26 @@ mod tests {
                 .is_object()
         );
         assert_eq!(cp().openapi_v3("root", "apps", "v7").unwrap_err().code, 404);
+    }
+
+    #[test]
+    fn a_property_named_ref_is_not_a_reference() {
+        // JSONSchemaProps has a property `$ref` (a string schema): kubectl's validation of a
+        // CRD reads it from the apiextensions document.
+        let doc = cp()
+            .openapi_v3("root", "apiextensions.k8s.io", "v1")
+            .unwrap();
+        let props = &doc["components"]["schemas"]
+            ["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"]
+            ["properties"];
+        assert_eq!(props["$ref"]["type"], "string");
+        let mut refs = Vec::new();
+        collect_refs(&doc, &mut refs);
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for r in refs {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(schemas.contains_key(name), "dangling reference {r:?}");
+        }
     }
 
     #[test]
