@@ -2,10 +2,12 @@
 //! status and Events. They are level-triggered: each reconcile looks at the state of one key
 //! and moves it one step towards the desired state. No controller calls another. [`all`] is
 //! the table of control loops, in the order they run at each instant.
+pub mod cloud_node;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
+pub mod ec2;
 pub mod endpointslice;
 pub mod gc;
 pub mod hpa;
@@ -102,6 +104,10 @@ pub fn all() -> Vec<Box<dyn Controller>> {
             node_lifecycle::reconcile,
         ),
         Box::new(crate::scheduler::Scheduler::default()),
+        Box::new(karpenter::Karpenter::default()),
+        Box::new(ec2::Ec2Controller),
+        // Before the node agent: a Node naming an instance type gets its capacity first.
+        Box::new(cloud_node::CloudNodeController),
         legacy(
             "kubelet",
             "kubelet",

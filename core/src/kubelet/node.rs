@@ -114,6 +114,18 @@ fn register(s: &mut Server) {
     let unregistered: Vec<Value> = s
         .list(ROOT, node_info, None)
         .filter(|n| str_at(n, &["spec", "podCIDR"]).is_none())
+        // A cloud instance still booting (`controllers::ec2`) registers once it is up.
+        .filter(|n| {
+            str_at(
+                n,
+                &[
+                    "metadata",
+                    "annotations",
+                    crate::cloud::provider::BOOTING_ANNOTATION,
+                ],
+            )
+            .is_none()
+        })
         .cloned()
         .collect();
     if unregistered.is_empty() {

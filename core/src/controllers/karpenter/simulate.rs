@@ -1,0 +1,743 @@
+//! Karpenter's scheduling simulation (kubernetes-sigs/karpenter v1.13.0
+//! `provisioning/scheduling/scheduler.go` `Solve`, `queue.go`, `existingnode.go`,
+//! `nodeclaim.go`), run on kube-scheduler's own filters.
+//!
+//! Pods are taken in Karpenter's order (CPU descending, then memory, creation time, UID); a
+//! pod that fits nowhere goes to the back of the queue and is given up when the queue has
+//! made no progress since. Each pod tries, in order:
+//! 1. the existing nodes and in-flight NodeClaims of the cluster (initialized first, then by
+//!    name): the scheduler's Filter plugins decide (`Cycle::filter` on a `Snapshot` built
+//!    from the state nodes, with each node's missing DaemonSet pods reserved);
+//! 2. the NodeClaims this simulation already opened, fewest pods first;
+//! 3. a new NodeClaim from each NodePool, heaviest first.
+//!
+//! A NodeClaim being planned (2, 3) is what Karpenter's `NodeClaim.CanAdd` checks: its taints
+//! are tolerated, its requirements are compatible with the pod's and narrow to their
+//! intersection, and some instance type still meets the requirements, fits the pods plus the
+//! DaemonSet overhead and has an available offering (`filterInstanceTypesByRequirements`).
+//! It is also in the snapshot as a node of its own (labelled with its hostname and every
+//! requirement narrowed to one value), so that host ports, topology spread and pod
+//! (anti-)affinity are judged by the scheduler's filters; a topology key the claim has not
+//! fixed yet (a zone) is pinned to the first value that passes, least-populated domain first,
+//! as Karpenter's topology adds a requirement for the chosen domain.
+use super::cluster::{Cluster, PodRef, Pool, StateNode};
+use super::offering::{
+    daemon_overhead, filter_by_requirements, is_daemon_pod_compatible, subtract_max, tolerate_all,
+    tolerations_of, truncate, within_limits, InstanceType, MAX_INSTANCE_TYPES,
+};
+use super::requirements::{
+    Operator, Requirement, Requirements, Undefined, HOSTNAME_LABEL, INSTANCE_TYPE_LABEL,
+};
+use super::resources::{requests_for_pods, ResourceList, NODES};
+use crate::api::object::{self, str_at};
+use crate::api::{Resources, Value};
+use crate::scheduler::info::Unsatisfiable;
+use crate::scheduler::plugins::FILTERS;
+use crate::scheduler::{Config, Cycle, NodeInfo, PodInfo, Snapshot, Taint};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The filters a planned NodeClaim is judged by (its labels and resources are Karpenter's
+/// business: requirements and instance types).
+const PLANNED_FILTERS: [&str; 3] = ["NodePorts", "PodTopologySpread", "InterPodAffinity"];
+
+/// One pod of the simulation.
+#[derive(Debug, Clone)]
+pub struct SimPod {
+    /// The pod.
+    pub pod: PodRef,
+    info: Arc<PodInfo>,
+    /// `NewPodRequirements` (the heaviest preferred node-affinity term included).
+    requirements: Requirements,
+    /// `NewStrictPodRequirements`.
+    strict: Requirements,
+    /// `RequestsForPods` of the pod alone.
+    requests: ResourceList,
+}
+
+/// A NodeClaim the simulation would create (`scheduling.NodeClaim`).
+#[derive(Debug, Clone)]
+pub struct PlannedClaim<'c> {
+    /// Its NodePool.
+    pub pool: &'c Pool,
+    /// Requirements: the NodePool's narrowed by every pod's.
+    pub requirements: Requirements,
+    /// The instance types still possible, cheapest first after [`Solve`] finishes.
+    pub instance_types: Vec<&'c InstanceType>,
+    /// Pods + DaemonSet overhead.
+    pub requests: ResourceList,
+    /// The DaemonSet overhead alone.
+    pub daemon: ResourceList,
+    /// The pods (indices into [`Results::pods`]).
+    pub pods: Vec<usize>,
+    hostname: String,
+    taints: Vec<Taint>,
+}
+
+/// What the simulation decided.
+#[derive(Debug, Clone)]
+pub struct Results<'c> {
+    /// The pods, in the order they were given.
+    pub pods: Vec<SimPod>,
+    /// NodeClaims to create.
+    pub new_claims: Vec<PlannedClaim<'c>>,
+    /// Pods placed on existing nodes or in-flight claims: (index into `Cluster::nodes`, pods).
+    pub existing: Vec<(usize, Vec<usize>)>,
+    /// Pods that fit nowhere, with the reason.
+    pub errors: Vec<(usize, String)>,
+}
+
+impl Results<'_> {
+    /// The error of pod `i`, if it did not schedule.
+    pub fn error_of(&self, i: usize) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(p, _)| *p == i)
+            .map(|(_, e)| e.as_str())
+    }
+}
+
+/// What a planned claim looks like once it has taken a pod.
+struct Update<'c> {
+    requirements: Requirements,
+    instance_types: Vec<&'c InstanceType>,
+    requests: ResourceList,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// A state node (index into `Cluster::nodes`).
+    Existing(usize),
+    /// A planned claim (index into the planned claims).
+    Planned(usize),
+}
+
+/// A NodePool ready to open claims (`NodeClaimTemplate`).
+struct Template<'c> {
+    pool: &'c Pool,
+    requirements: Requirements,
+    instance_types: Vec<&'c InstanceType>,
+    daemon: ResourceList,
+}
+
+/// The simulation.
+pub struct Solver<'c> {
+    config: Config,
+    snapshot: Snapshot,
+    slots: Vec<Slot>,
+    existing_order: Vec<usize>,
+    existing_pods: BTreeMap<usize, Vec<usize>>,
+    templates: Vec<Template<'c>>,
+    remaining: BTreeMap<String, ResourceList>,
+    planned: Vec<PlannedClaim<'c>>,
+    next_hostname: usize,
+}
+
+fn resources_of(list: &ResourceList) -> Resources {
+    Resources::from_list(Some(&list.to_value()))
+}
+
+/// The NodePools that may open claims, heaviest first (`NewScheduler`: Ready, not static,
+/// with instance types left after their requirements).
+fn templates<'c>(cluster: &'c Cluster) -> Vec<Template<'c>> {
+    let mut pools: Vec<&Pool> = cluster
+        .pools
+        .iter()
+        .filter(|p| p.ready() && p.pool.replicas.is_none())
+        .collect();
+    pools.sort_by(|a, b| {
+        b.pool
+            .weight
+            .cmp(&a.pool.weight)
+            .then_with(|| b.pool.name.cmp(&a.pool.name))
+    });
+    let daemons: Vec<&Value> = cluster.daemon_pods.iter().collect();
+    pools
+        .into_iter()
+        .filter_map(|pool| {
+            let requirements = pool.pool.requirements();
+            let all: Vec<&InstanceType> = pool.instance_types.iter().collect();
+            let empty = ResourceList::new();
+            let (its, _) =
+                filter_by_requirements(&all, &requirements, &empty, &empty, &empty, false).ok()?;
+            let daemon = daemon_overhead(&requirements, &pool.pool.template.taints, &daemons);
+            Some(Template {
+                pool,
+                requirements,
+                instance_types: its,
+                daemon,
+            })
+        })
+        .collect()
+}
+
+/// The snapshot's view of a state node: the Node (its taints as Karpenter counts them), or
+/// for a claim without one a node made of its labels, taints and allocatable; with its pods
+/// and, for each compatible DaemonSet not yet running there, its pod's requests reserved.
+fn node_info(cluster: &Cluster, sn: &StateNode) -> NodeInfo {
+    let mut info = match &sn.node {
+        Some(n) if sn.initialized() => NodeInfo::from_node(n),
+        _ => {
+            let mut labels = sn.labels();
+            labels
+                .entry(HOSTNAME_LABEL.to_string())
+                .or_insert_with(|| sn.name().to_string());
+            NodeInfo {
+                name: sn.name().to_string(),
+                labels,
+                allocatable: resources_of(&sn.allocatable(&cluster.pools)),
+                ..NodeInfo::default()
+            }
+        }
+    };
+    info.taints = sn.taints();
+    let mut running: Vec<&str> = Vec::new();
+    for p in &sn.pods {
+        if super::pods::is_terminal(&p.pod) {
+            continue;
+        }
+        if let Some(o) = object::controller_of(&p.pod) {
+            if o["kind"] == "DaemonSet" {
+                running.push(o["name"].as_str().unwrap_or(""));
+            }
+        }
+        info.add_pod(PodInfo::from_pod_in(&p.workspace, &p.pod));
+    }
+    let node_reqs =
+        Requirements::from_labels(info.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    for d in &cluster.daemon_pods {
+        if running.contains(&object::name(d)) {
+            continue;
+        }
+        if !is_daemon_pod_compatible(&node_reqs, &info.taints, d) {
+            continue;
+        }
+        let mut reserved = PodInfo::from_pod_in("", d);
+        reserved.name = format!("daemonset-{}", object::name(d));
+        reserved.uid = format!("reserved/{}/{}", sn.name(), object::name(d));
+        reserved.labels.clear();
+        info.add_pod(reserved);
+    }
+    info
+}
+
+/// `byCPUAndMemoryDescending`.
+fn queue_order(pods: &[SimPod]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..pods.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&pods[a], &pods[b]);
+        y.requests
+            .value("cpu")
+            .cmp(&x.requests.value("cpu"))
+            .then_with(|| y.requests.value("memory").cmp(&x.requests.value("memory")))
+            .then_with(|| {
+                let t = |p: &SimPod| {
+                    str_at(&p.pod.pod, &["metadata", "creationTimestamp"])
+                        .and_then(crate::sim::parse_rfc3339)
+                        .unwrap_or(0)
+                };
+                t(x).cmp(&t(y))
+            })
+            .then_with(|| object::uid(&x.pod.pod).cmp(object::uid(&y.pod.pod)))
+    });
+    order
+}
+
+/// Whether the pod has rules that depend on where other pods are (and so needs the
+/// topology filters on a planned claim).
+fn needs_topology(info: &PodInfo, snapshot: &Snapshot) -> bool {
+    info.spread_constraints
+        .iter()
+        .any(|c| c.when_unsatisfiable == Unsatisfiable::DoNotSchedule)
+        || !info.required_affinity.is_empty()
+        || !info.required_anti_affinity.is_empty()
+        || !info.host_ports.is_empty()
+        || !snapshot.nodes_with_required_anti_affinity.is_empty()
+}
+
+/// The topology keys of the pod's hard rules, hostname excepted.
+fn topology_keys(info: &PodInfo) -> Vec<String> {
+    let mut keys: Vec<String> = info
+        .spread_constraints
+        .iter()
+        .filter(|c| c.when_unsatisfiable == Unsatisfiable::DoNotSchedule)
+        .map(|c| c.topology_key.clone())
+        .chain(
+            info.required_affinity
+                .iter()
+                .chain(&info.required_anti_affinity)
+                .map(|t| t.topology_key.clone()),
+        )
+        .filter(|k| k != HOSTNAME_LABEL && !k.is_empty())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The labels a planned claim's node shows: its hostname and every requirement narrowed to
+/// one value.
+fn planned_labels(reqs: &Requirements, hostname: &str) -> BTreeMap<String, String> {
+    let mut labels: BTreeMap<String, String> = reqs
+        .iter()
+        .filter(|r| r.operator() == Operator::In && r.len() == 1)
+        .filter_map(|r| Some((r.key.clone(), r.values().next()?.to_string())))
+        .collect();
+    labels.insert(HOSTNAME_LABEL.to_string(), hostname.to_string());
+    labels
+}
+
+impl<'c> Solver<'c> {
+    /// A simulation over the state nodes `active` (indices into `cluster.nodes`).
+    pub fn new(cluster: &'c Cluster, active: &[usize]) -> Solver<'c> {
+        let infos: Vec<NodeInfo> = active
+            .iter()
+            .map(|&i| node_info(cluster, &cluster.nodes[i]))
+            .collect();
+        let mut snapshot = Snapshot::new(infos);
+        snapshot.now_ms = cluster.now_ms;
+        let mut slots = vec![Slot::Existing(0); snapshot.nodes.len()];
+        for &i in active {
+            if let Some(&at) = snapshot.by_name.get(cluster.nodes[i].name()) {
+                slots[at] = Slot::Existing(i);
+            }
+        }
+        let mut existing_order: Vec<usize> = (0..snapshot.nodes.len()).collect();
+        existing_order.sort_by(|&a, &b| {
+            let sn = |s: usize| match slots[s] {
+                Slot::Existing(i) => &cluster.nodes[i],
+                Slot::Planned(_) => &cluster.nodes[0],
+            };
+            let (x, y) = (sn(a), sn(b));
+            y.initialized()
+                .cmp(&x.initialized())
+                .then_with(|| x.name().cmp(y.name()))
+        });
+        // `NewScheduler`: what is left of each NodePool's limits after its nodes.
+        let mut remaining: BTreeMap<String, ResourceList> = BTreeMap::new();
+        for pool in &cluster.pools {
+            if !pool.pool.limits.is_empty() {
+                remaining.insert(pool.pool.name.clone(), pool.pool.limits.clone());
+            }
+        }
+        for sn in &cluster.nodes {
+            let Some(pool) = sn.nodepool() else {
+                continue;
+            };
+            if let Some(left) = remaining.get_mut(&pool) {
+                let mut used = node_capacity(sn);
+                used.set(NODES, 1);
+                *left = left.subtract(&used);
+            }
+        }
+        Solver {
+            config: Config::default(),
+            templates: templates(cluster),
+            snapshot,
+            slots,
+            existing_order,
+            existing_pods: BTreeMap::new(),
+            remaining,
+            planned: Vec::new(),
+            next_hostname: 1,
+        }
+    }
+
+    /// `Solve`: places `pods` and returns the decision.
+    pub fn solve(mut self, pods: Vec<PodRef>) -> Results<'c> {
+        let mut sim: Vec<SimPod> = pods
+            .into_iter()
+            .map(|p| SimPod {
+                info: Arc::new(PodInfo::from_pod_in(&p.workspace, &p.pod)),
+                requirements: Requirements::from_pod(&p.pod),
+                strict: Requirements::from_pod_strict(&p.pod),
+                requests: requests_for_pods([&p.pod]),
+                pod: p,
+            })
+            .collect();
+        let mut queue: std::collections::VecDeque<usize> = queue_order(&sim).into();
+        let mut last_len: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut errors: BTreeMap<usize, String> = BTreeMap::new();
+        while let Some(&p) = queue.front() {
+            if last_len.get(&p) == Some(&queue.len()) {
+                break;
+            }
+            queue.pop_front();
+            match self.place(&sim, p) {
+                Ok(()) => {
+                    errors.remove(&p);
+                }
+                Err(e) => {
+                    errors.insert(p, e);
+                    queue.push_back(p);
+                    last_len.insert(p, queue.len());
+                }
+            }
+        }
+        // `FinalizeScheduling` and `TruncateInstanceTypes`.
+        let mut new_claims = Vec::new();
+        for mut c in std::mem::take(&mut self.planned) {
+            c.requirements.remove(HOSTNAME_LABEL);
+            match truncate(
+                c.instance_types.clone(),
+                &c.requirements,
+                MAX_INSTANCE_TYPES,
+                false,
+            ) {
+                Ok(its) => {
+                    c.instance_types = its;
+                    new_claims.push(c);
+                }
+                Err(e) => {
+                    for &p in &c.pods {
+                        errors.insert(
+                            p,
+                            format!("pod didn’t schedule because NodePool couldn’t meet minValues requirements, {e}"),
+                        );
+                    }
+                }
+            }
+        }
+        for p in &mut sim {
+            // Drop the parsed views; callers read the pods.
+            p.requirements = Requirements::new();
+            p.strict = Requirements::new();
+        }
+        Results {
+            pods: sim,
+            new_claims,
+            existing: self.existing_pods.into_iter().collect(),
+            errors: errors.into_iter().collect(),
+        }
+    }
+
+    /// `trySchedule`: with the pod's preferences, then (`Preferences.Relax`) without.
+    fn place(&mut self, pods: &[SimPod], p: usize) -> Result<(), String> {
+        match self.add(pods, p, false) {
+            Ok(()) => Ok(()),
+            Err(e) if pods[p].requirements != pods[p].strict => {
+                self.add(pods, p, true).map_err(|_| e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `Scheduler.add`: existing nodes, then planned claims, then a new claim.
+    fn add(&mut self, pods: &[SimPod], p: usize, strict: bool) -> Result<(), String> {
+        let pod = &pods[p];
+        let reqs = if strict {
+            &pod.strict
+        } else {
+            &pod.requirements
+        };
+        // 1. Existing nodes and in-flight claims, through the scheduler's filters.
+        let found = {
+            let cycle = Cycle::new(&pod.info, &self.snapshot, &self.config);
+            self.existing_order.iter().copied().find(|&s| {
+                matches!(self.slots[s], Slot::Existing(_))
+                    && cycle.filter(&self.snapshot.nodes[s]).is_ok()
+            })
+        };
+        if let Some(s) = found {
+            let name = self.snapshot.nodes[s].name.clone();
+            self.snapshot.add_pod(&name, pod.info.clone());
+            if let Slot::Existing(i) = self.slots[s] {
+                self.existing_pods.entry(i).or_default().push(p);
+            }
+            return Ok(());
+        }
+        // 2. Claims this simulation opened, fewest pods first.
+        let mut order: Vec<usize> = (0..self.planned.len()).collect();
+        order.sort_by_key(|&j| self.planned[j].pods.len());
+        for j in order {
+            if let Ok(u) = self.can_add(j, pod, reqs) {
+                self.commit(j, p, pod, u);
+                return Ok(());
+            }
+        }
+        // 3. A new claim from each NodePool, heaviest first.
+        if self.templates.is_empty() {
+            return Err("nodepool requirements filtered out all available instance types".into());
+        }
+        let mut errs = Vec::new();
+        for t in 0..self.templates.len() {
+            let tpl = &self.templates[t];
+            let name = tpl.pool.pool.name.clone();
+            let its = match within_limits(&tpl.instance_types, self.remaining.get(&name)) {
+                Ok(its) => its,
+                Err(e) => {
+                    errs.push(format!("{e} (NodePool={name})"));
+                    continue;
+                }
+            };
+            let j = self.open(t, its);
+            match self.can_add(j, pod, reqs) {
+                Ok(u) => {
+                    self.commit(j, p, pod, u);
+                    if let Some(left) = self.remaining.get_mut(&name) {
+                        *left = subtract_max(left, &self.planned[j].instance_types);
+                        let nodes = left.get(NODES);
+                        if let Some(n) = nodes {
+                            left.set(NODES, n - 1);
+                        }
+                    }
+                    return Ok(());
+                }
+                Err(e) => {
+                    self.close_last();
+                    errs.push(e);
+                }
+            }
+        }
+        Err(errs.join("; "))
+    }
+
+    /// Opens a claim from template `t` (its node joins the snapshot).
+    fn open(&mut self, t: usize, its: Vec<&'c InstanceType>) -> usize {
+        let tpl = &self.templates[t];
+        let hostname = format!("hostname-placeholder-{:04}", self.next_hostname);
+        self.next_hostname += 1;
+        let mut requirements = tpl.requirements.clone();
+        requirements.add(Requirement::new(HOSTNAME_LABEL, Operator::In, &[&hostname]));
+        let claim = PlannedClaim {
+            pool: tpl.pool,
+            requirements,
+            instance_types: its,
+            requests: tpl.daemon.clone(),
+            daemon: tpl.daemon.clone(),
+            pods: Vec::new(),
+            taints: tpl.pool.pool.template.taints.clone(),
+            hostname: hostname.clone(),
+        };
+        let node = NodeInfo {
+            index: self.snapshot.nodes.len(),
+            name: hostname.clone(),
+            labels: planned_labels(&claim.requirements, &hostname),
+            taints: claim.taints.clone(),
+            ..NodeInfo::default()
+        };
+        self.snapshot.nodes.push(node);
+        Arc::make_mut(&mut self.snapshot.names).push(hostname.clone());
+        self.snapshot.by_name.insert(hostname, self.slots.len());
+        self.slots.push(Slot::Planned(self.planned.len()));
+        *self.snapshot.match_counts.get_mut() = Default::default();
+        self.planned.push(claim);
+        self.planned.len() - 1
+    }
+
+    /// Closes the claim [`Solver::open`] just opened.
+    fn close_last(&mut self) {
+        if let Some(c) = self.planned.pop() {
+            self.snapshot.nodes.pop();
+            Arc::make_mut(&mut self.snapshot.names).pop();
+            self.snapshot.by_name.remove(&c.hostname);
+            self.slots.pop();
+            *self.snapshot.match_counts.get_mut() = Default::default();
+        }
+    }
+
+    fn slot_of(&self, j: usize) -> usize {
+        self.snapshot
+            .by_name
+            .get(&self.planned[j].hostname)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Relabels planned claim `j`'s node (dropping the per-pass topology caches when the
+    /// labels change).
+    fn relabel(&mut self, j: usize, labels: BTreeMap<String, String>) {
+        let s = self.slot_of(j);
+        if self.snapshot.nodes[s].labels != labels {
+            self.snapshot.nodes[s].labels = labels;
+            *self.snapshot.match_counts.get_mut() = Default::default();
+        }
+    }
+
+    /// Whether the scheduler's filters for planned claims accept the pod on claim `j`'s node
+    /// as it is labelled now.
+    fn filters_pass(&self, j: usize, info: &PodInfo) -> Result<(), String> {
+        let s = self.slot_of(j);
+        let cycle = Cycle::new(info, &self.snapshot, &self.config);
+        for f in FILTERS.iter().filter(|f| PLANNED_FILTERS.contains(&f.name)) {
+            (f.run)(&cycle, &self.snapshot.nodes[s]).map_err(|u| {
+                u.reasons
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `NodeClaim.CanAdd`.
+    fn can_add(
+        &mut self,
+        j: usize,
+        pod: &SimPod,
+        pod_reqs: &Requirements,
+    ) -> Result<Update<'c>, String> {
+        let claim = &self.planned[j];
+        tolerate_all(&claim.taints, &tolerations_of(&pod.pod.pod))?;
+        let mut reqs = claim.requirements.clone();
+        reqs.compatible(pod_reqs, Undefined::AllowWellKnown)
+            .map_err(|e| format!("incompatible requirements, {e}"))?;
+        reqs.add_all(pod_reqs);
+        let hostname = claim.hostname.clone();
+        let its_before = claim.instance_types.clone();
+        if needs_topology(&pod.info, &self.snapshot) {
+            let before = self.snapshot.nodes[self.slot_of(j)].labels.clone();
+            let result = self.pin_topology(j, pod, &mut reqs, &its_before, &hostname);
+            self.relabel(j, before);
+            result?;
+        }
+        let claim = &self.planned[j];
+        let total = ResourceList::merge([&claim.requests, &pod.requests]);
+        let (its, _) = filter_by_requirements(
+            &claim.instance_types,
+            &reqs,
+            &pod.requests,
+            &claim.daemon,
+            &total,
+            false,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Update {
+            requirements: reqs,
+            instance_types: its,
+            requests: total,
+        })
+    }
+
+    /// Runs the topology filters on claim `j`, pinning each topology key the claim has not
+    /// fixed to a value that passes (least-populated domain first); the pinned values are
+    /// added to `reqs`.
+    fn pin_topology(
+        &mut self,
+        j: usize,
+        pod: &SimPod,
+        reqs: &mut Requirements,
+        its: &[&InstanceType],
+        hostname: &str,
+    ) -> Result<(), String> {
+        for key in topology_keys(&pod.info) {
+            let r = reqs.get(&key).into_owned();
+            if r.operator() == Operator::In && r.len() == 1 {
+                continue;
+            }
+            let mut values: Vec<String> = its
+                .iter()
+                .flat_map(|it| {
+                    it.requirements
+                        .get(&key)
+                        .values()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|v| r.has(v))
+                .collect();
+            values.sort();
+            values.dedup();
+            // Least-populated domain first for the pod's own spread constraint on the key.
+            if let Some(c) = pod
+                .info
+                .spread_constraints
+                .iter()
+                .find(|c| c.topology_key == key)
+            {
+                self.relabel(j, planned_labels(reqs, hostname));
+                let counts = self.snapshot.domain_counts(&pod.info, &c.selector, &key);
+                values.sort_by_key(|v| counts.get(v).copied().unwrap_or(0));
+            }
+            let mut pinned = None;
+            let mut last_err = format!("no value of {key} satisfies the pod's topology");
+            for v in values {
+                let mut trial = reqs.clone();
+                trial.add(Requirement::new(&key, Operator::In, &[&v]));
+                self.relabel(j, planned_labels(&trial, hostname));
+                match self.filters_pass(j, &pod.info) {
+                    Ok(()) => {
+                        pinned = Some(trial);
+                        break;
+                    }
+                    Err(e) => last_err = e,
+                }
+            }
+            match pinned {
+                Some(t) => *reqs = t,
+                None => return Err(last_err),
+            }
+        }
+        self.relabel(j, planned_labels(reqs, hostname));
+        self.filters_pass(j, &pod.info)
+    }
+
+    /// `NodeClaim.Add`.
+    fn commit(&mut self, j: usize, p: usize, pod: &SimPod, u: Update<'c>) {
+        let hostname = self.planned[j].hostname.clone();
+        self.relabel(j, planned_labels(&u.requirements, &hostname));
+        let c = &mut self.planned[j];
+        c.requirements = u.requirements;
+        c.instance_types = u.instance_types;
+        c.requests = u.requests;
+        c.pods.push(p);
+        self.snapshot.add_pod(&hostname, pod.info.clone());
+    }
+}
+
+/// What a state node counts against its NodePool's limits: its capacity (the claim's until
+/// the Node is initialized).
+pub fn node_capacity(sn: &StateNode) -> ResourceList {
+    match (&sn.node, &sn.claim) {
+        (Some(n), _) if sn.initialized() => {
+            ResourceList::from_value_lossy(crate::api::object::path(n, &["status", "capacity"]))
+        }
+        (_, Some(c)) => c.claim.capacity.clone(),
+        _ => ResourceList::new(),
+    }
+}
+
+/// The instance type names of a planned claim (cheapest first).
+pub fn instance_type_names(c: &PlannedClaim<'_>) -> Vec<&'static str> {
+    c.instance_types.iter().map(|it| it.name()).collect()
+}
+
+/// `NodeClaimTemplate.ToNodeClaim`'s requirements: the claim's, with the instance types
+/// (cheapest first, at most 600, the instance-type key's minValues kept) and the capacity
+/// types their available offerings allow.
+pub fn final_requirements(c: &PlannedClaim<'_>) -> Requirements {
+    let mut reqs = c.requirements.clone();
+    let min = reqs.get(INSTANCE_TYPE_LABEL).min_values;
+    let mut its = c.instance_types.clone();
+    super::offering::order_by_price(&mut its, &reqs);
+    its.truncate(MAX_INSTANCE_TYPES);
+    let names: Vec<&str> = its.iter().map(|it| it.name()).collect();
+    reqs.add(Requirement::with_min_values(
+        INSTANCE_TYPE_LABEL,
+        Operator::In,
+        min,
+        &names,
+    ));
+    let mut cts: Vec<&str> = Vec::new();
+    for it in &its {
+        for o in it
+            .offerings
+            .iter()
+            .filter(|o| o.available && o.is_compatible(&reqs))
+        {
+            let ct = o.capacity_type.as_str();
+            if !cts.contains(&ct) {
+                cts.push(ct);
+            }
+        }
+    }
+    if !cts.is_empty() {
+        reqs.add(Requirement::new(
+            super::requirements::CAPACITY_TYPE_LABEL,
+            Operator::In,
+            &cts,
+        ));
+    }
+    reqs
+}
