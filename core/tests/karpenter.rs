@@ -44,3 +44,39 @@ fn scale_up_from_zero_nodes() {
         .all(|p| str_at(p, &["status", "phase"]) == Some("Running")));
     let _ = object::name(&pods[0]);
 }
+
+fn names(cp: &ControlPlane, kind: &str) -> Vec<String> {
+    list(cp, kind)
+        .iter()
+        .map(|o| object::name(o).to_string())
+        .collect()
+}
+
+fn events(cp: &mut ControlPlane) -> String {
+    cp.kubectl("get events", "").stdout
+}
+
+#[test]
+fn consolidation_after_scale_down() {
+    let mut cp = plane(2);
+    cp.apply("root", NODEPOOL, &ApplyOptions::default())
+        .unwrap();
+    cp.apply("root", INFLATE, &ApplyOptions::default()).unwrap();
+    cp.advance(90.0).unwrap();
+    let first = names(&cp, "Node");
+    assert_eq!(first.len(), 1);
+    cp.kubectl("scale deployment inflate --replicas=1", "");
+    cp.advance(200.0).unwrap();
+    eprintln!("{}", events(&mut cp));
+    eprintln!("{}", cp.kubectl("get nodeclaims -o wide", "").stdout);
+    eprintln!(
+        "{}",
+        cp.kubectl("get nodes -L node.kubernetes.io/instance-type", "")
+            .stdout
+    );
+    cp.kubectl("scale deployment inflate --replicas=0", "");
+    cp.advance(200.0).unwrap();
+    eprintln!("{}", cp.kubectl("get nodes", "").stdout);
+    assert!(names(&cp, "Node").is_empty());
+    assert!(names(&cp, "NodeClaim").is_empty());
+}

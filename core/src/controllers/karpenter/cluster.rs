@@ -23,19 +23,47 @@ pub const KNOWN_EPHEMERAL_TAINTS: [&str; 3] = [
     "node.cloudprovider.kubernetes.io/uninitialized",
 ];
 
-/// The catalog's instance types per node configuration, built once and shared: building them
-/// parses 88 types' requirements, which a pass should not repeat.
+/// What Karpenter's passes reuse from one to the next (pure functions of their inputs, so
+/// nothing here needs saving): the catalog's instance types per node configuration (building
+/// them parses 88 types' requirements), and the scheduler's view of each pod revision.
 #[derive(Debug, Default)]
-pub struct InstanceTypeCache(HashMap<String, Rc<Vec<InstanceType>>>);
+pub struct Cache {
+    types: HashMap<String, Rc<Vec<InstanceType>>>,
+    pods: HashMap<String, std::sync::Arc<crate::scheduler::PodInfo>>,
+    previous: HashMap<String, std::sync::Arc<crate::scheduler::PodInfo>>,
+}
 
-impl InstanceTypeCache {
+impl Cache {
     /// The instance types a node class with `config` offers.
-    pub fn get(&mut self, config: &NodeConfig) -> Rc<Vec<InstanceType>> {
+    pub fn instance_types(&mut self, config: &NodeConfig) -> Rc<Vec<InstanceType>> {
         let key = format!("{config:?}");
-        self.0
+        self.types
             .entry(key)
             .or_insert_with(|| Rc::new(catalog_instance_types(config)))
             .clone()
+    }
+
+    /// The scheduler's view of a pod (`PodInfo`), cached per revision.
+    pub fn pod_info(&mut self, p: &PodRef) -> std::sync::Arc<crate::scheduler::PodInfo> {
+        let key = format!(
+            "{}/{}/{}",
+            p.workspace,
+            object::uid(&p.pod),
+            str_at(&p.pod, &["metadata", "resourceVersion"]).unwrap_or("")
+        );
+        if let Some(i) = self.pods.get(&key) {
+            return i.clone();
+        }
+        let info = self.previous.remove(&key).unwrap_or_else(|| {
+            std::sync::Arc::new(crate::scheduler::PodInfo::from_pod_in(&p.workspace, &p.pod))
+        });
+        self.pods.insert(key, info.clone());
+        info
+    }
+
+    /// Starts a pass: pod views not used since the previous one are dropped.
+    pub fn rotate(&mut self) {
+        self.previous = std::mem::take(&mut self.pods);
     }
 }
 
@@ -336,7 +364,7 @@ pub struct Cluster {
 
 impl Cluster {
     /// Reads the cluster from the store.
-    pub fn build(s: &Server, cache: &mut InstanceTypeCache) -> Cluster {
+    pub fn build(s: &Server, cache: &mut Cache) -> Cluster {
         let store = &s.store;
         let classes: BTreeMap<String, Ec2NodeClass> = store
             .list_all("ec2nodeclasses.karpenter.k8s.aws")
@@ -360,7 +388,7 @@ impl Cluster {
                     .map(|c| c.node_config)
                     .unwrap_or_default();
                 Some(Pool {
-                    instance_types: cache.get(&config),
+                    instance_types: cache.instance_types(&config),
                     pool,
                     object: v.clone(),
                     node_class,

@@ -9,7 +9,7 @@
 //! - [`PODEVENTS`] with a NodeClaim name: a pod came, finished or went on its node;
 //! - [`DISRUPTION`]: the disruption loop (pushed by any change of nodes, claims, bound pods,
 //!   NodePools or PodDisruptionBudgets; it runs at most every 10 s).
-use super::cluster::InstanceTypeCache;
+use super::cluster::Cache;
 use super::pods::is_provisionable;
 use super::state::State;
 use crate::api::object::{self, array_at, str_at};
@@ -34,7 +34,7 @@ const CLASSES: &str = "ec2nodeclasses.karpenter.k8s.aws";
 pub struct Karpenter {
     /// What it remembers (saved in snapshots).
     pub state: State,
-    cache: InstanceTypeCache,
+    cache: Cache,
 }
 
 impl Karpenter {
@@ -42,12 +42,12 @@ impl Karpenter {
     pub fn with_state(state: State) -> Karpenter {
         Karpenter {
             state,
-            cache: InstanceTypeCache::default(),
+            cache: Cache::default(),
         }
     }
 
     /// The instance type cache (for read-only passes such as `explain`).
-    pub fn cache(&mut self) -> &mut InstanceTypeCache {
+    pub fn cache(&mut self) -> &mut Cache {
         &mut self.cache
     }
 }

@@ -11,7 +11,7 @@ use super::apis::{
     NodeClaim, NodePool, INITIALIZED_LABEL, REGISTERED_LABEL, TERMINATION_FINALIZER,
     UNREGISTERED_TAINT_KEY,
 };
-use super::cluster::{taints_of, InstanceTypeCache, KNOWN_EPHEMERAL_TAINTS};
+use super::cluster::{taints_of, Cache, KNOWN_EPHEMERAL_TAINTS};
 use super::nodeclaims::{
     clear_condition, condition_status, condition_time, nodepool_hash, set_condition, set_ready,
     NODEPOOL_HASH_VERSION, NODEPOOL_HASH_VERSION_ANNOTATION,
@@ -67,12 +67,7 @@ pub fn pool_of(s: &Server, claim: &NodeClaim) -> Option<(NodePool, Value, eks::N
 }
 
 /// One pass over a NodeClaim that is not being deleted.
-pub fn reconcile(
-    state: &mut State,
-    cache: &mut InstanceTypeCache,
-    s: &mut Server,
-    key: &Key,
-) -> Action {
+pub fn reconcile(state: &mut State, cache: &mut Cache, s: &mut Server, key: &Key) -> Action {
     let Some(mut obj) = s.store.get(key).cloned() else {
         return Action::AwaitChange;
     };
@@ -320,7 +315,7 @@ enum LaunchError {
 /// `PopulateNodeClaimDetails`.
 fn launch(
     state: &mut State,
-    cache: &mut InstanceTypeCache,
+    cache: &mut Cache,
     s: &mut Server,
     obj: &Value,
     claim: &NodeClaim,
@@ -328,7 +323,7 @@ fn launch(
     let Some((_, _, config, true)) = pool_of(s, claim) else {
         return Err(LaunchError::NodeClassNotReady);
     };
-    let all = cache.get(&config);
+    let all = cache.instance_types(&config);
     let reqs = claim.requirements();
     let allowed = reqs.get(INSTANCE_TYPE_LABEL);
     let its: Vec<&InstanceType> = all.iter().filter(|it| allowed.has(it.name())).collect();

@@ -7,12 +7,12 @@
 //! `Schedule`, `CreateNodeClaims`). While provisionable pods remain, each is triggered again
 //! every 10 s (the pod trigger controller's requeue).
 use super::apis::DISRUPTED_TAINT_KEY;
-use super::cluster::{Cluster, InstanceTypeCache, PodRef};
+use super::cluster::{Cache, Cluster, PodRef};
 use super::nodeclaims::to_nodeclaim;
 use super::pods::{is_currently_reschedulable, is_provisionable};
 use super::requirements::{Operator, Requirements, NODEPOOL_LABEL};
 use super::resources::ResourceList;
-use super::simulate::{final_requirements, node_capacity, Solver};
+use super::simulate::{final_requirements, node_capacity, Base};
 use super::state::{State, EVENT_DEDUPE_MS, NOMINATION_WINDOW_MS};
 use crate::api::object::{self, array_at};
 use crate::runtime::Action;
@@ -45,7 +45,7 @@ fn triggers(s: &Server) -> Vec<String> {
 }
 
 /// One run of the provisioner's singleton loop.
-pub fn reconcile(state: &mut State, cache: &mut InstanceTypeCache, s: &mut Server) -> Action {
+pub fn reconcile(state: &mut State, cache: &mut Cache, s: &mut Server) -> Action {
     let now = s.clock.now_ms();
     let uids = triggers(s);
     for uid in &uids {
@@ -71,7 +71,7 @@ pub fn reconcile(state: &mut State, cache: &mut InstanceTypeCache, s: &mut Serve
 }
 
 /// `Provisioner.Schedule` and `CreateNodeClaims`.
-pub fn provision(state: &mut State, cache: &mut InstanceTypeCache, s: &mut Server) {
+pub fn provision(state: &mut State, cache: &mut Cache, s: &mut Server) {
     let cluster = Cluster::build(s, cache);
     let now = cluster.now_ms;
     let mut pods: Vec<PodRef> = s
@@ -101,7 +101,9 @@ pub fn provision(state: &mut State, cache: &mut InstanceTypeCache, s: &mut Serve
     if pods.is_empty() {
         return;
     }
-    let results = Solver::new(&cluster, &active).solve(pods);
+    cache.rotate();
+    let mut infos = |p: &PodRef| cache.pod_info(p);
+    let results = Base::new(&cluster, &active, &mut infos).simulate(&[], pods, &mut infos);
     for (i, placed) in &results.existing {
         if placed.is_empty() {
             continue;

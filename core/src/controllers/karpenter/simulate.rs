@@ -120,19 +120,6 @@ struct Template<'c> {
     daemon: ResourceList,
 }
 
-/// The simulation.
-pub struct Solver<'c> {
-    config: Config,
-    snapshot: Snapshot,
-    slots: Vec<Slot>,
-    existing_order: Vec<usize>,
-    existing_pods: BTreeMap<usize, Vec<usize>>,
-    templates: Vec<Template<'c>>,
-    remaining: BTreeMap<String, ResourceList>,
-    planned: Vec<PlannedClaim<'c>>,
-    next_hostname: usize,
-}
-
 fn resources_of(list: &ResourceList) -> Resources {
     Resources::from_list(Some(&list.to_value()))
 }
@@ -174,7 +161,11 @@ fn templates<'c>(cluster: &'c Cluster) -> Vec<Template<'c>> {
 /// The snapshot's view of a state node: the Node (its taints as Karpenter counts them), or
 /// for a claim without one a node made of its labels, taints and allocatable; with its pods
 /// and, for each compatible DaemonSet not yet running there, its pod's requests reserved.
-fn node_info(cluster: &Cluster, sn: &StateNode) -> NodeInfo {
+fn node_info(
+    cluster: &Cluster,
+    sn: &StateNode,
+    infos: &mut dyn FnMut(&PodRef) -> Arc<PodInfo>,
+) -> NodeInfo {
     let mut info = match &sn.node {
         Some(n) if sn.initialized() => NodeInfo::from_node(n),
         _ => {
@@ -201,7 +192,7 @@ fn node_info(cluster: &Cluster, sn: &StateNode) -> NodeInfo {
                 running.push(o["name"].as_str().unwrap_or(""));
             }
         }
-        info.add_pod(PodInfo::from_pod_in(&p.workspace, &p.pod));
+        info.add_pod(infos(p));
     }
     let node_reqs =
         Requirements::from_labels(info.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -287,14 +278,61 @@ fn planned_labels(reqs: &Requirements, hostname: &str) -> BTreeMap<String, Strin
     labels
 }
 
-impl<'c> Solver<'c> {
-    /// A simulation over the state nodes `active` (indices into `cluster.nodes`).
-    pub fn new(cluster: &'c Cluster, active: &[usize]) -> Solver<'c> {
-        let infos: Vec<NodeInfo> = active
+/// The cluster a set of simulations runs on: the scheduler's snapshot of the active state
+/// nodes, built once (`SimulateScheduling` excludes candidates from it per simulation, and
+/// every simulation leaves it as it found it).
+pub struct Base<'c> {
+    cluster: &'c Cluster,
+    config: Config,
+    snapshot: Snapshot,
+    /// Snapshot index → state node index, for the state nodes.
+    slots: Vec<Slot>,
+    existing_order: Vec<usize>,
+    templates: Vec<Template<'c>>,
+    /// What is left of each NodePool's limits after the active state nodes.
+    remaining: BTreeMap<String, ResourceList>,
+}
+
+/// One simulation's changes to the base, undone when it ends.
+struct Run<'c> {
+    existing_pods: BTreeMap<usize, Vec<usize>>,
+    added: Vec<(usize, String)>,
+    planned: Vec<PlannedClaim<'c>>,
+    remaining: BTreeMap<String, ResourceList>,
+    next_hostname: usize,
+}
+
+/// Whether the pod's requests fit what is left on the node (`NodeResourcesFit`'s verdict,
+/// without building its reasons): the cheap test every candidate node gets first.
+fn resources_fit(pod: &PodInfo, node: &NodeInfo) -> bool {
+    if node.pod_count.saturating_add(1) > node.allocatable.get("pods") {
+        return false;
+    }
+    let free = |name: &str| {
+        node.allocatable
+            .get(name)
+            .saturating_sub(node.requested.get(name))
+    };
+    let r = &pod.requests;
+    !(r.milli_cpu > 0 && r.milli_cpu > free("cpu")
+        || r.memory > 0 && r.memory > free("memory")
+        || r.ephemeral_storage > 0 && r.ephemeral_storage > free("ephemeral-storage")
+        || r.scalar.iter().any(|(k, v)| *v > 0 && *v > free(k)))
+}
+
+impl<'c> Base<'c> {
+    /// The base over the state nodes `active` (indices into `cluster.nodes`); `infos` gives
+    /// each pod's scheduler view (callers cache them).
+    pub fn new(
+        cluster: &'c Cluster,
+        active: &[usize],
+        infos: &mut dyn FnMut(&PodRef) -> Arc<PodInfo>,
+    ) -> Base<'c> {
+        let nodes: Vec<NodeInfo> = active
             .iter()
-            .map(|&i| node_info(cluster, &cluster.nodes[i]))
+            .map(|&i| node_info(cluster, &cluster.nodes[i], infos))
             .collect();
-        let mut snapshot = Snapshot::new(infos);
+        let mut snapshot = Snapshot::new(nodes);
         snapshot.now_ms = cluster.now_ms;
         let mut slots = vec![Slot::Existing(0); snapshot.nodes.len()];
         for &i in active {
@@ -303,15 +341,16 @@ impl<'c> Solver<'c> {
             }
         }
         let mut existing_order: Vec<usize> = (0..snapshot.nodes.len()).collect();
-        existing_order.sort_by(|&a, &b| {
-            let sn = |s: usize| match slots[s] {
-                Slot::Existing(i) => &cluster.nodes[i],
-                Slot::Planned(_) => &cluster.nodes[0],
-            };
-            let (x, y) = (sn(a), sn(b));
-            y.initialized()
+        let sn = |s: usize| match slots[s] {
+            Slot::Existing(i) => Some(&cluster.nodes[i]),
+            Slot::Planned(_) => None,
+        };
+        existing_order.sort_by(|&a, &b| match (sn(a), sn(b)) {
+            (Some(x), Some(y)) => y
+                .initialized()
                 .cmp(&x.initialized())
-                .then_with(|| x.name().cmp(y.name()))
+                .then_with(|| x.name().cmp(y.name())),
+            _ => a.cmp(&b),
         });
         // `NewScheduler`: what is left of each NodePool's limits after its nodes.
         let mut remaining: BTreeMap<String, ResourceList> = BTreeMap::new();
@@ -320,35 +359,92 @@ impl<'c> Solver<'c> {
                 remaining.insert(pool.pool.name.clone(), pool.pool.limits.clone());
             }
         }
-        for sn in &cluster.nodes {
-            let Some(pool) = sn.nodepool() else {
-                continue;
-            };
-            if let Some(left) = remaining.get_mut(&pool) {
-                let mut used = node_capacity(sn);
-                used.set(NODES, 1);
-                *left = left.subtract(&used);
-            }
+        for &i in active {
+            subtract_node(&mut remaining, &cluster.nodes[i]);
         }
-        Solver {
+        Base {
+            cluster,
             config: Config::default(),
             templates: templates(cluster),
             snapshot,
             slots,
             existing_order,
-            existing_pods: BTreeMap::new(),
             remaining,
-            planned: Vec::new(),
-            next_hostname: 1,
         }
     }
 
-    /// `Solve`: places `pods` and returns the decision.
-    pub fn solve(mut self, pods: Vec<PodRef>) -> Results<'c> {
+    /// `SimulateScheduling` / `Solve`: places `pods` on the base without the state nodes
+    /// `exclude` (indices into `cluster.nodes`: their pods are among `pods`).
+    pub fn simulate(
+        &mut self,
+        exclude: &[usize],
+        pods: Vec<PodRef>,
+        infos: &mut dyn FnMut(&PodRef) -> Arc<PodInfo>,
+    ) -> Results<'c> {
+        // Take the excluded nodes out of the snapshot: no labels (no topology domain), no
+        // pods, and a taint no pod tolerates.
+        let mut saved: Vec<(usize, NodeInfo)> = Vec::new();
+        let mut remaining = self.remaining.clone();
+        for &i in exclude {
+            let sn = &self.cluster.nodes[i];
+            let Some(&s) = self.snapshot.by_name.get(sn.name()) else {
+                continue;
+            };
+            let hole = NodeInfo {
+                index: s,
+                name: sn.name().to_string(),
+                unschedulable: true,
+                taints: vec![Taint {
+                    key: super::apis::DISRUPTED_TAINT_KEY.into(),
+                    value: "excluded".into(),
+                    effect: "NoExecute".into(),
+                }],
+                ..NodeInfo::default()
+            };
+            saved.push((s, std::mem::replace(&mut self.snapshot.nodes[s], hole)));
+            add_back_node(&mut remaining, sn);
+        }
+        if !saved.is_empty() {
+            *self.snapshot.match_counts.get_mut() = Default::default();
+        }
+        let mut run = Run {
+            existing_pods: BTreeMap::new(),
+            added: Vec::new(),
+            planned: Vec::new(),
+            remaining,
+            next_hostname: 1,
+        };
+        let results = self.solve(&mut run, pods, infos);
+        // Undo.
+        for (s, uid) in run.added.drain(..).rev() {
+            if let Some(n) = self.snapshot.nodes.get_mut(s) {
+                n.remove_pod(&uid);
+            }
+        }
+        while self.slots.len() > self.existing_order.len() {
+            self.slots.pop();
+            if let Some(n) = self.snapshot.nodes.pop() {
+                Arc::make_mut(&mut self.snapshot.names).pop();
+                self.snapshot.by_name.remove(&n.name);
+            }
+        }
+        for (s, n) in saved {
+            self.snapshot.nodes[s] = n;
+        }
+        *self.snapshot.match_counts.get_mut() = Default::default();
+        results
+    }
+
+    fn solve(
+        &mut self,
+        run: &mut Run<'c>,
+        pods: Vec<PodRef>,
+        infos: &mut dyn FnMut(&PodRef) -> Arc<PodInfo>,
+    ) -> Results<'c> {
         let mut sim: Vec<SimPod> = pods
             .into_iter()
             .map(|p| SimPod {
-                info: Arc::new(PodInfo::from_pod_in(&p.workspace, &p.pod)),
+                info: infos(&p),
                 requirements: Requirements::from_pod(&p.pod),
                 strict: Requirements::from_pod_strict(&p.pod),
                 requests: requests_for_pods([&p.pod]),
@@ -363,7 +459,7 @@ impl<'c> Solver<'c> {
                 break;
             }
             queue.pop_front();
-            match self.place(&sim, p) {
+            match self.place(run, &sim, p) {
                 Ok(()) => {
                     errors.remove(&p);
                 }
@@ -376,7 +472,7 @@ impl<'c> Solver<'c> {
         }
         // `FinalizeScheduling` and `TruncateInstanceTypes`.
         let mut new_claims = Vec::new();
-        for mut c in std::mem::take(&mut self.planned) {
+        for mut c in std::mem::take(&mut run.planned) {
             c.requirements.remove(HOSTNAME_LABEL);
             match truncate(
                 c.instance_types.clone(),
@@ -399,31 +495,36 @@ impl<'c> Solver<'c> {
             }
         }
         for p in &mut sim {
-            // Drop the parsed views; callers read the pods.
             p.requirements = Requirements::new();
             p.strict = Requirements::new();
         }
         Results {
             pods: sim,
             new_claims,
-            existing: self.existing_pods.into_iter().collect(),
+            existing: std::mem::take(&mut run.existing_pods).into_iter().collect(),
             errors: errors.into_iter().collect(),
         }
     }
 
     /// `trySchedule`: with the pod's preferences, then (`Preferences.Relax`) without.
-    fn place(&mut self, pods: &[SimPod], p: usize) -> Result<(), String> {
-        match self.add(pods, p, false) {
+    fn place(&mut self, run: &mut Run<'c>, pods: &[SimPod], p: usize) -> Result<(), String> {
+        match self.add(run, pods, p, false) {
             Ok(()) => Ok(()),
             Err(e) if pods[p].requirements != pods[p].strict => {
-                self.add(pods, p, true).map_err(|_| e)
+                self.add(run, pods, p, true).map_err(|_| e)
             }
             Err(e) => Err(e),
         }
     }
 
     /// `Scheduler.add`: existing nodes, then planned claims, then a new claim.
-    fn add(&mut self, pods: &[SimPod], p: usize, strict: bool) -> Result<(), String> {
+    fn add(
+        &mut self,
+        run: &mut Run<'c>,
+        pods: &[SimPod],
+        p: usize,
+        strict: bool,
+    ) -> Result<(), String> {
         let pod = &pods[p];
         let reqs = if strict {
             &pod.strict
@@ -434,24 +535,25 @@ impl<'c> Solver<'c> {
         let found = {
             let cycle = Cycle::new(&pod.info, &self.snapshot, &self.config);
             self.existing_order.iter().copied().find(|&s| {
-                matches!(self.slots[s], Slot::Existing(_))
-                    && cycle.filter(&self.snapshot.nodes[s]).is_ok()
+                let node = &self.snapshot.nodes[s];
+                resources_fit(&pod.info, node) && cycle.filter(node).is_ok()
             })
         };
         if let Some(s) = found {
             let name = self.snapshot.nodes[s].name.clone();
             self.snapshot.add_pod(&name, pod.info.clone());
+            run.added.push((s, pod.info.uid.clone()));
             if let Slot::Existing(i) = self.slots[s] {
-                self.existing_pods.entry(i).or_default().push(p);
+                run.existing_pods.entry(i).or_default().push(p);
             }
             return Ok(());
         }
         // 2. Claims this simulation opened, fewest pods first.
-        let mut order: Vec<usize> = (0..self.planned.len()).collect();
-        order.sort_by_key(|&j| self.planned[j].pods.len());
+        let mut order: Vec<usize> = (0..run.planned.len()).collect();
+        order.sort_by_key(|&j| run.planned[j].pods.len());
         for j in order {
-            if let Ok(u) = self.can_add(j, pod, reqs) {
-                self.commit(j, p, pod, u);
+            if let Ok(u) = self.can_add(run, j, pod, reqs) {
+                self.commit(run, j, p, pod, u);
                 return Ok(());
             }
         }
@@ -463,28 +565,27 @@ impl<'c> Solver<'c> {
         for t in 0..self.templates.len() {
             let tpl = &self.templates[t];
             let name = tpl.pool.pool.name.clone();
-            let its = match within_limits(&tpl.instance_types, self.remaining.get(&name)) {
+            let its = match within_limits(&tpl.instance_types, run.remaining.get(&name)) {
                 Ok(its) => its,
                 Err(e) => {
                     errs.push(format!("{e} (NodePool={name})"));
                     continue;
                 }
             };
-            let j = self.open(t, its);
-            match self.can_add(j, pod, reqs) {
+            let j = self.open(run, t, its);
+            match self.can_add(run, j, pod, reqs) {
                 Ok(u) => {
-                    self.commit(j, p, pod, u);
-                    if let Some(left) = self.remaining.get_mut(&name) {
-                        *left = subtract_max(left, &self.planned[j].instance_types);
-                        let nodes = left.get(NODES);
-                        if let Some(n) = nodes {
+                    self.commit(run, j, p, pod, u);
+                    if let Some(left) = run.remaining.get_mut(&name) {
+                        *left = subtract_max(left, &run.planned[j].instance_types);
+                        if let Some(n) = left.get(NODES) {
                             left.set(NODES, n - 1);
                         }
                     }
                     return Ok(());
                 }
                 Err(e) => {
-                    self.close_last();
+                    self.close_last(run);
                     errs.push(e);
                 }
             }
@@ -493,10 +594,10 @@ impl<'c> Solver<'c> {
     }
 
     /// Opens a claim from template `t` (its node joins the snapshot).
-    fn open(&mut self, t: usize, its: Vec<&'c InstanceType>) -> usize {
+    fn open(&mut self, run: &mut Run<'c>, t: usize, its: Vec<&'c InstanceType>) -> usize {
         let tpl = &self.templates[t];
-        let hostname = format!("hostname-placeholder-{:04}", self.next_hostname);
-        self.next_hostname += 1;
+        let hostname = format!("hostname-placeholder-{:04}", run.next_hostname);
+        run.next_hostname += 1;
         let mut requirements = tpl.requirements.clone();
         requirements.add(Requirement::new(HOSTNAME_LABEL, Operator::In, &[&hostname]));
         let claim = PlannedClaim {
@@ -519,15 +620,15 @@ impl<'c> Solver<'c> {
         self.snapshot.nodes.push(node);
         Arc::make_mut(&mut self.snapshot.names).push(hostname.clone());
         self.snapshot.by_name.insert(hostname, self.slots.len());
-        self.slots.push(Slot::Planned(self.planned.len()));
+        self.slots.push(Slot::Planned(run.planned.len()));
         *self.snapshot.match_counts.get_mut() = Default::default();
-        self.planned.push(claim);
-        self.planned.len() - 1
+        run.planned.push(claim);
+        run.planned.len() - 1
     }
 
-    /// Closes the claim [`Solver::open`] just opened.
-    fn close_last(&mut self) {
-        if let Some(c) = self.planned.pop() {
+    /// Closes the claim [`Base::open`] just opened.
+    fn close_last(&mut self, run: &mut Run<'c>) {
+        if let Some(c) = run.planned.pop() {
             self.snapshot.nodes.pop();
             Arc::make_mut(&mut self.snapshot.names).pop();
             self.snapshot.by_name.remove(&c.hostname);
@@ -536,18 +637,18 @@ impl<'c> Solver<'c> {
         }
     }
 
-    fn slot_of(&self, j: usize) -> usize {
+    fn slot_of(&self, run: &Run<'c>, j: usize) -> usize {
         self.snapshot
             .by_name
-            .get(&self.planned[j].hostname)
+            .get(&run.planned[j].hostname)
             .copied()
             .unwrap_or(0)
     }
 
     /// Relabels planned claim `j`'s node (dropping the per-pass topology caches when the
     /// labels change).
-    fn relabel(&mut self, j: usize, labels: BTreeMap<String, String>) {
-        let s = self.slot_of(j);
+    fn relabel(&mut self, run: &Run<'c>, j: usize, labels: BTreeMap<String, String>) {
+        let s = self.slot_of(run, j);
         if self.snapshot.nodes[s].labels != labels {
             self.snapshot.nodes[s].labels = labels;
             *self.snapshot.match_counts.get_mut() = Default::default();
@@ -556,8 +657,8 @@ impl<'c> Solver<'c> {
 
     /// Whether the scheduler's filters for planned claims accept the pod on claim `j`'s node
     /// as it is labelled now.
-    fn filters_pass(&self, j: usize, info: &PodInfo) -> Result<(), String> {
-        let s = self.slot_of(j);
+    fn filters_pass(&self, run: &Run<'c>, j: usize, info: &PodInfo) -> Result<(), String> {
+        let s = self.slot_of(run, j);
         let cycle = Cycle::new(info, &self.snapshot, &self.config);
         for f in FILTERS.iter().filter(|f| PLANNED_FILTERS.contains(&f.name)) {
             (f.run)(&cycle, &self.snapshot.nodes[s]).map_err(|u| {
@@ -574,11 +675,12 @@ impl<'c> Solver<'c> {
     /// `NodeClaim.CanAdd`.
     fn can_add(
         &mut self,
+        run: &Run<'c>,
         j: usize,
         pod: &SimPod,
         pod_reqs: &Requirements,
     ) -> Result<Update<'c>, String> {
-        let claim = &self.planned[j];
+        let claim = &run.planned[j];
         tolerate_all(&claim.taints, &tolerations_of(&pod.pod.pod))?;
         let mut reqs = claim.requirements.clone();
         reqs.compatible(pod_reqs, Undefined::AllowWellKnown)
@@ -587,12 +689,12 @@ impl<'c> Solver<'c> {
         let hostname = claim.hostname.clone();
         let its_before = claim.instance_types.clone();
         if needs_topology(&pod.info, &self.snapshot) {
-            let before = self.snapshot.nodes[self.slot_of(j)].labels.clone();
-            let result = self.pin_topology(j, pod, &mut reqs, &its_before, &hostname);
-            self.relabel(j, before);
+            let before = self.snapshot.nodes[self.slot_of(run, j)].labels.clone();
+            let result = self.pin_topology(run, j, pod, &mut reqs, &its_before, &hostname);
+            self.relabel(run, j, before);
             result?;
         }
-        let claim = &self.planned[j];
+        let claim = &run.planned[j];
         let total = ResourceList::merge([&claim.requests, &pod.requests]);
         let (its, _) = filter_by_requirements(
             &claim.instance_types,
@@ -615,6 +717,7 @@ impl<'c> Solver<'c> {
     /// added to `reqs`.
     fn pin_topology(
         &mut self,
+        run: &Run<'c>,
         j: usize,
         pod: &SimPod,
         reqs: &mut Requirements,
@@ -646,7 +749,7 @@ impl<'c> Solver<'c> {
                 .iter()
                 .find(|c| c.topology_key == key)
             {
-                self.relabel(j, planned_labels(reqs, hostname));
+                self.relabel(run, j, planned_labels(reqs, hostname));
                 let counts = self.snapshot.domain_counts(&pod.info, &c.selector, &key);
                 values.sort_by_key(|v| counts.get(v).copied().unwrap_or(0));
             }
@@ -655,8 +758,8 @@ impl<'c> Solver<'c> {
             for v in values {
                 let mut trial = reqs.clone();
                 trial.add(Requirement::new(&key, Operator::In, &[&v]));
-                self.relabel(j, planned_labels(&trial, hostname));
-                match self.filters_pass(j, &pod.info) {
+                self.relabel(run, j, planned_labels(&trial, hostname));
+                match self.filters_pass(run, j, &pod.info) {
                     Ok(()) => {
                         pinned = Some(trial);
                         break;
@@ -669,20 +772,48 @@ impl<'c> Solver<'c> {
                 None => return Err(last_err),
             }
         }
-        self.relabel(j, planned_labels(reqs, hostname));
-        self.filters_pass(j, &pod.info)
+        self.relabel(run, j, planned_labels(reqs, hostname));
+        self.filters_pass(run, j, &pod.info)
     }
 
     /// `NodeClaim.Add`.
-    fn commit(&mut self, j: usize, p: usize, pod: &SimPod, u: Update<'c>) {
-        let hostname = self.planned[j].hostname.clone();
-        self.relabel(j, planned_labels(&u.requirements, &hostname));
-        let c = &mut self.planned[j];
+    fn commit(&mut self, run: &mut Run<'c>, j: usize, p: usize, pod: &SimPod, u: Update<'c>) {
+        let hostname = run.planned[j].hostname.clone();
+        self.relabel(run, j, planned_labels(&u.requirements, &hostname));
+        let c = &mut run.planned[j];
         c.requirements = u.requirements;
         c.instance_types = u.instance_types;
         c.requests = u.requests;
         c.pods.push(p);
         self.snapshot.add_pod(&hostname, pod.info.clone());
+    }
+}
+
+fn subtract_node(remaining: &mut BTreeMap<String, ResourceList>, sn: &StateNode) {
+    let Some(pool) = sn.nodepool() else {
+        return;
+    };
+    if let Some(left) = remaining.get_mut(&pool) {
+        let mut used = node_capacity(sn);
+        used.set(NODES, 1);
+        *left = left.subtract(&used);
+    }
+}
+
+fn add_back_node(remaining: &mut BTreeMap<String, ResourceList>, sn: &StateNode) {
+    let Some(pool) = sn.nodepool() else {
+        return;
+    };
+    if let Some(left) = remaining.get_mut(&pool) {
+        let mut used = node_capacity(sn);
+        used.set(NODES, 1);
+        let mut back = left.clone();
+        for (k, v) in used.iter() {
+            if let Some(l) = left.get(k) {
+                back.set(k, l.saturating_add(v));
+            }
+        }
+        *left = back;
     }
 }
 

@@ -238,8 +238,10 @@ pub struct State {
 }
 
 impl State {
-    /// Publishes an Event unless the same one (`dedupe` values) went out less than
-    /// `timeout_ms` ago (`events.Recorder.Publish` with `DedupeValues`/`DedupeTimeout`).
+    /// Publishes an Event unless one with the same reason, `dedupe` values and involved
+    /// object went out less than `timeout_ms` ago (`events.Recorder.Publish` with
+    /// `DedupeValues`/`DedupeTimeout`: the involved object's UID is always one of the values;
+    /// the message is not, unless a caller passes it).
     #[allow(clippy::too_many_arguments)]
     pub fn publish(
         &mut self,
@@ -256,7 +258,7 @@ impl State {
             self.events.retain(|_, until| *until > now);
         }
         let key = format!(
-            "{reason}\u{0}{message}\u{0}{dedupe}\u{0}{}",
+            "{reason}\u{0}{dedupe}\u{0}{}",
             crate::api::object::uid(involved)
         );
         if self.events.get(&key).is_some_and(|until| *until > now) {
