@@ -4,6 +4,7 @@
 //! Split by concern: [`options`] (the argument and result types), `query` (get, list with
 //! paging, watch), `summary` (the cluster view), `snapshot` (save and restore); this file
 //! holds writes and time.
+mod karpenter;
 mod options;
 mod query;
 mod snapshot;
@@ -59,15 +60,24 @@ impl ControlPlane {
         Ok(ControlPlane::with_server(
             Server::new(options.seed, start_ms),
             scheduler::State::default(),
+            controllers::karpenter::State::default(),
             0,
         ))
     }
 
     /// A control plane over `server`, its control loops having seen the store up to `seen`.
-    fn with_server(server: Server, scheduler: scheduler::State, seen: u64) -> ControlPlane {
+    fn with_server(
+        server: Server,
+        scheduler: scheduler::State,
+        karpenter: controllers::karpenter::State,
+        seen: u64,
+    ) -> ControlPlane {
         let mut runtime = Runtime::new(controllers::all(), seen);
         if let Some(s) = runtime.get_mut::<scheduler::Scheduler>() {
             s.state = scheduler;
+        }
+        if let Some(k) = runtime.get_mut::<controllers::karpenter::Karpenter>() {
+            k.state = karpenter;
         }
         ControlPlane { server, runtime }
     }

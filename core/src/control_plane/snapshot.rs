@@ -26,6 +26,9 @@ struct Snapshot {
     requeues: SavedRequeues,
     #[serde(default)]
     event_expiry: Vec<(i64, crate::store::Key)>,
+    /// Karpenter's memory (batch, nominations, disruption commands, billing).
+    #[serde(default)]
+    karpenter: crate::controllers::karpenter::State,
     store: StoreSnapshot,
 }
 
@@ -43,6 +46,7 @@ impl ControlPlane {
             scheduler: self.scheduler_state().clone(),
             requeues: self.runtime.save(),
             event_expiry: self.server.event_expiry().all(),
+            karpenter: self.karpenter_state().clone(),
             store: self.server.store.snapshot(),
         };
         serde_json::to_string(&s).unwrap_or_default()
@@ -80,7 +84,7 @@ impl ControlPlane {
         );
         // Snapshots are taken at rest: every loop had seen every write.
         let seen = server.store.revision();
-        let mut cp = ControlPlane::with_server(server, s.scheduler, seen);
+        let mut cp = ControlPlane::with_server(server, s.scheduler, s.karpenter, seen);
         cp.runtime.load(s.requeues);
         Ok(cp)
     }

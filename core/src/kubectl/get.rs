@@ -81,6 +81,10 @@ pub(super) fn get(cp: &ControlPlane, f: &Flags) -> KubectlOutput {
             }
             let wide = f.output.as_deref() == Some("wide");
             let now = cp.now_ms();
+            // Karpenter's kinds print their CRDs' printer columns.
+            if let Some(table) = crate::controllers::karpenter::columns::table(info.kind, &items, wide, now, &human_duration) {
+                return out(render(&table));
+            }
             let (mut header, rows_fn) = columns(info, wide);
             let mut rows = Vec::new();
             for o in &items {

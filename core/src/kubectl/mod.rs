@@ -548,6 +548,25 @@ fn sim(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
         .collect::<Vec<_>>()
         .as_slice()
     {
+        ["node", "spot-interrupt", names @ ..] | ["spot-interrupt", names @ ..]
+            if !names.is_empty() =>
+        {
+            let mut stdout = String::new();
+            for name in names {
+                match cp.spot_interrupt(name) {
+                    Ok(_) => {
+                        stdout.push_str(&format!("node/{name} interrupted (reclaimed in 2m0s)\n"))
+                    }
+                    Err(s) => {
+                        return KubectlOutput {
+                            stdout,
+                            ..server_error(&s)
+                        }
+                    }
+                }
+            }
+            out(stdout)
+        }
         ["node", action @ ("stop" | "fail" | "restore"), names @ ..] if !names.is_empty() => {
             let mut stdout = String::new();
             for name in names {
@@ -573,7 +592,7 @@ fn sim(cp: &mut ControlPlane, f: &Flags) -> KubectlOutput {
             }
             out(stdout)
         }
-        _ => fail("error: usage: kubectl sim node stop|fail|restore NODE...".into()),
+        _ => fail("error: usage: kubectl sim node stop|fail|restore|spot-interrupt NODE...".into()),
     }
 }
 

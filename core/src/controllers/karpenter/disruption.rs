@@ -15,6 +15,9 @@
 //! budgets (`helpers.go` `BuildDisruptionBudgetMapping`) bound how many go. A refusal is a
 //! `DisruptionBlocked`/`Unconsolidatable` Event on the Node and the NodeClaim in Karpenter's
 //! words (the error's structured values in parentheses, as Karpenter's logs show them).
+//! Upstream dedupes these Events per node for 2 minutes (15 for `Unconsolidatable`) and
+//! polls every 10 s, so a new reason shows up at the next poll after the window; kplane runs
+//! the loop only when something changed, so it dedupes per node *and message*.
 //!
 //! Emptiness and consolidation commands wait 15 s (`commandValidationDelay`) and are
 //! validated again (`validation.go`); then (`queue.go`) the candidates are tainted
@@ -340,7 +343,7 @@ pub fn candidates<'c>(
     for (idx, sn) in cluster.nodes.iter().enumerate() {
         if let Some(why) = not_a_candidate(sink.state, cluster, sn, method.eventual()) {
             if !why.is_empty() {
-                sink.node_event(sn, "DisruptionBlocked", &why, "", DEDUPE_MS);
+                sink.node_event(sn, "DisruptionBlocked", &why, &why, DEDUPE_MS);
             }
             continue;
         }
@@ -807,7 +810,7 @@ fn run_method<'c>(
                     continue;
                 };
                 if let Some(msg) = &sim.unschedulable {
-                    sink.node_event(c.sn, "DisruptionBlocked", msg, "", DEDUPE_MS);
+                    sink.node_event(c.sn, "DisruptionBlocked", msg, msg, DEDUPE_MS);
                     continue;
                 }
                 let replacements: Vec<ReplacementSpec> = sim

@@ -3,11 +3,14 @@
 //! disruption budgets and costs, the API objects) and the controllers that use them, run as
 //! one control loop ([`Karpenter`]).
 pub mod apis;
+pub mod billing;
 pub mod budget;
 pub mod cluster;
+pub mod columns;
 pub mod controller;
 pub mod cost;
 pub mod disruption;
+pub mod explain;
 pub mod lifecycle;
 pub mod nodeclaims;
 pub mod nodepool;

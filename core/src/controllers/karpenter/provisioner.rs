@@ -101,6 +101,15 @@ pub fn provision(state: &mut State, cache: &mut Cache, s: &mut Server) {
     if pods.is_empty() {
         return;
     }
+    // `ErrNodePoolsNotFound`: without a ready dynamic NodePool there is nothing to decide
+    // (upstream logs "no dynamic nodepools found").
+    if !cluster
+        .pools
+        .iter()
+        .any(|p| p.ready() && p.pool.replicas.is_none())
+    {
+        return;
+    }
     cache.rotate();
     let mut infos = |p: &PodRef| cache.pod_info(p);
     let results = Base::new(&cluster, &active, &mut infos).simulate(&[], pods, &mut infos);

@@ -246,6 +246,25 @@ fn needs_topology(info: &PodInfo, snapshot: &Snapshot) -> bool {
         || !snapshot.nodes_with_required_anti_affinity.is_empty()
 }
 
+/// Karpenter's rule for `kubernetes.io/hostname` spread constraints (`topologygroup.go`): the
+/// smallest hostname domain counts as 0, because a new node can always be made, so a node
+/// takes a pod only while its own matching pods plus this one stay within `maxSkew`. (The
+/// scheduler's filter compares with the smallest existing node instead; Karpenter plans
+/// with this stricter rule, on existing nodes and new ones alike.)
+fn hostname_spread_ok(pod: &PodInfo, snapshot: &Snapshot, node: usize) -> bool {
+    pod.spread_constraints
+        .iter()
+        .filter(|c| {
+            c.when_unsatisfiable == Unsatisfiable::DoNotSchedule && c.topology_key == HOSTNAME_LABEL
+        })
+        .all(|c| {
+            let counts = snapshot.match_counts(pod, &c.selector);
+            let here = counts.get(node).copied().unwrap_or(0);
+            let own = i64::from(!c.selector.matches_nothing && c.selector.matches(&pod.labels));
+            here + own <= c.max_skew
+        })
+}
+
 /// The topology keys of the pod's hard rules, hostname excepted.
 fn topology_keys(info: &PodInfo) -> Vec<String> {
     let mut keys: Vec<String> = info
@@ -423,10 +442,7 @@ impl<'c> Base<'c> {
         }
         while self.slots.len() > self.existing_order.len() {
             self.slots.pop();
-            if let Some(n) = self.snapshot.nodes.pop() {
-                Arc::make_mut(&mut self.snapshot.names).pop();
-                self.snapshot.by_name.remove(&n.name);
-            }
+            self.pop_node();
         }
         for (s, n) in saved {
             self.snapshot.nodes[s] = n;
@@ -536,7 +552,9 @@ impl<'c> Base<'c> {
             let cycle = Cycle::new(&pod.info, &self.snapshot, &self.config);
             self.existing_order.iter().copied().find(|&s| {
                 let node = &self.snapshot.nodes[s];
-                resources_fit(&pod.info, node) && cycle.filter(node).is_ok()
+                resources_fit(&pod.info, node)
+                    && hostname_spread_ok(&pod.info, &self.snapshot, s)
+                    && cycle.filter(node).is_ok()
             })
         };
         if let Some(s) = found {
@@ -628,12 +646,21 @@ impl<'c> Base<'c> {
 
     /// Closes the claim [`Base::open`] just opened.
     fn close_last(&mut self, run: &mut Run<'c>) {
-        if let Some(c) = run.planned.pop() {
-            self.snapshot.nodes.pop();
-            Arc::make_mut(&mut self.snapshot.names).pop();
-            self.snapshot.by_name.remove(&c.hostname);
+        if run.planned.pop().is_some() {
+            self.pop_node();
             self.slots.pop();
             *self.snapshot.match_counts.get_mut() = Default::default();
+        }
+    }
+
+    /// Removes the snapshot's last node (a planned claim's) and every index of it.
+    fn pop_node(&mut self) {
+        if let Some(n) = self.snapshot.nodes.pop() {
+            let i = self.snapshot.nodes.len();
+            Arc::make_mut(&mut self.snapshot.names).pop();
+            self.snapshot.by_name.remove(&n.name);
+            self.snapshot.nodes_with_affinity.remove(&i);
+            self.snapshot.nodes_with_required_anti_affinity.remove(&i);
         }
     }
 
@@ -688,6 +715,11 @@ impl<'c> Base<'c> {
         reqs.add_all(pod_reqs);
         let hostname = claim.hostname.clone();
         let its_before = claim.instance_types.clone();
+        if !hostname_spread_ok(&pod.info, &self.snapshot, self.slot_of(run, j)) {
+            return Err(
+                "would violate a topology spread constraint on kubernetes.io/hostname".into(),
+            );
+        }
         if needs_topology(&pod.info, &self.snapshot) {
             let before = self.snapshot.nodes[self.slot_of(run, j)].labels.clone();
             let result = self.pin_topology(run, j, pod, &mut reqs, &its_before, &hostname);
