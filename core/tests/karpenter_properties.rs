@@ -85,7 +85,7 @@ fn unschedulable(p: &Value) -> bool {
 /// `nodes` of a budget scaled to `total`, rounding percentages up.
 fn scaled(budget: &str, total: i64) -> i64 {
     match budget.strip_suffix('%') {
-        Some(p) => (p.parse::<i64>().unwrap() * total).div_ceil(100),
+        Some(p) => (p.parse::<u64>().unwrap() * total as u64).div_ceil(100) as i64,
         None => budget.parse().unwrap(),
     }
 }
