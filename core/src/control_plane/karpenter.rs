@@ -61,6 +61,18 @@ impl ControlPlane {
         explain::explain(&self.server, self.karpenter_state(), name)
     }
 
+    /// What Karpenter's disruption loop would do now if it ran (emptiness, drift, multi-node
+    /// then single-node consolidation; the first command found), without waiting out the
+    /// validation period or changing anything. None when it would disrupt nothing.
+    pub fn disruption_plan(&self) -> Option<crate::controllers::karpenter::state::Command> {
+        let mut cache = crate::controllers::karpenter::cluster::Cache::default();
+        crate::controllers::karpenter::disruption::plan(
+            &self.server,
+            self.karpenter_state(),
+            &mut cache,
+        )
+    }
+
     pub(super) fn karpenter_state(&self) -> &State {
         static EMPTY: std::sync::OnceLock<State> = std::sync::OnceLock::new();
         self.runtime

@@ -1155,6 +1155,38 @@ fn run_methods(
     }
 }
 
+/// What the disruption loop would decide now, without waiting, validating, publishing or
+/// writing anything: the first method's command, as `run_methods` computes it (every method
+/// evaluated, whatever it found before). None when nothing would be disrupted.
+pub fn plan(s: &Server, state: &State, cache: &mut Cache) -> Option<Command> {
+    let mut scratch = state.clone();
+    cache.rotate();
+    let cluster = Cluster::build(s, cache);
+    let (pods, deleting) = base_pods(&cluster, &scratch, s);
+    let active = active_nodes(&cluster, &scratch);
+    let mut infos = |p: &PodRef| cache.pod_info(p);
+    let base = Base::new(&cluster, &active, &mut infos);
+    let mut pass = Pass {
+        cluster: &cluster,
+        base,
+        pods,
+        deleting,
+        infos: &mut infos,
+    };
+    let mut sink = Sink {
+        server: None,
+        state: &mut scratch,
+        said: BTreeMap::new(),
+    };
+    for method in METHODS {
+        if let (Some(mut cmd), _) = run_method(&mut sink, &mut pass, method) {
+            cmd.created_ms = cluster.now_ms;
+            return Some(cmd);
+        }
+    }
+    None
+}
+
 /// `RequireNoScheduleTaint(false)` and `ClearNodeClaimsCondition(DisruptionReason)` for
 /// nodes that are neither in a command nor being deleted.
 fn clear_stale_disruption(state: &State, s: &mut Server, cluster: &Cluster) {
