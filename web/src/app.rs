@@ -53,6 +53,8 @@ pub enum Msg {
     ToggleWarningsOnly,
     DescribePod,
     NodeAction(String, NodeAction),
+    /// Send a spot interruption notice for a node (the fleet panel's button).
+    SpotInterrupt(String),
 }
 
 /// Which element to bring into view after the next render.
@@ -91,6 +93,8 @@ pub struct App {
     pending: Vec<PodSummary>,
     /// The Events timeline (all Events, or only warnings).
     timeline: EventFeed,
+    /// The fleet panel (nodes by zone with prices, NodeClaims in flight, cost).
+    fleet: crate::fleet::Fleet,
 }
 
 fn new_control_plane() -> ControlPlane {
@@ -108,6 +112,7 @@ impl App {
         self.node_views = inspect::node_views(&self.cp, &self.nodes, MAX_NODE_CARDS);
         self.pending = self.cp.pending_pods();
         self.timeline.update(&self.cp, WORKSPACE);
+        self.fleet = crate::fleet::fleet(&self.cp);
         if let (Some((ns, name)), Some(feed)) = (&self.selected, &mut self.pod_events) {
             feed.update(&self.cp, WORKSPACE);
             match inspect::pod_details(&self.cp, WORKSPACE, ns, name, feed) {
@@ -207,6 +212,7 @@ impl Component for App {
             node_views: vec![],
             pending: vec![],
             timeline: EventFeed::new(EventFilter::All, TIMELINE_EVENTS),
+            fleet: Default::default(),
         };
         app.refresh();
         app
@@ -309,6 +315,9 @@ impl Component for App {
                     self.run_console(format!("describe pod {name} -n {ns}"));
                     self.reveal = Some(Reveal::Console);
                 }
+            }
+            Msg::SpotInterrupt(node) => {
+                self.run_console(format!("sim node spot-interrupt {node}"));
             }
             Msg::NodeAction(node, action) => {
                 self.run_console(action.command(&node));
@@ -427,6 +436,9 @@ impl Component for App {
                             on_pod_key: on_pod_key.clone(),
                             on_action: link.callback(|(node, action)| Msg::NodeAction(node, action)),
                         }) }
+                        if self.fleet.visible() {
+                            { crate::fleet::panel(&self.fleet, link.callback(Msg::SpotInterrupt)) }
+                        }
                         if let Some(d) = &self.details {
                             { why::why(why::WhyProps {
                                 details: d,

@@ -5,6 +5,7 @@ mod app;
 mod apply;
 mod console;
 mod editor;
+mod fleet;
 mod format;
 mod inspect;
 mod lines;
