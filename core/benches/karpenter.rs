@@ -148,6 +148,9 @@ fn report(name: &str, cp: &ControlPlane, started: Instant) {
 }
 
 fn consolidation_decision(c: &mut Criterion) {
+    if std::env::var("KPLANE_BENCH_DAY_ONLY").is_ok() {
+        return;
+    }
     let mut g = c.benchmark_group("karpenter");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
@@ -189,7 +192,11 @@ fn virtual_day(_: &mut Criterion) {
     )
     .unwrap();
     let mut peak = 0;
-    for step in 0..48 {
+    let steps: usize = std::env::var("KPLANE_BENCH_DAY_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(48);
+    for step in 0..steps {
         let minute = step * 30;
         cp.kubectl(
             &format!("scale deployment web --replicas={}", day_curve(minute)),

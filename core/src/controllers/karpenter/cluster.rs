@@ -31,6 +31,7 @@ pub struct Cache {
     types: HashMap<String, Rc<Vec<InstanceType>>>,
     pods: HashMap<String, std::sync::Arc<crate::scheduler::PodInfo>>,
     previous: HashMap<String, std::sync::Arc<crate::scheduler::PodInfo>>,
+    claims: HashMap<String, Rc<NodeClaim>>,
 }
 
 impl Cache {
@@ -59,6 +60,24 @@ impl Cache {
         });
         self.pods.insert(key, info.clone());
         info
+    }
+
+    /// A NodeClaim object parsed, cached per revision (None when it does not parse).
+    pub fn claim(&mut self, obj: &Value) -> Option<Rc<NodeClaim>> {
+        let key = format!(
+            "{}/{}",
+            object::uid(obj),
+            str_at(obj, &["metadata", "resourceVersion"]).unwrap_or("")
+        );
+        if let Some(c) = self.claims.get(&key) {
+            return Some(c.clone());
+        }
+        let c = Rc::new(NodeClaim::from_value(obj).ok()?);
+        if self.claims.len() > 20_000 {
+            self.claims.clear();
+        }
+        self.claims.insert(key, c.clone());
+        Some(c)
     }
 
     /// Starts a pass: pod views not used since the previous one are dropped.
@@ -117,7 +136,7 @@ impl PodRef {
 #[derive(Debug, Clone)]
 pub struct ClaimRef {
     /// The parsed claim.
-    pub claim: NodeClaim,
+    pub claim: Rc<NodeClaim>,
     /// The object.
     pub object: Value,
 }
@@ -131,9 +150,23 @@ pub struct StateNode {
     pub claim: Option<ClaimRef>,
     /// The pods bound to the node.
     pub pods: Vec<PodRef>,
+    /// [`StateNode::labels`], read once.
+    labels: BTreeMap<String, String>,
 }
 
 impl StateNode {
+    /// A state node (its labels read once).
+    pub fn new(node: Option<Value>, claim: Option<ClaimRef>, pods: Vec<PodRef>) -> StateNode {
+        let mut sn = StateNode {
+            node,
+            claim,
+            pods,
+            labels: BTreeMap::new(),
+        };
+        sn.labels = sn.read_labels();
+        sn
+    }
+
     /// The Node's name, else the NodeClaim's.
     pub fn name(&self) -> &str {
         match (&self.node, &self.claim) {
@@ -198,7 +231,11 @@ impl StateNode {
     }
 
     /// The labels: the Node's once registered, else the claim's (`StateNode.Labels`).
-    pub fn labels(&self) -> BTreeMap<String, String> {
+    pub fn labels(&self) -> &BTreeMap<String, String> {
+        &self.labels
+    }
+
+    fn read_labels(&self) -> BTreeMap<String, String> {
         match (&self.node, &self.claim) {
             (Some(n), Some(_)) if self.registered() => object::labels(n),
             (_, Some(c)) => c.claim.spec.labels.clone(),
@@ -400,7 +437,7 @@ impl Cluster {
         let mut claims_by_pid: HashMap<String, ClaimRef> = HashMap::new();
         let mut unlaunched: Vec<ClaimRef> = Vec::new();
         for (_, v) in store.list_all("nodeclaims.karpenter.sh") {
-            let Ok(claim) = NodeClaim::from_value(v) else {
+            let Some(claim) = cache.claim(v) else {
                 continue;
             };
             let c = ClaimRef {
@@ -421,18 +458,14 @@ impl Cluster {
             } else {
                 claims_by_pid.remove(pid)
             };
-            nodes.push(StateNode {
-                pods: pods_on(s, object::name(n)),
-                node: Some(n.clone()),
+            nodes.push(StateNode::new(
+                Some(n.clone()),
                 claim,
-            });
+                pods_on(s, object::name(n)),
+            ));
         }
         for c in claims_by_pid.into_values().chain(unlaunched) {
-            nodes.push(StateNode {
-                node: None,
-                claim: Some(c),
-                pods: Vec::new(),
-            });
+            nodes.push(StateNode::new(None, Some(c), Vec::new()));
         }
         nodes.sort_by(|a, b| a.name().cmp(b.name()));
 

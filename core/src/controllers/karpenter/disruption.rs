@@ -350,7 +350,7 @@ pub fn candidates<'c>(
         let Some(pool) = sn.nodepool().and_then(|p| cluster.pool(&p)) else {
             continue;
         };
-        let labels = sn.labels();
+        let labels = sn.labels().clone();
         let instance_type = labels
             .get(INSTANCE_TYPE_LABEL)
             .and_then(|t| pool.instance_type(t));

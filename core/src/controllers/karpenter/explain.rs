@@ -129,7 +129,7 @@ pub fn explain(s: &Server, state: &State, name: &str) -> Option<NodeExplanation>
         .iter()
         .position(|n| n.name() == name || n.claim_name() == Some(name))?;
     let sn = &cluster.nodes[idx];
-    let labels = sn.labels();
+    let labels = sn.labels().clone();
     let label = |k: &str| labels.get(k).cloned().unwrap_or_default();
     let mut out = NodeExplanation {
         node: sn.name().to_string(),

@@ -169,7 +169,7 @@ fn node_info(
     let mut info = match &sn.node {
         Some(n) if sn.initialized() => NodeInfo::from_node(n),
         _ => {
-            let mut labels = sn.labels();
+            let mut labels = sn.labels().clone();
             labels
                 .entry(HOSTNAME_LABEL.to_string())
                 .or_insert_with(|| sn.name().to_string());
@@ -324,19 +324,22 @@ struct Run<'c> {
 /// Whether the pod's requests fit what is left on the node (`NodeResourcesFit`'s verdict,
 /// without building its reasons): the cheap test every candidate node gets first.
 fn resources_fit(pod: &PodInfo, node: &NodeInfo) -> bool {
-    if node.pod_count.saturating_add(1) > node.allocatable.get("pods") {
+    let (a, u, r) = (&node.allocatable, &node.requested, &pod.requests);
+    let scalar = |res: &Resources, k: &str| res.scalar.get(k).copied().unwrap_or(0);
+    if node.pod_count.saturating_add(1) > scalar(a, "pods") {
         return false;
     }
-    let free = |name: &str| {
-        node.allocatable
-            .get(name)
-            .saturating_sub(node.requested.get(name))
-    };
-    let r = &pod.requests;
-    !(r.milli_cpu > 0 && r.milli_cpu > free("cpu")
-        || r.memory > 0 && r.memory > free("memory")
-        || r.ephemeral_storage > 0 && r.ephemeral_storage > free("ephemeral-storage")
-        || r.scalar.iter().any(|(k, v)| *v > 0 && *v > free(k)))
+    let over = |want: i64, have: i64, used: i64| want > 0 && want > have.saturating_sub(used);
+    !(over(r.milli_cpu, a.milli_cpu, u.milli_cpu)
+        || over(r.memory, a.memory, u.memory)
+        || over(
+            r.ephemeral_storage,
+            a.ephemeral_storage,
+            u.ephemeral_storage,
+        )
+        || r.scalar
+            .iter()
+            .any(|(k, v)| over(*v, scalar(a, k), scalar(u, k))))
 }
 
 impl<'c> Base<'c> {
