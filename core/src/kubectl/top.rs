@@ -118,8 +118,10 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
 }
 
-/// `kubectl sim node stop|fail|restore NAME...`: kplane's own commands (a kubectl plugin, by
-/// its name) that act on the simulated machines rather than on the API.
+/// `kubectl sim node stop|fail|restore|spot-interrupt NAME...` (and `sim spot-interrupt
+/// NAME...`): kplane's own commands (a kubectl plugin, by its name) that act on the simulated
+/// machines rather than on the API. `spot-interrupt` sends EC2's two-minute spot interruption
+/// notice ([`ControlPlane::spot_interrupt`]).
 pub(super) fn sim(cp: &mut ControlPlane, words: &[String]) -> KubectlOutput {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut out = KubectlOutput {
@@ -128,6 +130,22 @@ pub(super) fn sim(cp: &mut ControlPlane, words: &[String]) -> KubectlOutput {
         exit_code: 0,
     };
     match words.as_slice() {
+        ["node", "spot-interrupt", names @ ..] | ["spot-interrupt", names @ ..]
+            if !names.is_empty() =>
+        {
+            for name in names {
+                match cp.spot_interrupt(name) {
+                    Ok(_) => out
+                        .stdout
+                        .push_str(&format!("node/{name} interrupted (reclaimed in 2m0s)\n")),
+                    Err(s) => {
+                        out.stderr = format!("{}\n", super::standard_message(&s));
+                        out.exit_code = 1;
+                        return out;
+                    }
+                }
+            }
+        }
         ["node", action @ ("stop" | "fail" | "restore"), names @ ..] if !names.is_empty() => {
             for name in names {
                 let (result, word) = match *action {
@@ -146,7 +164,7 @@ pub(super) fn sim(cp: &mut ControlPlane, words: &[String]) -> KubectlOutput {
             }
         }
         _ => {
-            out.stderr = "error: usage: kubectl sim node stop|fail|restore NODE...\n".into();
+            out.stderr = "error: usage: kubectl sim node stop|fail|restore|spot-interrupt NODE...\n".into();
             out.exit_code = 1;
         }
     }
