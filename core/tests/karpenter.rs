@@ -425,3 +425,42 @@ fn kubectl_prints_karpenters_columns() {
     let wide = cp.kubectl("get nodeclaims -o wide", "").stdout;
     assert!(wide.lines().next().unwrap().ends_with("IMAGEID                 ID                                      NODEPOOL   NODECLASS   DRIFTED") || wide.contains("DRIFTED"));
 }
+
+/// Nodes are the shared data plane (DESIGN.md): the NodePool lives in `root`, the pending pods
+/// in a team's workspace; Karpenter launches the node in `root` for them, and a workspace
+/// cannot write a NodePool of its own (the data plane's 403).
+#[test]
+fn provisions_in_root_for_pending_pods_of_another_workspace() {
+    let mut cp = plane(10);
+    let docs: Vec<&str> = SCALE.split("\n---\n").collect();
+    let (pool_and_class, deployment) = (docs[..2].join("\n---\n"), docs[2]);
+    cp.apply("root", &pool_and_class, &ApplyOptions::default())
+        .unwrap();
+    let out = cp.kubectl("ws create team-a --type organization", "");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    cp.advance(1.0).unwrap();
+    cp.apply("root:team-a", deployment, &ApplyOptions::default())
+        .unwrap();
+    cp.advance(90.0).unwrap();
+    assert_eq!(names(&cp, "NodeClaim").len(), 1, "one claim, in root");
+    let nodes = names(&cp, "Node");
+    assert_eq!(nodes.len(), 1);
+    let team_pods = cp
+        .list_items(
+            "root:team-a",
+            &ListOptions {
+                kind: "Pod".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(team_pods.len(), 5);
+    for p in &team_pods {
+        assert!(ready(p), "{}", object::name(p));
+        assert_eq!(str_at(p, &["spec", "nodeName"]), Some(nodes[0].as_str()));
+    }
+    let refused = cp
+        .apply("root:team-a", &pool_and_class, &ApplyOptions::default())
+        .unwrap_err();
+    assert_eq!(refused.code, 403, "{}", refused.message);
+}

@@ -92,11 +92,7 @@ impl ControlPlane {
     }
 
     /// A control plane over `server`, its control loops having seen the store up to `seen`.
-    fn with_server(
-        server: Server,
-        scheduler: scheduler::State,
-        seen: u64,
-    ) -> ControlPlane {
+    fn with_server(server: Server, scheduler: scheduler::State, seen: u64) -> ControlPlane {
         let mut runtime = Runtime::new(controllers::all(), seen);
         if let Some(s) = runtime.get_mut::<scheduler::Scheduler>() {
             s.state = scheduler;

@@ -14,7 +14,7 @@ use crate::api::Value;
 use crate::cloud::{catalog, eks};
 use crate::json;
 use crate::runtime::{all_keys, Action, Controller};
-use crate::server::Server;
+use crate::server::{Server, ROOT};
 use crate::store::{Key, Store, WatchEvent};
 
 const NAME: &str = "cloud-node-controller";
@@ -54,6 +54,10 @@ impl Controller for CloudNodeController {
         &["nodes"]
     }
     fn keys(&self, _: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        // Nodes and NodeClaims are the shared data plane in `root`.
+        if &*e.key.workspace != ROOT {
+            return;
+        }
         if wants_shape(&e.object).is_some() {
             out.push(e.key.clone());
         }
@@ -62,6 +66,9 @@ impl Controller for CloudNodeController {
         all_keys(store, "nodes", out);
     }
     fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        if &*key.workspace != ROOT {
+            return Action::AwaitChange;
+        }
         let Some(node) = s.store.get(key).cloned() else {
             return Action::AwaitChange;
         };

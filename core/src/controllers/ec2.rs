@@ -66,6 +66,10 @@ impl Controller for Ec2Controller {
         &[CLAIMS, "nodes"]
     }
     fn keys(&self, _: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
+        // Nodes and NodeClaims are the shared data plane in `root`.
+        if &*e.key.workspace != ROOT {
+            return;
+        }
         if &*e.key.resource == CLAIMS {
             if str_at(&e.object, &["status", "providerID"]).is_some() {
                 out.push(e.key.clone());
@@ -79,6 +83,9 @@ impl Controller for Ec2Controller {
         all_keys(store, "nodes", out);
     }
     fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        if &*key.workspace != ROOT {
+            return Action::AwaitChange;
+        }
         let Some(obj) = s.store.get(key).cloned() else {
             return Action::AwaitChange;
         };
@@ -285,7 +292,7 @@ fn node_step(s: &mut Server, node: &Value) -> Action {
 fn claim_of(s: &Server, node: &Value) -> Option<Value> {
     let pid = str_at(node, &["spec", "providerID"])?;
     s.store
-        .list_all(CLAIMS)
+        .list(ROOT, CLAIMS, None)
         .find(|(_, c)| str_at(c, &["status", "providerID"]) == Some(pid))
         .map(|(_, c)| c.clone())
 }

@@ -164,7 +164,8 @@ pub(super) fn sim(cp: &mut ControlPlane, words: &[String]) -> KubectlOutput {
             }
         }
         _ => {
-            out.stderr = "error: usage: kubectl sim node stop|fail|restore|spot-interrupt NODE...\n".into();
+            out.stderr =
+                "error: usage: kubectl sim node stop|fail|restore|spot-interrupt NODE...\n".into();
             out.exit_code = 1;
         }
     }

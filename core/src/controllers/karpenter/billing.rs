@@ -97,7 +97,10 @@ pub fn report(s: &Server, state: &State) -> CostReport {
         pool(&mut pools, np, ct).total += spent;
     }
     let mut claims_by_name: BTreeMap<String, String> = BTreeMap::new();
-    for (_, c) in s.store.list_all("nodeclaims.karpenter.sh") {
+    for (_, c) in s
+        .store
+        .list(crate::server::ROOT, "nodeclaims.karpenter.sh", None)
+    {
         if let Some(n) = object::str_at(c, &["status", "nodeName"]) {
             claims_by_name.insert(object::name(c).to_string(), n.to_string());
         }
@@ -124,7 +127,7 @@ pub fn report(s: &Server, state: &State) -> CostReport {
         });
     }
     // Nodes not launched by Karpenter that name a catalog instance type.
-    for (_, n) in s.store.list_all("nodes") {
+    for (_, n) in s.store.list(crate::server::ROOT, "nodes", None) {
         let labels = object::labels(n);
         if labels.contains_key("karpenter.sh/nodepool") {
             continue;

@@ -404,7 +404,11 @@ impl Cluster {
     pub fn build(s: &Server, cache: &mut Cache) -> Cluster {
         let store = &s.store;
         let classes: BTreeMap<String, Ec2NodeClass> = store
-            .list_all("ec2nodeclasses.karpenter.k8s.aws")
+            .list(
+                crate::server::ROOT,
+                "ec2nodeclasses.karpenter.k8s.aws",
+                None,
+            )
             .filter(|(_, v)| !object::is_terminating(v))
             .filter_map(|(_, v)| {
                 Some((
@@ -414,7 +418,7 @@ impl Cluster {
             })
             .collect();
         let mut pools: Vec<Pool> = store
-            .list_all("nodepools.karpenter.sh")
+            .list(crate::server::ROOT, "nodepools.karpenter.sh", None)
             .filter_map(|(_, v)| {
                 let pool = NodePool::from_value(v).ok()?;
                 let node_class = (pool.template.node_class_ref.kind == "EC2NodeClass")
@@ -436,7 +440,7 @@ impl Cluster {
 
         let mut claims_by_pid: HashMap<String, ClaimRef> = HashMap::new();
         let mut unlaunched: Vec<ClaimRef> = Vec::new();
-        for (_, v) in store.list_all("nodeclaims.karpenter.sh") {
+        for (_, v) in store.list(crate::server::ROOT, "nodeclaims.karpenter.sh", None) {
             let Some(claim) = cache.claim(v) else {
                 continue;
             };
@@ -451,7 +455,7 @@ impl Cluster {
             }
         }
         let mut nodes: Vec<StateNode> = Vec::new();
-        for (_, n) in store.list_all("nodes") {
+        for (_, n) in store.list(crate::server::ROOT, "nodes", None) {
             let pid = str_at(n, &["spec", "providerID"]).unwrap_or("");
             let claim = if pid.is_empty() {
                 None

@@ -70,7 +70,7 @@ pub fn claim_of_node(store: &Store, node: &Value) -> Option<String> {
     }
     let pid = str_at(node, &["spec", "providerID"]).filter(|p| !p.is_empty())?;
     store
-        .list_all(CLAIMS)
+        .list(ROOT, CLAIMS, None)
         .find(|(_, c)| str_at(c, &["status", "providerID"]) == Some(pid))
         .map(|(_, c)| object::name(c).to_string())
 }
@@ -94,6 +94,13 @@ impl Controller for Karpenter {
     }
     fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
         let obj = &e.object;
+        // Nodes and Karpenter's kinds are the shared data plane in `root` (a workspace's own
+        // CRD of the same name is not Karpenter's); pods and PDBs count in every workspace.
+        if !matches!(&*e.key.resource, "pods" | "poddisruptionbudgets.policy")
+            && &*e.key.workspace != ROOT
+        {
+            return;
+        }
         match &*e.key.resource {
             "pods" => {
                 if e.kind != EventType::Deleted && is_provisionable(obj) {
@@ -135,7 +142,7 @@ impl Controller for Karpenter {
             POOLS => {
                 out.push(e.key.clone());
                 let name = object::name(obj);
-                for (k, c) in store.list_all(CLAIMS) {
+                for (k, c) in store.list(ROOT, CLAIMS, None) {
                     if object::labels(c)
                         .get("karpenter.sh/nodepool")
                         .map(String::as_str)
@@ -149,7 +156,7 @@ impl Controller for Karpenter {
             CLASSES => {
                 out.push(e.key.clone());
                 let name = object::name(obj);
-                for (k, p) in store.list_all(POOLS) {
+                for (k, p) in store.list(ROOT, POOLS, None) {
                     if str_at(p, &["spec", "template", "spec", "nodeClassRef", "name"])
                         == Some(name)
                     {
@@ -168,6 +175,9 @@ impl Controller for Karpenter {
         out.push(pseudo(DISRUPTION, ""));
     }
     fn reconcile(&mut self, s: &mut Server, key: &Key) -> Action {
+        if &*key.workspace != ROOT {
+            return Action::AwaitChange;
+        }
         match &*key.resource {
             CLAIMS => {
                 if let Some(a) = self.interruption_or_node_deletion(s, key) {

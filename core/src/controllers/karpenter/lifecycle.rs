@@ -332,11 +332,11 @@ fn launch(
     // An instance ID whose private address no other node or instance has.
     let taken: BTreeSet<String> = s
         .store
-        .list_all("nodeclaims.karpenter.sh")
+        .list(ROOT, "nodeclaims.karpenter.sh", None)
         .filter_map(|(_, c)| provider::node_name(str_at(c, &["status", "providerID"])?))
         .chain(
             s.store
-                .list_all("nodes")
+                .list(ROOT, "nodes", None)
                 .map(|(_, n)| object::name(n).to_string()),
         )
         .collect();

@@ -39,7 +39,7 @@ pub fn reconcile(s: &mut Server, name: &str) -> Action {
     // counter: the capacity of the pool's claims (what they launched), and how many.
     let mut resources = ResourceList::new();
     let mut nodes = 0i64;
-    for (_, c) in s.store.list_all("nodeclaims.karpenter.sh") {
+    for (_, c) in s.store.list(ROOT, "nodeclaims.karpenter.sh", None) {
         if object::labels(c)
             .get("karpenter.sh/nodepool")
             .map(String::as_str)

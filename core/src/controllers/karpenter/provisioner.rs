@@ -33,7 +33,7 @@ fn triggers(s: &Server) -> Vec<String> {
         .collect();
     out.extend(
         s.store
-            .list_all("nodes")
+            .list(ROOT, "nodes", None)
             .filter(|(_, n)| {
                 array_at(n, &["spec", "taints"])
                     .iter()

@@ -154,6 +154,8 @@ pub struct Disruption {
     /// Commands executing (`Queue.ProviderIDToCommand`).
     pub queue: Vec<Command>,
     /// Per method, the cluster fingerprint when it last found nothing (`markConsolidated`).
+    /// Saved as hexadecimal strings: a 64-bit hash does not survive JavaScript's numbers.
+    #[serde(with = "hex_fingerprints")]
     pub consolidated: BTreeMap<String, u64>,
     /// `PreviouslyUnseenNodePools` of single-node consolidation.
     pub unseen_pools: Vec<String>,
@@ -278,5 +280,24 @@ impl State {
     /// Whether a node is nominated for pending pods now.
     pub fn is_nominated(&self, name: &str, now_ms: i64) -> bool {
         self.nominated.get(name).is_some_and(|t| *t > now_ms)
+    }
+}
+
+/// `Disruption::consolidated` as `{method: "16 hex digits"}`, so a snapshot survives any JSON
+/// round trip (as `sim::Rng` saves its state).
+mod hex_fingerprints {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<String, u64>, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_map(m.iter().map(|(k, v)| (k, format!("{v:016x}"))))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, u64>, D::Error> {
+        BTreeMap::<String, String>::deserialize(d)?
+            .into_iter()
+            .map(|(k, v)| Ok((k, u64::from_str_radix(&v, 16).map_err(D::Error::custom)?)))
+            .collect()
     }
 }
