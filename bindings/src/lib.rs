@@ -546,14 +546,14 @@ impl ControlPlane {
     pub fn spot_interrupt(&mut self, name: JsValue) -> Result<JsValue, JsValue> {
         headroom();
         let name = string_arg(&name, "name")?;
-        to_js(&self.inner.spot_interrupt(&name).map_err(fail)?)
+        to_js(&self.inner().spot_interrupt(&name).map_err(fail)?)
     }
 
     /// `cost()`: $/hour of the running nodes and dollars spent so far, per node and per
     /// NodePool and capacity type.
     pub fn cost(&self) -> Result<JsValue, JsValue> {
         headroom();
-        to_js(&self.inner.cost())
+        to_js(&self.inner().cost())
     }
 
     /// `explainNode(name)`: why a node is or is not a consolidation candidate and what
@@ -562,7 +562,7 @@ impl ControlPlane {
     pub fn explain_node(&self, name: JsValue) -> Result<JsValue, JsValue> {
         headroom();
         let name = string_arg(&name, "name")?;
-        match self.inner.explain_node(&name) {
+        match self.inner().explain_node(&name) {
             Some(e) => to_js(&e),
             None => Ok(JsValue::NULL),
         }
@@ -574,7 +574,7 @@ impl ControlPlane {
     #[wasm_bindgen(js_name = disruptionPlan)]
     pub fn disruption_plan(&self) -> Result<JsValue, JsValue> {
         headroom();
-        match self.inner.disruption_plan() {
+        match self.inner().disruption_plan() {
             Some(c) => to_js(&c),
             None => Ok(JsValue::NULL),
         }
