@@ -354,6 +354,109 @@ export interface NodeSummary {
   pods: PodSummary[];
 }
 
+/** One running instance in a {@link CostReport}. */
+export interface NodeCost {
+  /** The Node's name (the NodeClaim's until it registers). */
+  name: string;
+  /** The NodeClaim, for instances Karpenter launched. */
+  nodeclaim?: string;
+  /** The NodePool (empty for nodes not launched by Karpenter). */
+  nodepool: string;
+  instanceType: string;
+  /** `on-demand` or `spot`. */
+  capacityType: string;
+  zone: string;
+  /** $/hour. */
+  pricePerHour: number;
+  /** RFC 3339: since when it is billed. */
+  since: string;
+  /** Dollars so far. */
+  spent: number;
+}
+
+/** The cost of one NodePool and capacity type. */
+export interface PoolCost {
+  nodepool: string;
+  capacityType: string;
+  /** Instances running now. */
+  nodes: number;
+  /** $/hour now. */
+  pricePerHour: number;
+  /** Dollars spent so far (running and terminated instances). */
+  total: number;
+}
+
+/** What the nodes cost: `cost()`. */
+export interface CostReport {
+  now: string;
+  nodes: NodeCost[];
+  byNodePool: PoolCost[];
+  /** $/hour of everything running now. */
+  pricePerHour: number;
+  /** Dollars spent since the first instance started. */
+  total: number;
+}
+
+/** Where a pod of the explained node would go. */
+export interface PodPlacement {
+  /** `namespace/name`. */
+  pod: string;
+  /** A node or NodeClaim name, or `new NodeClaim (<nodepool>)`. */
+  destination?: string;
+  error?: string;
+}
+
+/** What removing a node alone would do now (`NodeExplanation.simulation`). */
+export interface ConsolidationSimulation {
+  decision: "delete" | "replace" | "no-op";
+  /** The `Unconsolidatable` message of a no-op. */
+  message?: string;
+  pods: PodPlacement[];
+  replacement?: { nodepool: string; instanceTypes: string[]; options: number; pricePerHour: number };
+  pricePerHour: number;
+  /** `EstimatedSavings`, $/hour. */
+  savings: number;
+}
+
+/** Why a node is or is not a consolidation candidate: `explainNode(name)`. */
+export interface NodeExplanation {
+  node: string;
+  nodeclaim?: string;
+  nodepool?: string;
+  instanceType: string;
+  capacityType: string;
+  zone: string;
+  /** Passes every candidate check (it may still be ineligible for a method). */
+  candidate: boolean;
+  /** Why it is not a candidate, in Karpenter's words. */
+  blocked?: string;
+  /** `consolidateAfter` has passed since its last pod event. */
+  consolidatable: boolean;
+  methods: { method: "emptiness" | "drift" | "multi-node" | "single-node"; eligible: boolean; reason?: string }[];
+  /** Disruptions its NodePool's budgets still allow for consolidation. */
+  budget?: number;
+  simulation?: ConsolidationSimulation;
+  /** A disruption command it is part of (proposed or executing). */
+  command?: string;
+  /** The latest disruption Event about it. */
+  lastEvent?: { atMs: number; reason: string; message: string };
+}
+
+/** A disruption command: `disruptionPlan()`. */
+export interface DisruptionCommand {
+  id: string;
+  /** `Empty`, `Drifted` or `Underutilized`. */
+  reason: string;
+  method: "emptiness" | "drift" | "multi-node" | "single-node";
+  candidates: { node: string; claim: string; providerId: string; nodepool: string }[];
+  replacements: { nodepool: string; requirements: unknown[]; instanceTypes: string[]; requests: Record<string, string>; name?: string; initialized: boolean }[];
+  createdMs: number;
+  validateAtMs: number;
+  startedMs?: number;
+  /** $/hour. */
+  savings: number;
+}
+
 /** Which pod. `namespace` defaults to `default`. */
 export interface PodRef {
   namespace?: string;
@@ -758,6 +861,20 @@ export declare class ControlPlane {
   static decodeProtobuf(bytes: Uint8Array): KubeObject;
   /** A `Status` as kube-apiserver writes it in a response body (`metadata: {}`, its field order). */
   static statusBody(status: Status): Status & { metadata: Record<string, never> };
+  /**
+   * Sends EC2's two-minute spot interruption notice for a spot node (label
+   * `karpenter.sh/capacity-type: spot`): Karpenter records `SpotInterrupted`, deletes the
+   * NodeClaim, drains the node through the Eviction API and provisions replacements; EC2
+   * reclaims the instance two minutes after the notice. Returns the Node. 404 when there is
+   * no such node, 400 when it is not a spot instance.
+   */
+  spotInterrupt<T extends KubeObject = KubeObject>(name: string): T;
+  /** $/hour of the running nodes and dollars spent over virtual time, per node and per NodePool and capacity type. */
+  cost(): CostReport;
+  /** Why a node is or is not a consolidation candidate, and what consolidating it alone would do now; `null` when there is no such node. */
+  explainNode(name: string): NodeExplanation | null;
+  /** What Karpenter's disruption loop would do now, without changing anything; `null` when it would disrupt nothing. */
+  disruptionPlan(): DisruptionCommand | null;
   /** Frees the WebAssembly memory now (otherwise freed when garbage-collected). */
   free(): void;
   [Symbol.dispose](): void;

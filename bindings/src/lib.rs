@@ -584,6 +584,47 @@ impl ControlPlane {
         to_js(&self.inner().restore_node(&name).map_err(fail)?)
     }
 
+    /// `spotInterrupt(name)`: EC2's two-minute spot interruption notice for a spot node
+    /// (Karpenter drains it, EC2 reclaims it two minutes later); the Node. 404 when there is
+    /// no such node, 400 when it is not a spot instance.
+    #[wasm_bindgen(js_name = spotInterrupt)]
+    pub fn spot_interrupt(&mut self, name: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let name = string_arg(&name, "name")?;
+        to_js(&self.inner().spot_interrupt(&name).map_err(fail)?)
+    }
+
+    /// `cost()`: $/hour of the running nodes and dollars spent so far, per node and per
+    /// NodePool and capacity type.
+    pub fn cost(&self) -> Result<JsValue, JsValue> {
+        headroom();
+        to_js(&self.inner().cost())
+    }
+
+    /// `explainNode(name)`: why a node is or is not a consolidation candidate and what
+    /// consolidating it alone would do now; `null` when there is no such node.
+    #[wasm_bindgen(js_name = explainNode)]
+    pub fn explain_node(&self, name: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let name = string_arg(&name, "name")?;
+        match self.inner().explain_node(&name) {
+            Some(e) => to_js(&e),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// `disruptionPlan()`: what Karpenter's disruption loop would do now (the first command of
+    /// emptiness, drift, multi-node then single-node consolidation), without changing
+    /// anything; `null` when it would disrupt nothing.
+    #[wasm_bindgen(js_name = disruptionPlan)]
+    pub fn disruption_plan(&self) -> Result<JsValue, JsValue> {
+        headroom();
+        match self.inner().disruption_plan() {
+            Some(c) => to_js(&c),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// `explain(workspace, { namespace?, name })`: the pod's latest scheduling attempt, or
     /// `null` when it has none.
     pub fn explain(&self, workspace: JsValue, pod: JsValue) -> Result<JsValue, JsValue> {

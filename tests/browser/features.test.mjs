@@ -330,6 +330,12 @@ const PROMISES = {
   resources: { seconds: 120, kubectl: ['get events', /OOMKilling|OOMKilled|BackOff/] },
   replicationcontroller: { seconds: 30, running: 3, kubectl: ['get rc', /nginx +3 +3 +3/] },
   workspaces: { seconds: 60, running: 2, kubectl: ['ws tree', /root/] },
+  // Checked against the core in web/src/scenario.rs (karpenter_scenarios_keep_their_gallery_promises).
+  'karpenter-scale-up': { seconds: 120, kubectl: ['get nodeclaims', / on-demand .* True /] },
+  'karpenter-critical-web-service': { seconds: 120, kubectl: ['get pdb', /critical-web-service-pdb +50%/] },
+  'karpenter-do-not-disrupt': { seconds: 120, kubectl: ['get nodeclaims', / on-demand .* True /] },
+  'karpenter-max-pods': { seconds: 10, kubectl: ['get pods', /0\/1 +Pending/] },
+  'karpenter-spot-interruption': { seconds: 120, kubectl: ['get nodeclaims', / spot .* True /] },
 };
 
 describe('gallery', () => {

@@ -409,6 +409,93 @@ pub const SCENARIOS: &[Scenario] = &[
         ],
         manifest: WORKSPACES,
     },
+    Scenario {
+        id: "karpenter-scale-up",
+        group: "Karpenter",
+        title: "Nodes from nothing, then consolidation",
+        summary: "Karpenter launches a node for five pending pods, then replaces and removes it as they go.",
+        steps: &[
+            "Apply: no node exists; the five 1-CPU pods go Pending. Step 2 s: a NodeClaim appears (`get nodeclaims`).",
+            "Play: the instance launches (5 s), registers (30 s), turns Ready (10 s) and the pods start on its node card.",
+            "Run `scale deployment inflate --replicas=1`; a minute later consolidation replaces the node with a cheaper one (watch the Events and `get nodeclaims`).",
+            "Run `scale deployment inflate --replicas=0`: the empty node goes.",
+        ],
+        commands: &[
+            ("get nodeclaims", "get nodeclaims"),
+            ("get nodepools", "get nodepools -o wide"),
+            ("scale to 1", "scale deployment inflate --replicas=1"),
+            ("scale to 0", "scale deployment inflate --replicas=0"),
+            ("get events", "get events"),
+        ],
+        manifest: include_str!("../../examples/karpenter/scale-up-and-consolidation.yaml"),
+    },
+    Scenario {
+        id: "karpenter-critical-web-service",
+        group: "Karpenter",
+        title: "Critical web service through consolidation",
+        summary: "Two spread replicas and a 50% PDB while consolidation shrinks the fleet.",
+        steps: &[
+            "Apply and Play about 90 s: a batch burst makes Karpenter launch large nodes.",
+            "Run `scale deployment batch-burst --replicas=0` and keep playing: consolidation replaces the nodes one at a time; the PDB keeps one replica up (\"Pdb prevents pod evictions\" while the other moves).",
+            "The fleet ends with two small nodes: `describe node` or the Events say why neither can go.",
+        ],
+        commands: &[
+            ("end the burst", "scale deployment batch-burst --replicas=0"),
+            ("get nodeclaims", "get nodeclaims"),
+            ("get pdb", "get pdb"),
+            ("get events", "get events"),
+        ],
+        manifest: include_str!("../../examples/karpenter/critical-web-service.yaml"),
+    },
+    Scenario {
+        id: "karpenter-do-not-disrupt",
+        group: "Karpenter",
+        title: "A do-not-disrupt batch pod",
+        summary: "karpenter.sh/do-not-disrupt keeps a node that consolidation would otherwise remove.",
+        steps: &[
+            "Apply and Play about 90 s: four nodes, one web pod each; the batch pod shares one.",
+            "Run `scale deployment web --replicas=0`: three nodes go; the batch pod's node stays (DisruptionBlocked in the Events).",
+        ],
+        commands: &[
+            ("scale web to 0", "scale deployment web --replicas=0"),
+            ("get nodeclaims", "get nodeclaims"),
+            ("get events", "get events"),
+        ],
+        manifest: include_str!("../../examples/karpenter/do-not-disrupt.yaml"),
+    },
+    Scenario {
+        id: "karpenter-max-pods",
+        group: "Karpenter",
+        title: "Max pods on EC2 instance types",
+        summary: "ENIs × (IPv4 per ENI − 1) + 2: a t3.medium takes 17 pods, the 18th waits.",
+        steps: &[
+            "Apply and step 10 s: each node got its capacity from its instance type alone (`describe node t3-medium`).",
+            "Seventeen tiny pods run on the t3.medium; click the Pending one to read \"Too many pods\".",
+        ],
+        commands: &[
+            ("get nodes", "get nodes"),
+            ("describe t3-medium", "describe node t3-medium"),
+            ("get pods -o wide", "get pods -o wide"),
+        ],
+        manifest: include_str!("../../examples/karpenter/max-pods.yaml"),
+    },
+    Scenario {
+        id: "karpenter-spot-interruption",
+        group: "Karpenter",
+        title: "Spot interruption",
+        summary: "EC2's two-minute notice: Karpenter drains the spot node and replaces it before EC2 takes it back.",
+        steps: &[
+            "Apply and Play about 90 s: a spot node runs three web pods (`get nodeclaims` shows its capacity type).",
+            "Run `sim node spot-interrupt NODE` with the node's name: SpotInterrupted, the node is tainted and drained one pod at a time (PDB), a replacement launches.",
+            "Two minutes after the notice EC2 reclaims the instance.",
+        ],
+        commands: &[
+            ("get nodeclaims", "get nodeclaims"),
+            ("get nodes", "get nodes --show-labels"),
+            ("get events", "get events"),
+        ],
+        manifest: include_str!("../../examples/karpenter/spot-interruption.yaml"),
+    },
 ];
 
 /// A pod of the `high` PriorityClass asking for a whole core (the preemption scenario).
@@ -485,7 +572,11 @@ mod tests {
             let out = apply_documents(&mut c, "root", s.manifest, false);
             assert!(out.messages.is_empty(), "{}: {:?}", s.id, out.messages);
             assert!(!out.applied.is_empty(), "{}", s.id);
-            assert!(!c.nodes().is_empty(), "{} brings nodes", s.id);
+            assert!(
+                !c.nodes().is_empty() || s.group == "Karpenter",
+                "{} brings nodes (Karpenter scenarios bring a NodePool instead)",
+                s.id
+            );
             for (label, extra) in extras(s.id) {
                 let out = apply_documents(&mut c, "root", extra, false);
                 assert!(
@@ -536,6 +627,58 @@ mod tests {
         assert!(out.messages.is_empty(), "{:?}", out.messages);
         let allowed = c.kubectl("get deployments --as alice", "");
         assert_eq!(allowed.exit_code, 0, "{}", allowed.stderr);
+    }
+
+    /// The gallery test's promises for the Karpenter scenarios (`PROMISES` in
+    /// tests/browser/features.test.mjs: play `seconds` as the page steps, then the kubectl
+    /// output matches), checked here against the control plane the worker runs.
+    #[test]
+    fn karpenter_scenarios_keep_their_gallery_promises() {
+        type Check = fn(&str) -> bool;
+        let running_claim: Check = |l| l.contains(" on-demand ") && l.contains(" True ");
+        let spot_claim: Check = |l| l.contains(" spot ") && l.contains(" True ");
+        let pdb: Check = |l| {
+            l.split_whitespace().take(2).collect::<Vec<_>>() == ["critical-web-service-pdb", "50%"]
+        };
+        let pending: Check = |l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            w.get(1..3) == Some(&["0/1", "Pending"][..])
+        };
+        let table: &[(&str, u32, &str, Check)] = &[
+            ("karpenter-scale-up", 120, "get nodeclaims", running_claim),
+            ("karpenter-critical-web-service", 120, "get pdb", pdb),
+            (
+                "karpenter-do-not-disrupt",
+                120,
+                "get nodeclaims",
+                running_claim,
+            ),
+            ("karpenter-max-pods", 10, "get pods", pending),
+            (
+                "karpenter-spot-interruption",
+                120,
+                "get nodeclaims",
+                spot_claim,
+            ),
+        ];
+        for (id, seconds, command, check) in table {
+            let mut c = cp();
+            let out = apply_documents(&mut c, "root", by_id(id).unwrap().manifest, false);
+            assert!(out.messages.is_empty(), "{id}: {:?}", out.messages);
+            let (minutes, rest) = (seconds / 60, seconds % 60);
+            for _ in 0..minutes {
+                c.advance(60.0).unwrap();
+            }
+            for _ in 0..rest {
+                c.advance(1.0).unwrap();
+            }
+            let o = c.kubectl(command, "");
+            assert!(
+                o.stdout.lines().any(check),
+                "{id}: {command}:\n{}",
+                o.stdout
+            );
+        }
     }
 
     #[test]

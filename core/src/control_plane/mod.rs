@@ -5,6 +5,7 @@
 //! paging, watch), `summary` (the cluster view), `snapshot` (save and restore); this file
 //! holds writes and time.
 mod identity;
+mod karpenter;
 mod logs;
 mod metrics;
 mod network;

@@ -3,11 +3,13 @@
 //! and moves it one step towards the desired state. No controller calls another. [`all`] is
 //! the table of control loops, in the order they run at each instant.
 pub mod apis;
+pub mod cloud_node;
 pub mod crd;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
+pub mod ec2;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod gc;
@@ -77,6 +79,10 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(hpa::HorizontalController::default()),
         Box::new(vpa::VpaController::default()),
         Box::new(crate::scheduler::Scheduler::default()),
+        Box::new(karpenter::Karpenter::default()),
+        Box::new(ec2::Ec2Controller),
+        // Before the node agent: a Node naming an instance type gets its capacity first.
+        Box::new(cloud_node::CloudNodeController),
         Box::new(crate::kubelet::Kubelet::default()),
     ]
 }

@@ -141,7 +141,7 @@ fn sync(r: &Replicated, s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>)
     } else if active.len() > want {
         let now = s.clock.now_ms();
         let mut order = ranked(&active);
-        order.sort_by(|a, b| delete_first(a, b, now));
+        merge_sort(&mut order, |a, b| delete_first(a, b, now));
         let doomed: Vec<String> = order
             .iter()
             .take((active.len() - want).min(BURST_REPLICAS))
@@ -173,6 +173,31 @@ fn sync(r: &Replicated, s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>)
     } else {
         next.action(s.clock.now_ms())
     }
+}
+
+/// A stable merge sort that tolerates a comparison that is not a total order, as Go's
+/// `sort.Sort` does: `ActivePodsWithRanks.Less` compares ready and creation times in
+/// logarithmic buckets, which is not transitive, and the standard library's sort may panic
+/// on such an order.
+fn merge_sort<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy) {
+    if v.len() < 2 {
+        return;
+    }
+    let mut right = v.split_off(v.len() / 2);
+    merge_sort(v, cmp);
+    merge_sort(&mut right, cmp);
+    let left = std::mem::take(v);
+    let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
+    while let (Some(a), Some(b)) = (l.peek(), r.peek()) {
+        let next = if cmp(b, a) == std::cmp::Ordering::Less {
+            r.next()
+        } else {
+            l.next()
+        };
+        v.extend(next);
+    }
+    v.extend(l);
+    v.extend(r);
 }
 
 /// What `ActivePodsWithRanks` compares, read once per pod.

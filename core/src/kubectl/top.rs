@@ -173,7 +173,9 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
 }
 
-/// `kubectl sim node stop|fail|restore NAME...` and `kubectl sim reach ...`
+/// `kubectl sim node stop|fail|restore|spot-interrupt NAME...` (and `sim spot-interrupt
+/// NAME...`: EC2's two-minute spot interruption notice, [`ControlPlane::spot_interrupt`]) and
+/// `kubectl sim reach ...`
 /// ([`super::reach`]): kplane's own commands (a kubectl plugin, by its name) that act on or ask
 /// about the simulated machines and network rather than the API.
 pub(super) fn sim(cp: &mut ControlPlane, args: &[String]) -> KubectlOutput {
@@ -187,6 +189,22 @@ pub(super) fn sim(cp: &mut ControlPlane, args: &[String]) -> KubectlOutput {
         return super::reach::reach(cp, &args[1..]);
     }
     match words.as_slice() {
+        ["node", "spot-interrupt", names @ ..] | ["spot-interrupt", names @ ..]
+            if !names.is_empty() =>
+        {
+            for name in names {
+                match cp.spot_interrupt(name) {
+                    Ok(_) => out
+                        .stdout
+                        .push_str(&format!("node/{name} interrupted (reclaimed in 2m0s)\n")),
+                    Err(s) => {
+                        out.stderr = format!("{}\n", super::standard_message(&s));
+                        out.exit_code = 1;
+                        return out;
+                    }
+                }
+            }
+        }
         ["node", action @ ("stop" | "fail" | "restore"), names @ ..] if !names.is_empty() => {
             for name in names {
                 let (result, word) = match *action {
@@ -205,7 +223,7 @@ pub(super) fn sim(cp: &mut ControlPlane, args: &[String]) -> KubectlOutput {
             }
         }
         _ => {
-            out.stderr = "error: usage: kubectl sim node stop|fail|restore NODE...\n       kubectl sim reach FROM TO --port PORT | --matrix\n".into();
+            out.stderr = "error: usage: kubectl sim node stop|fail|restore|spot-interrupt NODE...\n       kubectl sim reach FROM TO --port PORT | --matrix\n".into();
             out.exit_code = 1;
         }
     }

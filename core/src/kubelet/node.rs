@@ -168,6 +168,20 @@ fn register(s: &mut Server, cidrs: &mut CidrAllocator, node: Value) {
     if node_state(&node) == NodeState::Stopped {
         return;
     }
+    // A cloud instance still booting (`controllers::ec2`) registers once it is up: the Node
+    // changes then, and its key comes back here.
+    if str_at(
+        &node,
+        &[
+            "metadata",
+            "annotations",
+            crate::cloud::provider::BOOTING_ANNOTATION,
+        ],
+    )
+    .is_some()
+    {
+        return;
+    }
     let index = cidrs.allocate(object::name(&node));
     let mut n = node;
     let cidr = format!("10.244.{index}.0/24");

@@ -623,7 +623,9 @@ pub fn daemon_overhead(
     super::resources::requests_for_pods(compatible)
 }
 
-fn is_daemon_pod_compatible(template: &Requirements, taints: &[Taint], pod: &Value) -> bool {
+/// `isDaemonPodCompatible`: the pod tolerates `taints` (PreferNoSchedule always) and `template`
+/// is compatible with its nodeSelector plus one of its required node-selector terms.
+pub fn is_daemon_pod_compatible(template: &Requirements, taints: &[Taint], pod: &Value) -> bool {
     let mut tols = tolerations_of(pod);
     tols.push(Toleration {
         key: String::new(),
