@@ -329,8 +329,11 @@ pub fn restore(data: &[u8]) {
     }
 }
 
+/// A fuzz target's body.
+pub type Body = fn(&[u8]);
+
 /// Every target by name, for drivers.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("manifests", manifests),
     ("quantity", quantity),
     ("selectors", selectors),
