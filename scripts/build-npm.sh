@@ -6,6 +6,7 @@
 #   esm/          wasm-bindgen --target web glue    (ES module; Node ESM via initSync, browsers via fetch)
 #   index.mjs     Node.js ESM entry       index.cjs   Node.js CommonJS entry
 #   browser.mjs   browser/bundler entry   error.*     the KplaneError class
+#   guard.*       trap recovery: the ControlPlane class users get wraps wasm-bindgen's
 #   http.cjs      serveHttp (Node.js)     bin/        `kplane serve`, the `kubectl sim` plugin
 #   index.d.ts    TypeScript types (index.d.cts for require)
 # Needs the wasm32-unknown-unknown target and the wasm-bindgen CLI of the same version as
@@ -43,8 +44,8 @@ js="$root/bindings/js"
 rm -rf "$out"
 mkdir -p "$out"
 
-"$bindgen" --target nodejs --no-typescript --out-name kplane --out-dir "$out/cjs" "$wasm"
-"$bindgen" --target web --no-typescript --out-name kplane --out-dir "$out/esm" "$wasm"
+"$bindgen" --target nodejs --no-typescript --experimental-reset-state-function --out-name kplane --out-dir "$out/cjs" "$wasm"
+"$bindgen" --target web --no-typescript --experimental-reset-state-function --out-name kplane --out-dir "$out/esm" "$wasm"
 echo '{ "type": "commonjs" }' >"$out/cjs/package.json"
 echo '{ "type": "module" }' >"$out/esm/package.json"
 
@@ -69,7 +70,7 @@ if [ -x "$wasm_opt" ] && [ "${KPLANE_WASM_OPT:-1}" != "0" ]; then
     --strip-debug --strip-producers -o "$out/kplane_bg.wasm" "$out/kplane_bg.wasm"
 fi
 
-cp "$js/index.mjs" "$js/index.cjs" "$js/browser.mjs" "$js/error.mjs" "$js/http.cjs" "$js/index.d.ts" "$out/"
+cp "$js/index.mjs" "$js/index.cjs" "$js/browser.mjs" "$js/error.mjs" "$js/guard.mjs" "$js/http.cjs" "$js/index.d.ts" "$out/"
 mkdir -p "$out/bin"
 cp "$js/bin/kplane.cjs" "$js/bin/kubectl-sim.cjs" "$out/bin/"
 chmod +x "$out/bin/"*.cjs
@@ -80,6 +81,12 @@ cp "$js/index.d.ts" "$out/index.d.cts"
   sed 's/^export class KplaneError/class KplaneError/' "$js/error.mjs"
   echo 'module.exports = { KplaneError };'
 } >"$out/error.cjs"
+# guard.cjs: the same trap recovery as guard.mjs, for require().
+{
+  echo "'use strict';"
+  sed 's/^export function guard/function guard/' "$js/guard.mjs"
+  echo 'module.exports = { guard };'
+} >"$out/guard.cjs"
 
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)"
 sed "s/@VERSION@/$version/" "$js/package.json" >"$out/package.json"

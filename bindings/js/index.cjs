@@ -1,9 +1,11 @@
 'use strict';
 // Node.js CommonJS entry of the npm package `kplane`.
-const wasm = require('./cjs/kplane.js');
+const glue = require('./cjs/kplane.js');
 const { KplaneError } = require('./error.cjs');
+const { guard } = require('./guard.cjs');
 const { serveHttp } = require('./http.cjs');
 
-wasm.__kplaneInit(KplaneError);
+// The ControlPlane class, guarded: a call that traps restarts the instance (guard.mjs).
+const ControlPlane = guard(glue, KplaneError);
 
-module.exports = { ControlPlane: wasm.ControlPlane, KplaneError, serveHttp };
+module.exports = { ControlPlane, KplaneError, serveHttp };

@@ -303,9 +303,83 @@ fn type_name(v: &JsValue) -> String {
 /// made as that user.
 #[wasm_bindgen]
 pub struct ControlPlane {
-    cp: Rc<RefCell<kplane::ControlPlane>>,
+    cp: Rc<Plane>,
     /// The caller of this view's calls (`None`: the control plane's own, `system:admin`).
     user: Option<UserInfo>,
+}
+
+/// One control plane, shared by its views (`as`, `impersonate`), with the checkpoint the JS
+/// wrapper restores it from if a call traps (`bindings/js/guard.mjs`).
+struct Plane {
+    /// Names the plane in [`PLANES`] for [`ControlPlane::recovery_snapshot`].
+    id: u32,
+    cp: RefCell<kplane::ControlPlane>,
+    /// A copy of `cp` as it was before the latest call that found it changed (an O(objects)
+    /// copy of shared, copy-on-write values, taken at most once per change). A call that traps
+    /// leaves `cp` borrowed and half-written; the checkpoint is its last consistent state.
+    checkpoint: RefCell<Option<kplane::ControlPlane>>,
+}
+
+thread_local! {
+    /// Every live plane by id, for trap recovery.
+    static PLANES: RefCell<std::collections::BTreeMap<u32, std::rc::Weak<Plane>>> =
+        const { RefCell::new(std::collections::BTreeMap::new()) };
+    static NEXT_PLANE: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+}
+
+impl Plane {
+    fn new(cp: kplane::ControlPlane) -> Rc<Plane> {
+        let id = NEXT_PLANE.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1).max(1));
+            id
+        });
+        let plane = Rc::new(Plane {
+            id,
+            cp: RefCell::new(cp),
+            checkpoint: RefCell::new(None),
+        });
+        PLANES.with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                p.insert(id, Rc::downgrade(&plane));
+            }
+        });
+        plane
+    }
+
+    /// Keeps the checkpoint equal to `cp` (at rest: no call is under way).
+    fn checkpoint(&self, cp: &kplane::ControlPlane) {
+        let Ok(mut c) = self.checkpoint.try_borrow_mut() else {
+            return;
+        };
+        let same = c.as_ref().is_some_and(|c| {
+            c.server().store.revision() == cp.server().store.revision() && c.now_ms() == cp.now_ms()
+        });
+        if !same {
+            *c = Some(cp.clone());
+        }
+    }
+
+    /// Its last consistent state: the control plane itself unless a call that trapped left it
+    /// borrowed, else the checkpoint.
+    fn consistent_snapshot(&self) -> Option<(String, String)> {
+        let of =
+            |cp: &kplane::ControlPlane| (cp.snapshot(), cp.kubectl_context().workspace.clone());
+        if let Ok(cp) = self.cp.try_borrow() {
+            return Some(of(&cp));
+        }
+        self.checkpoint.try_borrow().ok()?.as_ref().map(of)
+    }
+}
+
+impl Drop for Plane {
+    fn drop(&mut self) {
+        PLANES.with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                p.remove(&self.id);
+            }
+        });
+    }
 }
 
 /// The control plane borrowed for one call, as the view's user (restored afterwards).
@@ -338,14 +412,15 @@ impl Drop for Session<'_> {
 impl ControlPlane {
     fn wrap(cp: kplane::ControlPlane) -> ControlPlane {
         ControlPlane {
-            cp: Rc::new(RefCell::new(cp)),
+            cp: Plane::new(cp),
             user: None,
         }
     }
 
     /// The control plane for one call, made as this view's user.
     fn inner(&self) -> Session<'_> {
-        let mut cp = self.cp.borrow_mut();
+        let mut cp = self.cp.cp.borrow_mut();
+        self.cp.checkpoint(&cp);
         let previous = self.user.as_ref().map(|u| {
             let p = cp.user().clone();
             cp.set_user(u.clone());
@@ -933,7 +1008,7 @@ impl ControlPlane {
     pub fn fork(&self) -> ControlPlane {
         headroom();
         ControlPlane {
-            cp: Rc::new(RefCell::new(self.cp.borrow().clone())),
+            cp: Plane::new(self.cp.cp.borrow().clone()),
             user: self.user.clone(),
         }
     }
@@ -1120,8 +1195,11 @@ impl ControlPlane {
     /// `ControlPlane.decodeProtobuf(bytes)`: the JSON object of a Kubernetes protobuf request
     /// body (`k8s\0` envelope), as client-go's typed clients send it; a 400 or 415 otherwise.
     #[wasm_bindgen(js_name = decodeProtobuf)]
-    pub fn decode_protobuf(bytes: &[u8]) -> Result<JsValue, JsValue> {
-        to_js(&kplane::rest::protobuf::decode(bytes).map_err(fail)?)
+    pub fn decode_protobuf(bytes: JsValue) -> Result<JsValue, JsValue> {
+        let bytes = bytes.dyn_into::<js_sys::Uint8Array>().map_err(|v| {
+            bad_request(format!("bytes must be a Uint8Array, got {}", type_name(&v)))
+        })?;
+        to_js(&kplane::rest::protobuf::decode(&bytes.to_vec()).map_err(fail)?)
     }
 }
 
@@ -1153,5 +1231,60 @@ impl ControlPlane {
             })
             .ok_or_else(|| bad_request(format!("{} is not a review kind", kind.kind)))?;
         to_js(&self.inner().review(&workspace, info, &body).map_err(fail)?)
+    }
+}
+
+/// Trap recovery, used by the package's JS wrapper (`bindings/js/guard.mjs`); not part of the
+/// public API. When a call traps (a panic or out of memory: a bug), the wrapper reads every
+/// live plane's last consistent state from the trapped instance ([`recovery_snapshot`]),
+/// instantiates the module afresh and restores each plane there ([`recovery_restore`]).
+///
+/// [`recovery_snapshot`]: ControlPlane::recovery_snapshot
+/// [`recovery_restore`]: ControlPlane::recovery_restore
+#[wasm_bindgen]
+impl ControlPlane {
+    /// The id of the plane this view acts on (views of one control plane share it).
+    #[wasm_bindgen(js_name = "__planeId")]
+    pub fn plane_id(&self) -> u32 {
+        self.cp.id
+    }
+
+    /// `ControlPlane.__recoverySnapshot(planeId)` → `[snapshot, kubectlWorkspace]` of the
+    /// plane's last consistent state; a 404 when it is gone or has none.
+    #[wasm_bindgen(js_name = "__recoverySnapshot")]
+    pub fn recovery_snapshot(plane_id: u32) -> Result<JsValue, JsValue> {
+        let plane = PLANES
+            .with(|p| p.try_borrow().ok()?.get(&plane_id)?.upgrade())
+            .ok_or_else(|| fail(Status::new(404, "NotFound", "no such control plane")))?;
+        let state = plane.consistent_snapshot().ok_or_else(|| {
+            fail(Status::new(
+                404,
+                "NotFound",
+                "the control plane has no consistent state",
+            ))
+        })?;
+        to_js(&state)
+    }
+
+    /// `ControlPlane.__recoveryRestore(snapshot, kubectlWorkspace)`: restores a plane read by
+    /// `__recoverySnapshot`, with kubectl's current workspace.
+    #[wasm_bindgen(js_name = "__recoveryRestore")]
+    pub fn recovery_restore(
+        snapshot: JsValue,
+        workspace: JsValue,
+    ) -> Result<ControlPlane, JsValue> {
+        let snapshot = string_arg(&snapshot, "snapshot")?;
+        let workspace = string_arg(&workspace, "workspace")?;
+        let mut cp = kplane::ControlPlane::restore(&snapshot).map_err(fail)?;
+        cp.set_kubectl_workspace(&workspace);
+        Ok(ControlPlane::wrap(cp))
+    }
+
+    /// Test only: panics inside a call on this control plane, as a bug would, so the tests can
+    /// check trap recovery (tests/node/trap.test.mjs). Always compiled in; never call it.
+    #[wasm_bindgen(js_name = "__trapForTest")]
+    pub fn trap_for_test(&mut self) {
+        let _cp = self.inner();
+        panic!("__trapForTest: a deliberate panic");
     }
 }

@@ -208,7 +208,11 @@ impl Schedule {
 
     /// The first activation strictly after `t_ms` (`Schedule.Next`), None if there is none
     /// within five years (e.g. `0 0 30 2 *`).
+    /// Instants outside the virtual clock's range have none.
     pub fn next(&self, t_ms: i64) -> Option<i64> {
+        if !(crate::sim::clock::MIN_MS..=crate::sim::clock::MAX_MS).contains(&t_ms) {
+            return None;
+        }
         match *self {
             Schedule::Every { ms } => Some((t_ms.div_euclid(1000) * 1000).saturating_add(ms)),
             Schedule::Spec {
@@ -589,5 +593,17 @@ mod tests {
             Some(t("2026-01-01T01:00:00Z"))
         );
         assert!(Schedule::parse("99999999999 * * * *").is_err());
+    }
+
+    /// Fuzzing finding (fuzz target `cron`): `next` overflowed (`attempt to add with
+    /// overflow`) for instants near `i64::MAX`; outside the clock's range there is no next run.
+    #[test]
+    fn next_outside_the_clock_range_is_none() {
+        let s = Schedule::parse("*/5 * * * *").unwrap();
+        assert_eq!(s.next(i64::MAX - 1), None);
+        assert_eq!(s.next(i64::MIN + 1), None);
+        let every = Schedule::parse("@every 1h").unwrap();
+        assert_eq!(every.next(i64::MAX), None);
+        assert!(s.next(t("2026-01-01T00:00:00Z")).is_some());
     }
 }

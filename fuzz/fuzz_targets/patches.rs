@@ -1,0 +1,7 @@
+//! cargo-fuzz target `patches`: the body `bodies::patches` (core/tests/fuzz/bodies.rs).
+#![no_main]
+
+#[path = "../../core/tests/fuzz/bodies.rs"]
+mod bodies;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::patches(data));

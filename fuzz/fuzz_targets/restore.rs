@@ -1,0 +1,7 @@
+//! cargo-fuzz target `restore`: the body `bodies::restore` (core/tests/fuzz/bodies.rs).
+#![no_main]
+
+#[path = "../../core/tests/fuzz/bodies.rs"]
+mod bodies;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::restore(data));
