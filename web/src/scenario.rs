@@ -4,7 +4,10 @@
 /// Two 2-CPU nodes, for scenarios whose example brings no nodes of its own.
 macro_rules! two_nodes {
     () => {
-        "# Two worker nodes (added by the playground; the example itself brings none).
+        "# Two worker nodes (added by the playground; the example itself brings none). node-a is
+# twice node-b's size, so the scores place two of the three pods there (NodeResourcesFit's
+# LeastAllocated prefers it for the first and the third; topology spreading sends the second
+# to node-b), not a tie broken at random.
 apiVersion: v1
 kind: Node
 metadata:
@@ -14,8 +17,8 @@ metadata:
     topology.kubernetes.io/zone: zone-1
 status:
   capacity:
-    cpu: \"2\"
-    memory: 4Gi
+    cpu: \"4\"
+    memory: 8Gi
     pods: \"110\"
 ---
 apiVersion: v1
@@ -586,6 +589,8 @@ mod tests {
                     out.messages
                 );
             }
+            // The learner plays before trying the commands (`top` needs a metrics scrape).
+            c.advance(60.0).unwrap();
             for (_, command) in s.commands {
                 let o = c.kubectl(command, "");
                 assert_eq!(o.exit_code, 0, "{}: {command}: {}", s.id, o.stderr);
