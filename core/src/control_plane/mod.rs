@@ -47,7 +47,7 @@ impl Clone for ControlPlane {
         let server = self.server.clone();
         let seen = server.store.revision();
         let mut cp = ControlPlane::with_server(server, self.scheduler_state().clone(), seen);
-        cp.runtime.load(self.runtime.save());
+        cp.runtime.load(self.runtime.save(self.server.clock.now_ms()));
         cp.user = self.user.clone();
         cp.kubectl = self.kubectl.clone();
         cp
@@ -92,7 +92,8 @@ impl ControlPlane {
 
     /// A control plane over `server`, its control loops having seen the store up to `seen`.
     fn with_server(server: Server, scheduler: scheduler::State, seen: u64) -> ControlPlane {
-        let mut runtime = Runtime::new(controllers::all(), seen);
+        let now = server.clock.now_ms();
+        let mut runtime = Runtime::new(controllers::all(), seen, now);
         if let Some(s) = runtime.get_mut::<scheduler::Scheduler>() {
             s.state = scheduler;
         }

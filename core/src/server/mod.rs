@@ -10,6 +10,7 @@ mod eviction;
 pub mod fields;
 pub mod limit_range;
 mod merge;
+pub mod object_count;
 pub mod patch;
 pub mod quota;
 pub mod rbac;
@@ -80,6 +81,8 @@ pub struct Server {
     user: rbac::UserInfo,
     /// The custom kinds each workspace serves (derived from its CRDs and APIBindings).
     custom: custom::Registry,
+    /// Writes so far, Events not counted (for client rate limits: [`Server::writes`]).
+    writes: u64,
 }
 
 impl Server {
@@ -94,6 +97,7 @@ impl Server {
             manager: DEFAULT_MANAGER.into(),
             user: rbac::UserInfo::system_admin(),
             custom: custom::Registry::default(),
+            writes: 0,
         };
         for (name, value, description) in admission::SYSTEM_PRIORITY_CLASSES {
             s.create(
@@ -137,6 +141,7 @@ impl Server {
             manager: DEFAULT_MANAGER.into(),
             user: rbac::UserInfo::system_admin(),
             custom: custom::Registry::default(),
+            writes: 0,
         };
         s.rebuild_event_index();
         s.custom = custom::Registry::rebuild(&s.store);
@@ -151,6 +156,12 @@ impl Server {
             self.manager.as_str(),
             "kube-controller-manager" | "kubelet" | "kube-scheduler"
         )
+    }
+
+    /// How many writes (creates, updates, deletes; Events not counted) the server has made;
+    /// the difference across a reconcile is what a controller's client spent.
+    pub fn writes(&self) -> u64 {
+        self.writes
     }
 
     /// Sets the field manager that the following writes are recorded under.
@@ -375,6 +386,7 @@ impl Server {
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
+        self.admit_object_count(workspace, info, &obj)?;
         if !self.is_system_writer() {
             decode::check_storable(&obj, true)?;
         }
