@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up (if needed) and runs every test tier: the core (native), the bindings under Node
-# (wasm-bindgen-test), the built npm package under node --test (ESM and CommonJS), and the
+# (wasm-bindgen-test), the built npm package under node --test (ESM and CommonJS), real kubectl
+# and helm against its HTTP API, and the
 # playground in Debian's chromium driven by playwright-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 tier "npm package: build bindings/pkg, then node --test (ESM and CommonJS)"
 scripts/build-npm.sh
 tests/node/run.sh
+
+tier "HTTP API: real kubectl 1.32/1.35 and helm 4 against serveHttp and kplane serve"
+tests/http/run.sh
 
 tier "playground: release build in chromium with playwright-core"
 tests/browser/run.sh

@@ -3,7 +3,7 @@
 import init, { ControlPlane, __kplaneInit } from './esm/kplane.js';
 import { KplaneError } from './error.mjs';
 
-await init({ module_or_path: new URL('./esm/kplane_bg.wasm', import.meta.url) });
+await init({ module_or_path: new URL('./kplane_bg.wasm', import.meta.url) });
 __kplaneInit(KplaneError);
 
 export { ControlPlane, KplaneError };

@@ -404,6 +404,76 @@ export interface NodeResult {
  * with the filter that rejected it, and for the feasible nodes every score plugin's raw,
  * normalized and weighted score.
  */
+/** `canReach`'s question. */
+export interface ReachQuery {
+  /** A pod (`name` in `default`, or `namespace/name`) or an IP address. */
+  from: string;
+  to: string;
+  /** A port number, or the name of a container port of the destination pod. */
+  port: number | string;
+  /** `TCP` (default), `UDP` or `SCTP`. */
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** `reachability`'s options. */
+export interface ReachabilityOptions {
+  /** The namespace whose pods make the matrix (default `default`). */
+  namespace?: string;
+  /** Every namespace of the workspace. */
+  allNamespaces?: boolean;
+  /** Default 80. */
+  port?: number | string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** One direction of a reachability answer. */
+export interface DirectionReport {
+  allowed: boolean;
+  /** The NetworkPolicies (`namespace/name`) that isolate the pod for this direction. */
+  isolatedBy: string[];
+  /** The isolating policies with a rule that allows the traffic. */
+  allowedBy: string[];
+  reason: string;
+}
+
+/** Whether `from` reaches `to`, and why. */
+export interface Reachability {
+  from: string;
+  to: string;
+  port: string;
+  protocol: string;
+  /** `undefined`: NetworkPolicy does not say (hostNetwork pods, an unknown named port). */
+  outcome: 'allowed' | 'denied' | 'undefined';
+  /** The source pod's egress decision (absent for an address or undefined traffic). */
+  egress?: DirectionReport | null;
+  /** The destination pod's ingress decision. */
+  ingress?: DirectionReport | null;
+  reason: string;
+}
+
+/** The reachability of every pod pair. */
+export interface ReachabilityMatrix {
+  /** `namespace/name`, sources and destinations in the same order. */
+  pods: string[];
+  port: string;
+  protocol: string;
+  /** `cells[i][j]`: from `pods[i]` to `pods[j]`. */
+  cells: Reachability[][];
+  /** The truth table: `.` allowed, `X` denied, `?` undefined. */
+  table: string;
+}
+
+/** How long one of a pod's volumes lives. */
+export interface VolumeLifetime {
+  name: string;
+  /** `emptyDir`, `persistentVolumeClaim`, `configMap`, `secret`, `projected`, `hostPath`, ... */
+  source: string;
+  /** Whether what the pod wrote there outlives the pod. */
+  survivesPod: boolean;
+  /** Where the content lives (names the PersistentVolume of a bound claim). */
+  storage: string;
+}
+
 export interface Explanation {
   workspace: string;
   namespace: string;
@@ -426,6 +496,87 @@ export interface Explanation {
   scorePlugins: ScorePluginInfo[];
   /** The examined nodes, in scan order. */
   nodes: NodeResult[];
+}
+
+/** A container's use in a `PodMetrics` (`metrics.k8s.io/v1beta1`). */
+export interface ContainerMetrics {
+  name: string;
+  /** `{ cpu: '196m', memory: '4Mi' }`. */
+  usage: { cpu: string; memory: string };
+}
+
+/** `metrics.k8s.io/v1beta1` `PodMetrics`: one pod at metrics-server's last 15 s scrape. */
+export interface PodMetrics {
+  apiVersion: 'metrics.k8s.io/v1beta1';
+  kind: 'PodMetrics';
+  metadata: { name: string; namespace: string };
+  /** The scrape's time (RFC 3339). */
+  timestamp: string;
+  /** The CPU rate's window (`15s`). */
+  window: string;
+  containers: ContainerMetrics[];
+}
+
+/** `metrics.k8s.io/v1beta1` `NodeMetrics`: the sum of a node's pods (of every workspace). */
+export interface NodeMetrics {
+  apiVersion: 'metrics.k8s.io/v1beta1';
+  kind: 'NodeMetrics';
+  metadata: { name: string };
+  timestamp: string;
+  window: string;
+  usage: { cpu: string; memory: string };
+}
+
+/** One simulated series (custom and external metrics, the `prometheus` trigger). */
+export interface MetricSeries {
+  /** `http_requests_per_second`, `queue_messages`, `container_cpu_usage_cores`, ... */
+  name: string;
+  /** `namespace`, `pod`, `loadprofile`, `service` (or the workload kind), `queue`, `container`. */
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** One metric of an HPA decision, as {@link AutoscalingDecision} explains it. */
+export interface AutoscalingMetric {
+  /** `cpu utilization (of requests)`, `s0-aws-sqs-orders (average per pod)`, ... */
+  metric: string;
+  /** The current value as the HPA status shows it (`131%`, `320`), `<unknown>` when missing. */
+  current: string;
+  target: string;
+  /** current / target, when both are known. */
+  ratio?: number;
+  /** The replicas this metric asked for (absent when it could not be read). */
+  replicas?: number;
+  error?: string;
+}
+
+/** The last sync of a HorizontalPodAutoscaler, in words and numbers. */
+export interface AutoscalingDecision {
+  /** When the sync ran (virtual time, RFC 3339). */
+  time: string;
+  hpa: string;
+  namespace: string;
+  /** `Deployment/web`. */
+  target?: string;
+  minReplicas?: number;
+  maxReplicas?: number;
+  /** The target's `spec.replicas` before the sync. */
+  currentReplicas?: number;
+  statusReplicas?: number;
+  /** The highest metric proposal, before stabilization and rate limits. */
+  recommendation?: number | null;
+  /** What the HPA settled on (`status.desiredReplicas`). */
+  desiredReplicas?: number;
+  /** The scale was written. */
+  rescaled?: boolean;
+  /** `cpu resource utilization (percentage of request) above target`, `All metrics below target`, ... */
+  reason?: string;
+  metrics?: AutoscalingMetric[];
+  conditions?: { type: string; status: 'True' | 'False'; reason: string; message: string }[];
+  events?: { type: 'Normal' | 'Warning'; reason: string; message: string }[];
+  error?: string | null;
+  /** One paragraph for people: "cpu utilization (of requests) is 260% against a target of 75% (ratio 3.47): 11 replicas. The highest proposal, 11, became 6: ... Scaled Deployment web from 3 to 6 (...)." */
+  summary: string;
 }
 
 /**
@@ -503,6 +654,34 @@ export declare class ControlPlane {
   /** The pod's latest scheduling attempt, or `null` when it has none (or no such pod). */
   explain(workspace: string, pod: PodRef): Explanation | null;
   /**
+   * Whether traffic from `from` reaches `to` on `port` under the workspace's NetworkPolicies,
+   * and which policy (or the absence of one) decides each direction. `from`/`to` are pods
+   * (`name` in `default`, or `namespace/name`) or IP addresses. 404 for a pod that does not
+   * exist, 400 for a bad port or protocol.
+   */
+  canReach(workspace: string, query: ReachQuery): Reachability;
+  /** The reachability matrix of a namespace's pods (every namespace with `allNamespaces`). */
+  reachability(workspace: string, options?: ReachabilityOptions): ReachabilityMatrix;
+  /** Which of the pod's volumes outlive it, and where their content lives. */
+  podVolumes(workspace: string, pod: PodRef): VolumeLifetime[];
+  /**
+   * What metrics-server reports at its last 15 s scrape: the pods of `namespace` (every
+   * namespace when none is given) that have metrics, and every node. Use includes the simulated
+   * demand (LoadProfile requests, Queue messages), CPU throttled at the limit. A pod appears once
+   * it has run for a scrape.
+   */
+  metrics(workspace: string, options?: { namespace?: string }): { pods: PodMetrics[]; nodes: NodeMetrics[] };
+  /** The simulated series of a namespace at the last scrape (see the README's series table). */
+  metricsSeries(workspace: string, namespace: string): MetricSeries[];
+  /**
+   * A Prometheus-style query over the series of a namespace: `sum|avg|max|min|count(...)` of a
+   * selector `name{label="v"}` or `rate(name_total{...}[2m])`; `null` when nothing matches.
+   * Throws a 400 for a query kplane does not understand.
+   */
+  queryMetrics(workspace: string, namespace: string, query: string): number | null;
+  /** The HorizontalPodAutoscaler's last decision in words and numbers, or `null` before its first sync (15 s after creation). */
+  explainAutoscaling(workspace: string, hpa: PodRef): AutoscalingDecision | null;
+  /**
    * A view of the same control plane whose calls are made as `user` in `groups` (plus
    * `system:authenticated`, as `kubectl --as` does). Each workspace's RBAC decides; a denial
    * throws a 403 `Forbidden` `KplaneError` with Kubernetes' message, e.g. `pods is forbidden:
@@ -533,7 +712,137 @@ export declare class ControlPlane {
   listExportContent<T extends KubeObject = KubeObject>(workspace: string, exportName: string, options: ListOptions): KubeList<T>;
   /** Where `kubectl` commands act: the current workspace (`kubectl ws` changes it) and the previous one. */
   kubectlContext(): KubectlContext;
+  /**
+   * An independent copy of this control plane (same objects, clock and caller) that continues
+   * exactly as the original would; writes to one never reach the other (what `dryRun=All`
+   * requests act on).
+   */
+  fork(): ControlPlane;
+  /** The resource a REST path names (`/apis/<group>/<version>/<resource>`), or `null`. */
+  apiResource(workspace: string, group: string, version: string, resource: string): ApiResource | null;
+  /**
+   * A document the API server serves about itself at `path` (discovery, aggregated discovery
+   * when `accept` asks for `apidiscovery.k8s.io/v2`, OpenAPI v2/v3, `/version`), or `null`.
+   * `prefix` is the path before `/openapi` (`/clusters/root:org`), for the OpenAPI v3 URLs.
+   */
+  apiDocument(workspace: string, path: string, accept?: string, prefix?: string): ApiDocument | null;
+  /**
+   * The `meta.k8s.io/v1` `Table` of a list or object of kind `kind`, printed as kubectl prints
+   * it (`includeObject`: `'Metadata'` (default), `'Object'` or `'None'`; `headers: false`
+   * leaves out the column definitions).
+   */
+  table(workspace: string, kind: { apiVersion?: string; kind: string }, response: KubeObject | KubeList, options?: { includeObject?: 'None' | 'Metadata' | 'Object'; headers?: boolean }): Table;
+  /**
+   * A view acting as `user` in `groups`, after checking that this view's caller may
+   * impersonate them in `workspace` (RBAC verb `impersonate` on `users`, `groups`,
+   * `serviceaccounts`); a 403 `KplaneError` otherwise.
+   */
+  impersonate(workspace: string, user: string, groups?: string[]): ControlPlane;
+  /**
+   * Answers a `SelfSubjectReview` (`authentication.k8s.io/v1`: who this view is) or a
+   * `SelfSubjectAccessReview` (`authorization.k8s.io/v1`: may it do `spec.resourceAttributes`
+   * or `spec.nonResourceAttributes`?) for this view's caller; the review with its `status`.
+   */
+  review<T extends KubeObject = KubeObject>(workspace: string, kind: { apiVersion?: string; kind: string }, body?: KubeObject): T;
+  /** Throws the 403 when this view's caller may not `verb` the non-resource `path` (`/api`). */
+  authorizePath(workspace: string, verb: string, path: string): void;
+  /** The `pods/binding` subresource: assigns the pod to `node` (a 409 when it has one). */
+  bind<T extends KubeObject = KubeObject>(workspace: string, pod: PodRef, node: string): T;
+  /** Applies a patch to a value as the API server does, writing nothing. */
+  static patchValue(target: unknown, patch: Patch, type: PatchType): unknown;
+  /**
+   * The JSON object of a Kubernetes protobuf request body (`k8s\0` envelope, as client-go's
+   * typed clients send it); a 400 `KplaneError` for a malformed body, a 415 for a kind kplane
+   * has no message for.
+   */
+  static decodeProtobuf(bytes: Uint8Array): KubeObject;
+  /** A `Status` as kube-apiserver writes it in a response body (`metadata: {}`, its field order). */
+  static statusBody(status: Status): Status & { metadata: Record<string, never> };
   /** Frees the WebAssembly memory now (otherwise freed when garbage-collected). */
   free(): void;
   [Symbol.dispose](): void;
 }
+
+/** A resource a REST path names. */
+export interface ApiResource {
+  group: string;
+  version: string;
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+  /** A CRD or bound API (no strategic merge patch). */
+  custom: boolean;
+  /** A review (`SelfSubjectReview`, `SelfSubjectAccessReview`): create-only, never stored. */
+  review: boolean;
+  /** `status`, `scale`, `binding`, `eviction`. */
+  subresources: string[];
+}
+
+/** A document of the API about itself and its media type. */
+export interface ApiDocument {
+  contentType: string;
+  body: Record<string, unknown>;
+}
+
+/** A `meta.k8s.io/v1` `Table`. */
+export interface Table {
+  kind: 'Table';
+  apiVersion: 'meta.k8s.io/v1';
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  columnDefinitions: { name: string; type: string; format: string; description: string; priority: number }[] | null;
+  rows: { cells: unknown[]; object?: KubeObject }[];
+}
+
+/** `serveHttp` options. */
+export interface ServeHttpOptions {
+  /** The port (default 0: a free one). */
+  port?: number;
+  /** The address (default `127.0.0.1`); anything but loopback is refused unless `allowNonLoopback`. */
+  host?: string;
+  /** Listen on a non-loopback `host` although kplane serves plain HTTP with bearer tokens. */
+  allowNonLoopback?: boolean;
+  /**
+   * Virtual seconds per wall-clock second (default 0: the clock moves only by `cp.advance`,
+   * `POST /kplane/v1/advance?seconds=N` or `kubectl sim advance`).
+   */
+  speed?: number;
+  /** How often the clock moves under `speed`, in ms (default 100). */
+  tickMs?: number;
+  /** Users with their own bearer token (generated when not given) and kubeconfig entry. */
+  users?: { name: string; groups?: string[]; token?: string }[];
+  /** The token of `system:admin` (generated when not given). */
+  adminToken?: string;
+  /** Seconds between the bookmarks of watches that allow them (default 1). */
+  bookmarkSeconds?: number;
+  /** Receives a line per request. */
+  log?: (line: string) => void;
+}
+
+/** A running HTTP server. */
+export interface HttpServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  /** The bearer token of `system:admin`. */
+  adminToken: string;
+  /** The configured users and their tokens. */
+  users: { name: string; token: string }[];
+  /**
+   * A kubeconfig (YAML): a cluster and context per workspace (server
+   * `<url>/clusters/<workspace>`), `workspace` (default `root`) current, acting as `user`
+   * (default `admin`).
+   */
+  kubeconfig(workspace?: string, options?: { user?: string }): string;
+  /** Sends pending watch events now (after calls made on the control plane directly). */
+  flush(): void;
+  /** Stops listening and ends every watch. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the Kubernetes REST API of `cp` over HTTP (Node.js only): discovery, OpenAPI,
+ * CRUD, watch, patch, server-side apply, `dryRun`, subresources, `Table`, `Status` errors,
+ * so that kubectl, Helm and client libraries drive it.
+ */
+export declare function serveHttp(cp: ControlPlane, options?: ServeHttpOptions): Promise<HttpServer>;

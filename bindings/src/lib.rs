@@ -30,6 +30,20 @@ thread_local! {
     static ERROR_CLASS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
 
+/// The size of this module's WebAssembly linear memory in bytes (what the benchmarks report;
+/// wasm32 allows at most 4 GiB). Not part of the documented API.
+#[wasm_bindgen(js_name = "__memoryBytes")]
+pub fn memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
 /// Registers the `KplaneError` class that errors are constructed with (`new KplaneError(status)`).
 /// Called by the package's entry files; not part of the public API.
 #[wasm_bindgen(js_name = "__kplaneInit")]
@@ -201,7 +215,8 @@ fn patch_arg(v: &JsValue) -> Result<Value, JsValue> {
     Ok(value)
 }
 
-/// Which pod: `{ namespace?, name }` (`namespace` defaults to `default`).
+/// Which pod (or other namespaced object): `{ namespace?, name }` (`namespace` defaults to
+/// `default`).
 #[derive(Deserialize)]
 struct PodRef {
     namespace: Option<String>,
@@ -212,6 +227,50 @@ impl PodRef {
     fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or("default")
     }
+}
+
+/// A port as JS gives it: a number or a (container port) name.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PortArg {
+    Number(i64),
+    Name(String),
+}
+
+impl PortArg {
+    fn text(&self) -> String {
+        match self {
+            PortArg::Number(n) => n.to_string(),
+            PortArg::Name(s) => s.clone(),
+        }
+    }
+}
+
+/// `canReach` arguments: `{ from, to, port, protocol? }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReachQuery {
+    from: String,
+    to: String,
+    port: PortArg,
+    protocol: Option<String>,
+}
+
+/// `reachability` options: `{ namespace?, allNamespaces?, port?, protocol? }`.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+struct MatrixQuery {
+    namespace: Option<String>,
+    all_namespaces: bool,
+    port: Option<PortArg>,
+    protocol: Option<String>,
+}
+
+/// `metrics` options: `{ namespace? }`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct MetricsOptions {
+    namespace: Option<String>,
 }
 
 /// `patch` options: `{ type?: 'merge' | 'json' | 'strategic' }`.
@@ -537,6 +596,140 @@ impl ControlPlane {
         }
     }
 
+    /// `canReach(workspace, { from, to, port, protocol? })`: whether traffic from `from` reaches
+    /// `to` on `port` (a number, or a container port name of the destination) under the
+    /// workspace's NetworkPolicies, and which policy decides each direction. `from`/`to` are pods
+    /// (`name` in `default`, or `namespace/name`) or IP addresses.
+    #[wasm_bindgen(js_name = canReach)]
+    pub fn can_reach(&self, workspace: JsValue, query: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let q: ReachQuery = object_arg(&query, "reachability query")?;
+        let protocol = q.protocol.unwrap_or_default();
+        to_js(
+            &self
+                .inner()
+                .can_reach(&workspace, &q.from, &q.to, &q.port.text(), &protocol)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `reachability(workspace, { namespace?, allNamespaces?, port?, protocol? })`: the
+    /// reachability matrix of the pods of `namespace` (`default`; every namespace with
+    /// `allNamespaces`) on `port` (80 by default): `{ pods, port, protocol, cells, table }`.
+    pub fn reachability(&self, workspace: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let o: MatrixQuery = if is_missing(&options) {
+            MatrixQuery::default()
+        } else {
+            object_arg(&options, "reachability options")?
+        };
+        let ns = o.namespace.unwrap_or_else(|| "default".into());
+        let scope = (!o.all_namespaces).then_some(ns.as_str());
+        let port = o.port.map_or_else(|| "80".to_string(), |p| p.text());
+        to_js(
+            &self
+                .inner()
+                .reachability(&workspace, scope, &port, &o.protocol.unwrap_or_default())
+                .map_err(fail)?,
+        )
+    }
+
+    /// `metrics(workspace, { namespace? })`: what metrics-server reports at its last 15 s
+    /// scrape: `{ pods: PodMetrics[], nodes: NodeMetrics[] }` (`metrics.k8s.io/v1beta1` objects;
+    /// pods of every namespace when none is given; a pod appears once it has been running for a
+    /// scrape). The use includes the simulated demand (LoadProfile requests, Queue messages).
+    pub fn metrics(&self, workspace: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let options: MetricsOptions = optional_object_arg(&options, "options")?;
+        let cp = self.inner();
+        let pods = cp
+            .pod_metrics(&workspace, options.namespace.as_deref())
+            .map_err(fail)?;
+        to_js(&kplane::json!({"pods": pods, "nodes": cp.node_metrics()}))
+    }
+
+    /// `metricsSeries(workspace, namespace)`: the simulated series of a namespace at the last
+    /// scrape (`{ name, labels, value }`): requests, errors and latency per pod and
+    /// LoadProfile, queue depth and lag, container CPU and memory.
+    #[wasm_bindgen(js_name = metricsSeries)]
+    pub fn metrics_series(
+        &self,
+        workspace: JsValue,
+        namespace: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let namespace = string_arg(&namespace, "namespace")?;
+        to_js(
+            &self
+                .inner()
+                .metrics_series(&workspace, &namespace)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `podVolumes(workspace, { namespace?, name })`: which of the pod's volumes outlive it
+    /// (`[{ name, source, survivesPod, storage }]`).
+    #[wasm_bindgen(js_name = podVolumes)]
+    pub fn pod_volumes(&self, workspace: JsValue, pod: JsValue) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let pod: PodRef = object_arg(&pod, "pod reference")?;
+        to_js(
+            &self
+                .inner()
+                .pod_volumes(&workspace, pod.namespace(), &pod.name)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `queryMetrics(workspace, namespace, query)`: a Prometheus-style query over the series
+    /// (`sum(rate(http_requests_total{service="web"}[1m]))`); `null` when nothing matches.
+    #[wasm_bindgen(js_name = queryMetrics)]
+    pub fn query_metrics(
+        &self,
+        workspace: JsValue,
+        namespace: JsValue,
+        query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let namespace = string_arg(&namespace, "namespace")?;
+        let query = string_arg(&query, "query")?;
+        match self
+            .inner()
+            .query_metrics(&workspace, &namespace, &query)
+            .map_err(fail)?
+        {
+            Some(v) => Ok(JsValue::from_f64(v)),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// `explainAutoscaling(workspace, { namespace?, name })`: the HorizontalPodAutoscaler's last
+    /// decision in words and numbers (each metric's current value, target, ratio and proposal,
+    /// the conditions, Events and a summary), or `null` before its first sync.
+    #[wasm_bindgen(js_name = explainAutoscaling)]
+    pub fn explain_autoscaling(
+        &self,
+        workspace: JsValue,
+        hpa: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let hpa: PodRef = object_arg(&hpa, "HPA reference")?;
+        match self
+            .inner()
+            .explain_autoscaling(&workspace, hpa.namespace(), &hpa.name)
+        {
+            Some(e) => to_js(&e),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// `as(user, groups?)`: a view of the same control plane whose calls are made as `user` in
     /// `groups` (and `system:authenticated`, as an impersonated user): RBAC of each workspace
     /// decides, and a denial throws the 403 `Forbidden` `KplaneError`.
@@ -685,5 +878,239 @@ impl ControlPlane {
             workspace: &c.workspace,
             previous: c.previous.as_deref(),
         })
+    }
+}
+
+/// What the npm package's HTTP server (`http.cjs`) needs beyond the JS API: the REST API's own
+/// documents (discovery, OpenAPI, `Table`), resource resolution by path, impersonation and
+/// independent copies for `dryRun`.
+#[wasm_bindgen]
+impl ControlPlane {
+    /// `fork()`: an independent copy of this control plane (same state, same clock, same
+    /// caller) that continues exactly as the original would; writes to one do not reach the
+    /// other (`dryRun=All`).
+    pub fn fork(&self) -> ControlPlane {
+        headroom();
+        ControlPlane {
+            cp: Rc::new(RefCell::new(self.cp.borrow().clone())),
+            user: self.user.clone(),
+        }
+    }
+
+    /// `apiResource(workspace, group, version, resource)` → `{ group, version, apiVersion, kind,
+    /// plural, namespaced, custom, subresources }` of the resource a request path names, or
+    /// `null` when the workspace serves none.
+    #[wasm_bindgen(js_name = apiResource)]
+    pub fn api_resource(
+        &self,
+        workspace: JsValue,
+        group: JsValue,
+        version: JsValue,
+        resource: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let group = string_arg(&group, "group")?;
+        let version = string_arg(&version, "version")?;
+        let resource = string_arg(&resource, "resource")?;
+        let cp = self.inner();
+        cp.server().check_workspace(&workspace).map_err(fail)?;
+        match cp.api_resource(&workspace, &group, &version, &resource) {
+            Some(r) => to_js(&r.to_value()),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// `apiDocument(workspace, path, accept?, prefix?)` → `{ contentType, body }`: discovery,
+    /// OpenAPI v2/v3 or `/version` at `path` (after any `/clusters/<workspace>` prefix,
+    /// `prefix`), negotiated by the `Accept` header; `null` when `path` is not such a document.
+    #[wasm_bindgen(js_name = apiDocument)]
+    pub fn api_document(
+        &self,
+        workspace: JsValue,
+        path: JsValue,
+        accept: JsValue,
+        prefix: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let path = string_arg(&path, "path")?;
+        let accept = optional_string_arg(&accept, "accept")?.unwrap_or_default();
+        let prefix = optional_string_arg(&prefix, "prefix")?.unwrap_or_default();
+        let cp = self.inner();
+        cp.server().check_workspace(&workspace).map_err(fail)?;
+        match cp.api_document(&workspace, &path, &accept, &prefix) {
+            None => Ok(JsValue::NULL),
+            Some(Err(s)) => Err(fail(s)),
+            Some(Ok(d)) => {
+                #[derive(Serialize)]
+                #[serde(rename_all = "camelCase")]
+                struct Doc<'a> {
+                    content_type: &'a str,
+                    body: &'a Value,
+                }
+                to_js(&Doc {
+                    content_type: &d.content_type,
+                    body: &d.body,
+                })
+            }
+        }
+    }
+
+    /// `table(workspace, { apiVersion?, kind }, response, { includeObject?, headers? }?)`: the
+    /// `meta.k8s.io/v1` `Table` of a list or an object, printed as kubectl prints it.
+    pub fn table(
+        &self,
+        workspace: JsValue,
+        kind: JsValue,
+        response: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        #[derive(Default, Deserialize)]
+        #[serde(default, rename_all = "camelCase")]
+        struct TableOptions {
+            include_object: Option<String>,
+            headers: Option<bool>,
+        }
+        let workspace = string_arg(&workspace, "workspace")?;
+        let kind: ObjectRef = object_arg(&kind, "kind")?;
+        let response: Value = from_js(&response, "response")?;
+        let options: TableOptions = optional_object_arg(&options, "table options")?;
+        let include =
+            kplane::rest::IncludeObject::parse(options.include_object.as_deref().unwrap_or(""))
+                .map_err(fail)?;
+        let cp = self.inner();
+        let info = cp
+            .server()
+            .resolve_in(&workspace, kind.api_version.as_deref(), &kind.kind)
+            .map_err(fail)?;
+        to_js(&cp.table_of(
+            &workspace,
+            info,
+            &response,
+            include,
+            options.headers.unwrap_or(true),
+        ))
+    }
+
+    /// `impersonate(workspace, user, groups?)`: a view acting as `user` in `groups`, after
+    /// checking that this view's caller may impersonate them in `workspace` (verb
+    /// `impersonate` on `users`, `groups`, `serviceaccounts`); a 403 otherwise.
+    pub fn impersonate(
+        &self,
+        workspace: JsValue,
+        user: JsValue,
+        groups: JsValue,
+    ) -> Result<ControlPlane, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let name = string_arg(&user, "user")?;
+        let groups: Vec<String> = if is_missing(&groups) {
+            vec![]
+        } else {
+            from_js(&groups, "groups")?
+        };
+        let user = self
+            .inner()
+            .impersonation(&workspace, &name, &groups)
+            .map_err(fail)?;
+        Ok(ControlPlane {
+            cp: self.cp.clone(),
+            user: Some(user),
+        })
+    }
+
+    /// `authorizePath(workspace, verb, path)`: throws the 403 when this view's caller may not
+    /// `verb` the non-resource path (`/api`, `/version`).
+    #[wasm_bindgen(js_name = authorizePath)]
+    pub fn authorize_path(
+        &self,
+        workspace: JsValue,
+        verb: JsValue,
+        path: JsValue,
+    ) -> Result<(), JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let verb = string_arg(&verb, "verb")?;
+        let path = string_arg(&path, "path")?;
+        self.inner()
+            .authorize_path(&workspace, &verb, &path)
+            .map_err(fail)
+    }
+
+    /// `bind(workspace, { namespace?, name }, node)`: the `pods/binding` subresource; the pod.
+    pub fn bind(
+        &mut self,
+        workspace: JsValue,
+        pod: JsValue,
+        node: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let workspace = string_arg(&workspace, "workspace")?;
+        let pod: PodRef = object_arg(&pod, "pod reference")?;
+        let node = string_arg(&node, "node")?;
+        to_js(
+            &self
+                .inner()
+                .bind(&workspace, pod.namespace(), &pod.name, &node)
+                .map_err(fail)?,
+        )
+    }
+
+    /// `ControlPlane.patchValue(target, patch, type)`: applies a patch (`merge`, `json` or
+    /// `strategic`) to a value, as the API server does, without writing anything.
+    #[wasm_bindgen(js_name = patchValue)]
+    pub fn patch_value(target: JsValue, patch: JsValue, kind: JsValue) -> Result<JsValue, JsValue> {
+        let target: Value = from_js(&target, "target")?;
+        let patch = patch_arg(&patch)?;
+        let kind: PatchType = from_js(&kind, "patch type")?;
+        to_js(&kplane::server::patch::apply_patch(&target, &patch, kind).map_err(fail)?)
+    }
+
+    /// `ControlPlane.statusBody(status)`: a `Status` (a `KplaneError`'s `status`) as
+    /// kube-apiserver writes it in a response body.
+    #[wasm_bindgen(js_name = statusBody)]
+    pub fn status_body(status: JsValue) -> Result<JsValue, JsValue> {
+        let status: Status = from_js(&status, "status")?;
+        to_js(&status.to_api_value())
+    }
+}
+
+#[wasm_bindgen]
+impl ControlPlane {
+    /// `ControlPlane.decodeProtobuf(bytes)`: the JSON object of a Kubernetes protobuf request
+    /// body (`k8s\0` envelope), as client-go's typed clients send it; a 400 or 415 otherwise.
+    #[wasm_bindgen(js_name = decodeProtobuf)]
+    pub fn decode_protobuf(bytes: &[u8]) -> Result<JsValue, JsValue> {
+        to_js(&kplane::rest::protobuf::decode(bytes).map_err(fail)?)
+    }
+}
+
+#[wasm_bindgen]
+impl ControlPlane {
+    /// `review(workspace, { apiVersion, kind }, body)`: a `SelfSubjectReview` (who this view
+    /// is) or `SelfSubjectAccessReview` (may it do this?) answered for this view's caller.
+    pub fn review(
+        &self,
+        workspace: JsValue,
+        kind: JsValue,
+        body: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let workspace = string_arg(&workspace, "workspace")?;
+        let kind: ObjectRef = object_arg(&kind, "kind")?;
+        let body: Value = if is_missing(&body) {
+            Value::object()
+        } else {
+            from_js(&body, "review")?
+        };
+        let info = kplane::rest::review::REVIEW_KINDS
+            .iter()
+            .find(|k| {
+                k.kind == kind.kind
+                    && kind
+                        .api_version
+                        .as_deref()
+                        .is_none_or(|v| v == k.api_version())
+            })
+            .ok_or_else(|| bad_request(format!("{} is not a review kind", kind.kind)))?;
+        to_js(&self.inner().review(&workspace, info, &body).map_err(fail)?)
     }
 }

@@ -15,6 +15,8 @@ mod control_plane;
 pub mod controllers;
 pub mod kubectl;
 pub mod kubelet;
+pub mod metrics;
+pub mod rest;
 pub mod runtime;
 pub mod scheduler;
 pub mod server;
@@ -24,9 +26,11 @@ pub mod tenancy;
 
 pub use control_plane::{
     AppliedObject, ApplyMode, ApplyOptions, ApplyResult, AsUser, ControlPlane, DeleteOptions,
-    DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions, NodeSummary,
-    ObjectRef, Options, PodSummary, Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
+    DirectionReport, DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions,
+    LogOptions, NodeSummary, ObjectRef, Options, PodSummary, Reachability, ReachabilityMatrix,
+    Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
 };
+pub use kubelet::volumes::VolumeLifetime;
 pub use runtime::{Action, Controller};
 pub use server::patch::PatchType;
 pub use server::rbac::UserInfo;

@@ -346,14 +346,16 @@ fn lists_page_with_limit_and_continue() {
         match l["metadata"]["continue"].as_str() {
             Some(t) => {
                 let left = l["metadata"]["remainingItemCount"].as_i64().unwrap();
-                assert_eq!(left as usize, 25 - names.len());
+                // 25 and the namespace's kube-root-ca.crt.
+                assert_eq!(left as usize, 26 - names.len());
                 token = Some(t.to_string());
             }
             None => break,
         }
     }
     assert_eq!(pages, 3);
-    let want: Vec<String> = (0..25).map(|i| format!("cm-{i:02}")).collect();
+    let mut want: Vec<String> = (0..25).map(|i| format!("cm-{i:02}")).collect();
+    want.push("kube-root-ca.crt".into());
     assert_eq!(names, want);
     // With a selector, a page holds `limit` matching items; no remainingItemCount.
     let l = page(&cp, None, Some("even=true"));
@@ -381,5 +383,128 @@ fn lists_page_with_limit_and_continue() {
         bad.message.starts_with("continue key is not valid"),
         "{}",
         bad.message
+    );
+}
+
+fn get(
+    cp: &ControlPlane,
+    api_version: Option<&str>,
+    kind: &str,
+    ns: &str,
+    name: &str,
+) -> kplane::api::Value {
+    cp.get(
+        "root",
+        &ObjectRef {
+            api_version: api_version.map(String::from),
+            kind: kind.into(),
+            namespace: Some(ns.into()),
+            name: name.into(),
+        },
+    )
+    .unwrap()
+    .unwrap_or_else(|| panic!("{kind} {ns}/{name}"))
+}
+
+/// The last-applied annotation the server writes on `apply` is the one kubectl computes
+/// (`GetModifiedConfiguration`): keys sorted, `"annotations":{}` kept, HTML-safe escapes and a
+/// trailing newline. The expected text is what kubectl 1.32 prints for
+/// `kubectl create --save-config --dry-run=client -o json` of the same manifest.
+#[test]
+fn apply_records_the_last_applied_configuration_kubectl_computes() {
+    let mut cp = plane();
+    cp.apply(
+        "root",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {b: \"1\", a: \"2\"}\ndata: {z: \"1\", a: \"<&>\"}\n",
+        &ApplyOptions {
+            mode: kplane::ApplyMode::ClientSide,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let c = cm(&cp, "default", "x").unwrap();
+    assert_eq!(
+        c["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"],
+        "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"\\u003c\\u0026\\u003e\",\"z\":\"1\"},\"kind\":\"ConfigMap\",\"metadata\":{\"annotations\":{},\"labels\":{\"a\":\"2\",\"b\":\"1\"},\"name\":\"x\",\"namespace\":\"default\"}}\n"
+    );
+    // The same text through kubectl apply, and a second apply changes nothing.
+    let out = cp.kubectl(
+        "apply -f -",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {b: \"1\", a: \"2\"}\ndata: {z: \"1\", a: \"<&>\"}\n",
+    );
+    assert_eq!(out.stdout, "configmap/x unchanged\n", "{}", out.stderr);
+}
+
+/// `Convert_v1_Secret_To_core_Secret`: `stringData` is merged into `data` (base64, winning
+/// over `data`) and not stored; `type` defaults to `Opaque` (`SetDefaults_Secret`).
+#[test]
+fn secrets_merge_string_data_into_data_and_default_their_type() {
+    let mut cp = plane();
+    cp.apply(
+        "root",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: b2xk, keep: eA==}\nstringData: {a: hello, b: world}\n",
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    let s = get(&cp, None, "Secret", "default", "s");
+    assert_eq!(s["type"], "Opaque");
+    assert!(s.get("stringData").is_none(), "{s}");
+    assert_eq!(
+        s["data"],
+        json!({"a": "aGVsbG8=", "keep": "eA==", "b": "d29ybGQ="})
+    );
+    let out = cp.kubectl("get secret s", "");
+    assert_eq!(
+        out.stdout,
+        "NAME   TYPE     DATA   AGE\ns      Opaque   3      0s\n"
+    );
+}
+
+/// The apiserver serves HorizontalPodAutoscalers in autoscaling/v1 and v2 and converts between
+/// them (pkg/apis/autoscaling/v1/conversion.go): a v2 object reads as v1 with
+/// `targetCPUUtilizationPercentage`, and a v1 object reads as v2 with a Resource metric.
+#[test]
+fn hpas_read_in_the_version_asked_for() {
+    let mut cp = plane();
+    cp.apply(
+        "root",
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: two}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 5\n  metrics:\n  - type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}\n---\napiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: one}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 3\n  targetCPUUtilizationPercentage: 50\n",
+        &ApplyOptions::default(),
+    )
+    .unwrap();
+    let list = cp
+        .list(
+            "root",
+            &ListOptions {
+                api_version: Some("autoscaling/v1".into()),
+                kind: "HorizontalPodAutoscaler".into(),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(list["apiVersion"], "autoscaling/v1");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    for h in items {
+        assert_eq!(h["apiVersion"], "autoscaling/v1", "{h}");
+        assert!(h["spec"].get("metrics").is_none(), "{h}");
+    }
+    let two = items
+        .iter()
+        .find(|h| h["metadata"]["name"] == "two")
+        .unwrap();
+    assert_eq!(two["spec"]["targetCPUUtilizationPercentage"], 70);
+    let one = get(
+        &cp,
+        Some("autoscaling/v2"),
+        "HorizontalPodAutoscaler",
+        "default",
+        "one",
+    );
+    assert_eq!(one["apiVersion"], "autoscaling/v2");
+    assert_eq!(
+        one["spec"]["metrics"],
+        json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}])
     );
 }

@@ -1360,7 +1360,6 @@ fn kubectl_lines() {
 
 /// kubectl prints an error without a reason as `Error from server: ...`.
 #[test]
-#[ignore = "needs kubectl (core/src/kubectl) to print errors without a reason as `Error from server: ...`"]
 fn kubectl_prints_errors_without_a_reason() {
     let mut cp = base();
     let out = cp.kubectl(
@@ -1375,7 +1374,6 @@ fn kubectl_prints_errors_without_a_reason() {
 
 /// kubectl prints a 422 as `cmdutil.CheckErr` does: `The <Kind> "<name>" is invalid: ...`.
 #[test]
-#[ignore = "needs kubectl (core/src/kubectl) to print Invalid errors as cmdutil.CheckErr does"]
 fn kubectl_prints_invalid_objects_as_kubectl_does() {
     let mut cp = base();
     let out = cp.kubectl(

@@ -155,12 +155,17 @@ fn webserver_pods_with_required_anti_affinity_land_apart() {
             .nodes
             .iter()
             .all(|n| n.failed_plugin.as_deref() == Some("InterPodAffinity")));
-        // The table row: every filter before InterPodAffinity passed.
+        // The table row: every filter before InterPodAffinity passed (the four volume plugins
+        // included).
         let row = e.nodes[0].filter_verdicts(&e.filter_plugins);
         let statuses: Vec<&str> = row.iter().map(|v| v.status.as_str()).collect();
         assert_eq!(
             statuses,
             [
+                "Success",
+                "Success",
+                "Success",
+                "Success",
                 "Success",
                 "Success",
                 "Success",

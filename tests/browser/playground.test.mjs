@@ -32,6 +32,21 @@ let browser;
 let page;
 const problems = []; // uncaught exceptions and console errors in the page
 
+// The worker has answered every command the page sent (set synchronously by the page).
+const settle = () => page.waitForSelector('html[data-inflight="0"]', { state: 'attached' });
+// A fresh page, loaded and idle.
+const open = async (url = server.url) => {
+  await page.goto(url);
+  await page.locator('.app[data-ready="true"]').waitFor();
+  await settle();
+};
+// Answers the "this wipes the cluster" question with yes, when it is asked.
+const confirmIfAsked = async () => {
+  if (await page.locator('#confirm').count()) {
+    await page.locator('#confirm-yes').click();
+    await settle();
+  }
+};
 const runningOnNodes = () => page.locator('.node-card .pod[data-status="Running"]');
 // A panic poisons the WebAssembly instance: everything after it would time out, so fail
 // at once with the panic's message.
@@ -43,14 +58,16 @@ const elapsedMs = async () => Number(await page.locator('#clock').getAttribute('
 const card = (node) => page.locator(`.node-card[data-node="${node}"]`);
 // A fresh page with scenario `id` applied and `minutes` of virtual time run.
 const startScenario = async (id, minutes = 1) => {
-  await page.goto(server.url);
-  await page.locator('#apply').waitFor();
+  await open();
   await page.locator('#scenario').selectOption(id);
+  await settle();
+  await confirmIfAsked();
   assert.equal(await page.locator('#scenario-card').getAttribute('data-scenario'), id);
   await page.locator('#apply').click();
+  await settle();
   await page.locator('#applied li').first().waitFor();
   assert.equal(await page.locator('.status-error').count(), 0);
-  for (let i = 0; i < minutes; i++) await page.locator('#step-minute').click();
+  for (let i = 0; i < minutes; i++) { await page.locator('#step-minute').click(); await settle(); }
   await assertNoPanic();
 };
 // Runs a kubectl command in the console; returns its entry's { exit, stdout, stderr }.
@@ -58,6 +75,7 @@ const kubectl = async (command) => {
   const before = await page.locator('#kubectl-output .entry').count();
   await page.locator('#kubectl-input').fill(command);
   await page.locator('#kubectl-input').press('Enter');
+  await settle();
   await page.locator('#kubectl-output .entry').nth(before).waitFor();
   return lastEntry();
 };
@@ -74,6 +92,7 @@ const lastEntry = async () => {
 // Opens the Why? panel for a pod; returns the panel.
 const why = async (pod) => {
   await pod.click();
+  await settle();
   const name = await pod.getAttribute('data-pod');
   const panel = page.locator('#why');
   await page.waitForFunction((n) => document.querySelector('#why')?.dataset.pod === n, name);
@@ -100,8 +119,7 @@ before(async () => {
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
   });
-  await page.goto(server.url);
-  await page.locator('#apply').waitFor();
+  await open();
 });
 
 after(async () => {
@@ -126,6 +144,7 @@ describe('playground', { timeout: 180_000 }, () => {
 
   test('Apply creates the nodes and the Deployment, as kubectl apply reports them', async () => {
     await page.locator('#apply').click();
+    await settle();
     await page.locator('#applied li').first().waitFor();
     const applied = await page.locator('#applied li').allTextContents();
     assert.deepEqual(applied, [
@@ -143,6 +162,7 @@ describe('playground', { timeout: 180_000 }, () => {
     const before = await elapsedMs();
     for (let i = 0; i < MAX_VIRTUAL_SECONDS && (await runningOnNodes().count()) < REPLICAS; i++) {
       await page.locator('#step').click();
+      await settle();
       await assertNoPanic();
     }
     assert.ok((await elapsedMs()) > before, 'Step advances the virtual clock');
@@ -180,6 +200,7 @@ describe('playground', { timeout: 180_000 }, () => {
   test('Play runs the clock and Pause stops it', async () => {
     const start = await elapsedMs();
     await page.locator('#play').click();
+    await settle();
     assert.equal(await page.locator('#play').getAttribute('aria-pressed'), 'true');
     await page.waitForFunction(
       (t) => Number(document.querySelector('#clock').dataset.elapsedMs) >= t + 2000,
@@ -187,6 +208,7 @@ describe('playground', { timeout: 180_000 }, () => {
       { timeout: 10_000 },
     );
     await page.locator('#play').click();
+    await settle();
     assert.equal(await page.locator('#play').getAttribute('aria-pressed'), 'false');
     const paused = await elapsedMs();
     await page.waitForTimeout(600);
@@ -197,6 +219,7 @@ describe('playground', { timeout: 180_000 }, () => {
   test('the kubectl console runs commands against the same cluster', async () => {
     await page.locator('#kubectl-input').fill('get pods -o wide');
     await page.locator('#kubectl-input').press('Enter');
+    await settle();
     const entry = page.locator('#kubectl-output .entry').last();
     await entry.waitFor();
     assert.equal(await entry.getAttribute('data-exit-code'), '0');
@@ -207,11 +230,13 @@ describe('playground', { timeout: 180_000 }, () => {
 
     await page.locator('#kubectl-input').fill('kubectl get nodes');
     await page.locator('#kubectl-run').click();
+    await settle();
     const nodes = await page.locator('#kubectl-output .entry').last().locator('.stdout').textContent();
     for (const n of NODES) assert.match(nodes, new RegExp(`^${n}\\s+Ready`, 'm'));
 
     await page.locator('#kubectl-input').fill('frobnicate');
     await page.locator('#kubectl-input').press('Enter');
+    await settle();
     const bad = page.locator('#kubectl-output .entry').last();
     assert.notEqual(await bad.getAttribute('data-exit-code'), '0');
     assert.match(await bad.locator('.stderr').textContent(), /unknown command/);
@@ -244,6 +269,7 @@ describe('playground', { timeout: 180_000 }, () => {
     assert.equal(await panel.locator('#why-conditions tr[data-type="PodScheduled"]').getAttribute('data-status'), 'True');
     assert.equal(await panel.locator('#why-conditions tr[data-type="Ready"]').getAttribute('data-status'), 'True');
     await panel.locator('#why-close').click();
+    await settle();
     assert.equal(await page.locator('#why').count(), 0);
   });
 
@@ -256,18 +282,24 @@ describe('playground', { timeout: 180_000 }, () => {
     assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
     // Warnings only: none yet.
     await page.locator('#timeline-warnings').check();
+    await settle();
     assert.equal(await timeline.locator('.tl-event').count(), 0);
     await page.locator('#timeline-warnings').uncheck();
+    await settle();
     // An Event about a pod selects that pod.
     await timeline.locator('.tl-event[data-object^="pod/"]').first().click();
+    await settle();
     await page.locator('#why').waitFor();
     await page.locator('#why-close').click();
+    await settle();
   });
 
   test('Reload restores the scenario; applying it again changes nothing', async () => {
     await page.locator('#load-example').click();
+    await settle();
     assert.match(await page.locator('#manifest').inputValue(), /kind: Deployment/);
     await page.locator('#apply').click();
+    await settle();
     await page.locator('#applied li').first().waitFor();
     const applied = await page.locator('#applied li').allTextContents();
     assert.equal(applied.length, NODES.length + 1);
@@ -280,13 +312,18 @@ describe('playground', { timeout: 180_000 }, () => {
     // Scaled past what fits: four replicas stay Pending; the console shows the pods as
     // kubectl does and the timeline the scheduler's warnings.
     await page.locator('#kubectl-clear').click();
+    await settle();
     await page.locator('.kubectl-chip[data-command="scale deployment web --replicas=20"]').click();
+    await settle();
     await page.locator('#step-minute').click();
+    await settle();
     await page.locator('.kubectl-chip[data-command="get pods -o wide"]').click();
+    await settle();
     await page.locator('#kubectl-output .entry').last().waitFor();
     assert.equal(await runningOnNodes().count(), 16);
     assert.equal(await page.locator('#pending .pod').count(), 4);
     await page.locator('#timeline-warnings').check();
+    await settle();
     const warnings = await page.locator('#timeline .tl-event').evaluateAll((els) => els.map((el) => el.dataset.reason));
     assert.deepEqual(warnings, Array(4).fill('FailedScheduling'));
     await page.locator('#manifest').evaluate((el) => (el.scrollTop = 0));
@@ -331,6 +368,7 @@ describe('Status errors', { timeout: 60_000 }, () => {
     ].join('\n');
     await page.locator('#manifest').fill(invalid);
     await page.locator('#apply').click();
+    await settle();
     const error = page.locator('#status-error');
     await error.waitFor();
     assert.equal(await error.getAttribute('data-code'), '422');
@@ -380,6 +418,7 @@ describe('Status errors', { timeout: 60_000 }, () => {
     ].join('\n');
     await page.locator('#manifest').fill(text);
     await page.locator('#apply').click();
+    await settle();
     const error = page.locator('.status-error');
     await error.waitFor();
     assert.equal(await error.count(), 1);
@@ -394,6 +433,7 @@ describe('Status errors', { timeout: 60_000 }, () => {
     assert.deepEqual(await page.locator('#applied li').allTextContents(), ['configmap/first created', 'configmap/third created']);
     // A click on the line link selects that line in the editor.
     await error.locator('.line-link').first().click();
+    await settle();
     const selected = await page.locator('#manifest').evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
     assert.equal(selected, 'apiVersion: apps/v1');
   });
@@ -401,6 +441,7 @@ describe('Status errors', { timeout: 60_000 }, () => {
   test('a manifest that is not YAML shows a Status error', async () => {
     await page.locator('#manifest').fill('kind: [unclosed\n');
     await page.locator('#apply').click();
+    await settle();
     const error = page.locator('#status-error');
     await error.waitFor();
     assert.equal(await error.getAttribute('data-code'), '400');
@@ -412,6 +453,7 @@ describe('Status errors', { timeout: 60_000 }, () => {
       ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: settings', 'data:', '  a: b', 'extra: 2', ''].join('\n'),
     );
     await page.locator('#apply').click();
+    await settle();
     await page.locator('#applied li').first().waitFor();
     assert.deepEqual(await page.locator('#applied li').allTextContents(), ['configmap/settings created']);
     assert.deepEqual(await page.locator('.apply-warning .warning-text').allTextContents(), ['Warning: unknown field "extra"']);
@@ -423,7 +465,9 @@ describe('Status errors', { timeout: 60_000 }, () => {
 
   test('a valid manifest applies after an error, and clears it', async () => {
     await page.locator('#load-example').click();
+    await settle();
     await page.locator('#apply').click();
+    await settle();
     await page.locator('#applied li').first().waitFor();
     assert.equal(await page.locator('.status-error').count(), 0);
     assert.equal(await page.locator('.gutter-marker').count(), 0);
@@ -443,6 +487,7 @@ describe('Why? for a pending pod', { timeout: 60_000 }, () => {
   test('a Pending pod shows the FailedScheduling message and each node\'s failing filter', async () => {
     await startScenario('gpu-taints', 0);
     await page.locator('#step').click();
+    await settle();
     const pending = page.locator('#pending .pod');
     await pending.first().waitFor();
     assert.equal(await pending.count(), 2);
@@ -470,6 +515,7 @@ describe('Why? for a pending pod', { timeout: 60_000 }, () => {
     assert.deepEqual(await card('gpu-1').locator('.taint').allTextContents(), ['gpu-enabled=true:NoSchedule']);
     // describe runs kubectl describe pod in the console.
     await panel.locator('#why-describe').click();
+    await settle();
     const out = await lastEntry();
     assert.match(out.command, /describe pod web-/);
     assert.match(out.stdout, /FailedScheduling/);
@@ -479,6 +525,7 @@ describe('Why? for a pending pod', { timeout: 60_000 }, () => {
     // The topology-spread scenario: the last pods find a node filtered out by the skew.
     await startScenario('topology-spread', 0);
     await page.locator('#step').click();
+    await settle();
     const pods = await page.locator('.node-card .pod').all();
     assert.equal(pods.length, 10);
     let panel;
@@ -507,6 +554,7 @@ describe('node actions', { timeout: 120_000 }, () => {
     assert.equal(await card('node-a').locator('.pod[data-status="Running"]').count(), 2);
     const start = await elapsedMs();
     await card('node-a').locator('button[data-action="drain"]').click();
+    await settle();
     await page.waitForFunction(() =>
       document.querySelector('#kubectl-output .entry:last-child .cmd')?.textContent.includes('drain node-a'),
     );
@@ -521,6 +569,7 @@ describe('node actions', { timeout: 120_000 }, () => {
     assert.equal(await card('node-a').locator('.pod').count(), 0);
     assert.equal(await card('node-a').locator('button[data-action="uncordon"]').count(), 1);
     await card('node-a').locator('button[data-action="uncordon"]').click();
+    await settle();
     assert.equal(await card('node-a').getAttribute('data-unschedulable'), 'false');
     assert.equal((await lastEntry()).stdout, 'node/node-a uncordoned\n');
   });
@@ -530,15 +579,17 @@ describe('node actions', { timeout: 120_000 }, () => {
     const onC = await card('node-c').locator('.pod').count();
     assert.ok(onC > 0, 'node-c runs pods');
     await card('node-c').locator('button[data-action="stop"]').click();
+    await settle();
     assert.equal((await lastEntry()).stdout, 'node/node-c stopped\n');
     assert.equal(await card('node-c').getAttribute('data-machine'), 'Stopped');
     await page.locator('#step-minute').click();
+    await settle();
     assert.equal(await card('node-c').getAttribute('data-condition'), 'Unknown');
     assert.equal(await card('node-c').locator('.ready-badge').textContent(), 'Unknown');
     const taints = await card('node-c').locator('.taint').allTextContents();
     assert.ok(taints.includes('node.kubernetes.io/unreachable:NoExecute'), JSON.stringify(taints));
     // The pods tolerate unreachable for 300 s, then are evicted and replaced elsewhere.
-    for (let i = 0; i < 6; i++) await page.locator('#step-minute').click();
+    for (let i = 0; i < 6; i++) { await page.locator('#step-minute').click(); await settle(); }
     await assertNoPanic();
     const running = await page
       .locator('.node-card:not([data-node="node-c"]) .pod[data-status="Running"]')
@@ -547,18 +598,23 @@ describe('node actions', { timeout: 120_000 }, () => {
     assert.equal(await card('node-c').locator('.pod[data-status="Running"]').count(), 0);
     // Restore brings it back.
     await card('node-c').locator('button[data-action="restore"]').click();
+    await settle();
     assert.equal((await lastEntry()).stdout, 'node/node-c restored\n');
     await page.locator('#step').click();
+    await settle();
     assert.equal(await card('node-c').getAttribute('data-condition'), 'Ready');
     assert.equal(await card('node-c').getAttribute('data-machine'), '');
   });
 
   test('Fail a node: NotReady, and Cordon marks it unschedulable', async () => {
     await card('node-b').locator('button[data-action="fail"]').click();
+    await settle();
     assert.equal((await lastEntry()).stdout, 'node/node-b failed\n');
     await page.locator('#step').click();
+    await settle();
     assert.equal(await card('node-b').getAttribute('data-condition'), 'NotReady');
     await card('node-a').locator('button[data-action="cordon"]').click();
+    await settle();
     assert.equal((await lastEntry()).stdout, 'node/node-a cordoned\n');
     assert.equal(await card('node-a').getAttribute('data-unschedulable'), 'true');
   });
@@ -580,11 +636,13 @@ describe('scenarios', { timeout: 120_000 }, () => {
     assert.equal(await imageOf(runningOnNodes().first()), 'nginx:1.27');
     // The patch chip changes the image; step to watch the ReplicaSets trade places.
     await page.locator('.kubectl-chip', { hasText: 'patch image' }).click();
+    await settle();
     assert.equal((await lastEntry()).stdout, 'deployment.apps/web patched\n');
     await page.locator('#step').click();
+    await settle();
     const rs = await kubectl('get rs');
     assert.equal(rs.stdout.trim().split('\n').length, 3, `two ReplicaSets:\n${rs.stdout}`);
-    for (let i = 0; i < 30; i++) await page.locator('#step').click();
+    for (let i = 0; i < 30; i++) { await page.locator('#step').click(); await settle(); }
     const status = await kubectl('rollout status deployment/web');
     assert.match(status.stdout, /successfully rolled out/);
     assert.equal(await runningOnNodes().count(), REPLICAS);
@@ -594,25 +652,32 @@ describe('scenarios', { timeout: 120_000 }, () => {
     assert.match(history.stdout, /^2 /m);
     // Undo: the old ReplicaSet scales back up.
     await page.locator('.kubectl-chip[data-command="rollout undo deployment/web"]').click();
+    await settle();
     assert.equal((await lastEntry()).stdout, 'deployment.apps/web rolled back\n');
     await page.locator('#step-minute').click();
+    await settle();
     assert.equal(await runningOnNodes().count(), REPLICAS);
     const all = await runningOnNodes().all();
     for (const pod of all) assert.equal(await imageOf(pod), 'nginx:1.27');
     await page.locator('#why-close').click();
+    await settle();
   });
 
   test('every scenario loads and applies cleanly', async () => {
     const ids = await page.locator('#scenario option').evaluateAll((els) => els.map((el) => el.value));
     for (const id of ids) {
       await page.locator('#scenario').selectOption(id);
+      await settle();
+      await confirmIfAsked();
       assert.equal(await page.locator('.node-card').count(), 0, `${id}: a fresh cluster`);
       assert.ok((await page.locator('#scenario-card .steps li').count()) > 0, `${id} says what to do`);
       await page.locator('#apply').click();
+      await settle();
       await page.locator('#applied li').first().waitFor();
       assert.equal(await page.locator('.status-error').count(), 0, id);
       assert.equal(await page.locator('.gutter-marker').count(), 0, id);
       await page.locator('#step').click();
+      await settle();
       assert.ok((await page.locator('.node-card').count()) > 0, id);
       await assertNoPanic();
     }

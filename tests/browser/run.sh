@@ -25,4 +25,4 @@ cd "$here"
 if [[ ! -d node_modules/playwright-core ]]; then
   npm ci --no-audit --no-fund
 fi
-exec node --test --test-reporter=spec playground.test.mjs workspaces.test.mjs
+exec node --test --test-reporter=spec playground.test.mjs features.test.mjs workspaces.test.mjs

@@ -14,7 +14,7 @@ globalThis.fetch = async (input) => {
 const kplane = await import('../../bindings/pkg/browser.mjs');
 globalThis.fetch = realFetch;
 
-if (!fetched.some((p) => p.endsWith('/esm/kplane_bg.wasm'))) {
-  throw new Error(`browser.mjs did not fetch esm/kplane_bg.wasm (fetched: ${fetched.join(', ')})`);
+if (!fetched.some((p) => p.endsWith('/pkg/kplane_bg.wasm'))) {
+  throw new Error(`browser.mjs did not fetch kplane_bg.wasm (fetched: ${fetched.join(', ')})`);
 }
 suite(kplane, 'browser');

@@ -114,3 +114,17 @@ test('index.d.ts declares every method, KplaneError and Status; index.d.cts is t
     assert.ok(dts.includes(decl), `index.d.ts lacks ${decl}`);
   }
 });
+
+test('the package ships one WebAssembly module, shared by every entry', () => {
+  const wasm = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.wasm')) wasm.push(relative(pkgDir, p));
+    }
+  };
+  walk(pkgDir);
+  assert.deepEqual(wasm, ['kplane_bg.wasm']);
+  assert.ok(pkg.files.includes('kplane_bg.wasm'));
+});

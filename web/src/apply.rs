@@ -4,9 +4,10 @@
 use crate::lines;
 use kplane::server::decode;
 use kplane::{AppliedObject, ApplyOptions, ControlPlane, Outcome as Applied, Status};
+use serde::{Deserialize, Serialize};
 
 /// How bad a message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Severity {
     Error,
     Warning,
@@ -22,7 +23,7 @@ impl Severity {
 }
 
 /// A warning or an error about one document of the manifest.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub severity: Severity,
     /// 1-based line where the document starts (for a parse error: the failing line).
@@ -39,7 +40,7 @@ pub struct Message {
     pub fields: Vec<FieldNote>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldNote {
     pub field: String,
     pub message: String,
@@ -47,7 +48,7 @@ pub struct FieldNote {
 }
 
 /// The outcome of one Apply.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// `deployment.apps/web created`, … as kubectl prints them.
     pub applied: Vec<String>,
@@ -67,7 +68,6 @@ impl Outcome {
             .any(|m| m.status.as_ref().is_some_and(|s| s.code == 409))
     }
 
-    #[cfg(test)]
     pub fn errors(&self) -> impl Iterator<Item = &Message> {
         self.messages
             .iter()
@@ -76,7 +76,7 @@ impl Outcome {
 }
 
 /// One marker in the editor: a line and what is said about it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Marker {
     pub line: usize,
     pub severity: Severity,
@@ -135,7 +135,11 @@ pub fn apply_documents(cp: &mut ControlPlane, workspace: &str, text: &str, force
     }
     for d in docs {
         let object = object_name(&d.object);
-        match cp.apply_objects(workspace, vec![d.object], &options) {
+        let result = match crate::limits::check_object(&d.object) {
+            Some(refused) => Err(refused),
+            None => cp.apply_objects(workspace, vec![d.object], &options),
+        };
+        match result {
             Ok(result) => {
                 out.applied.extend(result.objects.iter().map(applied_line));
                 for w in result.warnings {

@@ -1,7 +1,7 @@
 //! The kubectl console's transcript and command history.
 
 /// One command and what it printed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub command: String,
     pub stdout: String,

@@ -108,7 +108,20 @@ pub fn editor(p: &EditorProps) -> Html {
                 on_apply.emit(());
                 return;
             }
-            // Tab indents (YAML needs spaces, not focus changes).
+            // Escape leaves the editor, so Tab moves focus again (WCAG 2.1.2, no keyboard trap).
+            if e.key() == "Escape" {
+                if let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                    let _ = area.blur();
+                    // To the spot right after the editor: Tab goes on from there.
+                    if let Some(exit) = gloo::utils::document().get_element_by_id("editor-exit") {
+                        if let Ok(exit) = exit.dyn_into::<HtmlElement>() {
+                            let _ = exit.focus();
+                        }
+                    }
+                }
+                return;
+            }
+            // Tab indents (YAML needs spaces, not focus changes); Escape first to leave.
             if e.key() == "Tab" && !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key()
             {
                 let Some(area) = e
@@ -181,10 +194,11 @@ pub fn editor(p: &EditorProps) -> Html {
                     </div>
                 </div>
                 <textarea id="manifest" data-testid="manifest" ref={area} spellcheck="false" autocomplete="off"
-                    wrap="off" aria-label="Manifests (YAML)"
+                    wrap="off" aria-label="Manifests (YAML). Tab indents; press Escape to leave the editor."
                     aria-invalid={(errors > 0).then_some("true")}
                     value={(*text).clone()} {oninput} {onscroll} {onkeydown} />
             </div>
+            <span id="editor-exit" tabindex="-1" class="sr-only">{ "Left the editor" }</span>
         </div>
     }
 }

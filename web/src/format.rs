@@ -92,6 +92,23 @@ pub fn elapsed(ms: i64) -> String {
     }
 }
 
+/// A span of virtual time, short: `500ms`, `1s`, `1m30s`, `2h`, `1h05m`.
+pub fn duration(ms: i64) -> String {
+    let ms = ms.max(0);
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let s = ms / 1000;
+    let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
+    match (h, m, sec) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s:02}s"),
+        (h, 0, _) => format!("{h}h"),
+        (h, m, _) => format!("{h}h{m:02}m"),
+    }
+}
+
 /// Splits an RFC 3339 timestamp into date and time of day for the clock
 /// (`2026-01-01T00:01:00Z` → `("2026-01-01", "00:01:00")`).
 pub fn clock(rfc3339: &str) -> (String, String) {
@@ -175,6 +192,16 @@ mod tests {
         assert_eq!(elapsed(65_000), "T+1m05s");
         assert_eq!(elapsed(7_380_000), "T+2h03m00s");
         assert_eq!(elapsed(93_600_000), "T+1d02h00m");
+    }
+
+    #[test]
+    fn durations_are_short() {
+        assert_eq!(duration(250), "250ms");
+        assert_eq!(duration(1000), "1s");
+        assert_eq!(duration(60_000), "1m");
+        assert_eq!(duration(90_000), "1m30s");
+        assert_eq!(duration(7_200_000), "2h");
+        assert_eq!(duration(3_900_000), "1h05m");
     }
 
     #[test]

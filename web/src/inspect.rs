@@ -5,37 +5,46 @@ use kplane::api::{kinds, Object};
 use kplane::scheduler::Explanation;
 use kplane::server::ROOT;
 use kplane::{ControlPlane, NodeSummary, WatchOptions};
+use serde::{Deserialize, Serialize};
 
 /// A node card's data: the summary plus what only the Node object says.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeView {
     pub summary: NodeSummary,
     /// The Ready condition's status: `True`, `False` or `Unknown`.
     pub ready: String,
     /// `Ready`, `NotReady` or `Unknown`, as the card says it.
-    pub ready_label: &'static str,
+    pub ready_label: String,
     /// The simulated machine's state when not running: `Failed` or `Stopped`.
     pub machine: Option<String>,
     /// `key=value:Effect`, as kubectl prints taints.
     pub taints: Vec<String>,
+    /// When a NoExecute taint evicts the pods that tolerate it only for the default 300 s
+    /// (the DefaultTolerationSeconds admission plugin): virtual ms from now (0: due).
+    pub evicts_in_ms: Option<i64>,
 }
+
+/// DefaultTolerationSeconds: pods tolerate not-ready and unreachable NoExecute taints for
+/// 300 s unless they say otherwise (plugin/pkg/admission/defaulttolerationseconds).
+const DEFAULT_TOLERATION_MS: i64 = 300_000;
 
 /// The annotation the simulated kubelet keeps a failed or stopped machine's state in.
 const NODE_STATE: &str = "sim.kplane.dev/node-state";
 
 pub fn node_views(cp: &ControlPlane, nodes: &[NodeSummary], max: usize) -> Vec<NodeView> {
     let info = kinds::by_kind(Some("v1"), "Node");
+    let now = cp.now_ms();
     nodes
         .iter()
         .take(max)
         .map(|n| {
             let node = info.and_then(|i| cp.server().get(ROOT, i, "", &n.name));
-            node_view(n, node)
+            node_view(n, node, now)
         })
         .collect()
 }
 
-fn node_view(n: &NodeSummary, node: Option<&Object>) -> NodeView {
+fn node_view(n: &NodeSummary, node: Option<&Object>, now: i64) -> NodeView {
     let ready = node
         .and_then(|o| condition(o, "Ready"))
         .and_then(|c| c.get("status"))
@@ -46,7 +55,8 @@ fn node_view(n: &NodeSummary, node: Option<&Object>) -> NodeView {
         "True" => "Ready",
         "False" => "NotReady",
         _ => "Unknown",
-    };
+    }
+    .to_string();
     let machine = node
         .and_then(|o| o.pointer("/metadata/annotations"))
         .and_then(|a| a.get(NODE_STATE))
@@ -58,12 +68,27 @@ fn node_view(n: &NodeSummary, node: Option<&Object>) -> NodeView {
         .and_then(|t| t.as_array())
         .map(|ts| ts.iter().map(taint).collect())
         .unwrap_or_default();
+    let evicts_in_ms = node
+        .and_then(|o| o.pointer("/spec/taints"))
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+        .filter(|t| t.get("effect").and_then(|e| e.as_str()) == Some("NoExecute"))
+        .filter_map(|t| {
+            t.get("timeAdded")
+                .and_then(|v| v.as_str())
+                .and_then(kplane::sim::parse_rfc3339)
+        })
+        .map(|added| (added.saturating_add(DEFAULT_TOLERATION_MS) - now).max(0))
+        .min()
+        .filter(|_| !n.pods.is_empty());
     NodeView {
         summary: n.clone(),
         ready,
         ready_label,
         machine,
         taints,
+        evicts_in_ms,
     }
 }
 
@@ -84,7 +109,7 @@ fn taint(t: &Object) -> String {
 }
 
 /// One row of a conditions table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     pub kind: String,
     pub status: String,
@@ -94,7 +119,7 @@ pub struct Condition {
 }
 
 /// One Event as the panels list it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRow {
     /// `lastTimestamp`, RFC 3339.
     pub time: String,
@@ -111,9 +136,9 @@ pub struct EventRow {
     pub count: i64,
     pub source: String,
     /// The store revision of its last update (newest first sorts by it).
-    revision: u64,
+    pub revision: u64,
     /// The Event's own namespace/name.
-    key: String,
+    pub key: String,
 }
 
 fn event_row(e: &Object) -> EventRow {
@@ -293,7 +318,7 @@ impl EventFeed {
 }
 
 /// Everything the Why? panel shows about one pod.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PodDetails {
     pub namespace: String,
     pub name: String,
@@ -309,6 +334,41 @@ pub struct PodDetails {
     /// Oldest first, as `kubectl describe` lists them.
     pub events: Vec<EventRow>,
     pub explanation: Option<Explanation>,
+    /// What the pod requests: (millicores, bytes).
+    pub requests: (i64, i64),
+    /// For each node the explanation names: (node, free millicores, free bytes) now, to show
+    /// the numbers behind "Insufficient cpu".
+    pub free: Vec<(String, i64, i64)>,
+    /// Containers waiting in CrashLoopBackOff: (container, back-off ms, virtual ms until the
+    /// kubelet restarts it).
+    pub backoffs: Vec<(String, i64, i64)>,
+}
+
+/// The containers of `pod` in CrashLoopBackOff and when each restarts: the back-off in the
+/// waiting message (the kubelet's `back-off 20s restarting failed …`) after the last exit.
+fn backoffs(pod: &Object, now: i64) -> Vec<(String, i64, i64)> {
+    let statuses = ["/status/initContainerStatuses", "/status/containerStatuses"];
+    statuses
+        .iter()
+        .filter_map(|p| pod.pointer(p).and_then(|v| v.as_array()))
+        .flatten()
+        .filter_map(|c| {
+            let waiting = c.pointer("/state/waiting")?;
+            if waiting.get("reason").and_then(|r| r.as_str())
+                != Some(kplane::kubelet::container::CRASH_LOOP_BACK_OFF)
+            {
+                return None;
+            }
+            let wait = kplane::kubelet::container::parse_backoff_message(
+                waiting.get("message")?.as_str()?,
+            )?;
+            let finished = kplane::sim::parse_rfc3339(
+                c.pointer("/lastState/terminated/finishedAt")?.as_str()?,
+            )?;
+            let name = c.get("name")?.as_str()?.to_string();
+            Some((name, wait, (finished.saturating_add(wait) - now).max(0)))
+        })
+        .collect()
 }
 
 /// `events` is the pod's feed (`EventFilter::Pod`), updated by the caller.
@@ -360,6 +420,27 @@ pub fn pod_details(
         .collect();
     events.sort_by(|a, b| a.time.cmp(&b.time).then(a.revision.cmp(&b.revision)));
     let opt = |p: &str| Some(s(p).to_string()).filter(|v| !v.is_empty());
+    let explanation = cp.explain(workspace, namespace, name);
+    let r = kplane::api::resources::pod_requests(pod, false);
+    let free = match &explanation {
+        Some(e) => {
+            let names: std::collections::HashSet<&str> =
+                e.nodes.iter().map(|n| n.node.as_str()).collect();
+            cp.nodes()
+                .into_iter()
+                .filter(|n| names.contains(n.name.as_str()))
+                .map(|n| {
+                    (
+                        n.name,
+                        n.allocatable_milli_cpu
+                            .saturating_sub(n.requested_milli_cpu),
+                        n.allocatable_memory.saturating_sub(n.requested_memory),
+                    )
+                })
+                .collect()
+        }
+        None => vec![],
+    };
     Some(PodDetails {
         namespace: namespace.to_string(),
         name: name.to_string(),
@@ -371,7 +452,10 @@ pub fn pod_details(
         images,
         conditions,
         events,
-        explanation: cp.explain(workspace, namespace, name),
+        explanation,
+        requests: (r.milli_cpu, r.memory),
+        free,
+        backoffs: backoffs(pod, cp.now_ms()),
     })
 }
 
@@ -438,6 +522,27 @@ mod tests {
             .taints
             .iter()
             .any(|t| t == "node.kubernetes.io/unreachable:NoExecute"));
+    }
+
+    #[test]
+    fn a_crash_looping_container_counts_down_to_its_restart() {
+        let mut cp = cluster("crash-loop", 0.0);
+        let mut seen = false;
+        for _ in 0..60 {
+            cp.advance(1.0).unwrap();
+            let feed = EventFeed::new(EventFilter::Pod("default".into(), "crasher".into()), 10);
+            let d = pod_details(&cp, ROOT, "default", "crasher", &feed).unwrap();
+            if let Some((container, wait, left)) = d.backoffs.first() {
+                assert_eq!(container, "app");
+                assert!(*wait >= 10_000 && *left <= *wait, "{wait} {left}");
+                assert_eq!(d.status, "CrashLoopBackOff");
+                seen = true;
+            }
+        }
+        assert!(
+            seen,
+            "the crasher waits in CrashLoopBackOff within a minute"
+        );
     }
 
     /// A feed updated step by step holds what a fresh one reads at the end.

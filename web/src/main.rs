@@ -1,29 +1,22 @@
-//! The kplane playground: the control plane runs in the page, on a virtual clock.
-//! Edit manifests, apply them, press play and watch pods schedule onto nodes.
-
-mod app;
-mod apply;
-mod console;
-mod editor;
-mod format;
-mod inspect;
-mod lines;
-mod scenario;
-mod view;
-mod why;
-mod workspaces;
+//! The kplane playground's page: a Yew app that talks to the worker running the control
+//! plane (see the crate docs).
 
 fn main() {
     install_panic_banner();
+    kplane_web::splitter::install();
     let root = gloo::utils::document().get_element_by_id("app");
     match root {
-        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
-        None => yew::Renderer::<app::App>::new().render(),
+        Some(root) => {
+            // The static loading note makes way for the app.
+            root.set_inner_html("");
+            yew::Renderer::<kplane_web::app::App>::with_root(root).render()
+        }
+        None => yew::Renderer::<kplane_web::app::App>::new().render(),
     };
 }
 
-/// A panic poisons the WebAssembly instance: say so on the page (and in the console)
-/// instead of freezing silently. Any panic is a bug. (Set through Yew, which would
+/// A panic on the page poisons its WebAssembly instance: say so on the page (and in the
+/// console) instead of freezing silently. Any panic is a bug. (Set through Yew, which would
 /// otherwise replace it with its own hook when rendering.)
 fn install_panic_banner() {
     yew::set_custom_panic_hook(Box::new(|info| {

@@ -297,7 +297,7 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "Two nodes full of low-priority batch pods, then a pod of higher priority.",
         steps: &[
             "Apply, then +1 min: four batch pods fill both nodes.",
-            "Apply a pod with `priorityClassName: high` (1 CPU): the scheduler evicts one batch pod (Preempted) and nominates its node.",
+            "Press \"Apply the high-priority pod\" below (a pod with `priorityClassName: high`, 1 CPU): the scheduler evicts one batch pod (Preempted) and nominates its node.",
             "The batch replacement stays Pending: click it to see why.",
         ],
         commands: &[
@@ -390,17 +390,18 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Two teams, one data plane",
         summary: "KCP-style workspaces: the same Deployment in two team workspaces, their pods on root's shared nodes.",
         steps: &[
-            "Apply in `root`: two nodes and the Deployment web. The tree beside the editor shows `root`.",
-            "Click the chips `ws create acme` and `ws create team-a`: an organization and a team, each Ready at once; the tree follows, and the editor now applies into `root:acme:team-a`.",
-            "Apply again: the Deployment is created in the team; the Nodes are refused (403: the shared data plane is written in root), yet `get nodes` lists them from the team.",
-            "`ws ..`, then `ws create team-b --type team --enter` and Apply: two independent Deployments named web. Node cards mark each pod with its workspace's colour.",
-            "`get deployments --as alice`: 403 until an admin binds alice a role (`examples/workspaces/alice-edit.yaml`).",
+            "Apply in `root`: two nodes and the Deployment web. The tree beside the editor shows `root`; the arrow by Manifests says where Apply writes.",
+            "Click the chips `ws create acme` and `ws create team-a`: an organization and a team, each Ready at once; the tree follows, and Apply now writes into `root:acme:team-a`.",
+            "Apply again: the Deployment is created in the team; the Nodes are refused (403: the shared data plane is written in root), yet `get nodes` lists them from the team. Step a minute: node cards mark each pod with its workspace's colour.",
+            "`ws ..`, then `ws create team-b` and Apply: two independent Deployments named web. Click a pod of another workspace on a node card: the page moves there (Pending, Events, Workloads and the console follow); click `root` in the tree to go back.",
+            "In a team, `get deployments --as alice` is 403 until the button binds alice the `edit` role there (`examples/workspaces/alice-edit.yaml`).",
         ],
         commands: &[
             ("ws create acme", "ws create acme --type organization --enter"),
             ("ws create team-a", "ws create team-a --type team --enter"),
+            ("ws ..", "ws .."),
+            ("ws create team-b", "ws create team-b --type team --enter"),
             ("ws tree", "ws tree"),
-            ("ws :", "ws :"),
             ("ws .", "ws ."),
             ("get nodes", "get nodes"),
             ("get deployments", "get deployments"),
@@ -409,6 +410,33 @@ pub const SCENARIOS: &[Scenario] = &[
         manifest: WORKSPACES,
     },
 ];
+
+/// A pod of the `high` PriorityClass asking for a whole core (the preemption scenario).
+const HIGH_PRIORITY_POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: important
+spec:
+  priorityClassName: high
+  containers:
+    - name: app
+      image: nginx:1.27
+      resources:
+        requests: {cpu: \"1\", memory: 256Mi}
+";
+
+/// Manifests a scenario's steps ask for beyond its own, each applied by a button on the
+/// card: (label, manifest).
+pub fn extras(id: &str) -> &'static [(&'static str, &'static str)] {
+    match id {
+        "preemption" => &[("Apply the high-priority pod", HIGH_PRIORITY_POD)],
+        "workspaces" => &[(
+            "Bind alice the edit role",
+            include_str!("../../examples/workspaces/alice-edit.yaml"),
+        )],
+        _ => &[],
+    }
+}
 
 pub fn by_id(id: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.id == id)
@@ -458,6 +486,15 @@ mod tests {
             assert!(out.messages.is_empty(), "{}: {:?}", s.id, out.messages);
             assert!(!out.applied.is_empty(), "{}", s.id);
             assert!(!c.nodes().is_empty(), "{} brings nodes", s.id);
+            for (label, extra) in extras(s.id) {
+                let out = apply_documents(&mut c, "root", extra, false);
+                assert!(
+                    out.messages.is_empty(),
+                    "{}: {label}: {:?}",
+                    s.id,
+                    out.messages
+                );
+            }
             for (_, command) in s.commands {
                 let o = c.kubectl(command, "");
                 assert_eq!(o.exit_code, 0, "{}: {command}: {}", s.id, o.stderr);
@@ -480,6 +517,25 @@ mod tests {
             "{}",
             out.stdout
         );
+    }
+
+    #[test]
+    fn alice_is_denied_in_a_team_until_the_extra_binds_her() {
+        let mut c = cp();
+        for command in [
+            "ws create acme --type organization --enter",
+            "ws create team-a --type team --enter",
+        ] {
+            assert_eq!(c.kubectl(command, "").exit_code, 0, "{command}");
+        }
+        let denied = c.kubectl("get deployments --as alice", "");
+        assert_eq!(denied.exit_code, 1);
+        assert!(denied.stderr.contains("is forbidden"), "{}", denied.stderr);
+        let (_, binding) = extras("workspaces")[0];
+        let out = apply_documents(&mut c, "root:acme:team-a", binding, false);
+        assert!(out.messages.is_empty(), "{:?}", out.messages);
+        let allowed = c.kubectl("get deployments --as alice", "");
+        assert_eq!(allowed.exit_code, 0, "{}", allowed.stderr);
     }
 
     #[test]

@@ -6,37 +6,34 @@ use crate::apply::{Outcome, Severity};
 use crate::console::Console;
 use crate::format;
 use crate::inspect::{EventRow, NodeView};
+use crate::protocol::{Clock, Counts, PodRef};
 use crate::scenario::{self, Scenario};
-use kplane::{NodeSummary, PodSummary};
+use kplane::PodSummary;
+use std::rc::Rc;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 pub struct HeaderProps<'a> {
     pub date_time: (String, String),
-    pub now: &'a str,
-    pub now_ms: i64,
-    pub elapsed_ms: i64,
+    pub clock: &'a Clock,
+    pub counts: &'a Counts,
     pub playing: bool,
     pub speed: f64,
-    pub nodes: &'a [NodeSummary],
-    pub pending: &'a [PodSummary],
+    /// Embedded in another page: no reset, no share.
+    pub embed: bool,
     pub on_play: Callback<MouseEvent>,
     pub on_step: Callback<MouseEvent>,
     pub on_step_minute: Callback<MouseEvent>,
     pub on_speed: Callback<Event>,
     pub on_reset: Callback<MouseEvent>,
+    pub on_share: Callback<MouseEvent>,
+    /// "Open in playground" (embed mode).
+    pub open_href: Option<String>,
 }
 
 pub fn header(p: HeaderProps<'_>) -> Html {
     let (date, time) = p.date_time;
-    let pods: Vec<&PodSummary> = p
-        .nodes
-        .iter()
-        .flat_map(|n| n.pods.iter())
-        .chain(p.pending.iter())
-        .collect();
-    let running = pods.iter().filter(|pod| pod.status == "Running").count();
-    let ready_nodes = p.nodes.iter().filter(|n| n.ready).count();
+    let c = p.counts;
     let play_label = if p.playing { "Pause" } else { "Play" };
     let play_icon = if p.playing { "❚❚" } else { "▶" };
     let per_second = 1000.0 / f64::from(TICK_MS);
@@ -44,8 +41,7 @@ pub fn header(p: HeaderProps<'_>) -> Html {
         <header class="topbar">
             <div class="brand">
                 <span class="logo" aria-hidden="true">{ "⎈" }</span>
-                <span class="brand-name">{ "kplane" }</span>
-                <span class="brand-sub">{ "playground" }</span>
+                <h1 class="brand-name">{ "kplane" }<span class="brand-sub">{ " playground" }</span></h1>
             </div>
             <div class="transport" role="group" aria-label="Virtual time">
                 <button id="play" data-testid="play" class={classes!("play", p.playing.then_some("playing"))}
@@ -65,20 +61,28 @@ pub fn header(p: HeaderProps<'_>) -> Html {
                         }) }
                     </select>
                 </label>
-                <div id="clock" data-testid="clock" class="clock" data-now={p.now.to_string()}
-                    data-ms={p.now_ms.to_string()} data-elapsed-ms={p.elapsed_ms.to_string()} title={p.now.to_string()}>
+                <div id="clock" data-testid="clock" class="clock" data-now={p.clock.now.clone()}
+                    data-ms={p.clock.now_ms.to_string()} data-elapsed-ms={p.clock.elapsed_ms.to_string()} title={p.clock.now.clone()}
+                    aria-live="off">
                     <span class="clock-time">{ time }</span>
                     <span class="clock-date">{ date }</span>
-                    <span class="clock-elapsed">{ format::elapsed(p.elapsed_ms) }</span>
+                    <span class="clock-elapsed">{ format::elapsed(p.clock.elapsed_ms) }</span>
                 </div>
             </div>
             <div class="summary" id="summary">
-                <span><strong>{ ready_nodes }</strong>{ format!("/{} nodes ready", p.nodes.len()) }</span>
-                <span><strong>{ running }</strong>{ format!("/{} pods running", pods.len()) }</span>
-                <span class={classes!(if p.pending.is_empty() { "" } else { "warn" })}>
-                    <strong>{ p.pending.len() }</strong>{ " pending" }
+                <span><strong>{ c.ready_nodes }</strong>{ format!("/{} nodes ready", c.nodes) }</span>
+                <span><strong>{ c.running }</strong>{ format!("/{} pods running", c.pods) }</span>
+                <span class={classes!(if c.pending == 0 { "" } else { "warn" })}>
+                    <strong>{ c.pending }</strong>{ " pending" }
                 </span>
-                <button id="reset" class="ghost small" title="Start over with an empty cluster" onclick={p.on_reset}>{ "Reset" }</button>
+                if let Some(href) = p.open_href {
+                    <a id="open-playground" class="button-link" href={href} target="_blank" rel="noopener">{ "Open in playground ↗" }</a>
+                } else {
+                    <button id="share" class="small" title="Copy a link to this exact cluster" onclick={p.on_share}>{ "Share" }</button>
+                    if !p.embed {
+                        <button id="reset" class="ghost small" title="Start over with an empty cluster" onclick={p.on_reset}>{ "Reset" }</button>
+                    }
+                }
             </div>
         </header>
     }
@@ -98,16 +102,23 @@ fn meter(resource: &'static str, label: &str, used: i64, total: i64, text: Strin
 }
 
 /// Big clusters (thousands of nodes, a hundred thousand pods) stay responsive: the page
-/// draws at most this many node cards, pods per list and applied lines, and counts the rest.
-pub const MAX_NODE_CARDS: usize = 150;
+/// draws at most this many pods per list and applied lines (the worker sends at most
+/// `session::MAX_NODE_CARDS` cards), and counts the rest.
 const MAX_PODS_SHOWN: usize = 120;
 const MAX_APPLIED_SHOWN: usize = 12;
 /// Above this many pods a list turns into a grid of coloured squares (name and status in
 /// the tooltip), so a full node still fits on its card.
 const COMPACT_OVER: usize = 12;
 
-/// The selected pod, if any: (namespace, name).
-pub type Selected<'a> = Option<(&'a str, &'a str)>;
+/// The selected pod, if any.
+pub type Selected<'a> = Option<&'a PodRef>;
+
+/// Whether `p` is the selected pod (same workspace, namespace and name).
+fn is_selected(p: &PodSummary, selected: Selected<'_>) -> bool {
+    selected.is_some_and(|s| {
+        s.name == p.name && s.namespace == p.namespace && s.workspace == p.workspace
+    })
+}
 
 /// The pods as rows, or as squares when there are many; past `MAX_PODS_SHOWN`, "+N more".
 /// Clicks are handled once for the whole list (see `pod_target`).
@@ -116,7 +127,7 @@ fn pod_list(pods: &[PodSummary], selected: Selected<'_>) -> Html {
     let compact = pods.len() > COMPACT_OVER;
     html! {
         <ul class={classes!("pods", compact.then_some("compact"))}>
-            { for pods.iter().take(MAX_PODS_SHOWN).map(|p| pod(p, compact, selected == Some((p.namespace.as_str(), p.name.as_str())))) }
+            { for pods.iter().take(MAX_PODS_SHOWN).map(|p| pod(p, compact, is_selected(p, selected))) }
             if more > 0 {
                 <li class="more" data-more={more.to_string()}>{ format!("+{more} more") }</li>
             }
@@ -166,15 +177,16 @@ fn pod(p: &PodSummary, compact: bool, selected: bool) -> Html {
     }
 }
 
-/// The pod an event happened on (a click or Enter inside a pod list): (namespace, name).
-pub fn pod_target(target: Option<web_sys::EventTarget>) -> Option<(String, String)> {
+/// The pod an event happened on (a click or Enter inside a pod list), with its workspace.
+pub fn pod_target(target: Option<web_sys::EventTarget>) -> Option<PodRef> {
     use wasm_bindgen::JsCast;
     let el: web_sys::Element = target?.dyn_into().ok()?;
     let pod = el.closest(".pod[data-pod]").ok()??;
-    Some((
-        pod.get_attribute("data-namespace")?,
-        pod.get_attribute("data-pod")?,
-    ))
+    Some(PodRef {
+        workspace: pod.get_attribute("data-workspace")?,
+        namespace: pod.get_attribute("data-namespace")?,
+        name: pod.get_attribute("data-pod")?,
+    })
 }
 
 /// What the buttons on a node card do; each is a kubectl command, shown in the console.
@@ -234,14 +246,30 @@ impl NodeAction {
     }
 }
 
-fn node_card(
-    v: &NodeView,
-    selected: Selected<'_>,
-    on_action: &Callback<(String, NodeAction)>,
-) -> Html {
+/// A node card's properties: compared by pointer, so an unchanged card is not redrawn.
+#[derive(Properties, Clone)]
+pub struct NodeCardProps {
+    pub view: Rc<NodeView>,
+    /// The selected pod when it is on this node.
+    pub selected: Option<PodRef>,
+    pub on_action: Callback<(String, NodeAction)>,
+}
+
+impl PartialEq for NodeCardProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view)
+            && self.selected == other.selected
+            && self.on_action == other.on_action
+    }
+}
+
+#[function_component(NodeCard)]
+pub fn node_card(p: &NodeCardProps) -> Html {
+    let v = &*p.view;
+    let on_action = &p.on_action;
     let n = &v.summary;
     let pod_count = n.pods.len() as i64;
-    let ready_class = match v.ready_label {
+    let ready_class = match v.ready_label.as_str() {
         "Ready" => "ok",
         "NotReady" => "bad",
         _ => "unknown",
@@ -262,14 +290,14 @@ fn node_card(
     html! {
         <article class={classes!("node-card", (v.ready_label != "Ready").then_some("not-ready"), n.unschedulable.then_some("cordoned"),
                 v.machine.as_ref().map(|m| format!("machine-{}", m.to_ascii_lowercase())))}
-            data-node={n.name.clone()} data-ready={n.ready.to_string()} data-condition={v.ready_label}
+            data-node={n.name.clone()} data-ready={n.ready.to_string()} data-condition={v.ready_label.clone()}
             data-unschedulable={n.unschedulable.to_string()} data-machine={v.machine.clone().unwrap_or_default()}>
             <header>
                 <span class="node-icon" aria-hidden="true"></span>
                 <h3 class="node-name" title={n.name.clone()}>{ n.name.clone() }</h3>
-                <span class={classes!("badge", "ready-badge", ready_class)}>{ v.ready_label }</span>
+                <span class={classes!("badge", "ready-badge", ready_class)}>{ v.ready_label.clone() }</span>
             </header>
-            if n.unschedulable || v.machine.is_some() || !v.taints.is_empty() {
+            if n.unschedulable || v.machine.is_some() || !v.taints.is_empty() || v.evicts_in_ms.is_some() {
                 <div class="node-flags">
                     if let Some(m) = &v.machine {
                         <span class="badge machine" title="simulated machine state">{ format!("machine {}", m.to_ascii_lowercase()) }</span>
@@ -278,6 +306,12 @@ fn node_card(
                         <span class="badge warn">{ "SchedulingDisabled" }</span>
                     }
                     { for v.taints.iter().map(|t| html! { <span class="taint" title="taint">{ t.clone() }</span> }) }
+                    if let Some(ms) = v.evicts_in_ms {
+                        <span class="badge warn countdown" data-evicts-in-ms={ms.to_string()}
+                            title="NoExecute taint: pods that tolerate it only for the default 300 s are evicted then">
+                            { if ms > 0 { format!("evicts in {}", format::duration(ms)) } else { "evicting".to_string() } }
+                        </span>
+                    }
                 </div>
             }
             <div class="meters">
@@ -290,7 +324,7 @@ fn node_card(
             if n.pods.is_empty() {
                 <p class="empty">{ "No pods" }</p>
             } else {
-                { pod_list(&n.pods, selected) }
+                { pod_list(&n.pods, p.selected.as_ref()) }
             }
             <footer class="node-actions" role="group" aria-label={format!("{} actions", n.name)}>
                 { for actions.into_iter().map(|a| {
@@ -307,8 +341,9 @@ fn node_card(
 }
 
 pub struct NodesProps<'a> {
-    pub nodes: &'a [NodeSummary],
-    pub views: &'a [NodeView],
+    /// Every node in the cluster (the cards may be fewer).
+    pub total: usize,
+    pub views: &'a [Rc<NodeView>],
     pub selected: Selected<'a>,
     pub on_pod: Callback<MouseEvent>,
     pub on_pod_key: Callback<KeyboardEvent>,
@@ -316,11 +351,10 @@ pub struct NodesProps<'a> {
 }
 
 pub fn nodes(p: NodesProps<'_>) -> Html {
-    let nodes = p.nodes;
     html! {
         <div class="panel nodes-panel">
             <div class="panel-head">
-                <h2>{ "Nodes" }<span class="count">{ nodes.len() }</span></h2>
+                <h2>{ "Nodes" }<span class="count">{ p.total }</span></h2>
                 <div class="legend" aria-label="Pod status colours">
                     <span class="status-running">{ "Running" }</span>
                     <span class="status-creating">{ "Starting" }</span>
@@ -329,7 +363,7 @@ pub fn nodes(p: NodesProps<'_>) -> Html {
                     <span class="status-failed">{ "Failed" }</span>
                 </div>
             </div>
-            if nodes.is_empty() {
+            if p.views.is_empty() {
                 <p class="empty hero-empty" id="no-nodes">
                     { "No nodes yet. Press " }<strong>{ "Apply" }</strong>{ " to create the scenario's nodes and workloads, then " }
                     <strong>{ "Play" }</strong>{ " or " }<strong>{ "+1 s" }</strong>{ " to move virtual time. Click any pod to ask " }
@@ -337,11 +371,14 @@ pub fn nodes(p: NodesProps<'_>) -> Html {
                 </p>
             } else {
                 <div id="nodes" class="node-grid" onclick={p.on_pod} onkeydown={p.on_pod_key}>
-                    { for p.views.iter().map(|v| node_card(v, p.selected, &p.on_action)) }
+                    { for p.views.iter().map(|v| {
+                        let here = p.selected.filter(|s| v.summary.pods.iter().any(|pod| is_selected(pod, Some(s)))).cloned();
+                        html! { <NodeCard key={v.summary.name.clone()} view={v.clone()} selected={here} on_action={p.on_action.clone()} /> }
+                    }) }
                 </div>
-                if nodes.len() > p.views.len() {
+                if p.total > p.views.len() {
                     <p class="hint more-nodes">
-                        { format!("Showing {} of {} nodes; ", p.views.len(), nodes.len()) }
+                        { format!("Showing {} of {} nodes; ", p.views.len(), p.total) }
                         <code>{ "get nodes" }</code>{ " in the console lists them all." }
                     </p>
                 }
@@ -352,15 +389,16 @@ pub fn nodes(p: NodesProps<'_>) -> Html {
 
 pub fn pending(
     pods: &[PodSummary],
+    total: usize,
     selected: Selected<'_>,
     on_pod: Callback<MouseEvent>,
     on_pod_key: Callback<KeyboardEvent>,
 ) -> Html {
     html! {
         <div id="pending" data-testid="pending" class={classes!("panel", "pending-panel", (!pods.is_empty()).then_some("has-pending"))}
-            data-count={pods.len().to_string()}>
+            data-count={total.to_string()}>
             <div class="panel-head">
-                <h2>{ "Pending" }<span class="count">{ pods.len() }</span></h2>
+                <h2>{ "Pending" }<span class="count">{ total }</span></h2>
                 <span class="hint">{ if pods.is_empty() { "pods no node has taken yet" } else { "click one: why is it pending?" } }</span>
             </div>
             if pods.is_empty() {
@@ -374,7 +412,7 @@ pub fn pending(
 
 /// The latest Events, newest first; a click on a pod's Event selects the pod.
 pub fn timeline(
-    events: &[EventRow],
+    events: &[Rc<EventRow>],
     warnings_only: bool,
     on_select: Callback<(String, String)>,
     on_toggle: Callback<Event>,
@@ -420,6 +458,8 @@ pub struct ScenarioProps<'a> {
     pub scenario: &'a Scenario,
     pub on_pick: Callback<Event>,
     pub on_reload: Callback<MouseEvent>,
+    /// Applies one of the scenario's extra manifests.
+    pub on_extra: Callback<&'static str>,
 }
 
 pub fn scenario_card(p: ScenarioProps<'_>) -> Html {
@@ -449,6 +489,18 @@ pub fn scenario_card(p: ScenarioProps<'_>) -> Html {
                     }) }</li>
                 }) }
             </ol>
+            if !scenario::extras(s.id).is_empty() {
+                <div class="extras">
+                    { for scenario::extras(s.id).iter().map(|(label, manifest)| {
+                        let on_extra = p.on_extra.clone();
+                        let manifest: &'static str = manifest;
+                        html! {
+                            <button class="small extra" data-extra={*label} title={format!("kubectl apply -f - <<EOF\n{manifest}EOF")}
+                                onclick={Callback::from(move |_| on_extra.emit(manifest))}>{ *label }</button>
+                        }
+                    }) }
+                </div>
+            }
             <button id="load-example" class="ghost small reload" title="Put this scenario's manifests back in the editor (the cluster stays as it is)"
                 onclick={p.on_reload}>{ "↺ Reload manifests" }</button>
         </section>

@@ -1,19 +1,27 @@
-//! The workspace tree beside the editor: every workspace (KCP's logical clusters) from `root`
-//! down, with its type and phase. Choosing one scopes the editor's Apply, the pending pods,
-//! the Events and the kubectl console (the control plane's kubectl context, which `kubectl ws`
-//! in the console moves too). Node cards show the pods of every workspace, each marked with
-//! its workspace's colour.
+//! Workspaces (KCP's logical clusters) in the playground. The worker builds the tree
+//! ([`tree_rows`]: every workspace from `root` down, with its type and phase) and sends it in
+//! its updates as a diff; the page draws it beside the editor (`panels::workspaces`).
+//! Choosing a workspace (`Command::Workspace`) moves the control plane's kubectl context
+//! (`ControlPlane::set_kubectl_workspace`), which scopes Apply, the pending pods, the Events,
+//! the workloads panel and the console; `kubectl ws` in the console moves it too. Node cards
+//! show the pods of every workspace, each marked with its workspace's colour ([`hue`]).
+use crate::protocol::Keyed;
 use kplane::api::object;
 use kplane::{ControlPlane, ListOptions};
-use yew::prelude::*;
+use serde::{Deserialize, Serialize};
 
-/// The most rows the tree draws (deeper or wider trees are cut, with a note).
+/// The most rows the tree holds (deeper or wider trees are cut, with a note).
 pub const MAX_ROWS: usize = 200;
 /// The deepest level the tree descends to.
 const MAX_DEPTH: usize = 16;
+/// A longer path is no workspace the tree could show (a damaged link): `root` is used.
+const MAX_PATH: usize = 1024;
+
+/// The root workspace: the shared data plane (nodes) lives there.
+pub const ROOT: &str = "root";
 
 /// One workspace of the tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TreeRow {
     /// `root:acme:team-a`.
     pub path: String,
@@ -22,71 +30,99 @@ pub struct TreeRow {
     /// 0 for root.
     pub depth: usize,
     /// `root:team`, or `root` for root.
+    #[serde(rename = "type")]
     pub type_: String,
     /// `Ready`, `Initializing`, … (`Ready` for root).
     pub phase: String,
 }
 
-/// The tree, depth first, children by name.
+impl Keyed for TreeRow {
+    fn key(&self) -> String {
+        self.path.clone()
+    }
+}
+
+/// The tree, depth first, children by name (as the Workspace list returns them).
 pub fn tree_rows(cp: &ControlPlane) -> Vec<TreeRow> {
     let mut rows = vec![TreeRow {
-        path: "root".into(),
-        name: "root".into(),
+        path: ROOT.into(),
+        name: ROOT.into(),
         depth: 0,
-        type_: "root".into(),
+        type_: ROOT.into(),
         phase: "Ready".into(),
     }];
-    fn children(cp: &ControlPlane, path: &str, depth: usize, rows: &mut Vec<TreeRow>) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        let list = cp
-            .list_items(
-                path,
-                &ListOptions {
-                    api_version: Some("tenancy.kcp.io/v1alpha1".into()),
-                    kind: "Workspace".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap_or_default();
-        for ws in list {
-            if rows.len() >= MAX_ROWS {
-                return;
-            }
-            let name = object::name(&ws).to_string();
-            let child = format!("{path}:{name}");
-            let t = |k: &str| {
-                object::str_at(&ws, &["spec", "type", k])
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let type_ = if t("path").is_empty() {
-                t("name")
-            } else {
-                format!("{}:{}", t("path"), t("name"))
-            };
-            rows.push(TreeRow {
-                path: child.clone(),
-                name,
-                depth,
-                type_,
-                phase: object::str_at(&ws, &["status", "phase"])
-                    .unwrap_or("Scheduling")
-                    .to_string(),
-            });
-            if cp.server().workspace_exists(&child) {
-                children(cp, &child, depth + 1, rows);
-            }
-        }
-    }
-    children(cp, "root", 1, &mut rows);
+    children(cp, ROOT, 1, &mut rows);
     rows
 }
 
-/// A stable hue (0–359) per workspace, for its pods' marks on node cards.
+fn children(cp: &ControlPlane, path: &str, depth: usize, rows: &mut Vec<TreeRow>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let list = cp
+        .list_items(
+            path,
+            &ListOptions {
+                api_version: Some("tenancy.kcp.io/v1alpha1".into()),
+                kind: "Workspace".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_or_default();
+    for ws in list {
+        if rows.len() >= MAX_ROWS {
+            return;
+        }
+        let name = object::name(&ws).to_string();
+        let child = format!("{path}:{name}");
+        let t = |k: &str| {
+            object::str_at(&ws, &["spec", "type", k])
+                .unwrap_or("")
+                .to_string()
+        };
+        let type_ = if t("path").is_empty() {
+            t("name")
+        } else {
+            format!("{}:{}", t("path"), t("name"))
+        };
+        rows.push(TreeRow {
+            path: child.clone(),
+            name,
+            depth,
+            type_,
+            phase: object::str_at(&ws, &["status", "phase"])
+                .unwrap_or("Scheduling")
+                .to_string(),
+        });
+        if cp.server().workspace_exists(&child) {
+            children(cp, &child, depth + 1, rows);
+        }
+    }
+}
+
+/// `path` if it exists, else its nearest existing ancestor (a workspace deleted, a link
+/// to a workspace the history does not create, a point of the timeline before it existed);
+/// `root` at the least.
+pub fn nearest_existing(cp: &ControlPlane, path: &str) -> String {
+    if path.len() > MAX_PATH {
+        return ROOT.into();
+    }
+    let mut p = path;
+    loop {
+        if cp.server().workspace_exists(p) {
+            return p.to_string();
+        }
+        match p.rsplit_once(':') {
+            Some((parent, _)) => p = parent,
+            None => return ROOT.into(),
+        }
+    }
+}
+
+/// A stable hue (0–359) per workspace, for its pods' marks on node cards and its swatch in
+/// the tree.
 pub fn hue(workspace: &str) -> u32 {
-    if workspace == "root" {
+    if workspace == ROOT {
         return 220;
     }
     let h = workspace.bytes().fold(2166136261u32, |h, b| {
@@ -100,48 +136,55 @@ pub fn base(workspace: &str) -> &str {
     workspace.rsplit(':').next().unwrap_or(workspace)
 }
 
-/// The workspace of the pod an event happened on (its `data-workspace`).
-pub fn pod_workspace(target: Option<web_sys::EventTarget>) -> Option<String> {
-    use wasm_bindgen::JsCast;
-    let el: web_sys::Element = target?.dyn_into().ok()?;
-    el.closest(".pod[data-workspace]")
-        .ok()??
-        .get_attribute("data-workspace")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The tree panel: a button per workspace, the current one pressed.
-pub fn tree(rows: &[TreeRow], current: &str, on_pick: Callback<String>) -> Html {
-    let full = rows.len() >= MAX_ROWS;
-    html! {
-        <section class="panel workspaces-panel" aria-label="Workspaces">
-            <div class="panel-head">
-                <h2>{ "Workspaces" }</h2>
-                <span class="hint">{ "kubectl ws" }</span>
-            </div>
-            <ul class="ws-tree" role="tree">
-                { for rows.iter().map(|r| {
-                    let selected = r.path == current;
-                    let path = r.path.clone();
-                    let onclick = on_pick.reform(move |_: MouseEvent| path.clone());
-                    let style = format!("--depth: {}; --ws-hue: {}", r.depth, hue(&r.path));
-                    html! {
-                        <li role="treeitem" aria-selected={selected.to_string()} class={classes!("ws-node", selected.then_some("selected"))}
-                            data-workspace={r.path.clone()} {style}>
-                            <button type="button" class="ws-pick" title={format!("{} (type {}) · {}", r.path, r.type_, r.phase)} {onclick}>
-                                <span class="ws-swatch" aria-hidden="true"></span>
-                                <span class="ws-name">{ r.name.clone() }</span>
-                                <span class="ws-type">{ r.type_.clone() }</span>
-                                if r.phase != "Ready" {
-                                    <span class="ws-phase">{ r.phase.clone() }</span>
-                                }
-                            </button>
-                        </li>
-                    }
-                }) }
-            </ul>
-            if full {
-                <p class="hint">{ format!("Showing the first {MAX_ROWS} workspaces.") }</p>
-            }
-        </section>
+    #[test]
+    fn the_tree_lists_workspaces_depth_first_with_types_and_phases() {
+        let mut cp = crate::history::fresh(1).unwrap();
+        for command in [
+            "ws create acme --type organization --enter",
+            "ws create team-b --type team",
+            "ws create team-a --type team --enter",
+        ] {
+            let o = cp.kubectl(command, "");
+            assert_eq!(o.exit_code, 0, "{command}: {}", o.stderr);
+        }
+        let rows = tree_rows(&cp);
+        let got: Vec<(&str, usize, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.path.as_str(), r.depth, r.type_.as_str(), r.phase.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("root", 0, "root", "Ready"),
+                ("root:acme", 1, "root:organization", "Ready"),
+                ("root:acme:team-a", 2, "root:team", "Ready"),
+                ("root:acme:team-b", 2, "root:team", "Ready"),
+            ]
+        );
+        assert_eq!(rows[2].name, "team-a");
+    }
+
+    #[test]
+    fn a_missing_workspace_falls_back_to_its_nearest_ancestor() {
+        let mut cp = crate::history::fresh(1).unwrap();
+        cp.kubectl("ws create acme --type organization", "");
+        assert_eq!(nearest_existing(&cp, "root:acme"), "root:acme");
+        assert_eq!(nearest_existing(&cp, "root:acme:gone:deeper"), "root:acme");
+        assert_eq!(nearest_existing(&cp, "elsewhere"), "root");
+        assert_eq!(nearest_existing(&cp, "root:../x"), "root");
+        assert_eq!(nearest_existing(&cp, &":".repeat(100_000)), "root");
+    }
+
+    #[test]
+    fn hues_are_stable_and_root_is_blue() {
+        assert_eq!(hue("root"), 220);
+        assert_eq!(hue("root:acme"), hue("root:acme"));
+        assert!(hue("root:acme:team-a") < 360);
+        assert_eq!(base("root:acme:team-a"), "team-a");
+        assert_eq!(base("root"), "root");
     }
 }

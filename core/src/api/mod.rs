@@ -3,6 +3,7 @@ pub mod base64;
 pub mod condition;
 pub mod cron;
 pub mod duration;
+pub mod gojson;
 pub mod kinds;
 pub mod network_policy;
 pub mod node_labels;
@@ -15,6 +16,7 @@ pub mod schema;
 pub mod selector;
 pub mod sha256;
 pub mod value;
+pub mod volume;
 
 pub use kinds::KindInfo;
 pub use object::Object;

@@ -152,8 +152,23 @@ pub fn names(list: &ResourceList) -> Vec<String> {
     list.keys().cloned().collect()
 }
 
+/// A container's `requests` or `limits`; requests missing for a resource with a limit default
+/// to the limit (`SetDefaults_Pod`, so a template computes as the pod made from it would).
 fn container_list(c: &Value, which: &str) -> ResourceList {
-    parse_list(path(c, &["resources", which]))
+    let mut list = parse_list(path(c, &["resources", which]));
+    if which == "requests" {
+        for (k, v) in parse_list(path(c, &["resources", "limits"])) {
+            list.entry(k).or_insert(v);
+        }
+    }
+    list
+}
+
+/// `applyNonMissing`: the entries of `defaults` the list lacks, added.
+fn apply_non_missing(list: &mut ResourceList, defaults: &ResourceList) {
+    for (k, v) in defaults {
+        list.entry(k.clone()).or_insert(*v);
+    }
 }
 
 fn is_sidecar(c: &Value) -> bool {
@@ -162,16 +177,22 @@ fn is_sidecar(c: &Value) -> bool {
 
 /// `AggregateContainerRequests` / `AggregateContainerLimits`: `max(Σ containers + Σ sidecars,
 /// max over init containers of (that init container + the sidecars started before it))`.
-fn aggregate(pod: &Value, which: &str) -> ResourceList {
+/// `non_missing` (`NonMissingContainerRequests`) fills each container's missing entries.
+fn aggregate(pod: &Value, which: &str, non_missing: &ResourceList) -> ResourceList {
     let spec = pod.get("spec").unwrap_or(&Value::Null);
+    let own = |c: &Value| {
+        let mut list = container_list(c, which);
+        apply_non_missing(&mut list, non_missing);
+        list
+    };
     let mut total = ResourceList::new();
     for c in array_at(spec, &["containers"]) {
-        add_into(&mut total, &container_list(c, which));
+        add_into(&mut total, &own(c));
     }
     let mut restartable = ResourceList::new();
     let mut init_max = ResourceList::new();
     for c in array_at(spec, &["initContainers"]) {
-        let own = container_list(c, which);
+        let own = own(c);
         let during = if is_sidecar(c) {
             add_into(&mut total, &own);
             add_into(&mut restartable, &own);
@@ -190,27 +211,50 @@ fn pod_level_supported(name: &str) -> bool {
     name == "cpu" || name == "memory" || name.starts_with("hugepages-")
 }
 
-/// The pod-level `spec.resources.<which>` entries upstream honours.
+/// The pod-level `spec.resources.<which>` entries upstream honours (requests default to the
+/// limits, as `SetDefaults_Pod` does for pod-level resources).
 fn pod_level(pod: &Value, which: &str) -> ResourceList {
-    parse_list(path(pod, &["spec", "resources", which]))
-        .into_iter()
-        .filter(|(k, _)| pod_level_supported(k))
-        .collect()
+    let mut list = parse_list(path(pod, &["spec", "resources", which]));
+    if which == "requests" {
+        for (k, v) in parse_list(path(pod, &["spec", "resources", "limits"])) {
+            list.entry(k).or_insert(v);
+        }
+    }
+    list.retain(|k, _| pod_level_supported(k));
+    list
+}
+
+/// `IsPodLevelRequestsSet`: the pod sets a supported pod-level request (or limit, which
+/// defaults it).
+pub fn pod_level_requests_set(pod: &Value) -> bool {
+    !pod_level(pod, "requests").is_empty()
 }
 
 /// `resourcehelper.PodRequests`: the container aggregate, replaced per resource by pod-level
-/// `spec.resources.requests` where set, plus `spec.overhead`.
+/// `spec.resources.requests` where set, plus `spec.overhead`. The scheduler
+/// ([`crate::api::resources::pod_requests`]), ResourceQuota and the LimitRanger all count
+/// through this function.
 pub fn pod_requests(pod: &Value) -> ResourceList {
-    let mut reqs = pod_requests_without_overhead(pod);
+    pod_requests_with(pod, &ResourceList::new())
+}
+
+/// [`pod_requests`] with `PodResourcesOptions.NonMissingContainerRequests`: each container's
+/// missing entries of `non_missing` count as those values (the scheduler's non-zero requests).
+pub fn pod_requests_with(pod: &Value, non_missing: &ResourceList) -> ResourceList {
+    let mut reqs = requests_without_overhead(pod, non_missing);
     add_into(&mut reqs, &parse_list(path(pod, &["spec", "overhead"])));
+    reqs
+}
+
+fn requests_without_overhead(pod: &Value, non_missing: &ResourceList) -> ResourceList {
+    let mut reqs = aggregate(pod, "requests", non_missing);
+    reqs.extend(pod_level(pod, "requests"));
     reqs
 }
 
 /// [`pod_requests`] without `spec.overhead` (the LimitRanger's `podRequests`).
 pub fn pod_requests_without_overhead(pod: &Value) -> ResourceList {
-    let mut reqs = aggregate(pod, "requests");
-    reqs.extend(pod_level(pod, "requests"));
-    reqs
+    requests_without_overhead(pod, &ResourceList::new())
 }
 
 /// `resourcehelper.PodLimits`: the container aggregate, replaced per resource by pod-level
@@ -227,7 +271,7 @@ pub fn pod_limits(pod: &Value) -> ResourceList {
 
 /// [`pod_limits`] without `spec.overhead` (the LimitRanger's `podLimits`).
 pub fn pod_limits_without_overhead(pod: &Value) -> ResourceList {
-    let mut limits = aggregate(pod, "limits");
+    let mut limits = aggregate(pod, "limits", &ResourceList::new());
     limits.extend(pod_level(pod, "limits"));
     limits
 }

@@ -1,6 +1,5 @@
 //! Resource arithmetic for pods and nodes, as the scheduler's `framework.Resource` and
 //! `resourcehelper.PodRequests` (k8s.io/component-helpers/resource) compute it.
-use super::object::{array_at, path};
 use super::quantity::Quantity;
 use crate::api::Value;
 use std::collections::BTreeMap;
@@ -32,6 +31,15 @@ impl Resources {
                 _ => Quantity::ZERO,
             };
             r.set(name, q);
+        }
+        r
+    }
+
+    /// The integer view of a [`crate::api::resource_list::ResourceList`].
+    pub fn from_resource_list(list: &crate::api::resource_list::ResourceList) -> Resources {
+        let mut r = Resources::default();
+        for (name, a) in list {
+            r.set(name, a.quantity);
         }
         r
     }
@@ -111,59 +119,36 @@ impl Resources {
     }
 }
 
-fn container_requests(c: &Value, non_zero: bool) -> Resources {
-    let mut r = Resources::from_list(path(c, &["resources", "requests"]));
-    // Limits without requests default the requests (API defaulting does this for stored pods;
-    // repeated here so un-defaulted templates compute the same).
-    let limits = Resources::from_list(path(c, &["resources", "limits"]));
-    let has_req = |n: &str| path(c, &["resources", "requests", n]).is_some();
-    if !has_req("cpu") {
-        r.milli_cpu = limits.milli_cpu;
-    }
-    if !has_req("memory") {
-        r.memory = limits.memory;
-    }
-    if non_zero {
-        // `schedutil.GetNonzeroRequests`: only an unset request gets the default.
-        if !has_req("cpu") && r.milli_cpu == 0 {
-            r.milli_cpu = DEFAULT_MILLI_CPU_REQUEST;
-        }
-        if !has_req("memory") && r.memory == 0 {
-            r.memory = DEFAULT_MEMORY_REQUEST;
-        }
-    }
-    r
-}
-
-fn is_sidecar(c: &Value) -> bool {
-    c.get("restartPolicy").and_then(Value::as_str) == Some("Always")
-}
-
-/// `resourcehelper.PodRequests`: `max(Σ containers + Σ sidecars, max over init containers of
-/// (that init container + the sidecars started before it)) + overhead`.
-/// With `non_zero`, unset CPU/memory requests count as 100m / 200Mi (used for scoring).
+/// `resourcehelper.PodRequests` (through [`crate::api::resource_list::pod_requests`]: containers,
+/// sidecars and init containers, pod-level `resources`, overhead) in the scheduler's integer
+/// units. With `non_zero`, unset CPU/memory requests count as 100m / 200Mi (for scoring), as
+/// `framework.Resource.calculateResource` does with `getNonMissingContainerRequests`
+/// (pkg/scheduler/framework/types.go): every container's missing cpu/memory request gets the
+/// default, or — when pod-level requests are set — only a resource the pod's total lacks.
 pub fn pod_requests(pod: &Value, non_zero: bool) -> Resources {
-    let spec = pod.get("spec").unwrap_or(&Value::Null);
-    let mut reqs = Resources::default();
-    for c in array_at(spec, &["containers"]) {
-        reqs.add(&container_requests(c, non_zero));
+    use super::resource_list::{self as rl, Amount};
+    let requests = rl::pod_requests(pod);
+    if !non_zero {
+        return Resources::from_resource_list(&requests);
     }
-    let mut restartable = Resources::default();
-    let mut init_max = Resources::default();
-    for c in array_at(spec, &["initContainers"]) {
-        let mut cr = container_requests(c, non_zero);
-        if is_sidecar(c) {
-            reqs.add(&cr);
-            restartable.add(&cr);
-            cr = restartable.clone();
-        } else {
-            cr.add(&restartable);
-        }
-        init_max.max(&cr);
+    let cpu = Amount {
+        quantity: Quantity::from_nanos(i128::from(DEFAULT_MILLI_CPU_REQUEST) * 1_000_000),
+        format: super::quantity::Format::DecimalSI,
+    };
+    let memory = Amount {
+        quantity: Quantity::from_units(DEFAULT_MEMORY_REQUEST),
+        format: super::quantity::Format::DecimalSI,
+    };
+    let mut non_missing = rl::ResourceList::new();
+    let pod_level = rl::pod_level_requests_set(pod);
+    let missing = |k: &str| requests.get(k).is_none_or(Amount::is_zero);
+    if !pod_level || missing("cpu") {
+        non_missing.insert("cpu".into(), cpu);
     }
-    reqs.max(&init_max);
-    reqs.add(&Resources::from_list(spec.get("overhead")));
-    reqs
+    if !pod_level || missing("memory") {
+        non_missing.insert("memory".into(), memory);
+    }
+    Resources::from_resource_list(&rl::pod_requests_with(pod, &non_missing))
 }
 
 /// A node's allocatable resources (`status.allocatable`, falling back to `status.capacity`).

@@ -97,6 +97,17 @@ Role: apiVersion kind metadata:ObjectMeta rules:[PolicyRule]
 ClusterRole: apiVersion kind metadata:ObjectMeta rules:[PolicyRule] aggregationRule:*
 RoleBinding: apiVersion kind metadata:ObjectMeta subjects:[Subject] roleRef:RoleRef
 ClusterRoleBinding: apiVersion kind metadata:ObjectMeta subjects:[Subject] roleRef:RoleRef
+LoadProfile: apiVersion kind metadata:ObjectMeta spec:LoadProfileSpec status:*
+LoadProfileSpec: target:SimTarget container:s requests:SimRate perRequest:SimCost startTime:s
+Queue: apiVersion kind metadata:ObjectMeta spec:QueueSpec status:*
+QueueSpec: arrivals:SimRate consumer:SimTarget container:s perPodRate perMessage:SimCost partitions:i32 startTime:s
+SimTarget: apiVersion:s kind:s name:s
+SimRate: rps steps:[SimStep] ramps:[SimRamp] daily:SimDaily spikes:[SimSpike] repeat multiplier
+SimStep: at rps
+SimRamp: from to rps
+SimDaily: min max peak:s
+SimSpike: at duration rps
+SimCost: cpu:q memory:q latency
 ";
 
 /// The type of a field.

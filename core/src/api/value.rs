@@ -403,11 +403,10 @@ impl MapInner {
         match &self.index {
             Some(ix) => ix.get(key).copied(),
             None => {
-                let (len, first) = (key.len(), key.as_bytes().first());
-                self.entries.iter().position(|(k, _)| {
-                    // Cheap rejections first: most keys differ in length or first byte.
-                    k.len() == len && k.as_bytes().first() == first && &**k == key
-                })
+                let key = key.as_bytes();
+                self.entries
+                    .iter()
+                    .position(|(k, _)| short_eq(k.as_bytes(), key))
             }
         }
     }
@@ -423,6 +422,23 @@ impl MapInner {
             )
         });
     }
+}
+
+/// Byte equality tuned for the short keys of objects: length, first byte, then eight bytes at a
+/// time, without a call to `memcmp`.
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() || a.first() != b.first() {
+        return false;
+    }
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if x != y {
+            return false;
+        }
+    }
+    ca.remainder() == cb.remainder()
 }
 
 impl Map {
@@ -1515,6 +1531,21 @@ pub mod __json {
     impl ViaClone for Wrap<&Array> {
         fn to_json(&self) -> Value {
             Value::Array(self.0.clone())
+        }
+    }
+    impl ViaClone for Wrap<&Vec<Value>> {
+        fn to_json(&self) -> Value {
+            Value::Array(Array::from(self.0.clone()))
+        }
+    }
+    impl ViaClone for Wrap<&Option<Value>> {
+        fn to_json(&self) -> Value {
+            self.0.clone().unwrap_or(Value::Null)
+        }
+    }
+    impl ViaClone for Wrap<&Option<&Value>> {
+        fn to_json(&self) -> Value {
+            self.0.cloned().unwrap_or(Value::Null)
         }
     }
 

@@ -9,7 +9,7 @@
 use super::ControlPlane;
 use crate::api::KindInfo;
 use crate::server::authz::Request;
-use crate::server::rbac::UserInfo;
+use crate::server::rbac::{self, Attributes, UserInfo};
 use crate::server::status::Status;
 use crate::server::workspaces::LOGICAL_CLUSTER_RESOURCE;
 use std::ops::{Deref, DerefMut};
@@ -78,6 +78,40 @@ impl ControlPlane {
         let user = UserInfo::impersonated(name, &groups);
         let previous = std::mem::replace(&mut self.user, user);
         AsUser { cp: self, previous }
+    }
+
+    /// Who a request impersonating `name` in `groups` acts as (`Impersonate-User`,
+    /// `Impersonate-Group`; `kubectl --as`), after kube-apiserver's impersonation filter checks
+    /// that the current caller may in `workspace` (k8s.io/apiserver pkg/endpoints/filters/
+    /// impersonation.go): verb `impersonate` on `users/<name>` (or `serviceaccounts/<name>` in
+    /// the account's namespace) and on `groups/<group>` for each group; a 403 otherwise.
+    pub fn impersonation(
+        &self,
+        workspace: &str,
+        name: &str,
+        groups: &[String],
+    ) -> Result<UserInfo, Status> {
+        let caller = &self.user;
+        let check = |resource: &str, namespace: &str, object: &str| {
+            let a = Attributes::resource(caller, "impersonate", "", resource, namespace)
+                .with_name(object);
+            self.server.authorize_attributes(workspace, &a)
+        };
+        match rbac::split_service_account_username(name) {
+            Some((ns, sa)) => check("serviceaccounts", ns, sa)?,
+            None => check("users", "", name)?,
+        }
+        for g in groups {
+            check("groups", "", g)?;
+        }
+        Ok(UserInfo::impersonated(name, groups))
+    }
+
+    /// Authorizes a non-resource request of the current caller (`get` on `/api`, `/healthz`);
+    /// upstream's 403 (`forbidden: User "x" cannot get path "/api"`) on denial.
+    pub fn authorize_path(&self, workspace: &str, verb: &str, path: &str) -> Result<(), Status> {
+        let a = Attributes::non_resource(&self.user, verb, path);
+        self.server.authorize_attributes(workspace, &a)
     }
 
     /// The user calls are made as.

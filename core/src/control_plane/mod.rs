@@ -5,6 +5,9 @@
 //! paging, watch), `summary` (the cluster view), `snapshot` (save and restore); this file
 //! holds writes and time.
 mod identity;
+mod logs;
+mod metrics;
+mod network;
 mod options;
 mod query;
 mod snapshot;
@@ -13,6 +16,7 @@ mod summary;
 mod virtual_workspace;
 
 pub use identity::{AsUser, KubectlContext};
+pub use network::{DirectionReport, Reachability, ReachabilityMatrix};
 pub use options::*;
 pub use summary::{NodeSummary, PodSummary};
 
@@ -514,6 +518,22 @@ impl ControlPlane {
         Ok(())
     }
 
+    /// The instant (ms) `seconds` from now; `seconds` as for [`ControlPlane::advance`] (a
+    /// 400 otherwise).
+    pub fn instant_after(&self, seconds: f64) -> Result<i64, Status> {
+        Ok(self.server.clock.now_ms().saturating_add(millis(seconds)?))
+    }
+
+    /// The instant (ms) of the control loops' next wake-up after now and at or before
+    /// `until_ms`; `None` when none falls due by then (nothing changes until someone writes).
+    /// Callers that wait for a condition in virtual time (`kubectl wait`, `delete --wait`,
+    /// `rollout status`, `get -w`) advance from one wake-up to the next.
+    pub fn next_wake_up(&self, until_ms: i64) -> Option<i64> {
+        self.server
+            .timers
+            .next_between(self.server.clock.now_ms(), until_ms)
+    }
+
     /// Advances to each next wake-up until none is left (settled) or `max_seconds` pass
     /// (default [`DEFAULT_SETTLE_SECONDS`]).
     pub fn run_until_settled(&mut self, max_seconds: Option<f64>) -> Result<Settled, Status> {
@@ -552,6 +572,44 @@ impl ControlPlane {
         let out = kubectl::run(self, command_line, stdin);
         self.reconcile();
         out
+    }
+
+    /// Runs a kubectl command line and, for a command that streams (`get -w`,
+    /// `get --watch-only`, `logs -f`), the stream that goes on printing as virtual time passes
+    /// ([`kubectl::KubectlStream`]); `None` for other commands.
+    pub fn kubectl_stream(
+        &mut self,
+        command_line: &str,
+        stdin: &str,
+    ) -> (KubectlOutput, Option<kubectl::KubectlStream>) {
+        let out = kubectl::start(self, command_line, stdin);
+        self.reconcile();
+        out
+    }
+
+    /// Runs a kubectl command line, then advances virtual time by `seconds`: what a streaming
+    /// command (`get -w`, `logs -f`) prints meanwhile is appended, each change at the instant
+    /// it happens. A command that does not stream prints as [`ControlPlane::kubectl`] and the
+    /// clock still advances. `seconds` as for [`ControlPlane::advance`].
+    pub fn kubectl_watch(
+        &mut self,
+        command_line: &str,
+        stdin: &str,
+        seconds: f64,
+    ) -> Result<KubectlOutput, Status> {
+        let until = self.instant_after(seconds)?;
+        let (mut out, stream) = self.kubectl_stream(command_line, stdin);
+        if let Some(mut s) = stream {
+            let more = s.advance(self, seconds)?;
+            out.stdout.push_str(&more.stdout);
+            out.stderr.push_str(&more.stderr);
+            out.exit_code = out.exit_code.max(more.exit_code);
+        }
+        // The whole span passes, also when the stream ended early (every followed container
+        // stopped) or there was none.
+        let left = until.saturating_sub(self.now_ms()).max(0);
+        self.advance(left as f64 / 1000.0)?;
+        Ok(out)
     }
 
     /// Fails node `name`: its kubelet keeps running but posts `Ready=False` (`KubeletNotReady`)

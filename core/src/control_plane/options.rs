@@ -77,6 +77,26 @@ pub struct WatchEvent {
     pub object: Value,
 }
 
+/// `PodLogOptions`: which container of a pod and which part of its log (`kubectl logs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LogOptions {
+    /// The container; may be left out when the pod has one.
+    pub container: Option<String>,
+    /// The previous run of the container (the last one that terminated).
+    pub previous: bool,
+    /// Only lines from the last N seconds.
+    pub since_seconds: Option<i64>,
+    /// Only lines from this instant on (RFC 3339).
+    pub since_time: Option<String>,
+    /// Each line prefixed with its time (RFC 3339 with nanoseconds).
+    pub timestamps: bool,
+    /// Only the last N lines.
+    pub tail_lines: Option<i64>,
+    /// At most this many bytes.
+    pub limit_bytes: Option<i64>,
+}
+
 /// `apply` options.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]

@@ -102,6 +102,16 @@ impl ControlPlane {
     /// A stored object as the caller asked for it: a custom object in the requested version
     /// (conversion strategy `None`: only `apiVersion` changes).
     fn as_requested(&self, workspace: &str, info: &KindInfo, mut v: Value) -> Value {
+        if info.group == "autoscaling" && info.kind == "HorizontalPodAutoscaler" {
+            // The apiserver converts between served versions (pkg/apis/autoscaling/v1/
+            // conversion.go): an HPA stored as v2 reads as v1 through autoscaling/v1 and back.
+            use crate::controllers::hpa::spec::{convert_v1_to_v2, convert_v2_to_v1};
+            return match (object::api_version(&v), info.version) {
+                ("autoscaling/v2", "v1") => convert_v2_to_v1(&v),
+                ("autoscaling/v1", "v2") => convert_v1_to_v2(&v).unwrap_or(v),
+                _ => v,
+            };
+        }
         if self.server.custom_kind(workspace, info).is_some() {
             let want = info.api_version();
             if object::api_version(&v) != want {

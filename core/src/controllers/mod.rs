@@ -8,6 +8,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
+pub mod endpoints;
 pub mod endpointslice;
 pub mod gc;
 #[cfg(test)]
@@ -20,7 +21,11 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod replication_controller;
+pub mod resource_quota;
+pub mod root_ca;
+pub mod service;
 pub mod serviceaccount;
+pub mod simulation;
 pub mod statefulset;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -46,6 +51,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(apis::ApiExportController),
         Box::new(apis::ApiBindingController),
         Box::new(serviceaccount::ServiceAccountController),
+        Box::new(root_ca::RootCaPublisher),
         Box::new(namespace::NamespaceController),
         Box::new(gc::GarbageCollector),
         Box::new(deployment::DeploymentController),
@@ -56,7 +62,20 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(cronjob::CronJobController),
         Box::new(job::JobController),
         Box::new(disruption::DisruptionController),
+        Box::new(endpoints::EndpointSliceController),
+        Box::new(endpoints::EndpointsController),
+        Box::new(service::ServiceController),
+        Box::new(resource_quota::ResourceQuotaController),
+        Box::new(volume::controller::PersistentVolumeController),
+        Box::new(volume::provisioner::ExternalProvisioner::default()),
+        Box::new(volume::attach_detach::AttachDetachController),
         Box::new(node_lifecycle::NodeLifecycleController),
+        // The simulated demand, then the autoscalers that read it.
+        Box::new(simulation::LoadProfileController),
+        Box::new(simulation::QueueController),
+        Box::new(keda::KedaOperator::default()),
+        Box::new(hpa::HorizontalController::default()),
+        Box::new(vpa::VpaController::default()),
         Box::new(crate::scheduler::Scheduler::default()),
         Box::new(crate::kubelet::Kubelet::default()),
     ]

@@ -175,10 +175,15 @@ fn fnv32a(bytes: &[u8]) -> u32 {
 
 /// `controller.ComputeHash` (the `pod-template-hash` and `controller-revision-hash` values):
 /// FNV-32a of the template (and collision count), written with `rand.SafeEncodeString` of its
-/// decimal form. Upstream hashes Go's printed form of the template; kplane hashes its JSON, so
-/// values differ from a real cluster's but are stable.
+/// decimal form (pkg/controller/controller_utils.go `ComputeHash`).
+///
+/// Upstream hashes the typed template as go-spew prints it (`hashutil.DeepHashObject`, map
+/// keys sorted); kplane hashes the template's canonical JSON (`json.Marshal`: keys sorted at
+/// every level, compact), so the values differ from a real cluster's, but depend only on the
+/// template's content, never on its key order: applying `kubectl get -o yaml` output back
+/// (keys sorted) keeps the same ReplicaSet.
 pub fn compute_hash(template: &Value, collision_count: Option<i64>) -> String {
-    let mut bytes = serde_json::to_vec(template).unwrap_or_default();
+    let mut bytes = crate::api::gojson::to_compact(template).into_bytes();
     if let Some(c) = collision_count {
         bytes.extend_from_slice(c.to_string().as_bytes());
     }
@@ -334,6 +339,9 @@ mod tests {
         let h = compute_hash(&t, None);
         assert_eq!(h, compute_hash(&t, None));
         assert_ne!(h, compute_hash(&t, Some(1)));
+        // Key order does not matter (`get -o yaml` sorts keys).
+        let reordered = json!({"spec": {"containers": [{"image": "nginx", "name": "a"}]}, "metadata": {"labels": {"app": "web"}}});
+        assert_eq!(h, compute_hash(&reordered, None));
         assert!(h.bytes().all(|b| ALPHANUMS.contains(&b)));
     }
 

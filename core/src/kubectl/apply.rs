@@ -53,23 +53,9 @@ fn infos_from_stdin(ctx: &Ctx<'_>) -> Result<(Vec<Info>, Vec<Error>), Error> {
     Ok((infos, found.errors))
 }
 
-/// The annotation `kubectl apply` and `--save-config` keep (`GetModifiedConfiguration`): the
-/// object with its annotations but not this one (an empty map stays `{}`), as Go encodes
-/// an unstructured object (compact, keys sorted, a trailing newline).
+/// The annotation `kubectl apply` and `--save-config` keep (`GetModifiedConfiguration`).
 pub(super) fn last_applied(obj: &Value) -> String {
-    let mut o = obj.clone();
-    let mut annotations = o["metadata"]
-        .get("annotations")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    annotations.shift_remove(LAST_APPLIED);
-    object::set_path(
-        &mut o,
-        &["metadata", "annotations"],
-        Value::Object(annotations),
-    );
-    super::output::json::to_compact(&resources::sorted(&o)) + "\n"
+    crate::server::merge::last_applied(obj)
 }
 
 /// Adds the last-applied annotation (`--save-config`).

@@ -46,10 +46,19 @@ fn printer_columns(
     }
 }
 
-/// The printer for `info` in kubectl's current workspace, when it has CRD-style columns (the
-/// name, then every column; `-o wide` shows those of priority 1 too).
+/// The printer for `info` in kubectl's current workspace, when it has CRD-style columns.
 pub(super) fn custom(cp: &ControlPlane, info: &KindInfo) -> Option<super::printers::Printer> {
-    let cols = printer_columns(cp, &super::ws(cp), info)?;
+    custom_in(cp, &super::ws(cp), info)
+}
+
+/// The printer for `info` in `workspace`, when it has CRD-style columns (the name, then every
+/// column; `-o wide` shows those of priority 1 too).
+pub(crate) fn custom_in(
+    cp: &ControlPlane,
+    workspace: &str,
+    info: &KindInfo,
+) -> Option<super::printers::Printer> {
+    let cols = printer_columns(cp, workspace, info)?;
     let names: Vec<String> = std::iter::once("Name".to_string())
         .chain(cols.iter().map(|c| c.name.clone()))
         .collect();

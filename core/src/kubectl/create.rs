@@ -241,7 +241,7 @@ fn meta_plain(name: &str) -> Value {
 }
 
 /// Creates (or, with `--dry-run=client`, only prints) a generated object.
-fn create_object(
+pub(super) fn create_object(
     ctx: &mut Ctx<'_>,
     fmt: &Format,
     dry: DryRun,

@@ -3,9 +3,12 @@
 //! `No resources found` when a selector matches nothing; `--cascade`, `--grace-period`,
 //! `--now`, `--all`, `-l`, `--field-selector`, `--dry-run`, `-o name`.
 //!
-//! kubectl then waits for the objects to go (`--wait`); here the command returns at once and
-//! objects with a grace period or finalizers are still terminating.
+//! kubectl then waits for the objects to go (`--wait`, default true; not with `--dry-run`):
+//! kplane waits in virtual time ([`super::waiting`]) until each deleted object is gone (or
+//! replaced by one of another uid), for `--timeout` (`timed out waiting for the condition on
+//! pods/x`), or without one until nothing is left to happen (kubectl would wait a week).
 use super::resources::{self, kind_group};
+use super::waiting::{self, Deadline, Waited};
 use super::{Ctx, DryRun, Error};
 use crate::control_plane::{ControlPlane, DeleteOptions};
 use crate::server::Propagation;
@@ -80,8 +83,11 @@ pub(super) fn delete(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         .filter(|e| !(ignore_not_found && matches!(e, Error::Status(s) if s.code == 404)))
         .collect();
     let mut warn_cluster_scope = ctx.explicit_ns() && !ctx.p.bool("all-namespaces");
+    let wait = ctx.p.bool("wait") && dry == DryRun::None;
+    let timeout = super::wait::parse_duration(&ctx.p.str("timeout"))?;
     let mut shadow = (dry == DryRun::Server).then(|| ctx.cp.clone());
     let mut count = 0;
+    let mut deleted: Vec<(&resources::Info, String)> = Vec::new();
     for info in &found.infos {
         count += 1;
         if warn_cluster_scope && !info.kind.namespaced {
@@ -119,7 +125,10 @@ pub(super) fn delete(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             None => &mut *ctx.cp,
         };
         match cp.delete(&super::ws(cp), &opts) {
-            Ok(_) => print(ctx),
+            Ok(gone) => {
+                print(ctx);
+                deleted.push((info, crate::api::object::uid(&gone).to_string()));
+            }
             Err(s) if ignore_not_found && s.code == 404 => count -= 1,
             Err(s) => {
                 let s = match &info.source {
@@ -138,6 +147,43 @@ pub(super) fn delete(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     if count == 0 {
         ctx.out.push_str("No resources found\n");
+    }
+    if wait {
+        wait_for_deletion(ctx, &deleted, timeout)?;
+    }
+    Ok(())
+}
+
+/// `RunWait` with `IsDeleted` over the deleted objects (one deadline for all).
+fn wait_for_deletion(
+    ctx: &mut Ctx<'_>,
+    deleted: &[(&resources::Info, String)],
+    timeout: i64,
+) -> Result<(), Error> {
+    let ws = super::ws(ctx.cp);
+    let deadline = (timeout > 0).then(|| ctx.now().saturating_add(timeout));
+    let implicit = Deadline::Implicit(waiting::IMPLICIT_WAIT_MS);
+    for (info, uid) in deleted {
+        let gone = |cp: &mut ControlPlane| -> Result<Option<()>, Error> {
+            let live = cp.server().get(&ws, info.kind, &info.namespace, &info.name);
+            Ok(live
+                .is_none_or(|o| !uid.is_empty() && crate::api::object::uid(o) != uid)
+                .then_some(()))
+        };
+        let wait = deadline.map_or(implicit, |d| {
+            Deadline::After(d.saturating_sub(ctx.now()).max(0))
+        });
+        match waiting::until(ctx.cp, wait, gone)? {
+            Waited::Done(()) => {}
+            Waited::TimedOut => {
+                return Err(Error::msg(format!(
+                    "error: timed out waiting for the condition on {}/{}",
+                    info.kind.plural, info.name
+                )))
+            }
+            // Nothing left to happen: the object stays (e.g. a finalizer nobody removes).
+            Waited::GaveUp => return Ok(()),
+        }
     }
     Ok(())
 }

@@ -28,25 +28,14 @@ fn preferred() -> Vec<&'static KindInfo> {
     out
 }
 
-/// Discovery's verbs for a resource.
-fn verbs(k: &KindInfo) -> &'static str {
-    match k.plural {
-        "namespaces" => "create,delete,get,list,patch,update,watch",
-        _ => "create,delete,deletecollection,get,list,patch,update,watch",
-    }
+/// Discovery's verbs for a resource, comma-separated.
+fn verbs(k: &KindInfo) -> String {
+    crate::rest::verbs(k).join(",")
 }
 
 /// Discovery's categories for a resource.
 fn categories(k: &KindInfo) -> &'static str {
-    let qualified = k.qualified_resource();
-    if super::resources::ALL_CATEGORY.contains(&qualified) {
-        return "all";
-    }
-    match k.group {
-        "karpenter.sh" | "karpenter.k8s.aws" => "karpenter",
-        "tenancy.kcp.io" | "core.kcp.io" | "apis.kcp.io" => "kcp",
-        _ => "",
-    }
+    crate::rest::categories(k)
 }
 
 pub(super) fn api_resources(ctx: &mut Ctx<'_>) -> Result<(), Error> {
@@ -134,24 +123,7 @@ pub(super) fn api_versions(ctx: &mut Ctx<'_>) -> Result<(), Error> {
 
 /// The version kplane reports for client and server alike.
 fn version_info() -> Value {
-    let git = crate::kubelet::KUBELET_VERSION;
-    let minor = git
-        .trim_start_matches('v')
-        .split('.')
-        .nth(1)
-        .unwrap_or("")
-        .to_string();
-    crate::json!({
-        "major": "1",
-        "minor": minor,
-        "gitVersion": git,
-        "gitCommit": "",
-        "gitTreeState": "clean",
-        "buildDate": "",
-        "goVersion": "",
-        "compiler": "kplane",
-        "platform": "wasm32",
-    })
+    crate::rest::version()
 }
 
 /// The Kustomize version that ships with kubectl of kplane's Kubernetes version.

@@ -12,6 +12,9 @@ use super::{tabwriter, Ctx, Error};
 use crate::api::{object, KindInfo, Value};
 
 pub(super) fn get(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    if ctx.p.bool("watch") || ctx.p.bool("watch-only") {
+        return super::stream::watch_get(ctx);
+    }
     if ctx.p.args.is_empty() && ctx.p.list("filename").is_empty() {
         ctx.err.push_str("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(ctx.usage("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods)."));
@@ -21,6 +24,11 @@ pub(super) fn get(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         return Err(Error::msg(format!(
             "error: --show-labels option cannot be used with {out} printer"
         )));
+    }
+    if ctx.p.bool("output-watch-events") {
+        return Err(Error::msg(
+            "error: --output-watch-events option can only be used with --watch or --watch-only",
+        ));
     }
     let fmt = print::format(ctx, true)?;
     let req = ctx.request(true);
@@ -234,6 +242,18 @@ pub(super) fn table(
     o: &TableOptions<'_>,
     custom: Option<printers::Printer>,
 ) -> String {
+    tabwriter::table(&table_cells(kind, objects, o, custom, None))
+}
+
+/// The table's lines with tab-separated cells, before the tab writer aligns them; `event` is
+/// the EVENT column of `--output-watch-events` (`ADDED   `, `MODIFIED`, …).
+pub(super) fn table_cells(
+    kind: &KindInfo,
+    objects: &[&Info],
+    o: &TableOptions<'_>,
+    custom: Option<printers::Printer>,
+    event: Option<&str>,
+) -> String {
     if objects.is_empty() {
         return String::new();
     }
@@ -247,6 +267,9 @@ pub(super) fn table(
     let mut text = String::new();
     if !o.no_headers {
         let mut headers: Vec<String> = Vec::new();
+        if event.is_some() {
+            headers.push("EVENT".into());
+        }
         if o.with_ns {
             headers.push("NAMESPACE".into());
         }
@@ -264,6 +287,9 @@ pub(super) fn table(
     for info in objects {
         let cells = printer.row(&info.object, o.now);
         let mut row: Vec<String> = Vec::new();
+        if let Some(e) = event {
+            row.push(e.to_string());
+        }
         if o.with_ns {
             row.push(object::namespace(&info.object).to_string());
         }
@@ -288,7 +314,7 @@ pub(super) fn table(
         text.push_str(&row.join("\t"));
         text.push('\n');
     }
-    tabwriter::table(&text)
+    text
 }
 
 fn printers_format_labels(m: &std::collections::BTreeMap<String, String>) -> String {

@@ -5,9 +5,10 @@
 //! kubectl would write on stdout and stderr with its exit code.
 mod apply;
 pub mod auth;
+mod autoscale;
 mod base64;
 mod cmdline;
-mod columns;
+pub(crate) mod columns;
 mod create;
 mod delete;
 mod describe;
@@ -15,25 +16,29 @@ mod diff;
 mod discovery;
 mod drain;
 mod events;
-mod explain;
+pub(crate) mod explain;
 mod get;
 mod gosort;
 mod label;
+mod logs;
 pub mod output;
 mod patch;
 mod print;
-mod printers;
+pub(crate) mod printers;
 mod quantity;
-mod resources;
+mod reach;
+pub(crate) mod resources;
 mod rollout;
 mod scale;
 mod session;
 mod set;
+mod stream;
 pub mod table;
 pub mod tabwriter;
 mod taint;
 mod top;
 mod wait;
+mod waiting;
 pub mod ws;
 
 #[cfg(test)]
@@ -46,6 +51,7 @@ use cmdline::Parsed;
 pub use printers::{node_status, pod_status};
 pub use rollout::status_line as rollout_status_line;
 pub(crate) use session::ws;
+pub use stream::KubectlStream;
 
 /// An error as kubectl's `cmdutil.CheckErr` prints it.
 #[derive(Debug, Clone)]
@@ -161,6 +167,8 @@ pub(crate) struct Ctx<'a> {
     pub p: Parsed,
     pub out: String,
     pub err: String,
+    /// What a streaming command (`get -w`, `logs -f`) keeps printing as time passes.
+    pub stream: Option<stream::State>,
 }
 
 impl Ctx<'_> {
@@ -271,31 +279,61 @@ pub(crate) fn server_error(s: &Status) -> KubectlOutput {
 }
 
 /// Runs one kubectl command line (`kubectl get pods -o wide`; the leading `kubectl` is optional)
-/// in kubectl's current workspace.
+/// in kubectl's current workspace. A streaming command (`get -w`, `logs -f`) prints what there
+/// is now and returns, as if interrupted at once; [`start`] keeps following it.
 pub fn run(cp: &mut ControlPlane, line: &str, stdin: &str) -> KubectlOutput {
+    start(cp, line, stdin).0
+}
+
+/// Runs a command line like [`run`]; for a streaming command (`get -w`, `get --watch-only`,
+/// `logs -f`) also the stream that prints what happens next ([`KubectlStream::poll`],
+/// [`KubectlStream::advance`]).
+pub fn start(
+    cp: &mut ControlPlane,
+    line: &str,
+    stdin: &str,
+) -> (KubectlOutput, Option<KubectlStream>) {
     let words = match split_words(line) {
         Ok(w) => w,
-        Err(e) => return failure(format!("error: {e}\n"), 1),
+        Err(e) => return (failure(format!("error: {e}\n"), 1), None),
     };
     let mut words: Vec<String> = match words.first().map(String::as_str) {
         Some("kubectl") | Some("k") => words[1..].to_vec(),
         _ => words,
     };
     // `--as`/`--as-group`: the rest of the command runs as that user (impersonation).
-    match session::impersonation(cp, &mut words) {
+    let previous = cp.user().clone();
+    let (out, state) = match session::impersonation(cp, &mut words) {
         Ok(Some(user)) => {
-            let previous = cp.user().clone();
             cp.set_user(user);
-            let out = run_words(cp, &words, stdin);
-            cp.set_user(previous);
-            out
+            run_words(cp, &words, stdin)
         }
         Ok(None) => run_words(cp, &words, stdin),
-        Err(e) => e,
-    }
+        Err(e) => (e, None),
+    };
+    let stream = state.map(|s| KubectlStream::new(s, cp.user().clone(), ws(cp)));
+    cp.set_user(previous);
+    (out, stream)
 }
 
-fn run_words(cp: &mut ControlPlane, words: &[String], stdin: &str) -> KubectlOutput {
+fn run_words(
+    cp: &mut ControlPlane,
+    words: &[String],
+    stdin: &str,
+) -> (KubectlOutput, Option<stream::State>) {
+    let mut stream = None;
+    let out = run_command(cp, words, stdin, &mut stream);
+    // A command that failed streams nothing.
+    let stream = stream.filter(|_| out.exit_code == 0);
+    (out, stream)
+}
+
+fn run_command(
+    cp: &mut ControlPlane,
+    words: &[String],
+    stdin: &str,
+    stream: &mut Option<stream::State>,
+) -> KubectlOutput {
     // KCP's `kubectl ws` plugin and `kubectl auth`.
     match words.first().map(String::as_str) {
         Some("ws") | Some("workspace") => return ws::ws(cp, &words[1..]),
@@ -328,8 +366,10 @@ fn run_words(cp: &mut ControlPlane, words: &[String], stdin: &str) -> KubectlOut
         p: inv.parsed,
         out: String::new(),
         err: String::new(),
+        stream: None,
     };
     let result = dispatch(&mut ctx);
+    *stream = ctx.stream.take();
     let code = match result {
         Ok(()) => 0,
         Err(Error::Exit(code)) => code,
@@ -382,6 +422,7 @@ fn shortcut_warnings(ctx: &mut Ctx<'_>) {
         "label",
         "annotate",
         "scale",
+        "autoscale",
         "patch",
         "explain",
         "wait",
@@ -435,6 +476,7 @@ fn dispatch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         "label" | "annotate" => label::label(ctx),
         "taint" => taint::taint(ctx),
         "scale" => scale::scale(ctx),
+        "autoscale" => autoscale::autoscale(ctx),
         "set image" | "set env" | "set resources" => set::set(ctx),
         "run" => create::run(ctx),
         "expose" => create::expose(ctx),
@@ -445,6 +487,7 @@ fn dispatch(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         "config current-context" | "config get-contexts" => discovery::config(ctx),
         "explain" => explain::explain(ctx),
         "events" => events::events(ctx),
+        "logs" => logs::logs(ctx),
         "diff" => diff::diff(ctx),
         "wait" => wait::wait(ctx),
         p if p.starts_with("rollout ") => rollout::rollout(ctx),

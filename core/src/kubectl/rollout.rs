@@ -1,10 +1,12 @@
-//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments
-//! (k8s.io/kubectl/pkg/polymorphichelpers: rollback.go, rollout_status.go, history.go).
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments, and `status` and
+//! `restart` for StatefulSets and DaemonSets (k8s.io/kubectl/pkg/polymorphichelpers:
+//! rollback.go, rollout_status.go, history.go, objectrestarter.go).
 use super::resources::{resolve_type, resource_ref};
+use super::waiting::{self, Deadline, Waited, Watcher};
 use super::{Ctx, Error};
 use crate::api::object::{self, controller_of, str_at};
 use crate::api::Value;
-use crate::control_plane::ControlPlane;
+use crate::control_plane::{ControlPlane, WatchOptions};
 use crate::json;
 use crate::server::patch::PatchType;
 use crate::server::status::Status;
@@ -27,7 +29,10 @@ pub(super) fn rollout(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         return Err(ctx.usage("Required resource not specified."));
     };
     let info = resolve_type(&resource)?;
-    if info.kind != "Deployment" {
+    // The status viewers and the restarter know StatefulSets and DaemonSets too
+    // (polymorphichelpers StatusViewerFor, defaultObjectRestarter); the rest only Deployments.
+    let workload = matches!(info.kind, "StatefulSet" | "DaemonSet") && info.group == "apps";
+    if info.kind != "Deployment" && !(workload && matches!(sub, "status" | "restart")) {
         return Err(Error::msg(format!(
             "error: no {sub} rollout support for {}",
             super::resources::kind_group(info)
@@ -84,7 +89,18 @@ pub(super) fn rollout(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         }
         "status" => {
             let watch = ctx.p.bool("watch");
-            status(ctx, &r, watch)
+            let timeout = super::wait::parse_duration(&ctx.p.str("timeout"))?;
+            let deadline = if timeout > 0 {
+                Deadline::After(timeout)
+            } else {
+                // No deadline: a Deployment's rollout ends at the latest with its progress
+                // deadline (ProgressDeadlineExceeded), which kplane waits to see.
+                let progress = object::i64_at(&d, &["spec", "progressDeadlineSeconds"])
+                    .unwrap_or(600)
+                    .clamp(0, 86_400);
+                Deadline::Implicit(waiting::IMPLICIT_WAIT_MS.max((progress + 60) * 1000))
+            };
+            status(ctx, &r, watch, deadline)
         }
         other => Err(Error::msg(format!(
             "error: unknown command \"{other}\" for \"kubectl rollout\""
@@ -183,11 +199,26 @@ fn undo(ctx: &mut Ctx<'_>, d: &Value, reference: &str, to: i64) -> Result<(), Er
     Ok(())
 }
 
-/// The line `kubectl rollout status` prints for the deployment now, and whether it is done.
-pub fn status_line(d: &Value) -> (String, Option<bool>) {
+/// The line `kubectl rollout status` prints for a Deployment, StatefulSet or DaemonSet now
+/// (polymorphichelpers/rollout_status.go, without the trailing newline), and whether the
+/// rollout is done: `Some(true)` done, `Some(false)` an error (the line is its message),
+/// `None` still going.
+pub fn status_line(obj: &Value) -> (String, Option<bool>) {
+    match object::kind(obj) {
+        "StatefulSet" => stateful_set_status(obj),
+        "DaemonSet" => daemon_set_status(obj),
+        _ => deployment_status(obj),
+    }
+}
+
+fn int(o: &Value, keys: &[&str]) -> i64 {
+    object::i64_at(o, keys).unwrap_or(0)
+}
+
+/// `DeploymentStatusViewer.Status`.
+fn deployment_status(d: &Value) -> (String, Option<bool>) {
     let name = object::name(d);
-    let int = |keys: &[&str]| object::i64_at(d, keys).unwrap_or(0);
-    if int(&["metadata", "generation"]) > int(&["status", "observedGeneration"]) {
+    if int(d, &["metadata", "generation"]) > int(d, &["status", "observedGeneration"]) {
         return (
             "Waiting for deployment spec update to be observed...".into(),
             None,
@@ -207,9 +238,9 @@ pub fn status_line(d: &Value) -> (String, Option<bool>) {
         );
     }
     let replicas = object::i64_at(d, &["spec", "replicas"]).unwrap_or(1);
-    let updated = int(&["status", "updatedReplicas"]);
-    let total = int(&["status", "replicas"]);
-    let available = int(&["status", "availableReplicas"]);
+    let updated = int(d, &["status", "updatedReplicas"]);
+    let total = int(d, &["status", "replicas"]);
+    let available = int(d, &["status", "availableReplicas"]);
     if updated < replicas {
         return (format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {replicas} new replicas have been updated..."), None);
     }
@@ -225,31 +256,136 @@ pub fn status_line(d: &Value) -> (String, Option<bool>) {
     )
 }
 
-/// Like kubectl, waits (in virtual time) for the rollout, printing each new state.
-fn status(ctx: &mut Ctx<'_>, r: &ObjectRef, watch: bool) -> Result<(), Error> {
-    let mut last = String::new();
-    // progressDeadlineSeconds bounds the wait, as the Progressing condition does.
-    for _ in 0..=3600 {
-        let Ok(Some(d)) = ctx.cp.get(&super::ws(ctx.cp), r) else {
-            let info = crate::api::kinds::by_kind(Some("apps/v1"), "Deployment");
-            return Err(match info {
-                Some(i) => Error::Status(Status::not_found(i, &r.name)),
-                None => Error::msg(format!("deployments.apps \"{}\" not found", r.name)),
-            });
-        };
-        let (line, done) = status_line(&d);
-        if line != last {
-            if done == Some(false) {
-                return Err(Error::msg(format!("error: {line}")));
-            }
-            ctx.out.push_str(&line);
-            ctx.out.push('\n');
-            last = line;
-        }
-        if done.is_some() || !watch {
-            break;
-        }
-        let _ = ctx.cp.advance(1.0); // a fixed, valid step
+/// `StatefulSetStatusViewer.Status`.
+fn stateful_set_status(sts: &Value) -> (String, Option<bool>) {
+    if str_at(sts, &["spec", "updateStrategy", "type"]).unwrap_or("RollingUpdate")
+        != "RollingUpdate"
+    {
+        return (
+            "rollout status is only available for RollingUpdate strategy type".into(),
+            Some(false),
+        );
     }
-    Ok(())
+    let observed = int(sts, &["status", "observedGeneration"]);
+    if observed == 0 || int(sts, &["metadata", "generation"]) > observed {
+        return (
+            "Waiting for statefulset spec update to be observed...".into(),
+            None,
+        );
+    }
+    let replicas = object::i64_at(sts, &["spec", "replicas"]);
+    let ready = int(sts, &["status", "readyReplicas"]);
+    if let Some(r) = replicas.filter(|r| ready < *r) {
+        return (
+            format!("Waiting for {} pods to be ready...", r - ready),
+            None,
+        );
+    }
+    let updated = int(sts, &["status", "updatedReplicas"]);
+    if sts["spec"]["updateStrategy"]["rollingUpdate"].is_object() {
+        let partition = object::i64_at(
+            sts,
+            &["spec", "updateStrategy", "rollingUpdate", "partition"],
+        );
+        if let (Some(r), Some(p)) = (replicas, partition) {
+            if updated < r - p {
+                return (
+                    format!("Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...", r - p),
+                    None,
+                );
+            }
+        }
+        return (
+            format!("partitioned roll out complete: {updated} new pods have been updated..."),
+            Some(true),
+        );
+    }
+    let update = str_at(sts, &["status", "updateRevision"]).unwrap_or("");
+    let current = str_at(sts, &["status", "currentRevision"]).unwrap_or("");
+    if update != current {
+        return (
+            format!("waiting for statefulset rolling update to complete {updated} pods at revision {update}..."),
+            None,
+        );
+    }
+    (
+        format!(
+            "statefulset rolling update complete {} pods at revision {current}...",
+            int(sts, &["status", "currentReplicas"])
+        ),
+        Some(true),
+    )
+}
+
+/// `DaemonSetStatusViewer.Status`.
+fn daemon_set_status(ds: &Value) -> (String, Option<bool>) {
+    let name = object::name(ds);
+    if str_at(ds, &["spec", "updateStrategy", "type"]).unwrap_or("RollingUpdate") != "RollingUpdate"
+    {
+        return (
+            "rollout status is only available for RollingUpdate strategy type".into(),
+            Some(false),
+        );
+    }
+    if int(ds, &["metadata", "generation"]) > int(ds, &["status", "observedGeneration"]) {
+        return (
+            "Waiting for daemon set spec update to be observed...".into(),
+            None,
+        );
+    }
+    let desired = int(ds, &["status", "desiredNumberScheduled"]);
+    let updated = int(ds, &["status", "updatedNumberScheduled"]);
+    let available = int(ds, &["status", "numberAvailable"]);
+    if updated < desired {
+        return (format!("Waiting for daemon set \"{name}\" rollout to finish: {updated} out of {desired} new pods have been updated..."), None);
+    }
+    if available < desired {
+        return (format!("Waiting for daemon set \"{name}\" rollout to finish: {available} of {desired} updated pods are available..."), None);
+    }
+    (
+        format!("daemon set \"{name}\" successfully rolled out"),
+        Some(true),
+    )
+}
+
+/// `RolloutStatusOptions.Run`: watches the object (in virtual time, [`waiting`]) and prints
+/// the status line at each `ADDED`/`MODIFIED` event, as kubectl does (a line repeats when the
+/// object changes without changing it), until the rollout is done, fails, or (`--watch=false`)
+/// after the first.
+fn status(ctx: &mut Ctx<'_>, r: &ObjectRef, watch: bool, deadline: Deadline) -> Result<(), Error> {
+    let mut watcher = Watcher::new(
+        super::ws(ctx.cp),
+        WatchOptions {
+            api_version: r.api_version.clone(),
+            kind: Some(r.kind.clone()),
+            namespace: r.namespace.clone(),
+            field_selector: Some(format!("metadata.name={}", r.name)),
+            ..Default::default()
+        },
+    );
+    let out = &mut ctx.out;
+    let waited = waiting::until(ctx.cp, deadline, |cp| {
+        for e in watcher.poll(cp)? {
+            match e.kind.as_str() {
+                "ADDED" | "MODIFIED" => {
+                    let (line, done) = status_line(&e.object);
+                    if done == Some(false) {
+                        return Err(Error::msg(format!("error: {line}")));
+                    }
+                    out.push_str(&line);
+                    out.push('\n');
+                    if done == Some(true) || !watch {
+                        return Ok(Some(()));
+                    }
+                }
+                "DELETED" => return Err(Error::msg("error: object has been deleted")),
+                _ => {}
+            }
+        }
+        Ok(None)
+    })?;
+    match waited {
+        Waited::TimedOut => Err(Error::msg("error: timed out waiting for the condition")),
+        Waited::Done(()) | Waited::GaveUp => Ok(()),
+    }
 }

@@ -5,7 +5,7 @@
 //! (`can-i`, `whoami`).
 use super::{fail, out, table::render};
 use crate::control_plane::{ControlPlane, KubectlOutput};
-use crate::server::rbac::{self, Attributes, UserInfo};
+use crate::server::rbac::{self, UserInfo};
 
 /// The workspace kubectl commands act in.
 pub(crate) fn ws(cp: &ControlPlane) -> String {
@@ -56,23 +56,9 @@ pub(super) fn impersonation(
         }
         return Ok(None);
     };
-    let workspace = ws(cp);
-    let caller = cp.user().clone();
-    let check = |resource: &str, namespace: &str, object: &str| {
-        let a =
-            Attributes::resource(&caller, "impersonate", "", resource, namespace).with_name(object);
-        cp.server()
-            .authorize_attributes(&workspace, &a)
-            .map_err(|s| super::server_error(&s))
-    };
-    match rbac::split_service_account_username(&name) {
-        Some((ns, sa)) => check("serviceaccounts", ns, sa)?,
-        None => check("users", "", &name)?,
-    }
-    for g in &groups {
-        check("groups", "", g)?;
-    }
-    Ok(Some(UserInfo::impersonated(&name, &groups)))
+    cp.impersonation(&ws(cp), &name, &groups)
+        .map(Some)
+        .map_err(|s| super::server_error(&s))
 }
 
 /// `kubectl auth can-i …` and `kubectl auth whoami`.

@@ -20,6 +20,18 @@ pub fn format(text: &str, min_width: usize, padding: usize) -> String {
 }
 
 fn format_padded(text: &str, min_width: usize, padding: usize, pad: char) -> String {
+    format_remembering(text, min_width, padding, pad, None)
+}
+
+/// kubectl's fork of tabwriter (github.com/liggitt/tabwriter) with `RememberWidths`: each
+/// column is at least as wide as it was in earlier flushes of the same writer (`maxwidths`).
+fn format_remembering(
+    text: &str,
+    min_width: usize,
+    padding: usize,
+    pad: char,
+    mut remembered: Option<&mut Vec<usize>>,
+) -> String {
     let mut lines: Vec<Vec<Cell<'_>>> = text
         .split('\n')
         .map(|line| {
@@ -44,7 +56,15 @@ fn format_padded(text: &str, min_width: usize, padding: usize, pad: char) -> Str
         padding,
         pad,
     };
-    format_block(&lines, 0, lines.len(), &mut widths, &layout, &mut out);
+    format_block(
+        &lines,
+        0,
+        lines.len(),
+        &mut widths,
+        &layout,
+        &mut remembered,
+        &mut out,
+    );
     out
 }
 
@@ -62,6 +82,7 @@ fn format_block(
     line1: usize,
     widths: &mut Vec<usize>,
     layout: &Layout,
+    remembered: &mut Option<&mut Vec<usize>>,
     out: &mut String,
 ) {
     let column = widths.len();
@@ -79,8 +100,18 @@ fn format_block(
             width = width.max(lines[this][column].width + layout.padding);
             this += 1;
         }
+        if let Some(max) = remembered.as_deref_mut() {
+            if max.len() < widths.len() {
+                max.extend_from_slice(&widths[max.len()..]);
+            }
+            match max.get(widths.len()).copied() {
+                None => max.push(width),
+                Some(m) if m > width => width = m,
+                Some(_) => max[widths.len()] = width,
+            }
+        }
         widths.push(width);
-        format_block(lines, line0, this, widths, layout, out);
+        format_block(lines, line0, this, widths, layout, remembered, out);
         widths.pop();
         line0 = this;
     }
@@ -112,6 +143,20 @@ fn write_lines(
 /// kubectl's table writer (`printers.GetNewTabWriter`).
 pub fn table(text: &str) -> String {
     format(text, 6, 3)
+}
+
+/// kubectl's table writer kept across flushes (`get --watch`: the list, then each event):
+/// columns keep the widest width seen so far (`RememberWidths`).
+#[derive(Debug, Clone, Default)]
+pub struct TableWriter {
+    widths: Vec<usize>,
+}
+
+impl TableWriter {
+    /// Formats and flushes `text`.
+    pub fn flush(&mut self, text: &str) -> String {
+        format_remembering(text, 6, 3, ' ', Some(&mut self.widths))
+    }
 }
 
 /// `kubectl describe`'s writer (`tabbedString`).
@@ -164,6 +209,26 @@ mod tests {
             table("NAME\tREADY\tAGE\nweb-abc\t1/1\t5s\n"),
             "NAME      READY   AGE\nweb-abc   1/1     5s\n"
         );
+    }
+
+    /// liggitt/tabwriter's `RememberWidths` (tabwriter_test.go `TestRememberWidths`, minwidth
+    /// 6, padding 3): later flushes keep the widths of earlier ones and widen for wider cells.
+    #[test]
+    fn remembers_widths_across_flushes() {
+        let mut w = TableWriter::default();
+        assert_eq!(
+            w.flush("First\tMiddle\tLast\na\tbb\tccc\nddd\teeeeeeeeeeeeee\tf\n"),
+            "First   Middle           Last\na       bb               ccc\nddd     eeeeeeeeeeeeee   f\n"
+        );
+        assert_eq!(w.flush("g\th\ti\n"), "g       h                i\n");
+        assert_eq!(w.flush("j\t\t\n"), "j                        \n");
+        assert_eq!(w.flush("\tk\t\n"), "        k                \n");
+        assert_eq!(w.flush("\t\tl\n"), "                         l\n");
+        assert_eq!(
+            w.flush("mmmmmmmmmmmmmmm\tnnn\tooo\n"),
+            "mmmmmmmmmmmmmmm   nnn              ooo\n"
+        );
+        assert_eq!(w.widths, vec![18, 17]);
     }
 
     #[test]

@@ -95,7 +95,8 @@ fn get_tables_of_several_kinds() {
     assert_eq!(
         run(&mut cp, "get cm", ""),
         (
-            "NAME   DATA   AGE\na      1      90s\nb      2      90s\n".into(),
+            // The root CA publisher's ConfigMap is in every namespace, as in a real cluster.
+            "NAME               DATA   AGE\na                  1      90s\nb                  2      90s\nkube-root-ca.crt   1      90s\n".into(),
             String::new(),
             0
         )
@@ -103,7 +104,7 @@ fn get_tables_of_several_kinds() {
     let (out, _, _) = run(&mut cp, "get cm,secret -L app", "");
     assert_eq!(
         out,
-        "NAME          DATA   AGE   APP\nconfigmap/a   1      90s   x\nconfigmap/b   2      90s   \n\nNAME       TYPE     DATA   AGE   APP\nsecret/s   Opaque   1      90s   \n"
+        "NAME                         DATA   AGE   APP\nconfigmap/a                  1      90s   x\nconfigmap/b                  2      90s   \nconfigmap/kube-root-ca.crt   1      90s   \n\nNAME       TYPE     DATA   AGE   APP\nsecret/s   Opaque   1      90s   \n"
     );
     let (out, _, _) = run(&mut cp, "get cm -A --show-labels -l app=x", "");
     assert_eq!(
@@ -231,6 +232,17 @@ fn get_yaml_applies_back_unchanged() {
             "{line}"
         );
     }
+    // The Deployment's pod-template-hash depends on the template's content, not its key order:
+    // applying the sorted export rolls out nothing.
+    cp.advance(30.0).unwrap();
+    let (rs, _, _) = run(&mut cp, "get rs -o name", "");
+    assert_eq!(rs.lines().count(), 1, "{rs}");
+    let (rev, _, _) = run(
+        &mut cp,
+        r"get deploy web -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}'",
+        "",
+    );
+    assert_eq!(rev, "1");
 }
 
 /// A `get … -A -o yaml` export of one control plane rebuilds the same workloads in another.
@@ -252,8 +264,17 @@ status:
     );
     run(&mut a, "expose deployment web --port=80", "");
     a.advance(60.0).unwrap();
-    let (export, _, code) = run(&mut a, "get ns,cm,secret,deploy,svc -A -o yaml", "");
+    // Each control plane publishes its own `kube-root-ca.crt` in every namespace: an exported
+    // one carries a resourceVersion the other's does not have, which `apply` refuses with a
+    // 409 Conflict as kube-apiserver does. Leave them out, as one would in a real cluster.
+    let (export, _, code) = run(&mut a, "get ns,secret,deploy,svc -A -o yaml", "");
     assert_eq!(code, 0);
+    let (configs, _, _) = run(
+        &mut a,
+        "get cm -A -o yaml --field-selector=metadata.name!=kube-root-ca.crt",
+        "",
+    );
+    let export = format!("{export}---\n{configs}");
     let mut b = control_plane();
     run(&mut b, "apply -f -", node);
     let (_, err, code) = run(&mut b, "apply -f -", &export);
@@ -2211,6 +2232,7 @@ fn output_formats_of_server_objects_match_kubectl() {
             p: inv.parsed,
             out: String::new(),
             err: String::new(),
+            stream: None,
         };
         let fmt = super::print::format(&ctx, true).expect("a format");
         // The builder's order: each type in turn, objects by name (default namespace).
@@ -5317,3 +5339,178 @@ metadata:
         exit: 1,
     },
 ];
+
+/// `wait`, `delete` and `rollout status` wait in virtual time as kubectl waits in real time
+/// (wait.go RunWait/IsDeleted, delete.go's `--wait`, rollout_status.go): the clock moves to
+/// the instant the condition holds, or by the timeout, with kubectl's messages.
+#[test]
+fn waits_happen_in_virtual_time() {
+    let setup = "apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status:
+  capacity: {cpu: \"4\", memory: 8Gi, pods: \"110\"}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: slow
+  annotations: {sim.kplane.dev/start-seconds: \"5\", sim.kplane.dev/termination-seconds: \"7\"}
+spec:
+  containers:
+  - name: app
+    image: nginx
+    readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: never
+  annotations: {sim.kplane.dev/readiness-fails: \"0-\", sim.kplane.dev/termination-seconds: \"3\"}
+spec:
+  containers:
+  - name: app
+    image: nginx
+    readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: held, finalizers: [example.com/hold]}
+";
+    let mut cp = control_plane();
+    run(&mut cp, "apply -f -", setup);
+    let t0 = cp.now_ms();
+    // Ready after the 5 s start latency and the first probe: the clock stops there.
+    assert_eq!(
+        run(
+            &mut cp,
+            "wait --for=condition=Ready pod/slow --timeout=60s",
+            ""
+        ),
+        ("pod/slow condition met\n".into(), String::new(), 0)
+    );
+    let waited = cp.now_ms() - t0;
+    assert!((5_000..=7_000).contains(&waited), "{waited} ms");
+    // Never ready: the whole timeout passes.
+    let t1 = cp.now_ms();
+    assert_eq!(
+        run(
+            &mut cp,
+            "wait --for=condition=Ready pod/never --timeout=20s",
+            ""
+        ),
+        (
+            String::new(),
+            "error: timed out waiting for the condition on pods/never\n".into(),
+            1
+        )
+    );
+    assert_eq!(cp.now_ms() - t1, 20_000);
+    // `delete` waits until the pod is gone: its process takes 7 s to exit after SIGTERM.
+    let t2 = cp.now_ms();
+    assert_eq!(
+        run(&mut cp, "delete pod slow", ""),
+        ("pod \"slow\" deleted\n".into(), String::new(), 0)
+    );
+    assert_eq!(cp.now_ms() - t2, 7_000);
+    assert_eq!(run(&mut cp, "get pod slow", "").2, 1);
+    // `--wait=false` returns at once, and `wait --for=delete` then waits.
+    let t3 = cp.now_ms();
+    run(&mut cp, "delete pod never --wait=false", "");
+    assert_eq!(cp.now_ms(), t3);
+    assert_eq!(
+        run(&mut cp, "wait --for=delete pod/never --timeout=60s", ""),
+        ("pod/never condition met\n".into(), String::new(), 0)
+    );
+    assert_eq!(cp.now_ms() - t3, 3_000);
+    // A finalizer nobody removes: an explicit timeout runs out …
+    let t4 = cp.now_ms();
+    assert_eq!(
+        run(&mut cp, "delete cm held --timeout=10s", ""),
+        (
+            "configmap \"held\" deleted\n".into(),
+            "error: timed out waiting for the condition on configmaps/held\n".into(),
+            1
+        )
+    );
+    assert_eq!(cp.now_ms() - t4, 10_000);
+    // … and without one, kplane stops waiting when nothing is left to happen.
+    let t5 = cp.now_ms();
+    assert_eq!(
+        run(&mut cp, "delete cm held", ""),
+        ("configmap \"held\" deleted\n".into(), String::new(), 0)
+    );
+    assert!(cp.now_ms() - t5 <= 600_000);
+}
+
+/// `rollout status` watches the object and prints rollout_status.go's line at each change
+/// until the rollout is done; StatefulSets and DaemonSets have their own viewers.
+#[test]
+fn rollout_status_watches_until_done() {
+    let node = "apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status:
+  capacity: {cpu: \"4\", memory: 8Gi, pods: \"110\"}
+";
+    let mut cp = control_plane();
+    run(&mut cp, "apply -f -", node);
+    run(
+        &mut cp,
+        "create deployment web --image=nginx --replicas=3",
+        "",
+    );
+    let (out, err, code) = run(&mut cp, "rollout status deployment/web", "");
+    assert_eq!((err.as_str(), code), ("", 0));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.last(),
+        Some(&"deployment \"web\" successfully rolled out"),
+        "{out}"
+    );
+    for l in &lines[..lines.len() - 1] {
+        assert!(
+            l.starts_with("Waiting for deployment \"web\" rollout to finish: ")
+                || *l == "Waiting for deployment spec update to be observed...",
+            "{l}"
+        );
+    }
+    assert!(lines.len() > 1, "the rollout took some virtual time: {out}");
+    // Done: one line, no wait.
+    let t = cp.now_ms();
+    assert_eq!(
+        run(&mut cp, "rollout status deploy web", "").0,
+        "deployment \"web\" successfully rolled out\n"
+    );
+    assert_eq!(cp.now_ms(), t);
+    // `--watch=false` prints the current state once.
+    run(&mut cp, "set image deploy/web nginx=nginx:2", "");
+    let (out, _, _) = run(&mut cp, "rollout status deploy/web --watch=false", "");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    // A DaemonSet's viewer.
+    let ds = "apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: a, image: busybox}]}
+";
+    run(&mut cp, "apply -f -", ds);
+    let (out, err, code) = run(&mut cp, "rollout status ds/agent --timeout=60s", "");
+    assert_eq!((err.as_str(), code), ("", 0));
+    assert_eq!(
+        out.lines().last(),
+        Some("daemon set \"agent\" successfully rolled out"),
+        "{out}"
+    );
+    assert_eq!(
+        run(&mut cp, "rollout restart ds/agent", "").0,
+        "daemonset.apps/agent restarted\n"
+    );
+    assert_eq!(
+        run(&mut cp, "rollout pause ds/agent", "").1,
+        "error: no pause rollout support for daemonset.apps\n"
+    );
+}

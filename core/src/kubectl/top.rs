@@ -1,10 +1,19 @@
-//! `kubectl top pods|nodes`: usage as metrics-server would report it, from the simulated
-//! containers' steady use (`kubelet::usage`; see the behaviour annotations).
+//! `kubectl top pods|nodes`: the metrics API (`metrics.k8s.io`) as metrics-server reports it at
+//! its last 15 s scrape (`crate::metrics`): each container's steady use plus the simulated
+//! demand on it (LoadProfile requests, Queue messages), CPU throttled at its limit.
 use super::table::render;
 use super::{Ctx, Error};
 use crate::api::object;
+use crate::api::Selector;
 use crate::control_plane::{ControlPlane, KubectlOutput, ListOptions};
-use crate::server::ROOT;
+
+/// A quantity's value in the unit kubectl prints.
+fn milli(q: &str) -> i64 {
+    crate::api::Quantity::parse(q).map_or(0, |q| q.milli())
+}
+fn bytes(q: &str) -> i64 {
+    crate::api::Quantity::parse(q).map_or(0, |q| q.value())
+}
 
 pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let what = ctx.path.trim_start_matches("top ");
@@ -12,14 +21,20 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let names = ctx.p.args.clone();
     let selector = ctx.p.changed("selector").then(|| ctx.p.str("selector"));
     let no_headers = ctx.p.bool("no-headers");
+    let sort_by = ctx.p.changed("sort-by").then(|| ctx.p.str("sort-by"));
     let cp = &*ctx.cp;
     let mi = |b: i64| format!("{}Mi", b / (1024 * 1024));
+    let ws = super::ws(cp);
     match what {
         "pod" => {
             let ns = if all_namespaces { None } else { Some(ctx.ns()) };
+            let sel = match &selector {
+                Some(s) => Some(Selector::parse(s).map_err(Error::msg)?),
+                None => None,
+            };
             let pods = cp
                 .list_items(
-                    &super::ws(cp),
+                    &ws,
                     &ListOptions {
                         kind: "Pod".into(),
                         namespace: ns.clone(),
@@ -27,34 +42,47 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                         ..Default::default()
                     },
                 )
-                .unwrap_or_default();
-            let mut rows = vec![vec![
-                "NAME".to_string(),
-                "CPU(cores)".into(),
-                "MEMORY(bytes)".into(),
-            ]];
-            if all_namespaces {
-                rows[0].insert(0, "NAMESPACE".into());
-            }
-            for p in pods
+                .map_err(|e| Error::msg(super::standard_message(&e)))?;
+            let mut metrics: Vec<(String, String, i64, i64)> = cp
+                .pod_metrics(&ws, ns.as_deref())
+                .map_err(|e| Error::msg(super::standard_message(&e)))?
                 .iter()
-                .filter(|p| object::str_at(p, &["status", "phase"]) == Some("Running"))
-                .filter(|p| names.is_empty() || names.iter().any(|n| n == object::name(p)))
-            {
-                let u = crate::kubelet::usage(p);
-                let mut row = vec![
-                    object::name(p).to_string(),
-                    format!("{}m", u.iter().map(|c| c.milli_cpu).sum::<i64>()),
-                    mi(u.iter().map(|c| c.memory).sum()),
-                ];
-                if all_namespaces {
-                    row.insert(0, object::namespace(p).to_string());
-                }
-                rows.push(row);
-            }
-            if rows.len() == 1 {
+                .filter(|m| names.is_empty() || names.iter().any(|n| n == object::name(m)))
+                .filter(|m| {
+                    sel.as_ref().is_none_or(|s| {
+                        pods.iter().any(|p| {
+                            object::name(p) == object::name(m)
+                                && object::namespace(p) == object::namespace(m)
+                                && s.matches(&object::labels(p))
+                        })
+                    })
+                })
+                .map(|m| {
+                    let containers = object::array_at(m, &["containers"]);
+                    (
+                        object::namespace(m).to_string(),
+                        object::name(m).to_string(),
+                        containers
+                            .iter()
+                            .map(|c| milli(c["usage"]["cpu"].as_str().unwrap_or("0")))
+                            .sum(),
+                        containers
+                            .iter()
+                            .map(|c| bytes(c["usage"]["memory"].as_str().unwrap_or("0")))
+                            .sum(),
+                    )
+                })
+                .collect();
+            if metrics.is_empty() {
                 if let Some(name) = names.first() {
-                    return Err(Error::msg(format!("error: pods \"{name}\" not found")));
+                    let namespace = ns.clone().unwrap_or_default();
+                    return Err(Error::msg(format!(
+                        "Error from server (NotFound): podmetrics.metrics.k8s.io \"{namespace}/{name}\" not found"
+                    )));
+                }
+                // verifyEmptyMetrics: pods without metrics yet, or no pods at all.
+                if !pods.is_empty() {
+                    return Err(Error::msg("error: metrics not available yet"));
                 }
                 match ns {
                     Some(ns) => ctx
@@ -63,6 +91,26 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                     None => ctx.err.push_str("No resources found\n"),
                 }
                 return Ok(());
+            }
+            match sort_by.as_deref() {
+                Some("cpu") => metrics.sort_by_key(|m| std::cmp::Reverse(m.2)),
+                Some("memory") => metrics.sort_by_key(|m| std::cmp::Reverse(m.3)),
+                _ => {}
+            }
+            let mut rows = vec![vec![
+                "NAME".to_string(),
+                "CPU(cores)".into(),
+                "MEMORY(bytes)".into(),
+            ]];
+            if all_namespaces {
+                rows[0].insert(0, "NAMESPACE".into());
+            }
+            for (namespace, name, cpu, mem) in metrics {
+                let mut row = vec![name, format!("{cpu}m"), mi(mem)];
+                if all_namespaces {
+                    row.insert(0, namespace);
+                }
+                rows.push(row);
             }
             if no_headers {
                 rows.remove(0);
@@ -78,32 +126,39 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 "MEMORY(bytes)".into(),
                 "MEMORY(%)".into(),
             ]];
-            let pods = cp
-                .list_items(
-                    ROOT,
-                    &ListOptions {
-                        kind: "Pod".into(),
-                        ..Default::default()
-                    },
-                )
-                .unwrap_or_default();
+            let metrics = cp.node_metrics();
+            let mut lines: Vec<(String, i64, i64, i64, i64)> = Vec::new();
             for n in cp
                 .nodes()
                 .into_iter()
                 .filter(|n| names.is_empty() || names.contains(&n.name))
             {
-                let (cpu, mem) = pods
-                    .iter()
-                    .filter(|p| p["spec"]["nodeName"] == n.name.as_str())
-                    .flat_map(crate::kubelet::usage)
-                    .fold((0, 0), |(c, m), u| (c + u.milli_cpu, m + u.memory));
-                let pct = |a: i64, b: i64| if b == 0 { 0 } else { a * 100 / b };
-                rows.push(vec![
+                let Some(m) = metrics.iter().find(|m| object::name(m) == n.name) else {
+                    continue;
+                };
+                let cpu = milli(m["usage"]["cpu"].as_str().unwrap_or("0"));
+                let mem = bytes(m["usage"]["memory"].as_str().unwrap_or("0"));
+                lines.push((
                     n.name.clone(),
+                    cpu,
+                    n.allocatable_milli_cpu,
+                    mem,
+                    n.allocatable_memory,
+                ));
+            }
+            match sort_by.as_deref() {
+                Some("cpu") => lines.sort_by_key(|l| std::cmp::Reverse(l.1)),
+                Some("memory") => lines.sort_by_key(|l| std::cmp::Reverse(l.3)),
+                _ => {}
+            }
+            let pct = |a: i64, b: i64| if b == 0 { 0 } else { a * 100 / b };
+            for (name, cpu, cpu_alloc, mem, mem_alloc) in lines {
+                rows.push(vec![
+                    name,
                     format!("{cpu}m"),
-                    format!("{}%", pct(cpu, n.allocatable_milli_cpu)),
+                    format!("{}%", pct(cpu, cpu_alloc)),
                     mi(mem),
-                    format!("{}%", pct(mem, n.allocatable_memory)),
+                    format!("{}%", pct(mem, mem_alloc)),
                 ]);
             }
             if no_headers {
@@ -118,15 +173,19 @@ pub(super) fn top(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
 }
 
-/// `kubectl sim node stop|fail|restore NAME...`: kplane's own commands (a kubectl plugin, by
-/// its name) that act on the simulated machines rather than on the API.
-pub(super) fn sim(cp: &mut ControlPlane, words: &[String]) -> KubectlOutput {
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+/// `kubectl sim node stop|fail|restore NAME...` and `kubectl sim reach ...`
+/// ([`super::reach`]): kplane's own commands (a kubectl plugin, by its name) that act on or ask
+/// about the simulated machines and network rather than the API.
+pub(super) fn sim(cp: &mut ControlPlane, args: &[String]) -> KubectlOutput {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut out = KubectlOutput {
         stdout: String::new(),
         stderr: String::new(),
         exit_code: 0,
     };
+    if words.first() == Some(&"reach") {
+        return super::reach::reach(cp, &args[1..]);
+    }
     match words.as_slice() {
         ["node", action @ ("stop" | "fail" | "restore"), names @ ..] if !names.is_empty() => {
             for name in names {
@@ -146,7 +205,7 @@ pub(super) fn sim(cp: &mut ControlPlane, words: &[String]) -> KubectlOutput {
             }
         }
         _ => {
-            out.stderr = "error: usage: kubectl sim node stop|fail|restore NODE...\n".into();
+            out.stderr = "error: usage: kubectl sim node stop|fail|restore NODE...\n       kubectl sim reach FROM TO --port PORT | --matrix\n".into();
             out.exit_code = 1;
         }
     }

@@ -2,14 +2,17 @@
 //! `--for=delete`, `--for=create`, `--for=jsonpath='{.status.phase}'=Running`; `pod/x
 //! condition met` for each object whose condition holds.
 //!
-//! The condition is checked at the current instant: what does not hold now reports kubectl's
-//! `timed out waiting for the condition on pods/x` (or `condition not met for pods/x` with
-//! `--timeout=0`); waiting in virtual time is the caller's business.
+//! kplane waits in virtual time ([`super::waiting`]): the condition is looked at now and after
+//! each wake-up of the control loops until it holds or `--timeout` (default 30s) passes:
+//! `timed out waiting for the condition on pods/x` (`condition not met for pods/x` with
+//! `--timeout=0`, which looks once).
 use super::output::jsonpath::{relaxed, JsonPath};
 use super::print;
 use super::resources::{self, Info};
+use super::waiting::{self, Deadline, Waited};
 use super::{Ctx, Error};
 use crate::api::{object, Value};
+use crate::control_plane::ControlPlane;
 
 /// What `--for` asks for.
 #[allow(clippy::enum_variant_names)]
@@ -192,10 +195,24 @@ pub(crate) fn parse_duration(s: &str) -> Result<i64, Error> {
 pub(super) fn wait(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let spec = ctx.p.str("for");
     let cond = parse_condition(&spec)?;
-    let timeout = parse_duration(&ctx.p.str("timeout"))?;
+    let timeout = timeout_ms(&ctx.p.str("timeout"))?;
     let fmt = print::format(ctx, false)?;
     let mut req = ctx.request(false);
     req.latest = true;
+    if matches!(cond, Condition::Create) {
+        // RunWait polls until every named object exists (or the timeout passes).
+        let waited = waiting::until(ctx.cp, Deadline::After(timeout), |cp| {
+            let found = resources::visit(cp, &req, ctx.stdin)?;
+            let missing = found
+                .errors
+                .iter()
+                .any(|e| matches!(e, Error::Status(s) if s.code == 404));
+            Ok((!missing).then_some(()))
+        })?;
+        if !matches!(waited, Waited::Done(())) {
+            return Err(Error::msg("error: timed out waiting for the condition"));
+        }
+    }
     let found = resources::visit(ctx.cp, &req, ctx.stdin)?;
     let is_delete = matches!(cond, Condition::Delete);
     let mut errors: Vec<Error> = found
@@ -203,30 +220,51 @@ pub(super) fn wait(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         .into_iter()
         .filter(|e| !(is_delete && matches!(e, Error::Status(s) if s.code == 404)))
         .collect();
-    if matches!(cond, Condition::Create) && !errors.is_empty() {
-        return Err(Error::msg("error: timed out waiting for the condition"));
-    }
+    // One deadline for every object (RunWait's context).
+    let deadline = ctx.now().saturating_add(timeout);
     let mut visited = 0;
     for info in &found.infos {
         visited += 1;
-        let live = ctx
-            .cp
-            .server()
-            .get(&super::ws(ctx.cp), info.kind, &info.namespace, &info.name)
-            .cloned();
-        if holds(&cond, live.as_ref())? {
-            let shown = live.unwrap_or_else(|| info.object.clone());
-            print::operation(
-                ctx,
-                &fmt,
-                &shown,
-                "condition met",
-                super::DryRun::None,
-                true,
-            )?;
+        let left = deadline.saturating_sub(ctx.now()).max(0);
+        let ws = super::ws(ctx.cp);
+        let check = |cp: &mut ControlPlane| -> Result<Option<Option<Value>>, Error> {
+            let live = cp
+                .server()
+                .get(&ws, info.kind, &info.namespace, &info.name)
+                .cloned();
+            // IsDeleted: an object of the same name with another uid counts as deleted.
+            let live = live.filter(|o| {
+                !is_delete
+                    || object::uid(&info.object).is_empty()
+                    || object::uid(o) == object::uid(&info.object)
+            });
+            Ok(holds(&cond, live.as_ref())?.then_some(live))
+        };
+        let waited = if timeout == 0 {
+            // `--timeout=0` looks once.
+            match check(ctx.cp)? {
+                Some(v) => Waited::Done(v),
+                None => Waited::TimedOut,
+            }
         } else {
-            errors.push(not_met(info, timeout));
-            break;
+            waiting::until(ctx.cp, Deadline::After(left), check)?
+        };
+        match waited {
+            Waited::Done(live) => {
+                let shown = live.unwrap_or_else(|| info.object.clone());
+                print::operation(
+                    ctx,
+                    &fmt,
+                    &shown,
+                    "condition met",
+                    super::DryRun::None,
+                    true,
+                )?;
+            }
+            Waited::TimedOut | Waited::GaveUp => {
+                errors.push(not_met(info, timeout));
+                break;
+            }
         }
     }
     if !errors.is_empty() {
@@ -237,6 +275,18 @@ pub(super) fn wait(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// `--timeout`: a Go duration; a negative one means a week (`wait.go`).
+fn timeout_ms(text: &str) -> Result<i64, Error> {
+    if let Some(rest) = text.strip_prefix('-') {
+        parse_duration(rest)?;
+        return Ok(WEEK_MS);
+    }
+    parse_duration(text)
+}
+
+/// kubectl's stand-in for "forever" (`--timeout` below zero, `delete --wait` without one).
+pub(super) const WEEK_MS: i64 = 7 * 24 * 3600 * 1000;
 
 fn not_met(info: &Info, timeout: i64) -> Error {
     if timeout == 0 {

@@ -8,6 +8,7 @@
 use crate::api::object::{array_at, path, str_at};
 use crate::api::quantity::Quantity;
 use crate::api::Value;
+use crate::sim::load::PodDemand;
 
 pub const PREFIX: &str = "sim.kplane.dev/";
 /// Pod: seconds from landing on the node until the sandbox is up and containers can start.
@@ -336,7 +337,20 @@ fn quantity_at(v: &Value, keys: &[&str]) -> Option<Quantity> {
 /// annotations, CPU capped at the container's limit. Nothing is stored: usage is a pure
 /// function of the pod, so reading it costs no writes.
 pub fn usage(pod: &Value) -> Vec<ContainerUsage> {
+    usage_with(pod, None, 100)
+}
+
+/// [`usage`] with the simulated demand on the pod (`sim::load`: LoadProfile requests, Queue
+/// messages) added to its serving container (the demand's, else the first regular one), and
+/// the CPU for the same work scaled to `cpu_percent` of runc's (a sandboxed runtime's penalty,
+/// [`super::runtime::Handler::cpu_percent`]), before the limit caps it.
+pub fn usage_with(
+    pod: &Value,
+    demand: Option<&PodDemand>,
+    cpu_percent: i64,
+) -> Vec<ContainerUsage> {
     let ann = Annotations::of(pod);
+    let serving = demand.map(|d| serving_container(pod, d));
     let mut out = Vec::new();
     for (list, statuses) in [
         ("initContainers", "initContainerStatuses"),
@@ -356,17 +370,40 @@ pub fn usage(pod: &Value) -> Vec<ContainerUsage> {
                 _ => Kind::Init,
             };
             let b = Behaviour::of(&ann, name, kind);
+            let (extra_cpu, extra_memory) = match (demand, serving.as_deref()) {
+                (Some(d), Some(s)) if s == name => d.extra(),
+                _ => (0, 0),
+            };
+            let want = b
+                .milli_cpu
+                .saturating_add(extra_cpu)
+                .saturating_mul(cpu_percent.max(0))
+                / 100;
             let limit = cpu_limit(c);
-            let throttled = limit.is_some_and(|l| b.milli_cpu > l);
+            let throttled = limit.is_some_and(|l| want > l);
             out.push(ContainerUsage {
                 name: name.to_string(),
-                milli_cpu: limit.map_or(b.milli_cpu, |l| b.milli_cpu.min(l)),
-                memory: b.memory,
+                milli_cpu: limit.map_or(want, |l| want.min(l)),
+                memory: b.memory.saturating_add(extra_memory),
                 throttled,
             });
         }
     }
     out
+}
+
+/// The container that serves a pod's demand: the one it names, else the first regular one.
+pub fn serving_container(pod: &Value, demand: &PodDemand) -> String {
+    demand
+        .container
+        .clone()
+        .or_else(|| {
+            array_at(pod, &["spec", "containers"])
+                .first()
+                .and_then(|c| c["name"].as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ pub struct Terminated {
 pub const CONTAINER_CREATING: &str = "ContainerCreating";
 pub const POD_INITIALIZING: &str = "PodInitializing";
 pub const CRASH_LOOP_BACK_OFF: &str = "CrashLoopBackOff";
+/// The waiting reason of a container whose environment cannot be built.
+pub const CREATE_CONTAINER_CONFIG_ERROR: &str = "CreateContainerConfigError";
 /// Exit code of a SIGKILLed process (128 + 9), as for OOM kills and expired grace periods.
 pub const SIGKILL_EXIT: i64 = 137;
 

@@ -9,9 +9,13 @@
 //! writes it only if it changed, and asks to look again at the pod's next transition.
 pub mod behaviour;
 pub mod container;
+pub mod lease;
+pub mod logs;
 pub mod node;
 pub mod pod;
 pub mod probe;
+pub mod runtime;
+pub mod volumes;
 
 pub use behaviour::{usage, ContainerUsage};
 pub use node::{node_ready, node_state, NodeState, KUBELET_VERSION};
@@ -22,7 +26,9 @@ use crate::controllers::kind;
 use crate::json;
 use crate::runtime::Action;
 use crate::server::{EventType, Server, ROOT};
+use crate::sim::load::LOAD_PROFILES;
 use crate::sim::parse_rfc3339;
+use crate::sim::queue::QUEUES;
 use crate::store::{Key, Store, WatchEvent};
 use pod::{Model, PodSpec};
 use std::collections::BTreeSet;
@@ -53,21 +59,76 @@ impl crate::runtime::Controller for Kubelet {
         "kubelet"
     }
     fn watches(&self) -> &'static [&'static str] {
-        &["pods", "nodes"]
+        &[
+            "pods",
+            "nodes",
+            "configmaps",
+            "secrets",
+            "persistentvolumeclaims",
+            "persistentvolumes",
+            crate::api::volume::csi::VOLUME_ATTACHMENTS,
+            LOAD_PROFILES,
+            QUEUES,
+        ]
     }
     fn keys(&self, store: &Store, e: &WatchEvent, out: &mut Vec<Key>) {
-        if &*e.key.resource == "pods" {
-            if crate::api::pod::node_name(&e.object).is_some() {
-                out.push(e.key.clone());
+        match &*e.key.resource {
+            "pods" => {
+                if crate::api::pod::node_name(&e.object).is_some() {
+                    out.push(e.key.clone());
+                }
             }
-            return;
+            "nodes" => {
+                if &*e.key.workspace != ROOT {
+                    return;
+                }
+                out.push(e.key.clone());
+                // The node's pods see its state and address.
+                out.extend(store.indexes().pods_on_node(&e.key.name).cloned());
+            }
+            "configmaps" | "secrets" => {
+                // Pods waiting for the object (a scan of the namespace's pods).
+                out.extend(
+                    store
+                        .list(&e.key.workspace, "pods", Some(&e.key.namespace))
+                        .filter(|(_, p)| {
+                            crate::api::pod::node_name(p).is_some()
+                                && volumes::refers_to(p, &e.key.resource, &e.key.name)
+                        })
+                        .map(|(k, _)| k.clone()),
+                );
+            }
+            LOAD_PROFILES | QUEUES => {
+                // The demand moved (its status is refreshed as it does): the pods it reaches
+                // that have a memory limit look again.
+                let mut keys = Vec::new();
+                crate::sim::load::demanded_pods(
+                    store,
+                    &e.key.workspace,
+                    &e.key.namespace,
+                    &mut keys,
+                );
+                out.extend(
+                    keys.into_iter()
+                        .filter(|k| store.get(k).is_some_and(has_memory_limit)),
+                );
+            }
+            "persistentvolumeclaims" => claim_users(store, &e.key, out),
+            "persistentvolumes" => {
+                if let Some(k) = claim_of_volume(&e.object) {
+                    claim_users(store, &k, out);
+                }
+            }
+            _ => {
+                let pv = str_at(&e.object, &["spec", "source", "persistentVolumeName"]);
+                if let Some(k) = pv
+                    .and_then(|pv| store.get(&Key::new(ROOT, "persistentvolumes", "", pv)))
+                    .and_then(claim_of_volume)
+                {
+                    claim_users(store, &k, out);
+                }
+            }
         }
-        if &*e.key.workspace != ROOT {
-            return;
-        }
-        out.push(e.key.clone());
-        // The node's pods see its state and address.
-        out.extend(store.indexes().pods_on_node(&e.key.name).cloned());
     }
     fn resync(&self, store: &Store, out: &mut Vec<Key>) {
         crate::runtime::all_keys(store, "nodes", out);
@@ -94,6 +155,48 @@ impl crate::runtime::Controller for Kubelet {
     fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
         self
     }
+}
+
+/// The CPU the pod's runtime handler needs for runc's work, in percent of runc's (its
+/// RuntimeClass in `root`; [`runtime::Handler::cpu_percent`]).
+pub fn cpu_percent(store: &Store, pod: &Value) -> i64 {
+    if str_at(pod, &["spec", "runtimeClassName"]).is_none_or(str::is_empty) {
+        return runtime::RUNC.cpu_percent;
+    }
+    let classes: Vec<Value> = store
+        .list(ROOT, "runtimeclasses.node.k8s.io", None)
+        .map(|(_, c)| c.clone())
+        .collect();
+    runtime::pod_handler(pod, &classes)
+        .unwrap_or(runtime::RUNC)
+        .cpu_percent
+}
+
+/// The key of the claim a PersistentVolume is bound to.
+fn claim_of_volume(pv: &Value) -> Option<Key> {
+    let ns = str_at(pv, &["spec", "claimRef", "namespace"])?;
+    let name = str_at(pv, &["spec", "claimRef", "name"])?;
+    let ws = str_at(
+        pv,
+        &["metadata", "annotations", "sim.kplane.dev/claim-workspace"],
+    )
+    .unwrap_or(ROOT);
+    Some(Key::new(ws, "persistentvolumeclaims", ns, name))
+}
+
+/// The pods on a node that mount the claim at `claim`.
+fn claim_users(store: &Store, claim: &Key, out: &mut Vec<Key>) {
+    out.extend(
+        store
+            .list(&claim.workspace, "pods", Some(&claim.namespace))
+            .filter(|(_, p)| {
+                crate::api::pod::node_name(p).is_some()
+                    && crate::api::volume::pod_claims(p)
+                        .iter()
+                        .any(|c| *c.claim == *claim.name)
+            })
+            .map(|(k, _)| k.clone()),
+    );
 }
 
 /// A node as its kubelet sees it.
@@ -179,7 +282,13 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         }
         return Action::AwaitChange;
     }
-    if quiescent(&pod) {
+    // Simulated demand that can push a container over its memory limit (sim::load).
+    let demand = if has_memory_limit(&pod) {
+        crate::sim::load::pod_demand(&s.store, &ws, &pod, now).filter(|d| d.memory > 0.0)
+    } else {
+        None
+    };
+    if demand.is_none() && quiescent(&pod) {
         return Action::AwaitChange;
     }
     let accepted = path(&pod, &["status", "startTime"]).is_some_and(|v| !v.is_null());
@@ -194,8 +303,42 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         );
         return Action::AwaitChange;
     }
-    let spec = PodSpec::of(&pod);
+    let classes: Vec<Value> = s
+        .store
+        .list(ROOT, "runtimeclasses.node.k8s.io", None)
+        .map(|(_, c)| c.clone())
+        .collect();
+    let handler = runtime::pod_handler(&pod, &classes).unwrap_or(runtime::RUNC);
+    let mut spec = match &demand {
+        Some(d) => PodSpec::of(&pod).with_demand(&pod, d, now),
+        None => PodSpec::of(&pod),
+    };
+    spec.start_ms = spec.start_ms.saturating_add(handler.extra_start_ms);
+    let sandboxed = array_at(&pod, &["status", "conditions"])
+        .iter()
+        .any(|c| c["type"] == "PodReadyToStartContainers" && c["status"] == "True");
+    // WaitForAttachAndMount and the sandbox's runtime come before the sandbox.
+    let mut blockers: Vec<(&'static str, String)> = Vec::new();
+    let mut unmounted = None;
+    if !sandboxed && !terminating {
+        let mounts = volumes::mounts(s, &ws, &pod, &node_name);
+        for m in &mounts.failed {
+            blockers.push(("FailedMount", m.clone()));
+        }
+        if !mounts.unmounted.is_empty() {
+            unmounted = Some(mounts);
+        }
+        let node_obj = s.get(ROOT, kind("v1", "Node"), "", &node_name).cloned();
+        if let Some(e) = node_obj.and_then(|n| runtime::sandbox_error(&pod, &n, &classes)) {
+            blockers.push(("FailedCreatePodSandBox", e));
+        }
+    }
+    let blocked = !blockers.is_empty() || unmounted.is_some();
     let mut m = Model::of(&pod, &spec, now);
+    m.blocked = blocked;
+    if !terminating {
+        m.config_errors = volumes::config_errors(s, &ws, &pod);
+    }
     let mut used: Option<BTreeSet<u32>> = None;
     let mut alloc = || {
         let used = used.get_or_insert_with(|| used_ips(s, &node_name));
@@ -204,6 +347,7 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         format!("{}.{host}", node.prefix)
     };
     let next_transition = m.run(now, &mut alloc);
+    m.hold_config_errors(now);
     let next_flag = m.probe_flags(now);
     let new_phase = m.phase(phase);
     let mut status = pod.get("status").cloned().unwrap_or(json!({}));
@@ -241,6 +385,36 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
             }
         }
     }
+    if blocked {
+        // FailedMount / FailedCreatePodSandBox when the kubelet first tries, then each time
+        // `WaitForAttachAndMount` times out (2m3s), when the unmounted volumes are reported.
+        let started = str_at(&pod, &["status", "startTime"])
+            .and_then(parse_rfc3339)
+            .unwrap_or(now);
+        let waited = now.saturating_sub(started);
+        let timeout = volumes::ATTACH_AND_MOUNT_TIMEOUT_MS;
+        let at_timeout = waited > 0 && waited % timeout == 0;
+        if changed || at_timeout {
+            if let Some(obj) = s.store.get(key).cloned() {
+                for (reason, message) in &blockers {
+                    s.event(&ws, &obj, EventType::Warning, reason, message, "kubelet");
+                }
+                if let (true, Some(u)) = (at_timeout, &unmounted) {
+                    let msg = u.timeout_message();
+                    s.event(
+                        &ws,
+                        &obj,
+                        EventType::Warning,
+                        "FailedMount",
+                        &msg,
+                        "kubelet",
+                    );
+                }
+            }
+        }
+        let next = timeout - waited.rem_euclid(timeout);
+        return Action::RequeueAfter(next);
+    }
     if done {
         let _ = s.delete(
             &ws,
@@ -259,6 +433,13 @@ fn sync_pod(s: &mut Server, key: &Key) -> Action {
         }
     }
     next.action(now)
+}
+
+/// Whether a regular container of `pod` has a memory limit.
+fn has_memory_limit(pod: &Value) -> bool {
+    array_at(pod, &["spec", "containers"])
+        .iter()
+        .any(|c| behaviour::memory_limit(c).is_some())
 }
 
 /// Pod IPs in use on `node` (pods of every workspace that have not finished).

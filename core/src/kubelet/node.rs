@@ -11,8 +11,9 @@
 //! - `sim.kplane.dev/node-state-since`: when the state began (RFC 3339).
 //!
 //! Heartbeats are implicit: a running kubelet would renew its Lease and post status every 10 s;
-//! kplane writes node status only when a condition changes (so 5,000 idle nodes cost nothing),
-//! and a node without the `Stopped` state counts as heartbeating.
+//! kplane writes node status (and renews the node's Lease, [`super::lease`]) only when a
+//! condition changes (so 5,000 idle nodes cost nothing), and a node without the `Stopped` state
+//! counts as heartbeating.
 use super::DEFAULT_CAPACITY;
 use crate::api::object::{self, array_at, path, set_path, str_at};
 use crate::api::Value;
@@ -172,9 +173,11 @@ fn register(s: &mut Server, cidrs: &mut CidrAllocator, node: Value) {
     let cidr = format!("10.244.{index}.0/24");
     set_path(&mut n, &["spec", "podCIDR"], json!(cidr));
     set_path(&mut n, &["spec", "podCIDRs"], json!([cidr]));
+    register_labels(&mut n);
     let Ok(mut st) = s.update(ROOT, n) else {
         return;
     };
+    register_csi_node(s, &st);
     let status = st["status"].as_object().cloned().unwrap_or_default();
     let has = |k: &str| {
         status
@@ -220,7 +223,58 @@ fn register(s: &mut Server, cidrs: &mut CidrAllocator, node: Value) {
             }),
         );
     }
-    let _ = s.update_status(ROOT, &st);
+    if path(&st, &["status", "runtimeHandlers"]).is_none() {
+        let handlers = super::runtime::runtime_handlers_status(&st);
+        set_path(&mut st, &["status", "runtimeHandlers"], handlers);
+    }
+    if let Ok(registered) = s.update_status(ROOT, &st) {
+        super::lease::renew(s, &registered);
+    }
+}
+
+/// The labels a kubelet registers its Node with when the manifest does not set them: the
+/// well-known ones (`kubernetes.io/hostname`, `kubernetes.io/os`, `kubernetes.io/arch`, their
+/// beta twins, the cloud labels' twins; [`crate::api::node_labels`]) and the topology labels the
+/// simulated CSI drivers' node plugins report (`topology.ebs.csi.aws.com/zone` on zonal nodes,
+/// `topology.hostpath.csi/node`), which the kubelet's CSI plugin manager also sets.
+fn register_labels(node: &mut Value) {
+    crate::api::node_labels::apply_kubelet_labels(node);
+    let present = object::labels(node);
+    let mut missing: Vec<(String, String)> = Vec::new();
+    for d in crate::api::volume::csi::DRIVERS {
+        for (k, v) in d.node_topology(node) {
+            if !present.contains_key(&k) && !missing.iter().any(|(m, _)| *m == k) {
+                missing.push((k, v));
+            }
+        }
+    }
+    for (k, v) in missing {
+        set_path(node, &["metadata", "labels", &k], json!(v));
+    }
+}
+
+/// The node's `CSINode` (the kubelet's `nodeinfomanager`): every simulated driver's node plugin
+/// registered, with its node ID, topology keys and (EBS) attach limit; owned by the Node.
+fn register_csi_node(s: &mut Server, node: &Value) {
+    let name = object::name(node);
+    if s.get(ROOT, kind("storage.k8s.io/v1", "CSINode"), "", name)
+        .is_some()
+    {
+        return;
+    }
+    // One network interface (the primary ENI) besides the root volume.
+    let drivers: Vec<Value> = crate::api::volume::csi::DRIVERS
+        .iter()
+        .map(|d| d.csi_node_driver(node, 1))
+        .collect();
+    let csi_node = json!({
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "CSINode",
+        "metadata": {"name": name, "ownerReferences": [{
+            "apiVersion": "v1", "kind": "Node", "name": name, "uid": object::uid(node)}]},
+        "spec": {"drivers": drivers},
+    });
+    let _ = s.create(ROOT, csi_node);
 }
 
 /// The conditions a kubelet in `state` posts: `(type, status, reason, message)`.
@@ -299,6 +353,7 @@ fn post_status(s: &mut Server, node: &Value) {
     let Ok(updated) = s.update_status(ROOT, &n) else {
         return;
     };
+    super::lease::renew(s, &updated);
     let name = object::name(&updated).to_string();
     let ready = node_ready(&updated);
     if ready != was_ready || old.is_empty() {

@@ -32,6 +32,9 @@ pub(super) struct CSpec {
     pub liveness: Option<Probe>,
     pub memory_limit: Option<i64>,
     pub cpu_limit: Option<i64>,
+    /// A memory limit exceeded only with the simulated demand is exceeded from this instant
+    /// on (the demand is read at each sync), not since the container started.
+    pub oom_from: i64,
 }
 
 /// The parts of a pod spec the kubelet acts on. Containers: init containers (and sidecars) in
@@ -70,6 +73,7 @@ impl PodSpec {
                     liveness: probes.then(|| Probe::of(c, "livenessProbe")).flatten(),
                     memory_limit: behaviour::memory_limit(c),
                     cpu_limit: behaviour::cpu_limit(c),
+                    oom_from: i64::MIN,
                     name,
                     kind,
                 });
@@ -91,6 +95,31 @@ impl PodSpec {
                 .filter_map(|g| g["conditionType"].as_str().map(str::to_string))
                 .collect(),
         }
+    }
+}
+
+impl PodSpec {
+    /// Adds the simulated demand on the pod (`sim::load`) to its serving container's memory:
+    /// above the limit only with it, the container is OOM-killed at `now` rather than at start.
+    pub fn with_demand(
+        mut self,
+        pod: &Value,
+        demand: &crate::sim::load::PodDemand,
+        now: i64,
+    ) -> PodSpec {
+        let serving = behaviour::serving_container(pod, demand);
+        let (_, extra) = demand.extra();
+        if let Some(c) = self
+            .cs
+            .iter_mut()
+            .find(|c| c.kind == Kind::Regular && c.name == serving)
+        {
+            if c.memory_limit.is_some_and(|l| c.b.memory <= l) {
+                c.oom_from = now;
+            }
+            c.b.memory = c.b.memory.saturating_add(extra);
+        }
+        self
     }
 }
 
@@ -143,6 +172,12 @@ pub(super) struct Model<'a> {
     pub pod_ip: Option<String>,
     pub events: Vec<Ev>,
     terminating: Option<Shutdown>,
+    /// The sandbox cannot be created yet (volumes not mounted, no runtime for the pod's
+    /// handler): nothing starts.
+    pub blocked: bool,
+    /// Per container (as `spec.cs`), why its configuration cannot be built
+    /// (`CreateContainerConfigError`): it does not start while this holds.
+    pub config_errors: Vec<Option<String>>,
 }
 
 impl<'a> Model<'a> {
@@ -198,6 +233,59 @@ impl<'a> Model<'a> {
             pod_ip: str_at(pod, &["status", "podIP"]).map(str::to_string),
             events: Vec::new(),
             terminating,
+            blocked: false,
+            config_errors: Vec::new(),
+        }
+    }
+
+    fn config_error(&self, i: usize) -> Option<&String> {
+        self.config_errors.get(i).and_then(Option::as_ref)
+    }
+
+    /// Containers whose start (or restart) is due but whose configuration cannot be built wait
+    /// in `CreateContainerConfigError` (`Failed` Event `Error: ...` when that changes).
+    pub fn hold_config_errors(&mut self, now: i64) {
+        if self.config_errors.iter().all(Option::is_none) || !self.sandbox {
+            return;
+        }
+        let cursor = self.init_cursor(now);
+        for i in 0..self.cs.len() {
+            let Some(err) = self.config_error(i).cloned() else {
+                continue;
+            };
+            let c = &self.spec.cs[i];
+            let st = &self.cs[i];
+            let due = match &st.state {
+                State::Waiting { reason, message } => {
+                    if reason == container::CREATE_CONTAINER_CONFIG_ERROR {
+                        message.as_deref() != Some(err.as_str())
+                    } else if st.never_ran() {
+                        let turn = if c.kind == Kind::Regular {
+                            cursor >= self.spec.n_init
+                        } else {
+                            cursor == i
+                        };
+                        turn && self.begin(i) + c.b.pull_ms <= now
+                    } else if reason == container::CRASH_LOOP_BACK_OFF {
+                        let wait = message
+                            .as_deref()
+                            .and_then(container::parse_backoff_message)
+                            .unwrap_or(container::BACKOFF_INITIAL_MS);
+                        st.last.as_ref().map_or(0, |l| l.finished_at) + wait <= now
+                    } else {
+                        false
+                    }
+                }
+                _ => false,
+            };
+            if !due {
+                continue;
+            }
+            self.cs[i].state = State::Waiting {
+                reason: container::CREATE_CONTAINER_CONFIG_ERROR.to_string(),
+                message: Some(err.clone()),
+            };
+            self.event(EventType::Warning, "Failed", format!("Error: {err}"));
         }
     }
 
@@ -321,7 +409,7 @@ impl<'a> Model<'a> {
                     }
                 };
                 if c.memory_limit.is_some_and(|l| c.b.memory > l) {
-                    consider(s, Cause::OomKilled);
+                    consider(s.max(c.oom_from), Cause::OomKilled);
                 }
                 if let Some(e) = c.b.exit.filter(|e| e.applies(st.restart_count)) {
                     consider(s + e.after_ms, Cause::Exit(e.code));
@@ -350,6 +438,17 @@ impl<'a> Model<'a> {
                 best
             }
             State::Waiting { reason, message } if shutdown.is_none() => {
+                if self.config_error(i).is_some() {
+                    return None;
+                }
+                if reason == container::CREATE_CONTAINER_CONFIG_ERROR {
+                    // The configuration can be built now: start (or restart) at once.
+                    return Some(if st.never_ran() {
+                        (self.begin(i) + c.b.pull_ms, Tr::Start(i))
+                    } else {
+                        (0, Tr::Restart(i))
+                    });
+                }
                 if st.never_ran() {
                     let turn = if c.kind == Kind::Regular {
                         cursor >= self.spec.n_init
@@ -399,7 +498,7 @@ impl<'a> Model<'a> {
     /// The earliest due transition, init containers first on ties.
     fn next(&self, now: i64) -> Option<(i64, Tr)> {
         if !self.sandbox {
-            if self.terminating.is_some() {
+            if self.terminating.is_some() || self.blocked {
                 return None;
             }
             return Some((self.sandbox_time(), Tr::SandboxReady));

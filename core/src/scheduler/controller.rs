@@ -1,5 +1,5 @@
 //! The scheduler as a control loop of the runtime: one key (the scheduling queue), run when
-//! pods, nodes or priority classes change or a back-off it set expires.
+//! pods, nodes, priority classes or storage objects change or a back-off it set expires.
 use super::{schedule, State};
 use crate::runtime::{Action, Controller};
 
@@ -24,7 +24,15 @@ impl Controller for Scheduler {
         "kube-scheduler"
     }
     fn watches(&self) -> &'static [&'static str] {
-        &["pods", "nodes", "priorityclasses.scheduling.k8s.io"]
+        &[
+            "pods",
+            "nodes",
+            "priorityclasses.scheduling.k8s.io",
+            "persistentvolumeclaims",
+            "persistentvolumes",
+            "storageclasses.storage.k8s.io",
+            "csinodes.storage.k8s.io",
+        ]
     }
     fn keys(&self, _: &Store, _: &WatchEvent, out: &mut Vec<Key>) {
         out.push(queue_key());

@@ -3,7 +3,10 @@
 //! selectHost. Every verdict and score is kept for the explanation.
 use super::explain::{Explanation, Record, Row};
 use super::plugins::default_preemption::{self, Outcome};
-use super::plugins::{inter_pod_affinity, pod_topology_spread, Reason, FILTERS, SCORERS};
+use super::plugins::{
+    inter_pod_affinity, pod_topology_spread, volume_binding, volume_restrictions, Reason, Unfit,
+    FILTERS, SCORERS,
+};
 use super::{Config, NodeInfo, PodInfo, Snapshot};
 use std::collections::BTreeMap;
 
@@ -16,6 +19,13 @@ pub struct Cycle<'a> {
     pub spread_score: pod_topology_spread::PreScoreState,
     pub affinity_filter: inter_pod_affinity::PreFilterState,
     pub affinity_score: inter_pod_affinity::PreScoreState,
+    pub volume_restrictions: volume_restrictions::PreFilterState,
+    pub volume_binding: volume_binding::PreFilterState,
+    /// The first PreFilter that rejected the pod (its index in `FILTERS`) and its verdict:
+    /// no node is filtered then, every node takes this status (`RunPreFilterPlugins`).
+    pub pre_filter_rejection: Option<(usize, Unfit)>,
+    /// The PreFilter running now (for [`Cycle::reject`]).
+    running: usize,
 }
 
 impl<'a> Cycle<'a> {
@@ -29,13 +39,28 @@ impl<'a> Cycle<'a> {
             spread_score: Default::default(),
             affinity_filter: Default::default(),
             affinity_score: Default::default(),
+            volume_restrictions: Default::default(),
+            volume_binding: Default::default(),
+            pre_filter_rejection: None,
+            running: 0,
         };
-        for f in FILTERS {
+        for (i, f) in FILTERS.iter().enumerate() {
             if let Some(pre) = f.pre_filter {
+                c.running = i;
                 pre(&mut c);
+                if c.pre_filter_rejection.is_some() {
+                    break;
+                }
             }
         }
         c
+    }
+
+    /// A PreFilter rejects the pod: no node can fit (the first rejection wins).
+    pub fn reject(&mut self, unfit: Unfit) {
+        if self.pre_filter_rejection.is_none() {
+            self.pre_filter_rejection = Some((self.running, unfit));
+        }
     }
 
     /// Runs the filters in order on one node; the first failure ends it (`RunFilterPlugins`).
@@ -135,6 +160,9 @@ pub fn decide(
     let to_find = num_feasible_nodes_to_find(config.percentage_of_nodes_to_score, n);
     let mut feasible: Vec<usize> = Vec::with_capacity(to_find.min(n));
     let mut record = Record::new(pod, snapshot.names.clone());
+    if let Some((plugin, unfit)) = cycle.pre_filter_rejection.clone().filter(|_| n > 0) {
+        return rejected_at_pre_filter(&cycle, record, plugin, unfit, rng);
+    }
     // `evaluateNominatedNode`: a pod nominated by an earlier preemption tries that node first.
     if let Some(&i) = pod
         .nominated_node
@@ -266,6 +294,41 @@ pub fn decide(
         record,
         processed,
         preemption,
+    }
+}
+
+/// A PreFilter rejected the pod: every node takes its status, PostFilter (preemption) runs,
+/// and the message is the PreFilter's (`FitError.Error` with `PreFilterMsg`).
+fn rejected_at_pre_filter(
+    cycle: &Cycle<'_>,
+    mut record: Record,
+    plugin: usize,
+    unfit: Unfit,
+    rng: &mut crate::sim::Rng,
+) -> Attempt {
+    let snapshot = cycle.snapshot;
+    let n = snapshot.nodes.len();
+    record.rows = (0..n)
+        .map(|i| Row {
+            node: i as u32,
+            failed: Some((plugin as u8, unfit.code)),
+            reasons: unfit.reasons.clone(),
+        })
+        .collect();
+    record.num_all_nodes = n;
+    let outcome =
+        default_preemption::post_filter(cycle, &record.rows, &snapshot.pdbs, rng, snapshot.now_ms);
+    let mut msg = format!("0/{n} nodes are available: {}.", unfit.reasons.join(", "));
+    if !outcome.message.is_empty() {
+        msg.push(' ');
+        msg.push_str(&outcome.message);
+    }
+    record.message = Some(msg.clone());
+    Attempt {
+        decision: Decision::Unschedulable(msg),
+        record,
+        processed: 0,
+        preemption: Some(outcome),
     }
 }
 

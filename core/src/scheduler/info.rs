@@ -6,8 +6,11 @@ use crate::api::resources::{node_allocatable, pod_requests};
 use crate::api::selector::Requirement;
 use crate::api::Value;
 use crate::api::{Resources, Selector};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+use super::plugins::volume_binding::VolumeWorld;
 
 pub type Labels = BTreeMap<String, String>;
 
@@ -198,6 +201,8 @@ pub struct PodInfo {
     pub preempted: bool,
     /// The controller owner (`kind`, `name`), for the default spreading selector.
     pub owner: Option<(String, String)>,
+    /// The pod as stored (the volume plugins read its volumes).
+    pub object: Value,
 }
 
 fn field(v: &Value, k: &str) -> String {
@@ -311,6 +316,7 @@ impl PodInfo {
             affinity,
             labels,
             namespace,
+            object: pod.clone(),
         }
     }
 
@@ -348,11 +354,13 @@ pub struct NodeInfo {
     pub used_ports: Vec<HostPort>,
     /// `status.images`: every name of every image → its size in bytes.
     pub images: HashMap<String, i64>,
+    /// The Node as stored (the volume plugins match PV node affinity against it).
+    pub object: Value,
 }
 
 impl NodeInfo {
     pub fn from_node(node: &Value) -> NodeInfo {
-        let mut images = HashMap::new();
+        let mut images = HashMap::default();
         for img in array_at(node, &["status", "images"]) {
             let size = img["sizeBytes"].as_i64().unwrap_or(0);
             for n in array_at(img, &["names"]).iter().filter_map(Value::as_str) {
@@ -373,6 +381,7 @@ impl NodeInfo {
             unschedulable: node["spec"]["unschedulable"] == true,
             allocatable: node_allocatable(node),
             images,
+            object: node.clone(),
             ..Default::default()
         }
     }
@@ -471,6 +480,30 @@ pub struct Snapshot {
     /// (`HavePodsWithRequiredAntiAffinityList`).
     pub nodes_with_affinity: BTreeSet<usize>,
     pub nodes_with_required_anti_affinity: BTreeSet<usize>,
+    /// The storage objects the volume plugins read.
+    pub storage: Storage,
+}
+
+/// The scheduler's storage listers: claims per workspace, and the shared data plane's
+/// PersistentVolumes, StorageClasses and CSINodes.
+#[derive(Debug, Clone, Default)]
+pub struct Storage {
+    pub claims: HashMap<String, Vec<Value>>,
+    pub volumes: Vec<Value>,
+    pub classes: Vec<Value>,
+    pub csi_nodes: Vec<Value>,
+}
+
+impl Storage {
+    /// What the volume plugins see for a pod of `workspace`.
+    pub fn world(&self, workspace: &str) -> VolumeWorld<'_> {
+        VolumeWorld {
+            claims: self.claims.get(workspace).map_or(&[], Vec::as_slice),
+            volumes: &self.volumes,
+            classes: &self.classes,
+            csi_nodes: &self.csi_nodes,
+        }
+    }
 }
 
 impl Snapshot {
@@ -507,7 +540,7 @@ impl Snapshot {
                 }
             }
         }
-        let mut image_nodes: HashMap<String, i64> = HashMap::new();
+        let mut image_nodes: HashMap<String, i64> = HashMap::default();
         let mut nodes_with_affinity = BTreeSet::new();
         let mut nodes_with_required_anti_affinity = BTreeSet::new();
         for (i, n) in ordered.iter_mut().enumerate() {
@@ -611,7 +644,7 @@ impl Snapshot {
             namespace: pod.namespace.clone(),
             selector: selector.clone(),
             per_node: Default::default(),
-            domains: HashMap::new(),
+            domains: HashMap::default(),
         };
         m.per_node = std::rc::Rc::new(
             self.nodes
@@ -637,12 +670,12 @@ impl Snapshot {
         let mut cache = self.match_counts.borrow_mut();
         let Some(m) = cache.get_mut(&cache_key) else {
             // An empty selector counts nothing (and is not cached).
-            return HashMap::new();
+            return HashMap::default();
         };
         m.domains
             .entry(key.to_string())
             .or_insert_with(|| {
-                let mut out: HashMap<String, i64> = HashMap::new();
+                let mut out: HashMap<String, i64> = HashMap::default();
                 for n in &self.nodes {
                     let v = n.labels.get(key).map_or("", String::as_str);
                     *out.entry(v.to_string()).or_default() += per_node[n.index];

@@ -26,8 +26,9 @@ use crate::controllers::{is_pod_active, kind};
 use crate::json;
 use crate::server::{EventType, Server, ROOT};
 use crate::store::EventType as WatchType;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub const SCHEDULER_NAME: &str = "default-scheduler";
@@ -52,6 +53,9 @@ pub struct Epochs {
     /// A pod was assigned or an assigned pod (or a namespace) changed its labels (pod
     /// affinity and topology spread).
     pub pod_assigned: u64,
+    /// A PersistentVolumeClaim, PersistentVolume, StorageClass or CSINode was added or changed
+    /// (the volume plugins' cluster events).
+    pub storage: u64,
 }
 
 /// A pod in the unschedulable queue.
@@ -79,6 +83,23 @@ pub fn backoff_ms(attempts: u32) -> i64 {
     d
 }
 
+/// VolumeBinding's `bindTimeoutSeconds` default: how long PreBind waits for the pod's claims
+/// to be bound.
+pub const BIND_TIMEOUT_MS: i64 = 600_000;
+
+/// A pod whose node is chosen and whose volumes are being bound (VolumeBinding PreBind,
+/// `BindPodVolumes`): it is bound once every claim is, and holds its place on the node
+/// meanwhile (an assumed pod).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WaitingOnVolumes {
+    pub workspace: String,
+    pub namespace: String,
+    pub name: String,
+    pub node: String,
+    pub since_ms: i64,
+}
+
 /// What the scheduler remembers between runs (it is part of snapshots).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -88,6 +109,8 @@ pub struct State {
     epochs: Epochs,
     /// Pod uid → its backoff in the unschedulable queue.
     unschedulable: BTreeMap<String, Backoff>,
+    /// Pod uid → a pod waiting in PreBind for its volumes.
+    waiting: BTreeMap<String, WaitingOnVolumes>,
     /// `nextStartNodeIndex`: where the next node scan starts.
     next_start_node_index: usize,
     pub config: Config,
@@ -199,12 +222,16 @@ fn assigned(p: &Value) -> Option<&str> {
 /// Notes cluster changes since the last run that can make pending pods fit.
 fn observe(s: &Server, state: &mut State) {
     let rev = s.store.revision();
-    let (mut node, mut removed, mut added) = (false, false, false);
+    let (mut node, mut removed, mut added, mut storage) = (false, false, false, false);
     match s.store.events_since(state.seen_revision) {
         Ok(events) => {
             for e in events {
                 match e.key.resource.as_str() {
                     "nodes" => node = true,
+                    "persistentvolumeclaims"
+                    | "persistentvolumes"
+                    | "storageclasses.storage.k8s.io"
+                    | "csinodes.storage.k8s.io" => storage = true,
                     "namespaces" => added = true,
                     "pods" if assigned(&e.object).is_some() => {
                         if e.kind == WatchType::Deleted || !is_pod_active(&e.object) {
@@ -215,13 +242,14 @@ fn observe(s: &Server, state: &mut State) {
                     }
                     _ => {}
                 }
-                if node && removed && added {
+                if node && removed && added && storage {
                     break;
                 }
             }
         }
-        Err(_) => (node, removed, added) = (true, true, true),
+        Err(_) => (node, removed, added, storage) = (true, true, true, true),
     }
+    state.epochs.storage += u64::from(storage);
     state.epochs.node += u64::from(node);
     state.epochs.pod_removed += u64::from(removed);
     state.epochs.pod_assigned += u64::from(added);
@@ -234,6 +262,7 @@ fn due(b: &Backoff, now: i64, epochs: &Epochs, rv: &str) -> bool {
         return true;
     }
     let moved = epochs.node > b.epochs.node
+        || epochs.storage > b.epochs.storage
         || epochs.pod_removed > b.epochs.pod_removed
         || (b.pod_affinity && epochs.pod_assigned > b.epochs.pod_assigned)
         || rv != b.resource_version;
@@ -261,6 +290,7 @@ fn build_snapshot(
         snapshot.nominate(&node, p);
     }
     snapshot.now_ms = s.clock.now_ms();
+    snapshot.storage = storage(s);
     for (k, pdb) in s.store.list_all("poddisruptionbudgets.policy") {
         let selector = crate::api::Selector::from_label_selector(pdb["spec"].get("selector"))
             .unwrap_or_default();
@@ -320,6 +350,28 @@ fn build_snapshot(
     snapshot
 }
 
+/// The storage objects the volume plugins read: claims of every workspace, and the shared
+/// data plane's PersistentVolumes, StorageClasses and CSINodes.
+fn storage(s: &Server) -> info::Storage {
+    let mut st = info::Storage::default();
+    for (k, c) in s.store.list_all("persistentvolumeclaims") {
+        st.claims
+            .entry(k.workspace.to_string())
+            .or_default()
+            .push(c.clone());
+    }
+    let root = |resource: &str| -> Vec<Value> {
+        s.store
+            .list(ROOT, resource, None)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    st.volumes = root("persistentvolumes");
+    st.classes = root("storageclasses.storage.k8s.io");
+    st.csi_nodes = root("csinodes.storage.k8s.io");
+    st
+}
+
 /// One scheduling pass over every pending pod, highest priority first.
 pub fn schedule(s: &mut Server, state: &mut State) {
     observe(s, state);
@@ -340,10 +392,14 @@ pub fn schedule(s: &mut Server, state: &mut State) {
                 .retain(|uid, _| inf.unassigned.contains_key(uid));
         }
     }
+    finish_waiting(s, state, now);
     for key in state.informer.unassigned.values() {
         let Some(p) = s.store.get(key) else {
             continue;
         };
+        if state.waiting.contains_key(object::uid(p)) {
+            continue;
+        }
         let ws = &*key.workspace;
         let ours =
             str_at(p, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME;
@@ -392,6 +448,11 @@ pub fn schedule(s: &mut Server, state: &mut State) {
         .map(|a| (a.node.clone(), a.info.clone()))
         .collect();
     let mut snapshot = build_snapshot(s, assigned_pods, nominated_pods);
+    for w in state.waiting.values() {
+        if let Some(p) = s.get(&w.workspace, kind("v1", "Pod"), &w.namespace, &w.name) {
+            snapshot.add_pod(&w.node, PodInfo::from_pod_in(&w.workspace, p));
+        }
+    }
     let time = s.clock.rfc3339();
     for (ws, pod) in pending {
         let info = PodInfo::from_pod_in(&ws, &pod);
@@ -414,7 +475,34 @@ pub fn schedule(s: &mut Server, state: &mut State) {
         match decision {
             Decision::Bind(node) => {
                 state.unschedulable.remove(&info.uid);
-                bind(s, &ws, &pod, &node);
+                let pre_bound = pre_bind(s, &snapshot, &ws, &pod, &node);
+                if !crate::api::volume::pod_claims(&pod).is_empty() {
+                    // The assume cache: later pods of the pass see the claims PreBind changed.
+                    snapshot.storage = storage(s);
+                }
+                match pre_bound {
+                    Ok(true) => bind(s, &ws, &pod, &node),
+                    Ok(false) => {
+                        // No wake-up of its own for the timeout (a timer cannot be taken
+                        // back once the volumes bind): the scheduler runs on every wake-up,
+                        // e.g. the provisioner's retries, and checks it then.
+                        state.waiting.insert(
+                            info.uid.clone(),
+                            WaitingOnVolumes {
+                                workspace: ws.to_string(),
+                                namespace: info.namespace.clone(),
+                                name: info.name.clone(),
+                                node: node.clone(),
+                                since_ms: now,
+                            },
+                        );
+                    }
+                    Err(e) => {
+                        pre_bind_failed(s, state, &ws, &pod, &e, now);
+                        state.record(Stored::Record(Box::new(record)));
+                        continue;
+                    }
+                }
                 snapshot.add_pod(&node, info);
             }
             Decision::Unschedulable(message) => {
@@ -455,6 +543,112 @@ pub fn schedule(s: &mut Server, state: &mut State) {
     }
     // The binds of this pass are cluster events for the next one (seen_revision stays), so a
     // pod whose affinity waits for a pod bound after it is retried after its backoff.
+}
+
+/// The claims, volumes and classes of the store as the volume plugins see them, for the pod's
+/// workspace (fresh, not the pass's snapshot: PreBind writes change them).
+fn current_storage(s: &Server, ws: &str) -> info::Storage {
+    let mut st = storage(s);
+    st.claims.retain(|w, _| w == ws);
+    st
+}
+
+/// VolumeBinding Reserve + PreBind: pre-binds the PVs chosen for the pod's WaitForFirstConsumer
+/// claims and hands the claims to provision to their provisioner with the chosen node. `Ok(true)`
+/// when every claim is bound and the pod can be bound now; `Ok(false)` to wait; `Err` with
+/// the reason binding cannot complete.
+fn pre_bind(
+    s: &mut Server,
+    snapshot: &Snapshot,
+    ws: &str,
+    pod: &Value,
+    node: &str,
+) -> Result<bool, String> {
+    use plugins::volume_binding as vb;
+    if crate::api::volume::pod_claims(pod).is_empty() {
+        return Ok(true);
+    }
+    let world = snapshot.storage.world(ws);
+    if let (Ok(Some(claims)), Some(&i)) = (
+        vb::volume_binding_pre_filter(&world, pod),
+        snapshot.by_name.get(node),
+    ) {
+        if let Ok(decided) = vb::volume_binding_filter(&world, &claims, &snapshot.nodes[i].object) {
+            for w in vb::volume_binding_pre_bind(&world, object::namespace(pod), &decided, node) {
+                let target = if object::kind(&w) == "PersistentVolume" {
+                    ROOT
+                } else {
+                    ws
+                };
+                s.update(target, w).map_err(|e| e.message)?;
+            }
+        }
+    }
+    let st = current_storage(s, ws);
+    vb::bindings_complete(&st.world(ws), pod, node)
+}
+
+/// PreBind failed: the pod goes back to the queue with upstream's message.
+fn pre_bind_failed(s: &mut Server, state: &mut State, ws: &str, pod: &Value, e: &str, now: i64) {
+    let message = format!("running PreBind plugin \"VolumeBinding\": binding volumes: {e}");
+    let uid = object::uid(pod).to_string();
+    state.waiting.remove(&uid);
+    let attempts = state.unschedulable.get(&uid).map_or(0, |b| b.attempts) + 1;
+    let rv = mark_unschedulable(s, ws, pod, &message, None);
+    s.timers.wake_at(now + backoff_ms(attempts));
+    state.unschedulable.insert(
+        uid,
+        Backoff {
+            attempts,
+            failed_at_ms: now,
+            epochs: state.epochs,
+            pod_affinity: false,
+            resource_version: rv,
+        },
+    );
+}
+
+/// The binding cycles waiting in PreBind: a pod whose claims are all bound is bound to its
+/// node; one whose binding can no longer complete, or that waited [`BIND_TIMEOUT_MS`], goes
+/// back to the queue.
+fn finish_waiting(s: &mut Server, state: &mut State, now: i64) {
+    if state.waiting.is_empty() {
+        return;
+    }
+    let waiting: Vec<(String, WaitingOnVolumes)> = state
+        .waiting
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (uid, w) in waiting {
+        let pod = s
+            .get(&w.workspace, kind("v1", "Pod"), &w.namespace, &w.name)
+            .filter(|p| object::uid(p) == uid && assigned(p).is_none() && is_pod_active(p))
+            .cloned();
+        let Some(pod) = pod else {
+            state.waiting.remove(&uid);
+            continue;
+        };
+        let st = current_storage(s, &w.workspace);
+        match plugins::volume_binding::bindings_complete(&st.world(&w.workspace), &pod, &w.node) {
+            Ok(true) => {
+                state.waiting.remove(&uid);
+                bind(s, &w.workspace, &pod, &w.node);
+            }
+            Ok(false) if now - w.since_ms >= BIND_TIMEOUT_MS => {
+                pre_bind_failed(
+                    s,
+                    state,
+                    &w.workspace,
+                    &pod,
+                    "context deadline exceeded",
+                    now,
+                );
+            }
+            Ok(false) => {}
+            Err(e) => pre_bind_failed(s, state, &w.workspace, &pod, &e, now),
+        }
+    }
 }
 
 /// The Binding subresource: sets `spec.nodeName` and, in the same write, the PodScheduled

@@ -1,12 +1,21 @@
-//! Admission plugins that need the cluster's state: Priority (resolves `priorityClassName`
-//! into `spec.priority`) and the Service IP and node-port allocators.
+//! Admission plugins that need the cluster's state, in kube-apiserver's order
+//! (`pkg/kubeapiserver/options/plugins.go` `AllOrderedPlugins`): the mutating phase runs
+//! LimitRanger (defaults), Priority, DefaultStorageClass, StorageObjectInUseProtection,
+//! RuntimeClass (overhead, scheduling) and the Service IP and node-port allocators; after
+//! validation, the validating phase runs LimitRanger, PersistentVolumeClaimResize, RuntimeClass
+//! and ResourceQuota last. Objects from the shared data plane (StorageClasses,
+//! RuntimeClasses, PriorityClasses) are read in `root`; LimitRanges and ResourceQuotas in the
+//! object's workspace and namespace.
 use super::status::Status;
-use super::Server;
+use super::{limit_range, quota, runtime_class, storage, Server, ROOT};
 use crate::api::kinds::by_kind;
 use crate::api::object::{self, array_at, path, set_path};
 use crate::api::Value;
 use crate::json;
 use std::collections::BTreeSet;
+
+/// The field manager of the quota usage the ResourceQuota admission plugin records.
+const APISERVER: &str = "kube-apiserver";
 
 /// The PriorityClasses kube-apiserver creates at startup.
 pub const SYSTEM_PRIORITY_CLASSES: &[(&str, i64, &str)] = &[
@@ -15,16 +24,106 @@ pub const SYSTEM_PRIORITY_CLASSES: &[(&str, i64, &str)] = &[
 ];
 
 impl Server {
-    /// Runs the admission plugins for a create.
+    /// Runs the mutating admission plugins for a create of a built-in kind.
     pub(super) fn admit_create(&mut self, workspace: &str, obj: &mut Value) -> Result<(), Status> {
         match object::kind(obj) {
-            "Pod" => self.admit_priority(obj),
+            "Pod" => {
+                let ranges = self.in_namespace(workspace, "LimitRange", obj);
+                limit_range::default_pod(obj, &ranges);
+                self.admit_priority(obj)?;
+                runtime_class::admit(obj, &self.shared("node.k8s.io/v1", "RuntimeClass"))?;
+                // The VPA's admission controller is a mutating webhook: after the in-tree
+                // mutating plugins (apiserver's admission chain order).
+                self.admit_vpa(workspace, obj);
+                Ok(())
+            }
             "Service" => {
                 self.allocate_service_addresses(workspace, obj);
                 Ok(())
             }
+            "PersistentVolumeClaim" => {
+                let classes = self.shared("storage.k8s.io/v1", "StorageClass");
+                crate::api::volume::admit_default_class(obj, &classes);
+                storage::add_protection_finalizer(obj);
+                Ok(())
+            }
+            "PersistentVolume" => {
+                storage::add_protection_finalizer(obj);
+                Ok(())
+            }
+            "ResourceQuota" => {
+                // The quota controller's first sync, at write time: admission reads
+                // `status.hard`/`status.used`, so a quota constrains from its first write.
+                let objects = quota::objects_for(&self.store, workspace, obj);
+                let status = quota::quota_status(obj, &objects, self.clock.now_ms());
+                set_path(obj, &["status"], status);
+                Ok(())
+            }
             _ => Ok(()),
         }
+    }
+
+    /// Runs the validating admission plugins for a create (`old` `None`) or an update of a
+    /// built-in kind. Returns the ResourceQuotas whose usage grew, to record with
+    /// [`Server::charge_quotas`] once the object is stored.
+    pub(super) fn admit_validate(
+        &self,
+        workspace: &str,
+        obj: &Value,
+        old: Option<&Value>,
+    ) -> Result<Vec<Value>, Status> {
+        match (object::kind(obj), old) {
+            ("Pod", None) => {
+                limit_range::validate_pod(obj, &self.in_namespace(workspace, "LimitRange", obj))?;
+                runtime_class::validate(obj, &self.shared("node.k8s.io/v1", "RuntimeClass"))?;
+            }
+            ("PersistentVolumeClaim", _) => {
+                if let Some(old) = old {
+                    storage::admit_resize(
+                        old,
+                        obj,
+                        &self.shared("storage.k8s.io/v1", "StorageClass"),
+                    )?;
+                }
+                limit_range::validate_claim(obj, &self.in_namespace(workspace, "LimitRange", obj))?;
+            }
+            // Only claims and Services are charged on update (the evaluators' `Handles`).
+            (_, Some(_)) if object::kind(obj) != "Service" => return Ok(vec![]),
+            _ => {}
+        }
+        if object::namespace(obj).is_empty() {
+            return Ok(vec![]);
+        }
+        let quotas = self.in_namespace(workspace, "ResourceQuota", obj);
+        if quotas.is_empty() {
+            return Ok(vec![]);
+        }
+        quota::admit(obj, old, &quotas, self.clock.now_ms())
+    }
+
+    /// Records the usage the ResourceQuota admission plugin charged.
+    pub(super) fn charge_quotas(&mut self, workspace: &str, quotas: Vec<Value>) {
+        if quotas.is_empty() {
+            return;
+        }
+        let manager = std::mem::replace(&mut self.manager, APISERVER.to_string());
+        for q in quotas {
+            let _ = self.update_status(workspace, &q);
+        }
+        self.manager = manager;
+    }
+
+    /// The objects of built-in `kind` in the namespace of `obj`.
+    fn in_namespace(&self, workspace: &str, kind: &str, obj: &Value) -> Vec<Value> {
+        let info = by_kind(Some("v1"), kind).expect("served");
+        let ns = object::namespace(obj);
+        self.list(workspace, info, Some(ns)).cloned().collect()
+    }
+
+    /// The objects of a shared data-plane kind (written in `root`).
+    fn shared(&self, api_version: &str, kind: &str) -> Vec<Value> {
+        let info = by_kind(Some(api_version), kind).expect("served");
+        self.list(ROOT, info, None).cloned().collect()
     }
 
     /// The Priority admission plugin (plugin/pkg/admission/priority).

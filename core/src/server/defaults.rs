@@ -239,6 +239,7 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             }
         }
         "Secret" => {
+            merge_string_data(obj);
             default_path(obj, &["type"], json!("Opaque"));
         }
         "RoleBinding" | "ClusterRoleBinding" => {
@@ -295,19 +296,19 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
         "PriorityClass" => {
             default_path(obj, &["preemptionPolicy"], json!("PreemptLowerPriority"));
         }
-        "HorizontalPodAutoscaler" => {
-            // autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: 1 replica minimum, 80% CPU.
+        "HorizontalPodAutoscaler" if object::api_version(obj) == "autoscaling/v1" => {
+            // autoscaling/v1 SetDefaults_HorizontalPodAutoscaler: 1 replica minimum (no CPU
+            // target: the controller reads an absent one as 80%). Reads in v2 convert.
             default_path(obj, &["spec", "minReplicas"], json!(1));
-            if path(obj, &["spec", "metrics"])
-                .is_none_or(|m| m.as_array().is_none_or(Vec::is_empty))
-            {
-                set_path(
-                    obj,
-                    &["spec", "metrics"],
-                    json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]),
-                );
+        }
+        "HorizontalPodAutoscaler" => {
+            if object::api_version(obj) == "autoscaling/v1" {
+                // autoscaling/v1 SetDefaults_HorizontalPodAutoscaler: only minReplicas (the CPU
+                // target's default of 80% comes with the conversion to v2).
+                default_path(obj, &["spec", "minReplicas"], json!(1));
+            } else {
+                crate::controllers::hpa::spec::set_defaults(obj);
             }
-            default_hpa_behavior(obj);
         }
         "PersistentVolumeClaim" => {
             default_path(obj, &["spec", "volumeMode"], json!("Filesystem"));
@@ -330,40 +331,32 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
     }
 }
 
-/// `SetDefaults_HorizontalPodAutoscalerBehavior` (`GenerateHPAScaleUpRules` and
-/// `GenerateHPAScaleDownRules`): a given behavior is completed rule by rule.
-fn default_hpa_behavior(obj: &mut Value) {
-    let Some(b) = obj
-        .get_mut("spec")
-        .and_then(|s| s.get_mut("behavior"))
-        .filter(|b| b.is_object())
+/// `Convert_v1_Secret_To_core_Secret` (pkg/apis/core/v1/conversion.go): every `stringData`
+/// entry is written into `data` (base64), overwriting a `data` entry of the same key, and
+/// `stringData` is not stored (it is write-only).
+fn merge_string_data(obj: &mut Value) {
+    let Some(string_data) = obj
+        .as_object_mut()
+        .and_then(|m| m.shift_remove("stringData"))
     else {
         return;
     };
-    for (dir, window, policies) in [
-        (
-            "scaleUp",
-            0,
-            json!([{"type": "Pods", "value": 4, "periodSeconds": 15}, {"type": "Percent", "value": 100, "periodSeconds": 15}]),
-        ),
-        (
-            "scaleDown",
-            300,
-            json!([{"type": "Percent", "value": 100, "periodSeconds": 15}]),
-        ),
-    ] {
-        if b.get(dir).is_none_or(|r| !r.is_object()) {
-            set_path(b, &[dir], json!({}));
-        }
-        if let Some(r) = b.get_mut(dir) {
-            default_path(r, &["stabilizationWindowSeconds"], json!(window));
-            default_path(r, &["selectPolicy"], json!("Max"));
-            if r.get("policies")
-                .is_none_or(|p| p.as_array().is_none_or(Vec::is_empty))
-            {
-                set_path(r, &["policies"], policies);
-            }
-        }
+    let Some(entries) = string_data.as_object() else {
+        return;
+    };
+    if entries.is_empty() {
+        return;
+    }
+    if !obj.get("data").is_some_and(Value::is_object) {
+        set_path(obj, &["data"], json!({}));
+    }
+    for (k, v) in entries {
+        let text = v.as_str().unwrap_or("");
+        set_path(
+            obj,
+            &["data", k.as_str()],
+            json!(crate::api::base64::encode(text.as_bytes())),
+        );
     }
 }
 

@@ -5,7 +5,8 @@ use crate::api::object;
 use crate::api::Value;
 use crate::json;
 use crate::store::Key;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 /// How long an Event lives after its last write: kube-apiserver's `--event-ttl` default (1 h).
 /// Expired Events are deleted (a DELETED watch event), as etcd's lease expiry does upstream.

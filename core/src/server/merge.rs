@@ -1,6 +1,31 @@
 //! The three-way merge behind client-side `kubectl apply` (k8s.io/kubectl/pkg/cmd/apply):
 //! `patch = diff(lastApplied, manifest)` applied to the live object as a merge patch.
-use crate::api::Value;
+use crate::api::object::set_path;
+use crate::api::{gojson, Value};
+
+/// The `kubectl.kubernetes.io/last-applied-configuration` text of a manifest, as kubectl's
+/// `GetModifiedConfiguration` (k8s.io/kubectl/pkg/util/apply.go) computes it: the object with
+/// its annotations but not this one (the annotations map is always there, `{}` when empty),
+/// encoded as the unstructured JSON encoder does (`json.Marshal`: compact, keys sorted) with
+/// the encoder's trailing newline.
+pub fn last_applied(obj: &Value) -> String {
+    let mut o = obj.clone();
+    let mut annotations = o
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    annotations.shift_remove(super::LAST_APPLIED);
+    if o.is_object() {
+        set_path(
+            &mut o,
+            &["metadata", "annotations"],
+            Value::Object(annotations),
+        );
+    }
+    gojson::to_compact(&o) + "\n"
+}
 
 /// Applies to `live` every field `manifest` sets, and removes every field `last` had that
 /// `manifest` no longer has. Lists and scalars are replaced whole.

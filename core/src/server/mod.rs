@@ -1,6 +1,7 @@
 //! The API server's request path: decode → validate → default → admit → persist. Users and
 //! controllers take the same path (DESIGN.md, "How data flows").
 mod admission;
+mod admission_vpa;
 pub mod authz;
 pub mod custom;
 pub mod decode;
@@ -9,16 +10,18 @@ mod events;
 mod eviction;
 pub mod fields;
 pub mod limit_range;
-mod merge;
+pub mod merge;
 pub mod object_count;
 pub mod patch;
 pub mod quota;
 pub mod rbac;
 pub mod runtime_class;
+pub mod scale;
 pub use events::{EventExpiry, EventType, EVENT_TTL_MS};
 pub mod crd;
 mod serving;
 pub mod status;
+pub mod storage;
 pub mod validate;
 pub mod workspaces;
 
@@ -28,9 +31,9 @@ use crate::api::Value;
 use crate::json;
 use crate::sim::{Clock, Rng, Timers};
 use crate::store::{Key, Store};
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use status::Status;
-use std::collections::HashMap;
 
 /// The root workspace: the only one until workspaces arrive, and the home of the shared data plane.
 pub const ROOT: &str = "root";
@@ -92,7 +95,7 @@ impl Server {
             clock: Clock::at(start_ms),
             rng: Rng::new(seed),
             timers: Timers::default(),
-            event_index: HashMap::new(),
+            event_index: HashMap::default(),
             event_expiry: EventExpiry::default(),
             manager: DEFAULT_MANAGER.into(),
             user: rbac::UserInfo::system_admin(),
@@ -136,7 +139,7 @@ impl Server {
             clock,
             rng,
             timers,
-            event_index: HashMap::new(),
+            event_index: HashMap::default(),
             event_expiry,
             manager: DEFAULT_MANAGER.into(),
             user: rbac::UserInfo::system_admin(),
@@ -334,6 +337,8 @@ impl Server {
         }
         let ns = Self::place(info, &mut obj);
         let mut name = object::name(&obj).to_string();
+        // Names are generated after admission upstream: admission quotes `generateName`.
+        let generated = name.is_empty();
         if name.is_empty() {
             if let Some(base) =
                 object::str_at(&obj, &["metadata", "generateName"]).map(str::to_string)
@@ -376,7 +381,14 @@ impl Server {
                     defaults::generate_job_selector(&mut obj, &uid);
                 }
                 defaults::apply_defaults(info.kind, &mut obj);
-                self.admit_create(workspace, &mut obj)?;
+                if generated {
+                    object::remove_path(&mut obj, &["metadata", "name"]);
+                }
+                let admitted = self.admit_create(workspace, &mut obj);
+                if generated && !name.is_empty() {
+                    set_path(&mut obj, &["metadata", "name"], json!(name));
+                }
+                admitted?;
             }
             Some(c) => errs = serving::prepare(c, &mut obj),
         }
@@ -397,6 +409,16 @@ impl Server {
         if self.store.get(&key).is_some() {
             return Err(Status::already_exists(info, &name));
         }
+        let charged = if builtin {
+            let mut view = obj.clone();
+            if generated {
+                object::remove_path(&mut view, &["metadata", "name"]);
+            }
+            self.admit_validate(workspace, &view, None)?
+        } else {
+            Vec::new()
+        };
+        self.charge_quotas(workspace, charged);
         let meta = obj["metadata"].as_object_mut().expect("validated metadata");
         meta.insert("uid", json!(uid));
         meta.insert("creationTimestamp", json!(self.clock.rfc3339()));
@@ -503,6 +525,15 @@ impl Server {
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
+        if custom.is_none() {
+            if info.kind == "ResourceQuota" && spec_of(&obj) != spec_of(&old) {
+                let objects = quota::objects_for(&self.store, workspace, &obj);
+                let status = quota::quota_status(&obj, &objects, self.clock.now_ms());
+                set_path(&mut obj, &["status"], status);
+            }
+            let charged = self.admit_validate(workspace, &obj, Some(&old))?;
+            self.charge_quotas(workspace, charged);
+        }
         if (has_generation(info) || custom.is_some()) && spec_of(&obj) != spec_of(&old) {
             let g = object::i64_at(&old, &["metadata", "generation"]).unwrap_or(0) + 1;
             set_path(&mut obj, &["metadata", "generation"], json!(g));
@@ -588,7 +619,7 @@ impl Server {
         {
             a.shift_remove(LAST_APPLIED);
         }
-        let last_applied_text = serde_json::to_string(&recorded).unwrap_or_default();
+        let last_applied_text = merge::last_applied(&manifest);
         let Some(old) = self.get(workspace, info, &ns, &name).cloned() else {
             let mut new = manifest;
             set_path(

@@ -356,6 +356,23 @@ pub fn quota_matches(quota: &Value, obj: &Value) -> bool {
     hard_names(quota).iter().any(|n| tracks(info, n)) && scopes_match(quota, obj)
 }
 
+/// The objects of `workspace` in the quota's namespace of the kinds its `spec.hard` tracks
+/// (what `CalculateUsage` lists through the evaluators).
+pub fn objects_for(store: &crate::store::Store, workspace: &str, quota: &Value) -> Vec<Value> {
+    let hard = parse_list(path(quota, &["spec", "hard"]));
+    let ns = object::namespace(quota);
+    let mut resources: BTreeSet<&str> = BTreeSet::new();
+    for info in crate::api::kinds::KINDS {
+        if info.namespaced && hard.keys().any(|n| tracks(info, n)) {
+            resources.insert(info.resource);
+        }
+    }
+    resources
+        .into_iter()
+        .flat_map(|r| store.list(workspace, r, Some(ns)).map(|(_, v)| v.clone()))
+        .collect()
+}
+
 /// The quota's status as the quota controller computes it (`syncResourceQuota`,
 /// `CalculateUsage`): `hard` from the spec, `used` summed over the matching `objects` of the
 /// quota's namespace for every tracked hard resource (zero when nothing uses it).

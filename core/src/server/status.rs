@@ -205,6 +205,56 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The `Status` as kube-apiserver writes it in a response body (`metav1.Status`'s field
+    /// order, `metadata: {}`, `details` with `name`, `group`, `kind`, `causes`; an empty
+    /// `reason` left out).
+    pub fn to_api_value(&self) -> Value {
+        let mut m = crate::api::Map::new();
+        m.insert("kind", Value::from("Status"));
+        m.insert("apiVersion", Value::from("v1"));
+        m.insert("metadata", Value::object());
+        m.insert("status", Value::from(self.status.as_str()));
+        if !self.message.is_empty() {
+            m.insert("message", Value::from(self.message.as_str()));
+        }
+        if !self.reason.is_empty() {
+            m.insert("reason", Value::from(self.reason.as_str()));
+        }
+        if let Some(d) = &self.details {
+            let mut dm = crate::api::Map::new();
+            for (k, v) in [("name", &d.name), ("group", &d.group), ("kind", &d.kind)] {
+                if !v.is_empty() {
+                    dm.insert(k, Value::from(v.as_str()));
+                }
+            }
+            if !d.causes.is_empty() {
+                let causes: Vec<Value> = d
+                    .causes
+                    .iter()
+                    .map(|c| {
+                        let mut cm = crate::api::Map::new();
+                        for (k, v) in [
+                            ("reason", &c.reason),
+                            ("message", &c.message),
+                            ("field", &c.field),
+                        ] {
+                            if !v.is_empty() {
+                                cm.insert(k, Value::from(v.as_str()));
+                            }
+                        }
+                        Value::Object(cm)
+                    })
+                    .collect();
+                dm.insert("causes", Value::from(causes));
+            }
+            m.insert("details", Value::Object(dm));
+        }
+        m.insert("code", Value::from(self.code as i64));
+        Value::Object(m)
+    }
+}
+
 /// The name admission errors quote (`extractResourceName`): `metadata.name`, else
 /// `metadata.generateName` (names are generated after admission), else `Unknown`.
 pub fn admission_name(obj: &Value) -> &str {
@@ -466,6 +516,17 @@ impl fmt::Display for FieldError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn api_value_has_the_apiservers_field_order() {
+        // metav1.Status as kube-apiserver writes a NotFound (types.go field order).
+        let info = crate::api::kinds::by_kind(Some("apps/v1"), "Deployment").unwrap();
+        let v = Status::not_found(info, "web").to_api_value();
+        assert_eq!(
+            v.to_string(),
+            r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"deployments.apps \"web\" not found","reason":"NotFound","details":{"name":"web","group":"apps","kind":"deployments"},"code":404}"#
+        );
+    }
+
     use super::*;
     use crate::api::kinds::by_kind;
 

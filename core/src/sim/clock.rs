@@ -26,7 +26,17 @@ impl Clock {
     }
     /// RFC 3339 at seconds precision, as Kubernetes' `metav1.Time` serializes.
     pub fn rfc3339(&self) -> String {
-        format_rfc3339(self.now_ms)
+        // Writes at one instant stamp the same text many times: remember the last one.
+        thread_local! {
+            static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+        }
+        LAST.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.0 != self.now_ms {
+                *l = (self.now_ms, format_rfc3339(self.now_ms));
+            }
+            l.1.clone()
+        })
     }
 }
 
@@ -72,6 +82,14 @@ pub fn format_rfc3339(ms: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// Formats epoch milliseconds as `metav1.MicroTime` does (`RFC3339Micro`:
+/// `YYYY-MM-DDTHH:MM:SS.000000Z`): Lease renew times, Event series.
+pub fn format_rfc3339_micro(ms: i64) -> String {
+    let seconds = format_rfc3339(ms);
+    let micros = ms.rem_euclid(1000) * 1000;
+    format!("{}.{micros:06}Z", seconds.trim_end_matches('Z'))
 }
 
 /// RFC 1123 with a numeric zone (`Thu, 01 Jan 2026 00:00:00 +0000`), as `kubectl describe` prints times.

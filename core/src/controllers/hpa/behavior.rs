@@ -16,7 +16,7 @@ const SCALE_UP_LIMIT_FACTOR: f64 = 2.0;
 const SCALE_UP_LIMIT_MINIMUM: f64 = 4.0;
 
 /// `timestampedRecommendation`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Recommendation {
     /// The unstabilized recommendation.
     pub replicas: i32,
@@ -25,7 +25,7 @@ pub struct Recommendation {
 }
 
 /// `timestampedScaleEvent`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScaleEvent {
     /// The absolute change of replicas.
     pub replica_change: i32,
@@ -35,8 +35,9 @@ pub struct ScaleEvent {
     pub outdated: bool,
 }
 
-/// What the controller remembers about one HPA between syncs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the controller remembers about one HPA between syncs (saved with the controller's
+/// state, so snapshots and clones continue identically).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct History {
     /// Latest unstabilized recommendations.
     pub recommendations: Vec<Recommendation>,

@@ -117,6 +117,11 @@ pub struct Decision {
     pub error: Option<String>,
     /// `status.lastScaleTime` moves to now (set by [`Decision::complete`] on success).
     pub rescaled: bool,
+    /// Each metric's proposal (None when it failed), in `spec.metrics` order.
+    pub metric_proposals: Vec<Option<i32>>,
+    /// The highest proposal before stabilization and the rate limits (None when no metric was
+    /// computed).
+    pub recommendation: Option<i32>,
 }
 
 /// `reconcileAutoscaler` when the target's scale cannot be read: the AbleToScale False
@@ -594,6 +599,8 @@ pub fn decide(
         events: Vec::new(),
         error: None,
         rescaled: false,
+        metric_proposals: Vec::new(),
+        recommendation: None,
     };
     history.record_initial_recommendation(current, now_ms);
     let min = spec.min_replicas;
@@ -635,6 +642,7 @@ pub fn decide(
                 return d;
             }
             Some((metric_desired, metric_name)) => {
+                d.recommendation = Some(metric_desired);
                 let mut rescale_metric = String::new();
                 if metric_desired > desired {
                     desired = metric_desired;
@@ -696,9 +704,13 @@ fn compute_replicas_for_metrics(
     let mut invalid = 0usize;
     let mut first: Option<(Condition, String)> = None;
     d.metric_statuses = vec![json!({"type": ""}); spec.metrics.len()];
+    d.metric_proposals = vec![None; spec.metrics.len()];
     for (i, m) in spec.metrics.iter().enumerate() {
         match compute_for_metric(inputs, m) {
             Ok(p) => {
+                if let Some(slot) = d.metric_proposals.get_mut(i) {
+                    *slot = Some(p.replicas);
+                }
                 if let Some(slot) = d.metric_statuses.get_mut(i) {
                     *slot = p.status;
                 }

@@ -1,51 +1,15 @@
-//! StorageClass decisions: the default class (DefaultStorageClass admission and the PV
-//! controller's retroactive assignment), whether and by whom a claim is provisioned
-//! (`provisionClaim`, `findProvisionablePlugin`, `provisionClaimOperationExternal`), and
-//! volume expansion admission (`PersistentVolumeClaimResize`).
+//! StorageClass decisions of the PV controller: the retroactive default class, whether and by
+//! whom a claim is provisioned (`provisionClaim`, `findProvisionablePlugin`,
+//! `provisionClaimOperationExternal`), and expansion. The default class itself is
+//! [`crate::api::volume::default_class`]; admission lives in `server::storage`.
 use super::binding::{with_claim_phase, SyncResult};
 use super::{
-    claim_class, claim_has_class, find_class, requested_storage, VolumeEvent,
-    ANN_BETA_DEFAULT_CLASS, ANN_BETA_STORAGE_PROVISIONER, ANN_DEFAULT_CLASS,
+    admit_default_class, claim_class, find_class, VolumeEvent, ANN_BETA_STORAGE_PROVISIONER,
     ANN_STORAGE_PROVISIONER,
 };
-use crate::api::kinds::by_kind;
-use crate::api::object::{self, set_path, str_at};
+use crate::api::object::set_path;
 use crate::api::Value;
 use crate::json;
-use crate::server::status::{admission_name, Status};
-use crate::sim::clock::parse_rfc3339;
-
-fn is_default(class: &Value) -> bool {
-    [ANN_DEFAULT_CLASS, ANN_BETA_DEFAULT_CLASS]
-        .iter()
-        .any(|k| str_at(class, &["metadata", "annotations", k]) == Some("true"))
-}
-
-/// `GetDefaultClass` (pkg/volume/util/storageclass.go): among the classes annotated default,
-/// the newest by `creationTimestamp`, ties broken by name.
-pub fn default_class(classes: &[Value]) -> Option<&Value> {
-    let created = |c: &Value| {
-        str_at(c, &["metadata", "creationTimestamp"])
-            .and_then(parse_rfc3339)
-            .unwrap_or(i64::MIN)
-    };
-    classes.iter().filter(|c| is_default(c)).min_by(|a, b| {
-        created(b)
-            .cmp(&created(a))
-            .then_with(|| object::name(a).cmp(object::name(b)))
-    })
-}
-
-/// The DefaultStorageClass admission plugin: a claim that names no class (neither the field
-/// nor the beta annotation, `""` counting as a choice) gets the default class, if any.
-pub fn admit_default_class(claim: &mut Value, classes: &[Value]) {
-    if claim_has_class(claim) {
-        return;
-    }
-    if let Some(name) = default_class(classes).map(|c| object::name(c).to_string()) {
-        set_path(claim, &["spec", "storageClassName"], json!(name));
-    }
-}
 
 /// `assignDefaultStorageClass` (RetroactiveDefaultStorageClass): the claim with the default
 /// class set, when it has no class and a default exists.
@@ -139,37 +103,6 @@ pub fn provision_claim(claim: &Value, classes: &[Value]) -> SyncResult {
     s
 }
 
-/// The `PersistentVolumeClaimResize` admission plugin on an update of a claim: growing
-/// `spec.resources.requests.storage` needs a bound claim whose class allows expansion.
-pub fn admit_resize(old: &Value, new: &Value, classes: &[Value]) -> Result<(), Status> {
-    if requested_storage(new) <= requested_storage(old) {
-        return Ok(());
-    }
-    let info = by_kind(Some("v1"), "PersistentVolumeClaim").expect("served");
-    if str_at(old, &["status", "phase"]) != Some("Bound") {
-        return Err(Status::forbidden(
-            info,
-            admission_name(new),
-            "Only bound persistent volume claims can be expanded",
-        ));
-    }
-    let (class, old_class) = (claim_class(new), claim_class(old));
-    let allowed = !class.is_empty()
-        && class == old_class
-        && find_class(classes, class)
-            .and_then(|c| c.get("allowVolumeExpansion"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-    if !allowed {
-        return Err(Status::forbidden(
-            info,
-            admission_name(new),
-            "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
-        ));
-    }
-    Ok(())
-}
-
 /// A completed online expansion (external-resizer then kubelet, collapsed): the PV's
 /// capacity and the claim's `status.capacity` become the requested size.
 pub fn expand(pv: &Value, claim: &Value) -> (Value, Value) {
@@ -187,7 +120,9 @@ pub fn expand(pv: &Value, claim: &Value) -> (Value, Value) {
 mod tests {
     use super::super::binding::sync_claim;
     use super::super::testing::{class, pvc};
+    use super::super::{default_class, ANN_BETA_DEFAULT_CLASS, ANN_DEFAULT_CLASS};
     use super::*;
+    use crate::api::object;
 
     #[test]
     fn default_class_is_newest_then_by_name() {
@@ -296,35 +231,5 @@ mod tests {
         );
         assert_eq!(s.writes[0]["spec"]["storageClassName"], "gp3");
         assert!(s.events.is_empty());
-    }
-
-    #[test]
-    fn resize_admission() {
-        let mut expandable = class("gp3", "ebs.csi.aws.com", "Immediate");
-        expandable["allowVolumeExpansion"] = json!(true);
-        let fixed = class("std", "ebs.csi.aws.com", "Immediate");
-        let classes = [expandable, fixed];
-        let mut old = pvc("data", "5Gi", &["ReadWriteOnce"], Some("gp3"));
-        old["status"]["phase"] = json!("Bound");
-        let mut grown = old.clone();
-        grown["spec"]["resources"]["requests"]["storage"] = json!("10Gi");
-        assert!(admit_resize(&old, &grown, &classes).is_ok());
-        assert!(
-            admit_resize(&grown, &old, &classes).is_ok(),
-            "shrinking is validation's business"
-        );
-
-        let mut old_std = old.clone();
-        old_std["spec"]["storageClassName"] = json!("std");
-        let mut grown_std = grown.clone();
-        grown_std["spec"]["storageClassName"] = json!("std");
-        let e = admit_resize(&old_std, &grown_std, &classes).unwrap_err();
-        assert_eq!(e.code, 403);
-        assert_eq!(e.message, "persistentvolumeclaims \"data\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
-
-        let mut pending = old.clone();
-        pending["status"]["phase"] = json!("Pending");
-        let e = admit_resize(&pending, &grown, &classes).unwrap_err();
-        assert_eq!(e.message, "persistentvolumeclaims \"data\" is forbidden: Only bound persistent volume claims can be expanded");
     }
 }

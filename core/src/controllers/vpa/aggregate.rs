@@ -6,7 +6,9 @@ use super::histogram::{DecayingHistogram, HistogramOptions, GO_ZERO_TIME_MS};
 use std::collections::BTreeMap;
 
 /// `model.ResourceName`: the resources VPA recommends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum ResourceName {
     /// CPU, amounts in millicores.
     Cpu,
@@ -139,7 +141,7 @@ impl AggregationsConfig {
 
 /// `AggregateContainerState`: the distributions of one container name's CPU samples and memory
 /// peaks. First/last sample times and the count come from CPU samples only.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AggregateContainerState {
     /// `AggregateCPUUsage`, in cores.
     pub cpu_usage: DecayingHistogram,
@@ -231,7 +233,7 @@ impl AggregateContainerState {
 /// `ContainerState`: one running container's sampling state, feeding an aggregate: CPU samples
 /// in order, and the peak memory of each aggregation interval (replaced when a higher sample comes
 /// in the same interval, or raised after an OOM kill).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerState {
     /// `LastCPUSampleStart`.
     pub last_cpu_sample_start_ms: i64,

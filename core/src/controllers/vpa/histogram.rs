@@ -12,7 +12,7 @@ pub const GO_ZERO_TIME_MS: i64 = -62_135_596_800_000;
 const MAX_DECAY_EXPONENT: i64 = 100;
 
 /// `HistogramOptions`: the bucketing scheme.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum HistogramOptions {
     /// `NewLinearHistogramOptions`: fixed-size buckets from 0.
     Linear {
@@ -130,7 +130,7 @@ impl HistogramOptions {
 }
 
 /// `histogram`: bucket weights; `percentile` returns the end of the bucket reaching the share.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Histogram {
     options: HistogramOptions,
     bucket_weight: Vec<f64>,
@@ -312,7 +312,7 @@ fn go_round(t_ms: i64, d_ms: i64) -> i64 {
 
 /// `decayingHistogram`: a sample's weight is multiplied by `2^((t - reference) / halfLife)`, so a
 /// fresh sample is twice as important as one a half-life older.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DecayingHistogram {
     histogram: Histogram,
     half_life_ms: i64,

@@ -7,13 +7,17 @@
 //!   multipliers, per-pod minimums, the resource policy and the status it writes;
 //! - [`updater`] — which pods to update and in what order, the eviction limits, and limits kept
 //!   proportional to requests;
-//! - [`spec`] — the VPA object and its update modes.
+//! - [`spec`] — the VPA object and its update modes;
+//! - [`controller`] — the recommender and updater loops, per key (the admission part is the
+//!   server's `admission_vpa` plugin).
 pub mod aggregate;
+pub mod controller;
 pub mod histogram;
 pub mod recommender;
 pub mod spec;
 pub mod updater;
 
 pub use aggregate::{AggregateContainerState, AggregationsConfig, ContainerState, ResourceName};
+pub use controller::VpaController;
 pub use recommender::{recommend, Recommendation, RecommendationConfig};
 pub use spec::{UpdateMode, VpaSpec};

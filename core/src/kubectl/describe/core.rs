@@ -378,7 +378,7 @@ fn node_resources(w: &mut W, pods: &[Value], allocatable: &List, now: i64) {
 
 /// `formatEndpointSlices` for one service port (by name): at most three `ip:port`, then
 /// ` + N more...`; `<none>` without slices.
-fn endpoints(slices: &[Value], port_name: &str) -> String {
+pub(super) fn endpoints(slices: &[Value], port_name: &str) -> String {
     if slices.is_empty() {
         return "<none>".into();
     }

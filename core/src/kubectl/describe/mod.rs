@@ -2,12 +2,14 @@
 //! Pod, Node, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job,
 //! CronJob, Service, PodDisruptionBudget, HorizontalPodAutoscaler, ConfigMap, Secret,
 //! Namespace, ResourceQuota, LimitRange, PersistentVolume(Claim), PriorityClass,
-//! ServiceAccount, Endpoints, EndpointSlice, StorageClass and RBAC roles and bindings, most
+//! ServiceAccount, Endpoints, EndpointSlice, StorageClass, CSINode, Ingress, IngressClass,
+//! NetworkPolicy and RBAC roles and bindings, most
 //! ending with the object's Events; every other kind prints all its fields
 //! (`genericDescriber`). Text goes through a `PrefixWriter` (two spaces per level) into
 //! `tabwriter(minwidth 0, padding 2)`, as `tabbedString` does.
 mod core;
 mod generic;
+mod network;
 mod others;
 mod pods;
 mod workloads;
@@ -270,6 +272,10 @@ pub(crate) fn describe_object(env: &Env<'_>, kind: &KindInfo, o: &Value) -> Stri
         ("", "Endpoints") => others::endpoints(env, o),
         ("discovery.k8s.io", "EndpointSlice") => others::endpoint_slice(env, o),
         ("storage.k8s.io", "StorageClass") => others::storage_class(env, o),
+        ("storage.k8s.io", "CSINode") => others::csi_node(env, o),
+        ("networking.k8s.io", "Ingress") => network::ingress(env, o),
+        ("networking.k8s.io", "IngressClass") => network::ingress_class(env, o),
+        ("networking.k8s.io", "NetworkPolicy") => network::network_policy(o),
         ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => others::role(o),
         ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => others::binding(o),
         _ => generic::describe(env, o),

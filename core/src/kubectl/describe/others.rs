@@ -440,3 +440,39 @@ pub(crate) fn binding(b: &Value) -> String {
     }
     w.finish()
 }
+
+/// `describeCSINode`.
+pub(crate) fn csi_node(env: &Env<'_>, csi: &Value) -> String {
+    let mut w = W::default();
+    head(&mut w, csi, false);
+    w.w(
+        0,
+        &format!(
+            "CreationTimestamp:\t{}\n",
+            super::time_at(csi, &["metadata", "creationTimestamp"])
+        ),
+    );
+    w.w(0, "Spec:\n");
+    if let Some(drivers) = csi["spec"]["drivers"].as_array() {
+        w.w(1, "Drivers:\n");
+        for d in drivers {
+            w.w(2, &format!("{}:\n", d["name"].as_str().unwrap_or("")));
+            w.w(
+                3,
+                &format!("Node ID:\t{}\n", d["nodeID"].as_str().unwrap_or("")),
+            );
+            if let Some(count) = d["allocatable"]["count"].as_i64() {
+                w.w(3, "Allocatables:\n");
+                w.w(4, &format!("Count:\t{count}\n"));
+            }
+            if d.get("topologyKeys").is_some_and(|k| !k.is_null()) {
+                w.w(
+                    3,
+                    &format!("Topology Keys:\t{}\n", super::go_slice(&d["topologyKeys"])),
+                );
+            }
+        }
+    }
+    events_section(&mut w, env, csi, false);
+    w.finish()
+}

@@ -1087,3 +1087,303 @@ fn describes_as_kubectl_does() {
         assert_eq!(describe_line(&objects, now, line), *want, "kubectl {line}");
     }
 }
+
+/// The networking, CSINode and custom-resource fixture (`testdata/network.json`: an Ingress
+/// with TLS, rules, service and resource backends, IngressClasses, the NetworkPolicy of the
+/// Kubernetes docs and two default-deny ones, CSINodes, a CRD and one of its objects) and
+/// what real kubectl v1.32.4 printed for each line, reading the objects from an API server.
+const DESCRIBE_NETWORK: &[(&str, &str)] = &[
+    (
+        r#"describe ingress web"#,
+        r#"Name:             web
+Labels:           app=web
+Namespace:        default
+Address:          203.0.113.1,203.0.113.9,lb.example.com
+Ingress Class:    nginx
+Default backend:  web:80 (10.244.0.4:8080,10.244.0.5:8080)
+TLS:
+  tls-a terminates a.example.com,www.example.com
+  SNI routes b.example.com
+Rules:
+  Host           Path  Backends
+  ----           ----  --------
+  a.example.com  
+                 /         web:80 (10.244.0.4:8080,10.244.0.5:8080)
+                 /api      api:http (<none>)
+                 /gone     gone:81 (<error: services "gone" not found>)
+                 /static   APIGroup: k8s.example.com, Kind: StorageBucket, Name: static-assets
+  *              
+                 /   web:80 (10.244.0.4:8080,10.244.0.5:8080)
+Annotations:     nginx.ingress.kubernetes.io/rewrite-target: /
+Events:
+  Type    Reason  Age   From                      Message
+  ----    ------  ----  ----                      -------
+  Normal  Sync    60s   nginx-ingress-controller  Scheduled for sync
+"#,
+    ),
+    (
+        r#"describe ingress bare"#,
+        r#"Name:             bare
+Labels:           <none>
+Namespace:        default
+Address:          
+Ingress Class:    <none>
+Default backend:  <default>
+Rules:
+  Host        Path  Backends
+  ----        ----  --------
+  *           *     <default>
+Annotations:  <none>
+Events:       <none>
+"#,
+    ),
+    (
+        r#"describe ingressclass nginx"#,
+        r#"Name:         nginx
+Labels:       app.kubernetes.io/component=controller
+Annotations:  ingressclass.kubernetes.io/is-default-class: true
+Controller:   k8s.io/ingress-nginx
+Parameters:
+  APIGroup:  k8s.example.com
+  Kind:      IngressParameters
+  Name:      external-lb
+Events:      <none>
+"#,
+    ),
+    (
+        r#"describe ingressclass plain"#,
+        r#"Name:         plain
+Labels:       <none>
+Annotations:  <none>
+Controller:   example.com/ingress
+Events:       <none>
+"#,
+    ),
+    (
+        r#"describe netpol test-network-policy"#,
+        r#"Name:         test-network-policy
+Namespace:    default
+Created on:   2026-01-01 00:00:00 +0000 UTC
+Labels:       <none>
+Annotations:  <none>
+Spec:
+  PodSelector:     role=db
+  Allowing ingress traffic:
+    To Port: 6379/TCP
+    To Port: metrics/TCP
+    From:
+      IPBlock:
+        CIDR: 172.17.0.0/16
+        Except: 172.17.1.0/24, 172.17.2.0/24
+    From:
+      NamespaceSelector: project=myproject
+    From:
+      PodSelector: role=frontend
+    From:
+      NamespaceSelector: team=a
+      PodSelector: tier in (api,web)
+    ----------
+    To Port: <any> (traffic allowed to all ports)
+    From: <any> (traffic not restricted by source)
+  Allowing egress traffic:
+    To Port Range: 32000-32768/TCP
+    To:
+      IPBlock:
+        CIDR: 10.0.0.0/24
+        Except: 
+  Policy Types: Ingress, Egress
+"#,
+    ),
+    (
+        r#"describe netpol default-deny"#,
+        r#"Name:         default-deny
+Namespace:    default
+Created on:   2026-01-01 00:00:00 +0000 UTC
+Labels:       team=sec
+Annotations:  <none>
+Spec:
+  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)
+  Allowing ingress traffic:
+    <none> (Selected pods are isolated for ingress connectivity)
+  Not affecting egress traffic
+  Policy Types: Ingress
+"#,
+    ),
+    (
+        r#"describe netpol deny-egress"#,
+        r#"Name:         deny-egress
+Namespace:    default
+Created on:   2026-01-01 00:00:00 +0000 UTC
+Labels:       <none>
+Annotations:  <none>
+Spec:
+  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)
+  Not affecting ingress traffic
+  Allowing egress traffic:
+    <none> (Selected pods are isolated for egress connectivity)
+  Policy Types: Egress
+"#,
+    ),
+    (
+        r#"describe csinode n1"#,
+        r#"Name:               n1
+Labels:             <none>
+Annotations:        <none>
+CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000
+Spec:
+  Drivers:
+    ebs.csi.aws.com:
+      Node ID:  i-0123456789
+      Allocatables:
+        Count:        25
+      Topology Keys:  [topology.ebs.csi.aws.com/zone kubernetes.io/os]
+    hostpath.csi.k8s.io:
+      Node ID:  n1
+Events:
+  Type    Reason      Age                From  Message
+  ----    ------      ----               ----  -------
+  Normal  Registered  30s (x2 over 80s)  csi   driver registered
+"#,
+    ),
+    (
+        r#"describe csinode n2"#,
+        r#"Name:               n2
+Labels:             <none>
+Annotations:        <none>
+CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000
+Spec:
+  Drivers:
+Events:  <none>
+"#,
+    ),
+    (
+        r#"describe crontab my-new-cron-object"#,
+        r#"Name:         my-new-cron-object
+Namespace:    default
+Labels:       app=cron
+Annotations:  note: hello
+API Version:  stable.example.com/v1
+Kind:         CronTab
+Metadata:
+  Creation Timestamp:  2026-01-01T00:00:00Z
+  Generation:          1
+  Resource Version:    2
+  UID:                 u-ct
+Spec:
+  Cron Spec:  * * * * */5
+  Empty:
+  Image:  my-awesome-cron-image
+  Items:
+    Name:   one
+    Value:  1
+    Name:   two
+  Nested:
+    Deep Key:
+      Enabled:  true
+      X:        1.5
+  Nothing:      <nil>
+  Replicas:     3
+  Tags:
+    a
+    b
+Events:  <none>
+"#,
+    ),
+    (
+        r#"describe crd crontabs.stable.example.com"#,
+        r#"Name:         crontabs.stable.example.com
+Namespace:    
+Labels:       <none>
+Annotations:  <none>
+API Version:  apiextensions.k8s.io/v1
+Kind:         CustomResourceDefinition
+Metadata:
+  Creation Timestamp:  2026-01-01T00:00:00Z
+  Generation:          1
+  Resource Version:    1
+  UID:                 u-crd
+Spec:
+  Conversion:
+    Strategy:  None
+  Group:       stable.example.com
+  Names:
+    Kind:       CronTab
+    List Kind:  CronTabList
+    Plural:     crontabs
+    Short Names:
+      ct
+    Singular:  crontab
+  Scope:       Namespaced
+  Versions:
+    Name:  v1
+    Schema:
+      openAPIV3Schema:
+        Properties:
+          Spec:
+            Properties:
+              Cron Spec:
+                Type:  string
+              Image:
+                Type:  string
+              Replicas:
+                Type:  integer
+            Type:      object
+        Type:          object
+    Served:            true
+    Storage:           true
+Status:
+  Accepted Names:
+    Kind:       CronTab
+    List Kind:  CronTabList
+    Plural:     crontabs
+    Short Names:
+      ct
+    Singular:  crontab
+  Conditions:
+    Last Transition Time:  2026-01-01T00:00:00Z
+    Message:               no conflicts found
+    Reason:                NoConflicts
+    Status:                True
+    Type:                  NamesAccepted
+    Last Transition Time:  2026-01-01T00:00:00Z
+    Message:               the initial names have been accepted
+    Reason:                InitialNamesAccepted
+    Status:                True
+    Type:                  Established
+  Stored Versions:
+    v1
+Events:  <none>
+"#,
+    ),
+];
+
+#[test]
+fn describes_networking_storage_and_custom_objects_as_kubectl_does() {
+    let doc: Value =
+        serde_json::from_str(include_str!("testdata/network.json")).unwrap_or_default();
+    let objects = doc["objects"]
+        .as_array()
+        .map(|a| a.to_vec())
+        .unwrap_or_default();
+    let now = doc["now"].as_i64().unwrap_or(0);
+    for (line, want) in DESCRIBE_NETWORK {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let got = if super::resources::resolve_type(words[1]).is_ok() {
+            describe_line(&objects, now, line)
+        } else {
+            // A custom kind: kubectl's genericDescriber.
+            let obj = objects
+                .iter()
+                .find(|o| object::name(o) == words[2])
+                .unwrap_or_else(|| panic!("{line}: not in the fixture"));
+            let source = Fixture(objects.clone());
+            let env = Env {
+                source: &source,
+                now,
+                show_events: true,
+            };
+            super::generic::describe(&env, obj)
+        };
+        assert_eq!(got, *want, "kubectl {line}");
+    }
+}

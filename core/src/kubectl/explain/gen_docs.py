@@ -4,9 +4,14 @@ kubernetes/kubectl testdata/openapi/v3 (api/v1, apis/apps/v1, apis/autoscaling/v
 kubernetes/client-go openapi/openapitest/testdata (batch/v1, discovery.k8s.io/v1), then the
 v1.27 swagger of kubernetes/kube-openapi pkg/schemaconv/testdata/swagger.json converted as the
 API server publishes v3 (a $ref with siblings wrapped in allOf). Only the keys the explain
-template reads are kept."""
+template reads are kept, and the list and patch extensions that the API server's OpenAPI documents
+carry for `kubectl apply`'s strategic merge patch (see core/src/rest/openapi.rs).
+Sources: kubernetes/kubectl 79ce958f4^ (testdata/openapi/v3), kubernetes/client-go and
+kubernetes/kube-openapi as of the same time; stdin lists the served kinds, `group version kind`."""
 import json,sys
-KEEP={'description','type','properties','required','items','additionalProperties','allOf','$ref','enum'}
+KEEP={'description','type','properties','required','items','additionalProperties','allOf','$ref','enum',
+      'x-kubernetes-patch-strategy','x-kubernetes-patch-merge-key','x-kubernetes-list-type',
+      'x-kubernetes-list-map-keys','x-kubernetes-map-type'}
 def conv(s):
     if not isinstance(s,dict): return s
     o={}

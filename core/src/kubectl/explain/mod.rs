@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 const DOCS: &str = include_str!("docs.json");
 
 /// The parsed schemas: `{schemas: {name: schema}, kinds: [[group, version, kind, name]]}`.
-fn docs() -> &'static Value {
+pub(crate) fn docs() -> &'static Value {
     static DOCS_VALUE: OnceLock<Value> = OnceLock::new();
     DOCS_VALUE.get_or_init(|| serde_json::from_str(DOCS).unwrap_or_default())
 }
@@ -390,7 +390,7 @@ fn schemaless(doc: &Doc<'_>) -> Value {
 }
 
 /// The schema name of a kind in `docs.json`.
-fn schema_name(kind: &KindInfo) -> Option<&'static str> {
+pub(crate) fn schema_name(kind: &KindInfo) -> Option<&'static str> {
     docs()["kinds"].as_array()?.iter().find_map(|k| {
         (k[0] == kind.group && k[1] == kind.version && k[2] == kind.kind)
             .then(|| k[3].as_str())

@@ -232,7 +232,31 @@ fn columns(group: &str, kind: &str) -> Option<&'static [Spec]> {
                 1,
             ),
         ],
-        // CRDs without columns (and kplane's own sim.kplane.dev kinds) print NAME AGE.
+        // kplane's own simulation inputs: the demand they make and what became of it.
+        ("sim.kplane.dev", "LoadProfile") => &[
+            ("Target-Kind", ".spec.target.kind", "string", 0),
+            ("Target", ".spec.target.name", "string", 0),
+            ("RPS", ".status.requestsPerSecond", "number", 0),
+            ("Endpoints", ".status.readyEndpoints", "integer", 0),
+            ("Per-Pod", ".status.perPodRequestsPerSecond", "number", 0),
+            ("Latency-ms", ".status.latencyMilliseconds", "number", 0),
+            ("Error-Rate", ".status.errorRate", "number", 0),
+            AGE,
+            ("Dropped", ".status.droppedRequests", "integer", 1),
+            ("Failed", ".status.failedRequests", "integer", 1),
+            ("Served", ".status.servedRequests", "integer", 1),
+        ],
+        ("sim.kplane.dev", "Queue") => &[
+            ("Messages", ".status.messages", "integer", 0),
+            ("Consumers", ".status.consumers", "integer", 0),
+            ("Arrivals/s", ".status.arrivalRate", "number", 0),
+            ("Consumed/s", ".status.consumeRate", "number", 0),
+            ("Lag-s", ".status.lagSeconds", "number", 0),
+            AGE,
+            ("Consumer", ".spec.consumer.name", "string", 1),
+            ("Arrived", ".status.arrived", "integer", 1),
+        ],
+        // CRDs without columns print NAME AGE.
         ("tenancy.kcp.io", "WorkspaceType")
         | ("apis.kcp.io", "APIExport")
         | ("apis.kcp.io", "APIResourceSchema")

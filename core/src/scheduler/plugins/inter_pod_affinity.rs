@@ -14,7 +14,7 @@ use super::{FilterResult, Unfit};
 use crate::scheduler::cycle::Cycle;
 use crate::scheduler::info::{AffinityTerm, Labels, WeightedAffinityTerm};
 use crate::scheduler::{NodeInfo, PodInfo, Snapshot};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH: &str =
     "node(s) didn't satisfy existing pods anti-affinity rules";
@@ -90,7 +90,7 @@ pub fn pre_filter(cy: &mut Cycle<'_>) {
         .map(|t| merge_namespaces(t, snapshot))
         .collect();
     let ns_labels = snapshot.namespace_labels(&pod.workspace, &pod.namespace);
-    let mut existing = TopologyCounts::new();
+    let mut existing = TopologyCounts::default();
     for node in snapshot
         .nodes_with_required_anti_affinity
         .iter()
@@ -105,8 +105,8 @@ pub fn pre_filter(cy: &mut Cycle<'_>) {
             }
         }
     }
-    let mut affinity = TopologyCounts::new();
-    let mut anti = TopologyCounts::new();
+    let mut affinity = TopologyCounts::default();
+    let mut anti = TopologyCounts::default();
     if !required_affinity.is_empty() || !required_anti_affinity.is_empty() {
         let empty = Labels::new();
         for node in &snapshot.nodes {
@@ -260,7 +260,7 @@ pub fn pre_score(cy: &mut Cycle<'_>, _feasible: &[usize]) -> bool {
     let ns_labels = snapshot.namespace_labels(&pod.workspace, &pod.namespace);
     let empty = Labels::new();
     let hard_weight = cy.config.hard_pod_affinity_weight;
-    let mut m = ScoreMap::new();
+    let mut m = ScoreMap::default();
     let nodes: Box<dyn Iterator<Item = &NodeInfo>> = if has_constraints {
         Box::new(snapshot.nodes.iter())
     } else {

@@ -9,8 +9,12 @@ pub mod node_name;
 pub mod node_ports;
 pub mod node_resources_fit;
 pub mod node_unschedulable;
+pub mod node_volume_limits;
 pub mod pod_topology_spread;
 pub mod taint_toleration;
+pub mod volume_binding;
+pub mod volume_restrictions;
+pub mod volume_zone;
 
 use super::cycle::Cycle;
 use super::NodeInfo;
@@ -63,8 +67,8 @@ pub type FilterResult = Result<(), Unfit>;
 /// NormalizeScore over the feasible nodes (snapshot indices) and their raw scores.
 pub type NormalizeFn = fn(&Cycle<'_>, &[usize], &mut [i64]);
 
-/// A filter plugin: an optional PreFilter (fills the cycle state once per pod), then Filter
-/// per node.
+/// A filter plugin: an optional PreFilter (fills the cycle state once per pod, or rejects the
+/// pod for every node with [`Cycle::reject`]), then Filter per node.
 pub struct Filter {
     pub name: &'static str,
     pub pre_filter: Option<fn(&mut Cycle<'_>)>,
@@ -81,7 +85,7 @@ pub struct Scorer {
     pub normalize: Option<NormalizeFn>,
 }
 
-/// Filters in the default profile's order (volume plugins are not simulated).
+/// Filters in the default profile's order.
 pub const FILTERS: &[Filter] = &[
     Filter {
         name: "NodeUnschedulable",
@@ -112,6 +116,26 @@ pub const FILTERS: &[Filter] = &[
         name: "NodeResourcesFit",
         pre_filter: None,
         run: node_resources_fit::filter,
+    },
+    Filter {
+        name: "VolumeRestrictions",
+        pre_filter: Some(volume_restrictions::pre_filter),
+        run: volume_restrictions::filter,
+    },
+    Filter {
+        name: "NodeVolumeLimits",
+        pre_filter: None,
+        run: node_volume_limits::filter,
+    },
+    Filter {
+        name: "VolumeBinding",
+        pre_filter: Some(volume_binding::pre_filter),
+        run: volume_binding::filter,
+    },
+    Filter {
+        name: "VolumeZone",
+        pre_filter: None,
+        run: volume_zone::filter,
     },
     Filter {
         name: "PodTopologySpread",

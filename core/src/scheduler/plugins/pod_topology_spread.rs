@@ -16,7 +16,7 @@ use crate::api::Selector;
 use crate::scheduler::cycle::Cycle;
 use crate::scheduler::info::{Labels, SpreadConstraint, Unsatisfiable};
 use crate::scheduler::{NodeInfo, PodInfo, Snapshot};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
     "node(s) didn't match pod topology spread constraints";
@@ -179,11 +179,14 @@ pub fn pre_filter<'a>(cy: &mut Cycle<'a>) {
     let mut counts: Vec<HashMap<&'a str, i64>> = constraints
         .iter()
         .map(|c| {
-            HashMap::with_capacity(if c.topology_key == LABEL_HOSTNAME {
-                snapshot.nodes.len()
-            } else {
-                8
-            })
+            HashMap::with_capacity_and_hasher(
+                if c.topology_key == LABEL_HOSTNAME {
+                    snapshot.nodes.len()
+                } else {
+                    8
+                },
+                Default::default(),
+            )
         })
         .collect();
     let per_node: Vec<_> = constraints
@@ -247,7 +250,7 @@ pub fn pre_score(cy: &mut Cycle<'_>, feasible: &[usize]) -> bool {
     let require_all = !defaulted;
     let nodes = &cy.snapshot.nodes;
     let mut s = PreScoreState {
-        tp_value_to_pod_counts: vec![HashMap::new(); constraints.len()],
+        tp_value_to_pod_counts: vec![HashMap::default(); constraints.len()],
         ..Default::default()
     };
     let mut topo_size = vec![0usize; constraints.len()];

@@ -55,11 +55,19 @@ const SERVER_OWNED: &[&str] = &[
 ];
 
 fn element_key(elem: &Value, key: &str) -> String {
+    let value = elem.get(key).unwrap_or(&Value::Null);
+    // The common case, a plain string (`{"name":"nginx"}`), written directly; anything that
+    // needs JSON escaping goes through the serializer.
+    let plain = |s: &str| !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+    if plain(key) {
+        match value {
+            Value::String(v) if plain(v) => return format!("k:{{\"{key}\":\"{v}\"}}"),
+            Value::Number(n) => return format!("k:{{\"{key}\":{n}}}"),
+            _ => {}
+        }
+    }
     let mut m = Map::new();
-    m.insert(
-        key.to_string(),
-        elem.get(key).cloned().unwrap_or(Value::Null),
-    );
+    m.insert(key, value.clone());
     format!("k:{}", Value::Object(m))
 }
 

@@ -14,6 +14,7 @@ mod networking;
 mod pod;
 mod policy;
 pub mod render;
+mod sim;
 mod storage_rbac;
 
 pub use batch::load_location;
@@ -103,6 +104,8 @@ fn create(info: &KindInfo, obj: &Value, errs: &mut Errors) {
         ("autoscaling", "HorizontalPodAutoscaler") => {
             policy::horizontal_pod_autoscaler(obj, None, errs)
         }
+        ("sim.kplane.dev", "LoadProfile") => sim::load_profile(obj, errs),
+        ("sim.kplane.dev", "Queue") => sim::queue(obj, errs),
         ("networking.k8s.io", "NetworkPolicy") => networking::network_policy(obj, errs),
         ("networking.k8s.io", "Ingress") => networking::ingress(obj, errs),
         ("networking.k8s.io", "IngressClass") => networking::ingress_class(obj, errs),

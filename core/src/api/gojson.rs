@@ -1,7 +1,8 @@
-//! `-o json` as kubectl prints it: Go's `json.MarshalIndent(obj, "", "    ")` (encoding/json)
-//! with a trailing newline. Objects read from the server are unstructured maps, whose keys
-//! Go writes in byte order; objects kubectl builds itself (client dry runs) keep their field
-//! order. Strings escape `<`, `>`, `&`, U+2028 and U+2029 as Go's HTML-safe encoder does.
+//! JSON as Go's encoding/json writes it: `json.Marshal` (compact, map keys sorted) and
+//! `json.MarshalIndent(obj, "", "    ")` with a trailing newline (`kubectl -o json`).
+//! Unstructured objects are maps, whose keys Go writes in byte order; objects kubectl builds
+//! itself (client dry runs) keep their field order. Strings escape `<`, `>`, `&`, U+2028 and
+//! U+2029 as Go's HTML-safe encoder does.
 use crate::api::Value;
 
 /// The object as `kubectl -o json` prints it; `sort_keys` for unstructured objects.
@@ -82,7 +83,7 @@ fn write(out: &mut String, v: &Value, depth: usize, sort: bool, indent: Option<&
 }
 
 /// encoding/json's string encoder with HTML escaping.
-pub(crate) fn quote(out: &mut String, s: &str) {
+pub fn quote(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -103,7 +104,7 @@ pub(crate) fn quote(out: &mut String, s: &str) {
 
 /// encoding/json's `floatEncoder` for float64: `'f'` format, or `'e'` (with `e-07` cleaned
 /// to `e-7`) below 1e-6 or from 1e21.
-pub(crate) fn go_float(f: f64) -> String {
+pub fn go_float(f: f64) -> String {
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
         let e = format!("{f:e}");

@@ -1,20 +1,24 @@
-//! The scheduler's volume plugins as pure functions over the stored objects:
-//! VolumeRestrictions, NodeVolumeLimits (CSI), VolumeBinding and VolumeZone
-//! (pkg/scheduler/framework/plugins/{volumerestrictions,nodevolumelimits,volumebinding,volumezone}).
-//! In the default profile they run, in this order, after NodeResourcesFit and before
-//! PodTopologySpread. Verdicts use the scheduler's [`Unfit`] with upstream's codes and texts.
-use super::binding::{bind_volume_to_claim, find_matching_volume, node_affinity_matches};
-use super::csi::attachable_volumes;
-use super::{
-    access_modes, claim_class, find_claim, find_class, find_volume, is_claim_fully_bound,
-    pod_claims, requested_storage, ANN_SELECTED_NODE, NO_PROVISIONER,
-};
-use crate::api::object::{self, array_at, path, set_path, str_at};
+//! VolumeBinding (pkg/scheduler/framework/plugins/volumebinding: `volume_binding.go`,
+//! `binder.go`): PreFilter sorts the pod's claims (an unbound immediate claim makes the pod
+//! unschedulable everywhere), Filter finds PVs to bind or a class to provision in the node's
+//! topology, PreBind pre-binds the PVs and annotates the claims to provision with the chosen
+//! node (`volume.kubernetes.io/selected-node`). The functions are pure over the stored objects
+//! ([`VolumeWorld`]); [`pre_filter`] and [`filter`] are the plugin's extension points.
+use super::{FilterResult, Reason, Unfit};
+use crate::api::object::{self, array_at, set_path, str_at};
 use crate::api::selector::topology_terms_match;
+use crate::api::volume::pv_helpers::{
+    bind_volume_to_claim, find_matching_volume, node_affinity_matches,
+};
+use crate::api::volume::{
+    claim_class, find_claim, find_class, find_volume, is_claim_fully_bound, pod_claims,
+    requested_storage, ANN_SELECTED_NODE, NO_PROVISIONER,
+};
 use crate::api::Value;
 use crate::json;
-use crate::scheduler::plugins::{FilterResult, Reason, Unfit};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::scheduler::cycle::Cycle;
+use crate::scheduler::NodeInfo;
+use std::collections::BTreeSet;
 
 /// VolumeBinding: an immediate claim is still unbound (PreFilter).
 pub const ERR_UNBOUND_IMMEDIATE: &str = "pod has unbound immediate PersistentVolumeClaims";
@@ -27,17 +31,8 @@ pub const ERR_NOT_ENOUGH_SPACE: &str = "node(s) did not have enough free storage
 /// VolumeBinding: a claim is bound to a PV that does not exist.
 pub const ERR_PV_NOT_EXIST: &str =
     "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
-/// VolumeZone.
-pub const ERR_VOLUME_ZONE: &str = "node(s) had no available volume zone";
-/// VolumeRestrictions: the same inline disk mounted read-write elsewhere on the node.
-pub const ERR_DISK_CONFLICT: &str = "node(s) had no available disk";
-/// VolumeRestrictions: a ReadWriteOncePod claim already in use.
-pub const ERR_RWOP_CONFLICT: &str =
-    "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode";
-/// NodeVolumeLimits.
-pub const ERR_MAX_VOLUME_COUNT: &str = "node(s) exceed max volume count";
-
-/// The storage objects the volume plugins read.
+/// The storage objects the volume plugins read: the claims of the pod's workspace and the
+/// shared data plane's volumes, classes and `CSINode`s.
 #[derive(Debug, Clone, Copy)]
 pub struct VolumeWorld<'a> {
     pub claims: &'a [Value],
@@ -45,6 +40,73 @@ pub struct VolumeWorld<'a> {
     pub classes: &'a [Value],
     /// `CSINode` objects (named after their nodes).
     pub csi_nodes: &'a [Value],
+}
+
+/// What VolumeBinding's PreFilter left in the cycle state: the pod's sorted claims (`None`:
+/// Skip, the pod uses no claim).
+#[derive(Debug, Clone, Default)]
+pub struct PreFilterState {
+    pub claims: Option<PodClaims>,
+}
+
+/// The PreFilter extension point: rejects the pod for every node when a claim is unbound
+/// and immediate, missing, lost or being deleted.
+pub fn pre_filter(c: &mut Cycle<'_>) {
+    let world = c.snapshot.storage.world(&c.pod.workspace);
+    match volume_binding_pre_filter(&world, &c.pod.object) {
+        Ok(claims) => c.volume_binding = PreFilterState { claims },
+        Err(unfit) => c.reject(unfit),
+    }
+}
+
+/// The Filter extension point.
+pub fn filter(c: &Cycle<'_>, node: &NodeInfo) -> FilterResult {
+    let Some(claims) = &c.volume_binding.claims else {
+        return Ok(());
+    };
+    let world = c.snapshot.storage.world(&c.pod.workspace);
+    volume_binding_filter(&world, claims, &node.object).map(|_| ())
+}
+
+/// Whether every claim the pod uses is bound (`checkBindings` after PreBind: the binding
+/// cycle may bind the pod). `Err` when binding can no longer complete, with upstream's text:
+/// a claim to provision lost its selected node (the provisioner gave up and asked for
+/// rescheduling) or went away.
+pub fn bindings_complete(world: &VolumeWorld<'_>, pod: &Value, node: &str) -> Result<bool, String> {
+    let ns = object::namespace(pod);
+    let mut done = true;
+    for pc in pod_claims(pod) {
+        let Some(claim) = find_claim(world.claims, ns, &pc.claim) else {
+            return Err(format!(
+                "failed to get pvc {ns}/{}: persistentvolumeclaim {:?} not found",
+                pc.claim, pc.claim
+            ));
+        };
+        if is_claim_fully_bound(claim) {
+            continue;
+        }
+        done = false;
+        let delayed = crate::api::volume::is_delay_binding(claim, world.classes);
+        let volume_name = str_at(claim, &["spec", "volumeName"]).unwrap_or("");
+        if delayed && volume_name.is_empty() {
+            match str_at(claim, &["metadata", "annotations", ANN_SELECTED_NODE]) {
+                Some(n) if n == node => {}
+                Some(_) | None => {
+                    // A statically matched claim has no selected node: its PV was pre-bound.
+                    let prebound = world.volumes.iter().any(|v| {
+                        crate::api::volume::pv_helpers::is_volume_bound_to_claim(v, claim)
+                    });
+                    if !prebound {
+                        return Err(format!(
+                            "selectedNode annotation reset for PVC {:?}",
+                            pc.claim
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(done)
 }
 
 fn unresolvable(reason: impl Into<Reason>) -> Unfit {
@@ -106,7 +168,7 @@ pub fn volume_binding_pre_filter(
         }
         if is_claim_fully_bound(claim) {
             out.bound.push(claim.clone());
-        } else if super::is_delay_binding(claim, world.classes)
+        } else if crate::api::volume::is_delay_binding(claim, world.classes)
             && str_at(claim, &["spec", "volumeName"]).is_none_or(str::is_empty)
         {
             out.delayed.push(claim.clone());
@@ -182,7 +244,7 @@ pub fn volume_binding_filter(
             let of_class: Vec<Value> = world
                 .volumes
                 .iter()
-                .filter(|v| super::volume_class(v) == class)
+                .filter(|v| crate::api::volume::volume_class(v) == class)
                 .cloned()
                 .collect();
             match find_matching_volume(claim, &of_class, Some(node), &chosen, true) {
@@ -207,7 +269,7 @@ pub fn volume_binding_filter(
                 if class_name.is_empty() {
                     return Err(unresolvable(format!(
                         "no class for claim {:?}",
-                        super::claim_key(claim)
+                        crate::api::volume::claim_key(claim)
                     )));
                 }
                 let Some(class) = find_class(world.classes, class_name) else {
@@ -286,271 +348,13 @@ pub fn volume_binding_pre_bind(
     writes
 }
 
-const TOPOLOGY_LABELS: [&str; 4] = [
-    "failure-domain.beta.kubernetes.io/zone",
-    "failure-domain.beta.kubernetes.io/region",
-    "topology.kubernetes.io/zone",
-    "topology.kubernetes.io/region",
-];
-
-fn ga_label(key: &str) -> &str {
-    match key {
-        "failure-domain.beta.kubernetes.io/zone" => "topology.kubernetes.io/zone",
-        "failure-domain.beta.kubernetes.io/region" => "topology.kubernetes.io/region",
-        k => k,
-    }
-}
-
-/// VolumeZone (PreFilter + Filter): the zone/region labels of the pod's bound PVs must match
-/// the node's (beta labels matched against GA ones; `a__b` lists several zones). Unbound
-/// WaitForFirstConsumer claims are skipped; nodes without topology labels always fit.
-pub fn volume_zone_filter(world: &VolumeWorld<'_>, pod: &Value, node: &Value) -> FilterResult {
-    let ns = object::namespace(pod);
-    let mut topologies: Vec<(String, BTreeSet<String>)> = Vec::new();
-    for v in array_at(pod, &["spec", "volumes"]) {
-        let Some(name) = str_at(v, &["persistentVolumeClaim", "claimName"]) else {
-            continue;
-        };
-        if name.is_empty() {
-            return Err(unresolvable("PersistentVolumeClaim had no name"));
-        }
-        let Some(claim) = find_claim(world.claims, ns, name) else {
-            return Err(unresolvable(format!(
-                "persistentvolumeclaim {name:?} not found"
-            )));
-        };
-        let pv_name = str_at(claim, &["spec", "volumeName"]).unwrap_or("");
-        if pv_name.is_empty() {
-            let class = claim_class(claim);
-            if class.is_empty() {
-                return Err(unresolvable(
-                    "PersistentVolumeClaim had no pv name and storageClass name",
-                ));
-            }
-            let Some(c) = find_class(world.classes, class) else {
-                return Err(unresolvable(format!(
-                    "storageclass.storage.k8s.io {class:?} not found"
-                )));
-            };
-            if super::binding_mode(c) == "WaitForFirstConsumer" {
-                continue;
-            }
-            return Err(unresolvable("PersistentVolume had no name"));
-        }
-        let Some(pv) = find_volume(world.volumes, pv_name) else {
-            return Err(unresolvable(format!(
-                "persistentvolume {pv_name:?} not found"
-            )));
-        };
-        let labels = object::labels(pv);
-        for key in TOPOLOGY_LABELS {
-            if let Some(value) = labels.get(key) {
-                topologies.push((
-                    key.to_string(),
-                    value.split("__").map(str::to_string).collect(),
-                ));
-            }
-        }
-    }
-    let node_labels = object::labels(node);
-    if !TOPOLOGY_LABELS.iter().any(|k| node_labels.contains_key(*k)) {
-        return Ok(());
-    }
-    for (key, values) in topologies {
-        let v = node_labels
-            .get(&key)
-            .or_else(|| node_labels.get(ga_label(&key)));
-        if v.is_none_or(|v| !values.contains(v)) {
-            return Err(unresolvable(ERR_VOLUME_ZONE));
-        }
-    }
-    Ok(())
-}
-
-/// `isVolumeConflict`: the same GCE PD, AWS EBS volume, iSCSI IQN or RBD image used by
-/// another pod on the node (GCE, iSCSI and RBD may share when every mount is read-only).
-fn volume_conflict(volume: &Value, other: &Value) -> bool {
-    let ro = |v: &Value, k: &str| path(v, &[k, "readOnly"]).and_then(Value::as_bool) == Some(true);
-    array_at(other, &["spec", "volumes"]).iter().any(|e| {
-        let same = |k: &str, f: &str| {
-            let (a, b) = (path(volume, &[k, f]), path(e, &[k, f]));
-            a.is_some() && a == b
-        };
-        (same("gcePersistentDisk", "pdName")
-            && !(ro(volume, "gcePersistentDisk") && ro(e, "gcePersistentDisk")))
-            || same("awsElasticBlockStore", "volumeID")
-            || (same("iscsi", "iqn") && !(ro(volume, "iscsi") && ro(e, "iscsi")))
-            || (same("rbd", "pool")
-                && same("rbd", "image")
-                && array_at(volume, &["rbd", "monitors"])
-                    .iter()
-                    .any(|m| array_at(e, &["rbd", "monitors"]).contains(m))
-                && !(ro(volume, "rbd") && ro(e, "rbd")))
-    })
-}
-
-/// VolumeRestrictions (PreFilter + Filter): inline disks already mounted read-write by a pod on
-/// the node, and ReadWriteOncePod claims already used by any scheduled pod, make the node
-/// unfit. `node_pods` are the pods on the node, `scheduled` every pod with a node.
-pub fn volume_restrictions_filter(
-    world: &VolumeWorld<'_>,
-    pod: &Value,
-    node_pods: &[Value],
-    scheduled: &[Value],
-) -> FilterResult {
-    let ns = object::namespace(pod);
-    let mut rwop = Vec::new();
-    for pc in pod_claims(pod) {
-        let Some(claim) = find_claim(world.claims, ns, &pc.claim) else {
-            return Err(unresolvable(format!(
-                "persistentvolumeclaim {:?} not found",
-                pc.claim
-            )));
-        };
-        if access_modes(claim).contains(&"ReadWriteOncePod") {
-            rwop.push(pc.claim);
-        }
-    }
-    for v in array_at(pod, &["spec", "volumes"]) {
-        if node_pods
-            .iter()
-            .filter(|p| object::uid(p) != object::uid(pod))
-            .any(|p| volume_conflict(v, p))
-        {
-            return Err(Unfit::unschedulable(ERR_DISK_CONFLICT));
-        }
-    }
-    let in_use = scheduled.iter().any(|p| {
-        object::uid(p) != object::uid(pod)
-            && object::namespace(p) == ns
-            && pod_claims(p).iter().any(|c| rwop.contains(&c.claim))
-    });
-    if in_use {
-        return Err(Unfit::unschedulable(ERR_RWOP_CONFLICT));
-    }
-    Ok(())
-}
-
-/// The per-driver attach limits of a node's `CSINode` (`spec.drivers[].allocatable.count`).
-pub fn node_volume_limits(csi_node: Option<&Value>) -> BTreeMap<String, i64> {
-    csi_node
-        .map(|n| array_at(n, &["spec", "drivers"]))
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|d| {
-            let name = d.get("name").and_then(Value::as_str)?;
-            let count = path(d, &["allocatable", "count"]).and_then(Value::as_i64)?;
-            Some((name.to_string(), count))
-        })
-        .collect()
-}
-
-/// The attachable CSI volumes a pod would add, by unique name → driver; unbound claims count
-/// under their class's provisioner with a per-claim placeholder handle (`getCSIDriverInfoFromSC`).
-fn new_pod_volumes(
-    world: &VolumeWorld<'_>,
-    pod: &Value,
-) -> Result<BTreeMap<String, String>, Unfit> {
-    let ns = object::namespace(pod);
-    let mut out = BTreeMap::new();
-    for pc in pod_claims(pod) {
-        let Some(claim) = find_claim(world.claims, ns, &pc.claim) else {
-            return Err(unresolvable(format!(
-                "persistentvolumeclaim {:?} not found",
-                pc.claim
-            )));
-        };
-        let pv = str_at(claim, &["spec", "volumeName"])
-            .filter(|n| !n.is_empty())
-            .and_then(|n| find_volume(world.volumes, n));
-        let (driver, handle) = match pv {
-            Some(pv) => match (
-                str_at(pv, &["spec", "csi", "driver"]),
-                str_at(pv, &["spec", "csi", "volumeHandle"]),
-            ) {
-                (Some(d), Some(h)) => (d.to_string(), h.to_string()),
-                _ => continue,
-            },
-            None => match find_class(world.classes, claim_class(claim)) {
-                Some(c) => (
-                    c.get("provisioner")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                    format!("{ns}-{}", pc.claim),
-                ),
-                None => continue,
-            },
-        };
-        if driver.is_empty() {
-            continue;
-        }
-        if super::csi::driver(&driver).is_some_and(|d| !d.attach_required) {
-            continue;
-        }
-        out.insert(format!("{driver}/{handle}"), driver);
-    }
-    Ok(out)
-}
-
-/// NodeVolumeLimits (CSI): the pod's new attachable volumes per driver, plus those the node's
-/// pods already attach (each counted once), must stay within the node's `CSINode` limits.
-pub fn node_volume_limits_filter(
-    world: &VolumeWorld<'_>,
-    pod: &Value,
-    node: &Value,
-    node_pods: &[Value],
-) -> FilterResult {
-    if array_at(pod, &["spec", "volumes"]).is_empty() {
-        return Ok(());
-    }
-    let mut new = new_pod_volumes(world, pod)?;
-    if new.is_empty() {
-        return Ok(());
-    }
-    let csi_node = world
-        .csi_nodes
-        .iter()
-        .find(|n| object::name(n) == object::name(node));
-    let limits = node_volume_limits(csi_node);
-    if limits.is_empty() {
-        return Ok(());
-    }
-    let mut attached: BTreeMap<String, i64> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    for p in node_pods
-        .iter()
-        .filter(|p| object::uid(p) != object::uid(pod))
-    {
-        for key in attachable_volumes(p, world.claims, world.volumes) {
-            if seen.insert(key.clone()) {
-                new.remove(&key);
-                let driver = key.split('/').next().unwrap_or("").to_string();
-                *attached.entry(driver).or_default() += 1;
-            }
-        }
-    }
-    let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
-    for d in new.values() {
-        *wanted.entry(d).or_default() += 1;
-    }
-    for (driver, count) in wanted {
-        if let Some(max) = limits.get(driver) {
-            if attached.get(driver).copied().unwrap_or(0) + count > *max {
-                return Err(Unfit::unschedulable(ERR_MAX_VOLUME_COUNT));
-            }
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{class, node, pod, pv, pvc};
-    use super::super::ANN_BIND_COMPLETED;
     use super::*;
+    use crate::api::volume::testing::{class, node, pod, pv, pvc};
+    use crate::api::volume::ANN_BIND_COMPLETED;
+    use crate::json;
     use crate::scheduler::plugins::Code;
-
     fn bound(claim: &str, volume: &str) -> Value {
         let mut c = pvc(claim, "1Gi", &["ReadWriteOnce"], Some("gp3"));
         c["spec"]["volumeName"] = json!(volume);
@@ -585,7 +389,6 @@ mod tests {
         assert_eq!(e.reasons[0], "persistentvolumeclaim \"missing\" not found");
         assert_eq!(volume_binding_pre_filter(&w, &pod("p", &[])), Ok(None));
     }
-
     #[test]
     fn bound_zonal_volume_pins_the_pod_to_its_zone() {
         let claims = [bound("data", "pvc-1")];
@@ -614,7 +417,6 @@ mod tests {
             ERR_PV_NOT_EXIST
         );
     }
-
     #[test]
     fn delayed_claims_bind_or_provision_on_the_node() {
         let mut local = pv("local-a", "10Gi", &["ReadWriteOnce"], "local");
@@ -674,91 +476,5 @@ mod tests {
             writes[0]["metadata"]["annotations"][ANN_SELECTED_NODE],
             "n1"
         );
-    }
-
-    #[test]
-    fn volume_zone_reads_pv_labels() {
-        let mut v = pv("pv1", "1Gi", &["ReadWriteOnce"], "");
-        v["metadata"]["labels"] =
-            json!({"failure-domain.beta.kubernetes.io/zone": "us-east-1a__us-east-1b"});
-        let claims = [bound("data", "pv1")];
-        let volumes = [v];
-        let w = VolumeWorld {
-            claims: &claims,
-            volumes: &volumes,
-            classes: &[],
-            csi_nodes: &[],
-        };
-        let p = pod("p", &["data"]);
-        assert!(volume_zone_filter(
-            &w,
-            &p,
-            &node("a", json!({"topology.kubernetes.io/zone": "us-east-1b"}))
-        )
-        .is_ok());
-        assert_eq!(
-            volume_zone_filter(
-                &w,
-                &p,
-                &node("c", json!({"topology.kubernetes.io/zone": "us-east-1c"}))
-            ),
-            Err(Unfit::unresolvable(ERR_VOLUME_ZONE))
-        );
-        assert!(volume_zone_filter(&w, &p, &node("bare", json!({}))).is_ok());
-    }
-
-    #[test]
-    fn volume_restrictions() {
-        let mut rwop = pvc("solo", "1Gi", &["ReadWriteOncePod"], Some("gp3"));
-        rwop["spec"]["volumeName"] = json!("pv1");
-        let claims = [rwop];
-        let w = VolumeWorld {
-            claims: &claims,
-            volumes: &[],
-            classes: &[],
-            csi_nodes: &[],
-        };
-        let mut holder = pod("holder", &["solo"]);
-        holder["spec"]["nodeName"] = json!("elsewhere");
-        let newcomer = pod("new", &["solo"]);
-        assert_eq!(
-            volume_restrictions_filter(&w, &newcomer, &[], std::slice::from_ref(&holder)),
-            Err(Unfit::unschedulable(ERR_RWOP_CONFLICT))
-        );
-        assert!(volume_restrictions_filter(&w, &newcomer, &[], &[]).is_ok());
-
-        let ebs = |name: &str| {
-            let mut p = pod(name, &[]);
-            p["spec"]["volumes"] =
-                json!([{"name": "d", "awsElasticBlockStore": {"volumeID": "vol-1"}}]);
-            p
-        };
-        assert_eq!(
-            volume_restrictions_filter(&w, &ebs("b"), &[ebs("a")], &[]),
-            Err(Unfit::unschedulable(ERR_DISK_CONFLICT))
-        );
-    }
-
-    #[test]
-    fn csi_attach_limits() {
-        let claims = [bound("c1", "pv1"), bound("c2", "pv2"), bound("c3", "pv3")];
-        let volumes = [zonal("pv1", "z"), zonal("pv2", "z"), zonal("pv3", "z")];
-        let csi_nodes = [json!({"metadata": {"name": "n1"}, "spec": {"drivers": [
-            {"name": "ebs.csi.aws.com", "nodeID": "i-1", "allocatable": {"count": 2}}]}})];
-        let w = VolumeWorld {
-            claims: &claims,
-            volumes: &volumes,
-            classes: &[],
-            csi_nodes: &csi_nodes,
-        };
-        let n1 = node("n1", json!({}));
-        let running = [pod("a", &["c1", "c2"])];
-        assert_eq!(
-            node_volume_limits_filter(&w, &pod("b", &["c3"]), &n1, &running),
-            Err(Unfit::unschedulable(ERR_MAX_VOLUME_COUNT))
-        );
-        // A volume already attached on the node is not counted twice.
-        assert!(node_volume_limits_filter(&w, &pod("b", &["c1"]), &n1, &running).is_ok());
-        assert!(node_volume_limits_filter(&w, &pod("b", &["c3"]), &n1, &[]).is_ok());
     }
 }
