@@ -1,11 +1,14 @@
 //! Bounded work for any input: the controllers' clients are rate limited as
 //! kube-controller-manager's are (`--kube-api-qps=20 --kube-api-burst=30`), a workspace holds
 //! at most its total object count limit (kcp's `core.kcp.io/max-total-objects`), and time
-//! steps over idle stretches cost nothing. Huge counts run as controllers that keep working,
-//! not as a trapped or hung instance.
+//! steps over idle stretches cost nothing, and one call writes at most its work budget
+//! (`DEFAULT_WRITES_PER_CALL`) before it answers a 504 `Timeout`. Huge counts run as
+//! controllers that keep working, not as a trapped or hung instance.
 use kplane::api::Value;
 use kplane::json;
-use kplane::{ApplyOptions, ControlPlane, ListOptions, ObjectRef, Options, PatchType};
+use kplane::{
+    ApplyOptions, ControlPlane, ListOptions, ObjectRef, Options, PatchType, DEFAULT_WRITES_PER_CALL,
+};
 use std::time::{Duration, Instant};
 
 /// Wall-clock bound for calls that must not hang (generous: debug build, shared machine).
@@ -74,7 +77,10 @@ fn a_huge_replica_set_creates_pods_at_the_controller_managers_client_rate() {
     let pods = count(&cp, "root", "Pod", Some("app=huge"));
     // The burst of 30 and 20 a second for 60 s bound every write (pods and status updates).
     assert!(pods <= 500 + 30 + 20 * 60, "{pods} pods after 60 s");
-    assert!(pods >= 1000, "the controller kept working: {pods} pods after 60 s");
+    assert!(
+        pods >= 1000,
+        "the controller kept working: {pods} pods after 60 s"
+    );
     // The instance stays usable: other work goes on, and the scale-down is taken too.
     create(&mut cp, "root", replica_set("small", 2));
     cp.advance(30.0).unwrap();
@@ -127,10 +133,18 @@ fn huge_counts_of_every_workload_kind_run_at_a_bounded_rate() {
         json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c", "namespace": "default"},
                "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}}}}),
     );
-    timed("advance(120)", || cp.advance(120.0).unwrap());
+    // In steps of 30 s: the three controllers write about 27,000 times in 120 s (pods, their
+    // Events and status updates), beyond one call's work budget.
+    for _ in 0..4 {
+        timed("advance(30)", || cp.advance(30.0).unwrap());
+    }
     // Each controller: one sync's burst (500) every 23.55 s (the 471 writes beyond the
     // bucket's 30, paid off at 20 a second): 6 syncs in 120 s.
-    for (kind, selector) in [("Deployment", "app=d"), ("StatefulSet", "app=s"), ("Job", "job-name=j")] {
+    for (kind, selector) in [
+        ("Deployment", "app=d"),
+        ("StatefulSet", "app=s"),
+        ("Job", "job-name=j"),
+    ] {
         let pods = count(&cp, "root", "Pod", Some(selector));
         assert!((2000..=3000).contains(&pods), "{kind}: {pods} pods");
     }
@@ -234,7 +248,49 @@ fn kubectl_lines_with_huge_numbers_finish() {
     ] {
         let t = Instant::now();
         let out = cp.kubectl(line, "");
-        eprintln!("{line}: {:?} {} {}", t.elapsed(), out.exit_code, out.stderr.len());
+        eprintln!(
+            "{line}: {:?} {} {}",
+            t.elapsed(),
+            out.exit_code,
+            out.stderr.len()
+        );
     }
     timed("advance(60)", || cp.advance(60.0).unwrap());
+}
+
+/// A cluster that never settles (a Deployment of int32's largest replica count on one small
+/// node) advanced by 100 years: the call stops once it has spent its work budget, with a
+/// 504 `Timeout` naming the instant it reached; every step before is complete, and the
+/// control plane goes on from there.
+#[test]
+fn a_century_on_a_cluster_that_never_settles_stops_at_the_work_budget() {
+    let mut cp = cluster();
+    let before = cp.now_ms();
+    create(
+        &mut cp,
+        "root",
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "default"},
+               "spec": {"replicas": i64::from(i32::MAX), "selector": {"matchLabels": {"app": "d"}}, "template": template("d")}}),
+    );
+    let e = timed("advance(100 years)", || {
+        cp.advance(100.0 * 365.0 * 86_400.0).unwrap_err()
+    });
+    assert_eq!((e.code, e.reason.as_str()), (504, "Timeout"));
+    assert!(
+        e.message.starts_with(&format!(
+            "Timeout: request did not complete within its work budget of {DEFAULT_WRITES_PER_CALL} writes; virtual time stopped at "
+        )),
+        "{}",
+        e.message
+    );
+    let stopped = cp.now_ms();
+    assert!(
+        stopped > before && stopped < before + 86_400_000,
+        "{stopped}"
+    );
+    // Usable: the next call goes on from there.
+    cp.advance(10.0).unwrap();
+    assert_eq!(cp.now_ms(), stopped + 10_000);
+    let pods = count(&cp, "root", "Pod", Some("app=d"));
+    assert!(pods > 1000, "{pods} pods");
 }

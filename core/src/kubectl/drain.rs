@@ -192,7 +192,12 @@ pub(super) fn drain(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         } else {
             5.0
         };
-        let _ = cp.advance(step);
+        if let Err(e) = cp.advance(step) {
+            if e.code == 504 {
+                // The call's work budget is spent (a cluster that never settles).
+                return Err(Error::Status(e));
+            }
+        }
     }
 }
 

@@ -194,6 +194,8 @@ impl Slot {
     /// for the instant the bucket holds a token again.
     fn drain(&mut self, server: &mut Server) {
         let now = server.clock.now_ms();
+        // Rests that are over are forgotten, also for keys that never come back (deleted).
+        self.busy.retain(|_, until| *until > now);
         while let Some(key) = self.queue.pop() {
             if let Some(&until) = self.busy.get(&key) {
                 if until > now {
@@ -280,9 +282,7 @@ impl Runtime {
             slots: controllers
                 .into_iter()
                 .map(|controller| Slot {
-                    rate: controller
-                        .client_rate()
-                        .map(|r| (r, Bucket::full(r, now))),
+                    rate: controller.client_rate().map(|r| (r, Bucket::full(r, now))),
                     controller,
                     busy: BTreeMap::new(),
                     queue: WorkQueue::default(),

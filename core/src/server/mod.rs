@@ -84,7 +84,8 @@ pub struct Server {
     user: rbac::UserInfo,
     /// The custom kinds each workspace serves (derived from its CRDs and APIBindings).
     custom: custom::Registry,
-    /// Writes so far, Events not counted (for client rate limits: [`Server::writes`]).
+    /// Write requests so far, refused ones included, Events not counted (for client rate
+    /// limits: [`Server::writes`]).
     writes: u64,
 }
 
@@ -161,7 +162,8 @@ impl Server {
         )
     }
 
-    /// How many writes (creates, updates, deletes; Events not counted) the server has made;
+    /// How many write requests (creates, updates, deletes, refused ones included; Events not
+    /// counted) the server has served;
     /// the difference across a reconcile is what a controller's client spent.
     pub fn writes(&self) -> u64 {
         self.writes
@@ -325,6 +327,15 @@ impl Server {
         if out.is_err() {
             self.rng = rng;
         }
+        self.refused(out)
+    }
+
+    /// Counts a refused request among [`Server::writes`]: a client's rate limiter takes its
+    /// token before the request is sent, whatever the answer (client-go `Request.tryThrottle`).
+    fn refused<T>(&mut self, out: Result<T, Status>) -> Result<T, Status> {
+        if out.is_err() {
+            self.writes = self.writes.wrapping_add(1);
+        }
         out
     }
 
@@ -436,7 +447,8 @@ impl Server {
     /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
     /// With a status subresource, `status` is kept from the stored object.
     pub fn update(&mut self, workspace: &str, obj: Value) -> Result<Value, Status> {
-        self.update_inner(workspace, obj, true)
+        let out = self.update_inner(workspace, obj, true);
+        self.refused(out)
     }
 
     fn update_inner(
@@ -543,6 +555,11 @@ impl Server {
 
     /// Writes only `status` (the `/status` subresource).
     pub fn update_status(&mut self, workspace: &str, obj: &Value) -> Result<Value, Status> {
+        let out = self.update_status_inner(workspace, obj);
+        self.refused(out)
+    }
+
+    fn update_status_inner(&mut self, workspace: &str, obj: &Value) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
         let info = self.info_of(workspace, obj)?;
         let name = object::name(obj);
@@ -786,6 +803,19 @@ impl Server {
     /// Deletes an object. Pods on a node are deleted gracefully (the node agent finishes the
     /// job); objects with finalizers wait for them; `Foreground` waits for dependents.
     pub fn delete(
+        &mut self,
+        workspace: &str,
+        info: &KindInfo,
+        namespace: &str,
+        name: &str,
+        propagation: Option<Propagation>,
+        grace_seconds: Option<i64>,
+    ) -> Result<Value, Status> {
+        let out = self.delete_inner(workspace, info, namespace, name, propagation, grace_seconds);
+        self.refused(out)
+    }
+
+    fn delete_inner(
         &mut self,
         workspace: &str,
         info: &KindInfo,

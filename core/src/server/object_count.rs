@@ -34,7 +34,10 @@ impl Server {
         let lc = self.store.get(&logical_cluster_key(workspace));
         let annotated = lc
             .and_then(|lc| {
-                object::str_at(lc, &["metadata", "annotations", MAX_TOTAL_OBJECTS_ANNOTATION])
+                object::str_at(
+                    lc,
+                    &["metadata", "annotations", MAX_TOTAL_OBJECTS_ANNOTATION],
+                )
             })
             // strconv.ParseInt; an unparseable value falls back to the default (`LimitFor`).
             .and_then(|v| v.parse::<i64>().ok());
