@@ -722,6 +722,14 @@ export declare class ControlPlane {
    * years); anything else throws a 400 `KplaneError` and leaves time where it was.
    */
   advance(seconds: number): void;
+  /**
+   * How many writes one call (`advance`, `runUntilSettled`, a `kubectl` line with its waits)
+   * may make before it stops at the end of the instant it is at and throws a 504 `Timeout`
+   * `KplaneError` (call again to go on). The default, 20,000 (about 7,000 pods created and
+   * started), keeps a cluster that never settles from holding a call for long; raise it
+   * (`Infinity`: unbounded) to run large clusters in one call.
+   */
+  setWorkBudget(writes: number): void;
   /** Advances to each next wake-up until nothing is left to do or `maxSeconds` (default 600) pass. */
   runUntilSettled(maxSeconds?: number): Settled;
   /** Runs a kubectl command line, e.g. `get pods -o wide`; `stdin` feeds `apply -f -`. */

@@ -574,6 +574,22 @@ impl ControlPlane {
         self.inner().advance(seconds).map_err(fail)
     }
 
+    /// `setWorkBudget(writes)`: how many writes one call (`advance`, `runUntilSettled`, a
+    /// kubectl line with its waits) may make before it stops with a 504 `Timeout` (default
+    /// 20,000; `Infinity`: unbounded, e.g. for benchmarks of large clusters).
+    #[wasm_bindgen(js_name = setWorkBudget)]
+    pub fn set_work_budget(&mut self, writes: JsValue) -> Result<(), JsValue> {
+        let writes = number_arg(&writes, "writes")?;
+        if writes.is_nan() || writes < 1.0 {
+            return Err(bad_request(format!(
+                "writes must be at least 1, got {writes}"
+            )));
+        }
+        // `as` saturates: Infinity is u64::MAX.
+        self.inner().set_work_budget(writes as u64);
+        Ok(())
+    }
+
     /// `runUntilSettled(maxSeconds?)` → `{ settled, elapsedSeconds }`.
     #[wasm_bindgen(js_name = runUntilSettled)]
     pub fn run_until_settled(&mut self, max_seconds: JsValue) -> Result<JsValue, JsValue> {

@@ -124,11 +124,14 @@ fn underused() -> ControlPlane {
 }
 
 fn plane(seed: u64) -> ControlPlane {
-    ControlPlane::new(Options {
+    let mut cp = ControlPlane::new(Options {
         seed,
         ..Default::default()
     })
-    .unwrap()
+    .unwrap();
+    // Large clusters: no per-call work budget.
+    cp.set_work_budget(u64::MAX);
+    cp
 }
 
 fn report(name: &str, cp: &ControlPlane, started: Instant) {

@@ -107,6 +107,7 @@ fn end_to_end() {
     }
     let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 20000\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: c, image: nginx:1.27, resources: {requests: {cpu: 100m, memory: 128Mi}}}]\n";
     let mut cp = ControlPlane::new(Options::default()).expect("control plane");
+    cp.set_work_budget(u64::MAX);
     let t = std::time::Instant::now();
     cp.apply("root", &nodes, &ApplyOptions::default())
         .expect("nodes");

@@ -105,6 +105,8 @@ fn main() {
         ..Default::default()
     })
     .expect("control plane");
+    // Large clusters: no per-call work budget (one apply of 10,000 pods makes more writes).
+    cp.set_work_budget(u64::MAX);
     let opts = ApplyOptions::default();
     cp.apply_objects("root", nodes(n_nodes), &opts)
         .expect("nodes");

@@ -26,6 +26,7 @@ fn main() {
         ));
     }
     let mut cp = ControlPlane::new(Options::default()).unwrap();
+    cp.set_work_budget(u64::MAX);
     let t = Instant::now();
     cp.apply("root", &manifest, &ApplyOptions::default())
         .unwrap();

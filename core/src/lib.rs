@@ -28,7 +28,7 @@ pub use control_plane::{
     AppliedObject, ApplyMode, ApplyOptions, ApplyResult, AsUser, ControlPlane, DeleteOptions,
     DirectionReport, DocumentError, FieldValidation, KubectlContext, KubectlOutput, ListOptions,
     LogOptions, NodeSummary, ObjectRef, Options, PodSummary, Reachability, ReachabilityMatrix,
-    Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS,
+    Settled, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS, DEFAULT_WRITES_PER_CALL,
 };
 pub use kubelet::volumes::VolumeLifetime;
 pub use runtime::{Action, Controller};

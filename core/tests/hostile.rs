@@ -1527,7 +1527,6 @@ fn advance_refuses_non_finite_and_negative_seconds() {
 
 /// Huge replica counts are accepted (they are valid int32) and must not hang the controllers.
 #[test]
-#[ignore = "needs the controllers to bound the work of one step (controllers/)"]
 fn huge_replica_counts_do_not_hang() {
     let mut cp = base();
     cp.create(

@@ -31,6 +31,7 @@ const podObjects = Array.from({ length: pods }, (_, i) => ({
 
 console.log(`kplane npm package, Node ${process.version}: ${nodes} nodes, ${pods} pods`);
 const cp = time('new ControlPlane', () => new ControlPlane({ seed: 1 }));
+cp.setWorkBudget(Infinity); // large clusters: no per-call work budget
 time(`apply ${nodes} nodes`, () => cp.apply('root', nodeObjects));
 time(`apply ${pods} pods`, () => cp.apply('root', podObjects));
 time('advance(60)', () => cp.advance(60));

@@ -46,6 +46,7 @@ function count(cp, fieldSelector) {
 }
 
 const cp = new ControlPlane({ seed: 1 });
+cp.setWorkBudget(Infinity); // large clusters: no per-call work budget
 cp.apply('root', nodes(N_NODES));
 cp.advance(1);
 if (shape === 'schedule') for (let i = 0; i < N_NODES; i++) cp.stopNode(`node-${String(i).padStart(5, '0')}`);

@@ -144,10 +144,18 @@ impl ControlPlane {
     }
 
     /// Starts a write: checks the workspace, makes the server see the caller, refuses writes
-    /// to the LogicalCluster (the workspace controller's), and authorizes `r`.
+    /// to the LogicalCluster (the workspace controller's; kcp's admins, members of
+    /// `system:masters`, may patch it, e.g. to set its `core.kcp.io/max-total-objects`), and
+    /// authorizes `r`.
     pub(super) fn begin_write(&mut self, workspace: &str, r: Request) -> Result<(), Status> {
         self.server.check_workspace(workspace)?;
-        if is_logical_cluster(r.info) && r.subresource.is_empty() && r.verb != "get" {
+        let admin = r.verb == "patch"
+            && self
+                .user
+                .groups
+                .iter()
+                .any(|g| g == crate::server::rbac::SYSTEM_MASTERS);
+        if is_logical_cluster(r.info) && r.subresource.is_empty() && r.verb != "get" && !admin {
             return Err(Status::forbidden(
                 r.info,
                 if r.name.is_empty() {

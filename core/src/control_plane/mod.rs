@@ -4,6 +4,7 @@
 //! Split by concern: [`options`] (the argument and result types), `query` (get, list with
 //! paging, watch), `summary` (the cluster view), `snapshot` (save and restore); this file
 //! holds writes and time.
+mod budget;
 mod identity;
 mod karpenter;
 mod logs;
@@ -16,6 +17,7 @@ mod subresources;
 mod summary;
 mod virtual_workspace;
 
+pub use budget::DEFAULT_WRITES_PER_CALL;
 pub use identity::{AsUser, KubectlContext};
 pub use network::{DirectionReport, Reachability, ReachabilityMatrix};
 pub use options::*;
@@ -43,6 +45,8 @@ pub struct ControlPlane {
     user: UserInfo,
     /// Where kubectl commands act.
     kubectl: KubectlContext,
+    /// The work budget of the call in progress.
+    budget: budget::Budget,
 }
 
 /// A copy that continues exactly as the original would (a snapshot and restore, without the
@@ -52,9 +56,11 @@ impl Clone for ControlPlane {
         let server = self.server.clone();
         let seen = server.store.revision();
         let mut cp = ControlPlane::with_server(server, self.scheduler_state().clone(), seen);
-        cp.runtime.load(self.runtime.save());
+        cp.runtime
+            .load(self.runtime.save(self.server.clock.now_ms()));
         cp.user = self.user.clone();
         cp.kubectl = self.kubectl.clone();
+        cp.budget.limit = self.budget.limit;
         cp
     }
 }
@@ -97,7 +103,8 @@ impl ControlPlane {
 
     /// A control plane over `server`, its control loops having seen the store up to `seen`.
     fn with_server(server: Server, scheduler: scheduler::State, seen: u64) -> ControlPlane {
-        let mut runtime = Runtime::new(controllers::all(), seen);
+        let now = server.clock.now_ms();
+        let mut runtime = Runtime::new(controllers::all(), seen, now);
         if let Some(s) = runtime.get_mut::<scheduler::Scheduler>() {
             s.state = scheduler;
         }
@@ -106,6 +113,7 @@ impl ControlPlane {
             runtime,
             user: UserInfo::system_admin(),
             kubectl: KubectlContext::default(),
+            budget: budget::Budget::default(),
         }
     }
 
@@ -504,18 +512,23 @@ impl ControlPlane {
     /// `seconds` must be a finite number, zero or more (at most 100 years at once).
     pub fn advance(&mut self, seconds: f64) -> Result<(), Status> {
         let until = self.server.clock.now_ms().saturating_add(millis(seconds)?);
-        self.reconcile();
-        while let Some(t) = self
-            .server
-            .timers
-            .next_between(self.server.clock.now_ms(), until)
-        {
-            self.server.clock.set(t);
-            self.reconcile();
-        }
-        self.server.clock.set(until);
-        self.reconcile();
-        Ok(())
+        self.within_budget(|cp| {
+            cp.reconcile();
+            while let Some(t) = cp
+                .server
+                .timers
+                .next_between(cp.server.clock.now_ms(), until)
+            {
+                if let Some(e) = cp.budget_spent() {
+                    return Err(e);
+                }
+                cp.server.clock.set(t);
+                cp.reconcile();
+            }
+            cp.server.clock.set(until);
+            cp.reconcile();
+            Ok(())
+        })
     }
 
     /// The instant (ms) `seconds` from now; `seconds` as for [`ControlPlane::advance`] (a
@@ -543,35 +556,42 @@ impl ControlPlane {
         };
         let start = self.server.clock.now_ms();
         let until = start.saturating_add(max);
-        self.reconcile();
-        loop {
-            let now = self.server.clock.now_ms();
-            match self.server.timers.next_between(now, until) {
-                Some(t) => {
-                    self.server.clock.set(t);
-                    self.reconcile();
-                }
-                None => {
-                    let settled = self.server.timers.next_between(now, i64::MAX).is_none();
-                    if !settled {
-                        self.server.clock.set(until);
+        self.within_budget(|cp| {
+            cp.reconcile();
+            loop {
+                let now = cp.server.clock.now_ms();
+                match cp.server.timers.next_between(now, until) {
+                    Some(t) => {
+                        if let Some(e) = cp.budget_spent() {
+                            return Err(e);
+                        }
+                        cp.server.clock.set(t);
+                        cp.reconcile();
                     }
-                    let elapsed = (self.server.clock.now_ms() - start) as f64 / 1000.0;
-                    return Ok(Settled {
-                        settled,
-                        elapsed_seconds: elapsed,
-                    });
+                    None => {
+                        let settled = cp.server.timers.next_between(now, i64::MAX).is_none();
+                        if !settled {
+                            cp.server.clock.set(until);
+                        }
+                        let elapsed = (cp.server.clock.now_ms() - start) as f64 / 1000.0;
+                        return Ok(Settled {
+                            settled,
+                            elapsed_seconds: elapsed,
+                        });
+                    }
                 }
             }
-        }
+        })
     }
 
     /// Runs a kubectl command line in kubectl's current workspace
     /// ([`ControlPlane::kubectl_context`]), as the current caller.
     pub fn kubectl(&mut self, command_line: &str, stdin: &str) -> KubectlOutput {
-        let out = kubectl::run(self, command_line, stdin);
-        self.reconcile();
-        out
+        self.within_budget(|cp| {
+            let out = kubectl::run(cp, command_line, stdin);
+            cp.reconcile();
+            out
+        })
     }
 
     /// Runs a kubectl command line and, for a command that streams (`get -w`,
@@ -582,9 +602,11 @@ impl ControlPlane {
         command_line: &str,
         stdin: &str,
     ) -> (KubectlOutput, Option<kubectl::KubectlStream>) {
-        let out = kubectl::start(self, command_line, stdin);
-        self.reconcile();
-        out
+        self.within_budget(|cp| {
+            let out = kubectl::start(cp, command_line, stdin);
+            cp.reconcile();
+            out
+        })
     }
 
     /// Runs a kubectl command line, then advances virtual time by `seconds`: what a streaming
@@ -598,18 +620,20 @@ impl ControlPlane {
         seconds: f64,
     ) -> Result<KubectlOutput, Status> {
         let until = self.instant_after(seconds)?;
-        let (mut out, stream) = self.kubectl_stream(command_line, stdin);
-        if let Some(mut s) = stream {
-            let more = s.advance(self, seconds)?;
-            out.stdout.push_str(&more.stdout);
-            out.stderr.push_str(&more.stderr);
-            out.exit_code = out.exit_code.max(more.exit_code);
-        }
-        // The whole span passes, also when the stream ended early (every followed container
-        // stopped) or there was none.
-        let left = until.saturating_sub(self.now_ms()).max(0);
-        self.advance(left as f64 / 1000.0)?;
-        Ok(out)
+        self.within_budget(|cp| {
+            let (mut out, stream) = cp.kubectl_stream(command_line, stdin);
+            if let Some(mut s) = stream {
+                let more = s.advance(cp, seconds)?;
+                out.stdout.push_str(&more.stdout);
+                out.stderr.push_str(&more.stderr);
+                out.exit_code = out.exit_code.max(more.exit_code);
+            }
+            // The whole span passes, also when the stream ended early (every followed
+            // container stopped) or there was none.
+            let left = until.saturating_sub(cp.now_ms()).max(0);
+            cp.advance(left as f64 / 1000.0)?;
+            Ok(out)
+        })
     }
 
     /// Fails node `name`: its kubelet keeps running but posts `Ready=False` (`KubeletNotReady`)

@@ -41,7 +41,7 @@ impl ControlPlane {
             rng: self.server.rng.clone(),
             timers: self.server.timers.all(),
             scheduler: self.scheduler_state().clone(),
-            requeues: self.runtime.save(),
+            requeues: self.runtime.save(self.server.clock.now_ms()),
             event_expiry: self.server.event_expiry().all(),
             store: self.server.store.snapshot(),
         };

@@ -68,7 +68,7 @@ pub fn plane(controllers: Vec<Box<dyn Controller>>) -> (Server, Runtime) {
     let mut all = controllers;
     all.push(Box::new(crate::scheduler::Scheduler::default()));
     all.push(Box::new(crate::kubelet::Kubelet::default()));
-    let rt = Runtime::new(all, 0);
+    let rt = Runtime::new(all, 0, s.clock.now_ms());
     (s, rt)
 }
 

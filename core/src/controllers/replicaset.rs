@@ -140,8 +140,8 @@ fn sync(r: &Replicated, s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>)
         }
     } else if active.len() > want {
         let now = s.clock.now_ms();
-        let mut order = ranked(&active);
-        merge_sort(&mut order, |a, b| delete_first(a, b, now));
+        let mut order = ranked(&active, now);
+        order.sort_by(delete_first);
         let doomed: Vec<String> = order
             .iter()
             .take((active.len() - want).min(BURST_REPLICAS))
@@ -175,31 +175,6 @@ fn sync(r: &Replicated, s: &mut Server, key: &Key, rs: &Value, pods: Vec<Value>)
     }
 }
 
-/// A stable merge sort that tolerates a comparison that is not a total order, as Go's
-/// `sort.Sort` does: `ActivePodsWithRanks.Less` compares ready and creation times in
-/// logarithmic buckets, which is not transitive, and the standard library's sort may panic
-/// on such an order.
-fn merge_sort<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy) {
-    if v.len() < 2 {
-        return;
-    }
-    let mut right = v.split_off(v.len() / 2);
-    merge_sort(v, cmp);
-    merge_sort(&mut right, cmp);
-    let left = std::mem::take(v);
-    let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
-    while let (Some(a), Some(b)) = (l.peek(), r.peek()) {
-        let next = if cmp(b, a) == std::cmp::Ordering::Less {
-            r.next()
-        } else {
-            l.next()
-        };
-        v.extend(next);
-    }
-    v.extend(l);
-    v.extend(r);
-}
-
 /// What `ActivePodsWithRanks` compares, read once per pod.
 struct Ranked<'a> {
     pod: &'a Value,
@@ -209,28 +184,35 @@ struct Ranked<'a> {
     cost: i64,
     /// Active pods of the same ReplicaSet on the same node ("doubled up").
     colocated: usize,
-    ready_since: Option<i64>,
+    /// The log2 rank of the instant it became ready (`None`: unknown).
+    ready_rank: Option<i64>,
     max_restarts: i64,
-    created: i64,
+    /// The log2 rank of its creation time (`None`, unknown, sorts first: afterOrZero).
+    created_rank: Option<i64>,
 }
 
-/// `logarithmicRankDiff`: compares how long ago two instants were on a log2 scale (ns).
-fn log_rank_diff(t1: i64, t2: i64, now: i64) -> i64 {
-    let rank = |t: i64| {
-        let d = (now - t) as f64 * 1e6;
-        if d > 0.0 {
-            d.log2() as i64
-        } else {
-            -1
-        }
-    };
-    rank(t1) - rank(t2)
+/// `logarithmicRankDiff`'s rank of an instant: how long ago it was, on a log2 scale (ns).
+fn log_rank(t: i64, now: i64) -> i64 {
+    let d = now.saturating_sub(t) as f64 * 1e6;
+    if d > 0.0 {
+        d.log2() as i64
+    } else {
+        -1
+    }
 }
 
 /// `controller.ActivePodsWithRanks.Less` (pkg/controller/controller_utils.go), with
 /// LogarithmicScaleDown: the pods to delete first sort first.
-fn delete_first(a: &Ranked, b: &Ranked, now: i64) -> std::cmp::Ordering {
-    use std::cmp::Ordering::{Equal, Greater, Less};
+///
+/// Upstream's `Less` is not a strict weak order (two pods ready at the same instant fall
+/// through to restarts and creation time, while two pods ready at different instants of the
+/// same log2 rank are ordered by UID, so three pods can form a cycle); Go's `sort.Sort`
+/// tolerates that, Rust's sort panics on it. Here the ranks are compared lexicographically
+/// (ready rank, restarts, creation rank, UID), which is a total order and agrees with
+/// upstream on every pair except pods ready at different instants of the same rank, which
+/// are compared by restarts and creation rank before their UIDs.
+fn delete_first(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Greater, Less};
     let by = |x: bool| if x { Less } else { Greater };
     if a.assigned != b.assigned {
         return by(!a.assigned);
@@ -247,30 +229,19 @@ fn delete_first(a: &Ranked, b: &Ranked, now: i64) -> std::cmp::Ordering {
     if a.colocated != b.colocated {
         return b.colocated.cmp(&a.colocated);
     }
-    if a.ready && b.ready && a.ready_since != b.ready_since {
-        return match (a.ready_since, b.ready_since) {
-            (Some(x), Some(y)) => match log_rank_diff(x, y, now) {
-                0 => object::uid(a.pod).cmp(object::uid(b.pod)),
-                d => by(d < 0),
-            },
-            // afterOrZero: an unknown time sorts first.
-            (None, _) => Less,
-            (_, None) => Greater,
-        };
+    // afterOrZero: an unknown time (None) sorts first; the more recent, the sooner.
+    if a.ready && b.ready && a.ready_rank != b.ready_rank {
+        return a.ready_rank.cmp(&b.ready_rank);
     }
     if a.max_restarts != b.max_restarts {
         return b.max_restarts.cmp(&a.max_restarts);
     }
-    if a.created != b.created {
-        return match log_rank_diff(a.created, b.created, now) {
-            0 => object::uid(a.pod).cmp(object::uid(b.pod)),
-            d => by(d < 0),
-        };
-    }
-    Equal
+    a.created_rank
+        .cmp(&b.created_rank)
+        .then_with(|| object::uid(a.pod).cmp(object::uid(b.pod)))
 }
 
-fn ranked<'a>(pods: &[&'a Value]) -> Vec<Ranked<'a>> {
+fn ranked<'a>(pods: &[&'a Value], now: i64) -> Vec<Ranked<'a>> {
     let mut per_node: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for p in pods {
         if let Some(n) = object::str_at(p, &["spec", "nodeName"]) {
@@ -303,18 +274,19 @@ fn ranked<'a>(pods: &[&'a Value]) -> Vec<Ranked<'a>> {
             colocated: object::str_at(p, &["spec", "nodeName"])
                 .and_then(|n| per_node.get(n).copied())
                 .unwrap_or(0),
-            ready_since: array_at(p, &["status", "conditions"])
+            ready_rank: array_at(p, &["status", "conditions"])
                 .iter()
                 .find(|c| c["type"] == "Ready" && c["status"] == "True")
                 .and_then(|c| c["lastTransitionTime"].as_str())
-                .and_then(crate::sim::parse_rfc3339),
+                .and_then(crate::sim::parse_rfc3339)
+                .map(|t| log_rank(t, now)),
             max_restarts: array_at(p, &["status", "containerStatuses"])
                 .iter()
                 .chain(array_at(p, &["status", "initContainerStatuses"]))
                 .map(|c| c["restartCount"].as_i64().unwrap_or(0))
                 .max()
                 .unwrap_or(0),
-            created: time(p, &["metadata", "creationTimestamp"]).unwrap_or(0),
+            created_rank: time(p, &["metadata", "creationTimestamp"]).map(|t| log_rank(t, now)),
         })
         .collect()
 }
@@ -435,8 +407,8 @@ mod tests {
             ),
         ];
         let refs: Vec<&Value> = pods.iter().collect();
-        let mut order = ranked(&refs);
-        order.sort_by(|a, b| delete_first(a, b, now));
+        let mut order = ranked(&refs, now);
+        order.sort_by(delete_first);
         let names: Vec<&str> = order.iter().map(|r| object::name(r.pod)).collect();
         assert_eq!(
             names,
@@ -457,7 +429,10 @@ mod tests {
     fn log_scale_treats_close_ages_alike() {
         let now = 1_000_000;
         // 1100 s and 1200 s ago share a power of two (in ns); 10 s ago does not.
-        assert_eq!(log_rank_diff(now - 1_100_000, now - 1_200_000, now), 0);
-        assert!(log_rank_diff(now - 10_000, now - 1_000_000, now) < 0);
+        assert_eq!(
+            log_rank(now - 1_100_000, now),
+            log_rank(now - 1_200_000, now)
+        );
+        assert!(log_rank(now - 10_000, now) < log_rank(now - 1_000_000, now));
     }
 }

@@ -63,7 +63,7 @@ impl<C: Controller + 'static> Harness<C> {
             log: Vec::new(),
         })];
         controllers.extend(others);
-        let rt = Runtime::new(controllers, 0);
+        let rt = Runtime::new(controllers, 0, start);
         let mut h = Harness {
             s,
             rt,

@@ -176,7 +176,28 @@ pub(super) fn drain(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             ));
             return Err(Error::Exit(1));
         }
-        let _ = cp.advance(5.0); // a fixed, valid step
+        // kubectl retries every 5 s. When no control loop wakes before the deadline nothing can
+        // change until then, and every retry would be refused as this one was: wait it out in
+        // one step (a drain blocked by a PodDisruptionBudget with `--timeout=876000h` returns
+        // at once, printing each refusal once).
+        let deadline = start.saturating_add(timeout_ms);
+        let idle = cp
+            .server()
+            .timers
+            .next_between(cp.now_ms(), deadline)
+            .is_none();
+        let step = if idle {
+            // advance takes at most 100 years at once.
+            ((deadline - cp.now_ms()).max(0) as f64 / 1000.0).min(100.0 * 365.0 * 86_400.0)
+        } else {
+            5.0
+        };
+        if let Err(e) = cp.advance(step) {
+            if e.code == 504 {
+                // The call's work budget is spent (a cluster that never settles).
+                return Err(Error::Status(e));
+            }
+        }
     }
 }
 

@@ -107,16 +107,19 @@ impl KubectlStream {
         seconds: f64,
     ) -> Result<KubectlOutput, Status> {
         let until = cp.instant_after(seconds)?;
-        let mut all = self.poll(cp);
-        while !self.done && cp.now_ms() < until {
-            let next = cp.next_wake_up(until).unwrap_or(until);
-            cp.advance((next - cp.now_ms()) as f64 / 1000.0)?;
-            let more = self.poll(cp);
-            all.stdout.push_str(&more.stdout);
-            all.stderr.push_str(&more.stderr);
-            all.exit_code = all.exit_code.max(more.exit_code);
-        }
-        Ok(all)
+        // One call: the steps share one work budget.
+        cp.within_budget(|cp| {
+            let mut all = self.poll(cp);
+            while !self.done && cp.now_ms() < until {
+                let next = cp.next_wake_up(until).unwrap_or(until);
+                cp.advance((next - cp.now_ms()) as f64 / 1000.0)?;
+                let more = self.poll(cp);
+                all.stdout.push_str(&more.stdout);
+                all.stderr.push_str(&more.stderr);
+                all.exit_code = all.exit_code.max(more.exit_code);
+            }
+            Ok(all)
+        })
     }
 }
 

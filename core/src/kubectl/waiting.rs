@@ -10,7 +10,8 @@
 //! kubectl waits "forever" in some cases (`delete` without `--timeout` waits a week,
 //! `rollout status` without `--timeout` has no deadline). A simulation must end: such waits
 //! stop after [`IMPLICIT_WAIT_MS`] of virtual time, or as soon as nothing is left to happen
-//! (no wake-up is due), as a user would give up and press Ctrl-C.
+//! (no wake-up is due), as a user would give up and press Ctrl-C. A wait that spends the
+//! call's work budget (a cluster that never settles) ends with the 504 `Timeout`.
 use super::Error;
 use crate::control_plane::{ControlPlane, WatchEvent, WatchOptions, DEFAULT_SETTLE_SECONDS};
 
@@ -71,18 +72,23 @@ pub(super) fn until<T>(
             None if explicit => end,
             None => return Ok(Waited::GaveUp),
         };
-        if !advance_to(cp, next) {
+        if !advance_to(cp, next)? {
             // A step the clock refuses (beyond its range): the wait ends here.
             return Ok(ended());
         }
     }
 }
 
-/// Moves the clock to `t`; whether it moved.
-fn advance_to(cp: &mut ControlPlane, t: i64) -> bool {
+/// Moves the clock to `t`; whether it moved. A call that spent its work budget (a 504
+/// `Timeout`, `ControlPlane::advance`) ends the wait with that error.
+fn advance_to(cp: &mut ControlPlane, t: i64) -> Result<bool, Error> {
     let before = cp.now_ms();
     let seconds = (t.saturating_sub(before)).max(0) as f64 / 1000.0;
-    cp.advance(seconds).is_ok() && cp.now_ms() > before
+    match cp.advance(seconds) {
+        Ok(()) => Ok(cp.now_ms() > before),
+        Err(s) if s.code == 504 => Err(Error::Status(s)),
+        Err(_) => Ok(false),
+    }
 }
 
 /// A watch kept open across a wait: each [`Watcher::poll`] returns the events since the

@@ -10,9 +10,14 @@
 //!
 //! One step of the simulation ([`Runtime::run_instant`]): every controller, in a fixed order,
 //! takes the watch events it has not seen, fires the requeues due now and reconciles the keys
-//! that are queued; rounds repeat until no controller writes anything.
+//! that are queued; rounds repeat until no controller writes anything. A controller whose
+//! client is rate limited ([`Controller::client_rate`]) rests once its token bucket is empty:
+//! its queued keys wait for the instant a token is back; a key whose reconcile wrote more
+//! than the bucket held waits until its excess is paid off at the client's rate ([`rate`]).
+//! That bounds the work of one instant, whatever the objects ask for.
 
 pub mod queue;
+pub mod rate;
 
 use crate::api::object;
 use crate::api::value::Str;
@@ -20,9 +25,10 @@ use crate::api::Value;
 use crate::server::Server;
 use crate::store::{Key, Store, WatchEvent};
 use queue::WorkQueue;
+use rate::{Bucket, ClientRate};
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a reconcile asks for next (kube-rs's `Action`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +57,12 @@ pub trait Controller {
     fn resync(&self, store: &Store, out: &mut Vec<Key>);
     /// Brings one key to its desired state.
     fn reconcile(&mut self, server: &mut Server, key: &Key) -> Action;
+    /// The rate limit of its API client (`None`: none). By default kube-controller-manager's
+    /// (`--kube-api-qps=20 --kube-api-burst=30`) for the loops that write as
+    /// `kube-controller-manager`.
+    fn client_rate(&self) -> Option<ClientRate> {
+        (self.manager() == "kube-controller-manager").then_some(rate::KUBE_CONTROLLER_MANAGER)
+    }
     /// Whether any wake-up of the global timer list should run it (control loops that
     /// register wake-ups on `Server::timers` themselves instead of returning an [`Action`]).
     fn runs_on_any_wakeup(&self) -> bool {
@@ -99,16 +111,25 @@ pub const BASE_RETRY_MS: i64 = 5;
 pub const MAX_ROUNDS: usize = 10_000;
 
 /// The runtime state that must survive a snapshot: per controller, the requeues waiting for
-/// a later instant and what [`Controller::save`] returns. (At rest every queue is empty and
-/// every event seen.)
+/// a later instant, what [`Controller::save`] returns, and the token buckets that are not
+/// full. (At rest every queue is empty and every event seen: keys a rate-limited controller
+/// could not take yet wait as requeues.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedRequeues(
     pub Vec<(String, Vec<(i64, Key)>)>,
     #[serde(default)] pub Vec<(String, Value)>,
+    #[serde(default)] pub Vec<(String, Bucket)>,
+    #[serde(default)] pub Vec<(String, Vec<(Key, i64)>)>,
 );
 
 struct Slot {
     controller: Box<dyn Controller>,
+    /// The controller's client rate limit and its token bucket.
+    rate: Option<(ClientRate, Bucket)>,
+    /// Keys whose last reconcile wrote more than the bucket held, and until when they rest
+    /// (their writes are paid off at the client's rate, as a client-side rate limiter would
+    /// have spread them out).
+    busy: BTreeMap<Key, i64>,
     queue: WorkQueue,
     /// Store revision up to which watch events have been mapped to keys.
     seen: u64,
@@ -156,6 +177,57 @@ impl Slot {
         }
     }
 
+    /// Requeues `key` at `due` (a later instant), unless it is due sooner already.
+    fn requeue_at(&mut self, key: Key, due: i64, server: &mut Server) {
+        if let Some(&existing) = self.due.get(&key) {
+            if existing <= due {
+                return;
+            }
+            self.later.remove(&(existing, key.clone()));
+        }
+        server.timers.wake_at(due);
+        self.due.insert(key.clone(), due);
+        self.later.insert((due, key));
+    }
+
+    /// Reconciles the queued keys while the client's rate limit allows; what is left waits
+    /// for the instant the bucket holds a token again.
+    fn drain(&mut self, server: &mut Server) {
+        let now = server.clock.now_ms();
+        // Rests that are over are forgotten, also for keys that never come back (deleted).
+        self.busy.retain(|_, until| *until > now);
+        while let Some(key) = self.queue.pop() {
+            if let Some(&until) = self.busy.get(&key) {
+                if until > now {
+                    self.requeue_at(key, until, server);
+                    continue;
+                }
+                self.busy.remove(&key);
+            }
+            if let Some((rate, bucket)) = &mut self.rate {
+                if let Some(wait) = bucket.wait_ms(*rate, now) {
+                    let due = now.saturating_add(wait);
+                    self.requeue_at(key, due, server);
+                    while let Some(key) = self.queue.pop() {
+                        self.requeue_at(key, due, server);
+                    }
+                    return;
+                }
+            }
+            let before = server.writes();
+            let action = self.controller.reconcile(server, &key);
+            if let Some((rate, bucket)) = &mut self.rate {
+                let wrote = server.writes().wrapping_sub(before);
+                let rest = bucket.take(*rate, now, wrote);
+                if rest > 0 {
+                    self.busy
+                        .insert(key.clone(), now.saturating_add(rate.ms_for(rest)));
+                }
+            }
+            self.schedule(key, action, server);
+        }
+    }
+
     fn schedule(&mut self, key: Key, action: Action, server: &mut Server) {
         let now = server.clock.now_ms();
         let delay = match action {
@@ -177,20 +249,14 @@ impl Slot {
             }
         };
         let due = now.saturating_add(delay);
-        // Only the earliest requeue of a key matters.
-        if let Some(&existing) = self.due.get(&key) {
-            if existing <= due {
-                return;
-            }
-            self.later.remove(&(existing, key.clone()));
-            self.due.remove(&key);
-        }
         if due <= now {
+            // Only the earliest requeue of a key matters.
+            if let Some(existing) = self.due.remove(&key) {
+                self.later.remove(&(existing, key.clone()));
+            }
             self.queue.add(key);
         } else {
-            server.timers.wake_at(due);
-            self.due.insert(key.clone(), due);
-            self.later.insert((due, key));
+            self.requeue_at(key, due, server);
         }
     }
 }
@@ -209,13 +275,16 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
-    /// A runtime over `controllers` that has seen the store up to `revision`.
-    pub fn new(controllers: Vec<Box<dyn Controller>>, revision: u64) -> Runtime {
+    /// A runtime over `controllers` that has seen the store up to `revision`, at `now` (their
+    /// clients' token buckets start full).
+    pub fn new(controllers: Vec<Box<dyn Controller>>, revision: u64, now: i64) -> Runtime {
         Runtime {
             slots: controllers
                 .into_iter()
                 .map(|controller| Slot {
+                    rate: controller.client_rate().map(|r| (r, Bucket::full(r, now))),
                     controller,
+                    busy: BTreeMap::new(),
                     queue: WorkQueue::default(),
                     seen: revision,
                     later: BTreeSet::new(),
@@ -242,10 +311,7 @@ impl Runtime {
                 }
                 worked = true;
                 server.act_as(slot.controller.manager());
-                while let Some(key) = slot.queue.pop() {
-                    let action = slot.controller.reconcile(server, &key);
-                    slot.schedule(key, action, server);
-                }
+                slot.drain(server);
             }
             woken = false;
             if !worked && server.store.revision() == before {
@@ -286,8 +352,9 @@ impl Runtime {
             .any(|s| s.later.first().is_some_and(|(t, _)| *t <= now))
     }
 
-    /// The requeues waiting for later instants (for snapshots).
-    pub fn save(&self) -> SavedRequeues {
+    /// The requeues waiting for later instants and the buckets that are not full at `now`
+    /// (for snapshots).
+    pub fn save(&self, now: i64) -> SavedRequeues {
         SavedRequeues(
             self.slots
                 .iter()
@@ -303,11 +370,42 @@ impl Runtime {
                 .iter()
                 .filter_map(|s| Some((s.controller.name().to_string(), s.controller.save()?)))
                 .collect(),
+            self.slots
+                .iter()
+                .filter_map(|s| {
+                    let (rate, bucket) = s.rate?;
+                    (!bucket.is_full(rate, now)).then(|| (s.controller.name().to_string(), bucket))
+                })
+                .collect(),
+            self.slots
+                .iter()
+                .filter_map(|s| {
+                    let busy: Vec<(Key, i64)> = s
+                        .busy
+                        .iter()
+                        .filter(|(_, until)| **until > now)
+                        .map(|(k, until)| (k.clone(), *until))
+                        .collect();
+                    (!busy.is_empty()).then(|| (s.controller.name().to_string(), busy))
+                })
+                .collect(),
         )
     }
 
     /// Restores saved requeues (unknown controller names are ignored).
     pub fn load(&mut self, saved: SavedRequeues) {
+        for (name, busy) in saved.3 {
+            if let Some(slot) = self.slots.iter_mut().find(|s| s.controller.name() == name) {
+                slot.busy.extend(busy);
+            }
+        }
+        for (name, saved) in saved.2 {
+            if let Some(slot) = self.slots.iter_mut().find(|s| s.controller.name() == name) {
+                if let Some((_, bucket)) = &mut slot.rate {
+                    *bucket = saved;
+                }
+            }
+        }
         for (name, state) in saved.1 {
             if let Some(slot) = self.slots.iter_mut().find(|s| s.controller.name() == name) {
                 slot.controller.load(state);

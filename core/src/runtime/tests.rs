@@ -60,7 +60,7 @@ fn cm(name: &str, want: &str) -> Value {
 
 fn setup(m: Mirror) -> (Server, Runtime) {
     let s = Server::new(1, 0);
-    let rt = Runtime::new(vec![Box::new(m)], s.store.revision());
+    let rt = Runtime::new(vec![Box::new(m)], s.store.revision(), 0);
     (s, rt)
 }
 
@@ -101,7 +101,7 @@ fn requeues_wait_for_their_instant_and_survive_save_and_load() {
     assert!(!rt.due_by(4_999));
     assert!(rt.due_by(5_000));
     assert_eq!(s.timers.next_between(0, i64::MAX), Some(5_000));
-    let saved = rt.save();
+    let saved = rt.save(0);
     assert_eq!(saved.0.len(), 1);
     s.clock.set(5_000);
     rt.run_instant(&mut s, false);
@@ -112,6 +112,7 @@ fn requeues_wait_for_their_instant_and_survive_save_and_load() {
             ..Mirror::default()
         })],
         s.store.revision(),
+        5_000,
     );
     fresh.load(saved);
     assert!(fresh.due_by(5_000));

@@ -160,6 +160,8 @@ impl Server {
         if &*key.resource == "events" {
             let at = self.clock.now_ms().saturating_add(EVENT_TTL_MS);
             self.event_expiry.touch(&key, at);
+        } else {
+            self.writes = self.writes.wrapping_add(1);
         }
         let defines = defines_kinds(&key);
         let stored = self.store.put(key.clone(), object);
@@ -173,6 +175,9 @@ impl Server {
     pub(crate) fn remove(&mut self, key: &Key) -> Option<Value> {
         self.event_expiry.forget(key);
         let gone = self.store.remove(key);
+        if gone.is_some() && &*key.resource != "events" {
+            self.writes = self.writes.wrapping_add(1);
+        }
         if gone.is_some() && defines_kinds(key) {
             self.custom.refresh(&self.store, &key.workspace);
         }

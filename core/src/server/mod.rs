@@ -11,6 +11,7 @@ mod eviction;
 pub mod fields;
 pub mod limit_range;
 pub mod merge;
+pub mod object_count;
 pub mod patch;
 pub mod quota;
 pub mod rbac;
@@ -83,6 +84,9 @@ pub struct Server {
     user: rbac::UserInfo,
     /// The custom kinds each workspace serves (derived from its CRDs and APIBindings).
     custom: custom::Registry,
+    /// Write requests so far, refused ones included, Events not counted (for client rate
+    /// limits: [`Server::writes`]).
+    writes: u64,
 }
 
 impl Server {
@@ -97,6 +101,7 @@ impl Server {
             manager: DEFAULT_MANAGER.into(),
             user: rbac::UserInfo::system_admin(),
             custom: custom::Registry::default(),
+            writes: 0,
         };
         for (name, value, description) in admission::SYSTEM_PRIORITY_CLASSES {
             s.create(
@@ -140,6 +145,7 @@ impl Server {
             manager: DEFAULT_MANAGER.into(),
             user: rbac::UserInfo::system_admin(),
             custom: custom::Registry::default(),
+            writes: 0,
         };
         s.rebuild_event_index();
         s.custom = custom::Registry::rebuild(&s.store);
@@ -154,6 +160,13 @@ impl Server {
             self.manager.as_str(),
             "kube-controller-manager" | "kubelet" | "kube-scheduler"
         )
+    }
+
+    /// How many write requests (creates, updates, deletes, refused ones included; Events not
+    /// counted) the server has served;
+    /// the difference across a reconcile is what a controller's client spent.
+    pub fn writes(&self) -> u64 {
+        self.writes
     }
 
     /// Sets the field manager that the following writes are recorded under.
@@ -314,6 +327,15 @@ impl Server {
         if out.is_err() {
             self.rng = rng;
         }
+        self.refused(out)
+    }
+
+    /// Counts a refused request among [`Server::writes`]: a client's rate limiter takes its
+    /// token before the request is sent, whatever the answer (client-go `Request.tryThrottle`).
+    fn refused<T>(&mut self, out: Result<T, Status>) -> Result<T, Status> {
+        if out.is_err() {
+            self.writes = self.writes.wrapping_add(1);
+        }
         out
     }
 
@@ -387,6 +409,7 @@ impl Server {
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, errs));
         }
+        self.admit_object_count(workspace, info, &obj)?;
         if !self.is_system_writer() {
             decode::check_storable(&obj, true)?;
         }
@@ -424,7 +447,8 @@ impl Server {
     /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
     /// With a status subresource, `status` is kept from the stored object.
     pub fn update(&mut self, workspace: &str, obj: Value) -> Result<Value, Status> {
-        self.update_inner(workspace, obj, true)
+        let out = self.update_inner(workspace, obj, true);
+        self.refused(out)
     }
 
     fn update_inner(
@@ -531,6 +555,11 @@ impl Server {
 
     /// Writes only `status` (the `/status` subresource).
     pub fn update_status(&mut self, workspace: &str, obj: &Value) -> Result<Value, Status> {
+        let out = self.update_status_inner(workspace, obj);
+        self.refused(out)
+    }
+
+    fn update_status_inner(&mut self, workspace: &str, obj: &Value) -> Result<Value, Status> {
         self.check_workspace(workspace)?;
         let info = self.info_of(workspace, obj)?;
         let name = object::name(obj);
@@ -774,6 +803,19 @@ impl Server {
     /// Deletes an object. Pods on a node are deleted gracefully (the node agent finishes the
     /// job); objects with finalizers wait for them; `Foreground` waits for dependents.
     pub fn delete(
+        &mut self,
+        workspace: &str,
+        info: &KindInfo,
+        namespace: &str,
+        name: &str,
+        propagation: Option<Propagation>,
+        grace_seconds: Option<i64>,
+    ) -> Result<Value, Status> {
+        let out = self.delete_inner(workspace, info, namespace, name, propagation, grace_seconds);
+        self.refused(out)
+    }
+
+    fn delete_inner(
         &mut self,
         workspace: &str,
         info: &KindInfo,

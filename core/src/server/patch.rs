@@ -250,11 +250,28 @@ fn get<'a>(doc: &'a Value, path: &str) -> Result<&'a Value, Status> {
     Ok(cur)
 }
 
+/// `maxJSONPatchOperations` (k8s.io/apiserver/pkg/endpoints/handlers/patch.go).
+pub const MAX_JSON_PATCH_OPERATIONS: usize = 10_000;
+/// `JSONPatchMaxCopyBytes` (k8s.io/apiserver/pkg/server/config.go: the request body limit,
+/// 3 MiB), set as evanphx/json-patch's `AccumulatedCopySizeLimit`.
+pub const MAX_JSON_PATCH_COPY_BYTES: usize = super::decode::MAX_REQUEST_BODY_BYTES;
+
 /// RFC 6902: add, remove, replace, move, copy, test, applied in order, all or nothing.
+/// At most [`MAX_JSON_PATCH_OPERATIONS`] operations (a 413 otherwise, as the API server's
+/// patch handler answers), and `copy` operations may add at most
+/// [`MAX_JSON_PATCH_COPY_BYTES`] in all (a 422, as `patchObj.Apply`'s error is answered),
+/// so that a patch that doubles the object with each copy ends quickly.
 pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, Status> {
     let ops = patch
         .as_array()
         .ok_or_else(|| Status::bad_request("json patch must be a list of operations"))?;
+    if ops.len() > MAX_JSON_PATCH_OPERATIONS {
+        return Err(Status::request_entity_too_large(format!(
+            "The allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {}",
+            ops.len()
+        )));
+    }
+    let mut copied: usize = 0;
     let mut doc = target.clone();
     for op in ops {
         let path = op.get("path").and_then(Value::as_str).unwrap_or("");
@@ -283,6 +300,18 @@ pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, Status> {
             }
             "copy" => {
                 let v = get(&doc, from()?)?.clone();
+                // evanphx/json-patch `copy`: the size of the copied value, quotes included.
+                let size = serde_json::to_vec(&v).map_or(usize::MAX, |b| b.len());
+                copied = copied.saturating_add(size);
+                if copied > MAX_JSON_PATCH_COPY_BYTES {
+                    return Err(Status::new(
+                        422,
+                        "Invalid",
+                        format!(
+                            "Unable to complete the copy, the accumulated size increase of copy is {copied}, exceeding the limit {MAX_JSON_PATCH_COPY_BYTES}"
+                        ),
+                    ));
+                }
                 add(&mut doc, path, v)?;
             }
             "test" => {
@@ -366,5 +395,41 @@ mod tests {
         assert_eq!(out["spec"]["containers"].as_array().unwrap().len(), 2);
         let missing_key = json!({"spec": {"containers": [{"image": "q"}]}});
         assert!(apply_patch(&doc, &missing_key, PatchType::Strategic).is_err());
+    }
+}
+
+#[cfg(test)]
+mod json_patch_limits {
+    use super::*;
+    use crate::json;
+
+    #[test]
+    fn too_many_operations_are_refused() {
+        let op = json!({"op": "test", "path": "/a", "value": 1});
+        let patch = Value::from(vec![op; MAX_JSON_PATCH_OPERATIONS + 1]);
+        let e = json_patch(&json!({"a": 1}), &patch).unwrap_err();
+        assert_eq!(e.code, 413);
+        assert_eq!(
+            e.message,
+            "Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001"
+        );
+    }
+
+    #[test]
+    fn copies_that_double_the_document_stop_at_the_copy_limit() {
+        // Each copy doubles /a: without the limit, 64 copies would make 2^64 elements.
+        let mut ops = vec![json!({"op": "add", "path": "/a", "value": ["x"]})];
+        for _ in 0..64 {
+            ops.push(json!({"op": "copy", "from": "/a", "path": "/a/-"}));
+        }
+        let e = json_patch(&json!({}), &Value::from(ops)).unwrap_err();
+        assert_eq!(e.code, 422);
+        assert!(
+            e.message.starts_with(
+                "Unable to complete the copy, the accumulated size increase of copy is "
+            ),
+            "{}",
+            e.message
+        );
     }
 }

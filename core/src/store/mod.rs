@@ -81,6 +81,8 @@ pub struct Store {
     compactor: Compactor,
     /// Workspaces holding at least one object, for ranges over one resource in all of them.
     workspaces: BTreeMap<Str, usize>,
+    /// Events per workspace (the rest of [`Store::workspaces`]'s count is every other object).
+    events: BTreeMap<Str, usize>,
     indexes: Indexes,
 }
 
@@ -155,6 +157,21 @@ impl Store {
             .take_while(move |(k, _)| &*k.workspace == workspace)
     }
 
+    /// How many objects `workspace` holds, Events not counted (kcp's total object count of a
+    /// logical cluster).
+    pub fn objects_in(&self, workspace: &str) -> usize {
+        let all = self.workspaces.get(workspace).copied().unwrap_or(0);
+        all.saturating_sub(self.events.get(workspace).copied().unwrap_or(0))
+    }
+
+    /// Counts an object of `key` in (`+1`) or out of (`-1`) its workspace.
+    fn count(&mut self, key: &Key, added: bool) {
+        count_in(&mut self.workspaces, &key.workspace, added);
+        if &*key.resource == "events" {
+            count_in(&mut self.events, &key.workspace, added);
+        }
+    }
+
     /// The workspaces that hold objects, in order.
     pub fn workspaces(&self) -> impl Iterator<Item = &Str> + '_ {
         self.workspaces.keys()
@@ -181,7 +198,7 @@ impl Store {
                 EventType::Modified
             }
             None => {
-                *self.workspaces.entry(key.workspace.clone()).or_default() += 1;
+                self.count(&key, true);
                 EventType::Added
             }
         };
@@ -194,12 +211,7 @@ impl Store {
     pub fn remove(&mut self, key: &Key) -> Option<Value> {
         let mut object = self.objects.remove(key)?;
         self.indexes.remove(key, &object);
-        if let Some(n) = self.workspaces.get_mut(&key.workspace) {
-            *n -= 1;
-            if *n == 0 {
-                self.workspaces.remove(&key.workspace);
-            }
-        }
+        self.count(key, false);
         self.revision += 1;
         set_resource_version(&mut object, self.revision);
         self.record(EventType::Deleted, key.clone(), object.clone());
@@ -316,7 +328,7 @@ impl Store {
             if !seen.insert(k.clone()) {
                 return Err(format!("object {}/{} appears twice", k.resource, k.name));
             }
-            *store.workspaces.entry(k.workspace.clone()).or_default() += 1;
+            store.count(&k, true);
             store.indexes.insert(&k, &v);
             store.objects.insert(k, v);
         }
@@ -332,6 +344,18 @@ impl Store {
             store.history.push_back(e);
         }
         Ok(store)
+    }
+}
+
+/// Adds one to (or takes one from) `workspace`'s count in `map`; a count of zero is removed.
+fn count_in(map: &mut BTreeMap<Str, usize>, workspace: &Str, added: bool) {
+    if added {
+        *map.entry(workspace.clone()).or_default() += 1;
+    } else if let Some(n) = map.get_mut(workspace) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            map.remove(workspace);
+        }
     }
 }
 
