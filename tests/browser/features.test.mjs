@@ -330,12 +330,18 @@ const PROMISES = {
   resources: { seconds: 120, kubectl: ['get events', /OOMKilling|OOMKilled|BackOff/] },
   replicationcontroller: { seconds: 30, running: 3, kubectl: ['get rc', /nginx +3 +3 +3/] },
   workspaces: { seconds: 60, running: 2, kubectl: ['ws tree', /root/] },
-  // Checked against the core in web/src/scenario.rs (karpenter_scenarios_keep_their_gallery_promises).
+  // Checked against the core in web/src/scenario.rs (scenarios_keep_their_gallery_promises).
   'karpenter-scale-up': { seconds: 120, kubectl: ['get nodeclaims', / on-demand .* True /] },
   'karpenter-critical-web-service': { seconds: 120, kubectl: ['get pdb', /critical-web-service-pdb +50%/] },
   'karpenter-do-not-disrupt': { seconds: 120, kubectl: ['get nodeclaims', / on-demand .* True /] },
   'karpenter-max-pods': { seconds: 10, kubectl: ['get pods', /0\/1 +Pending/] },
   'karpenter-spot-interruption': { seconds: 120, kubectl: ['get nodeclaims', / spot .* True /] },
+  'hpa-spike': { seconds: 240, kubectl: ['get hpa', /mi-aplicacion-hpa +\S+ +cpu: \S+ +3 +10 +10 /] },
+  'keda-queue': { seconds: 180, kubectl: ['get deployments', /order-processor +10\/10 /] },
+  'vpa-recreate': { seconds: 180, kubectl: ['get vpa', /my-app-vpa +Auto +\S+ +256Mi +True /] },
+  'ebs-zonal': { seconds: 10, kubectl: ['get pods', /db-1 .* ContainerCreating /] },
+  'efs-shared': { seconds: 10, kubectl: ['get pvc', /shared-data +Bound +\S+ +5Gi +RWX /] },
+  'frontend-backend': { seconds: 5, kubectl: ['sim reach --matrix --port 8080', /default\/other +X +X +X +\. +\.\n/] },
 };
 
 describe('gallery', () => {
