@@ -487,8 +487,8 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Spot interruption",
         summary: "EC2's two-minute notice: Karpenter drains the spot node and replaces it before EC2 takes it back.",
         steps: &[
-            "Apply and Play about 90 s: a spot node runs three web pods (`get nodeclaims` shows its capacity type).",
-            "Run `sim node spot-interrupt NODE` with the node's name: SpotInterrupted, the node is tainted and drained one pod at a time (PDB), a replacement launches.",
+            "Apply and Play about 90 s: a spot node runs three web pods (its card and `get nodeclaims` show its capacity type, instance type, zone and price; the Cost chart its $/hour).",
+            "Press Spot interrupt on its card (`sim node spot-interrupt NODE`): SpotInterrupted, the node is tainted and drained one pod at a time (PDB), a replacement launches.",
             "Two minutes after the notice EC2 reclaims the instance.",
         ],
         commands: &[
