@@ -1,8 +1,9 @@
 // The playground's shared parts in Chromium, served under a sub-path with gzip: the worker
 // (a trap is caught and the cluster rebuilt; long work shows progress and can be cancelled;
 // a huge replica count is refused at once), share links, the embed mode in an iframe, the
-// timeline (scrub back, undo, branch), charts and workloads, every gallery scenario, and
-// accessibility (keyboard-only navigation, WCAG AA contrast in both themes, phone layout).
+// timeline (scrub back, undo, branch), charts and workloads, node cards with the cloud's
+// instance types, prices and spot interruptions, cost and autoscaling charts, every gallery
+// scenario, and accessibility (keyboard-only navigation, WCAG AA contrast in both themes, phone layout).
 //
 // Run through ./run.sh. KPLANE_MEASURE=1 also measures 500 nodes / 10,000 pods playing
 // (long tasks, input latency) and writes tests/browser/measurements.json.
@@ -258,9 +259,54 @@ describe('timeline', () => {
       assert.equal(await page.locator(`.chart[data-chart="${id}"]`).count(), 1, id);
     }
     assert.equal(await page.locator('.chart[data-chart="cpu"] li[data-series="requested"]').getAttribute('data-value'), '2500');
+    assert.equal(await page.locator('.chart[data-chart="cost"]').count(), 0, 'no cost chart without priced nodes');
     const web = page.locator('.workload[data-kind="Deployment"][data-name="web"]');
     assert.equal(await web.getAttribute('data-state'), 'done');
     assert.match(await web.textContent(), /5\/5.*deployment "web" successfully rolled out/);
+    noErrors();
+  });
+});
+
+describe('cloud, cost and autoscaling', () => {
+  test('a Karpenter spot node: its card, the cost chart, and the Spot interrupt action', async () => {
+    await open();
+    await pick('karpenter-spot-interruption');
+    await applyEditor();
+    for (let i = 0; i < 2; i++) await click('#step-minute');
+    const total = Number(await page.locator('.chart[data-chart="cost"] li[data-series="total"]').getAttribute('data-value'));
+    assert.ok(total > 0, `cost $/hour: ${total}`);
+    const card = page.locator('.node-card', { has: page.locator('.node-cloud[data-capacity-type="spot"]') }).first();
+    const cloud = card.locator('.node-cloud');
+    assert.ok((await cloud.getAttribute('data-instance-type')).length > 0);
+    assert.match(await cloud.getAttribute('data-zone'), /^[a-z]{2}-[a-z]+-\d[a-z]$/);
+    assert.ok(Number(await cloud.getAttribute('data-price')) > 0);
+    assert.match(await cloud.locator('.price').textContent(), /^\$\d+\.\d{4}\/h$/);
+    assert.equal(await card.locator('.consolidation-note').count(), 1);
+    const node = await card.getAttribute('data-node');
+    const points = Number(await page.locator('#history').getAttribute('data-points'));
+    await click(`.node-card[data-node="${node}"] .node-action[data-action="spot-interrupt"]`);
+    const entry = page.locator('#kubectl-output .entry').last();
+    assert.match(await entry.locator('.stdout').textContent(), new RegExp(`node/${node} interrupted \\(reclaimed in 2m0s\\)`));
+    assert.equal(Number(await page.locator('#history').getAttribute('data-points')), points + 1, 'a point on the timeline');
+    await click('#step');
+    assert.match((await kubectl('get events -A')).stdout, /SpotInterrupted/);
+    noErrors();
+  });
+
+  test('hpa-spike charts the HPA replicas and the requests served', async () => {
+    await open();
+    await pick('hpa-spike');
+    await applyEditor();
+    await click('#step-minute');
+    const hpa = (series) => page.locator(`.chart[data-chart="hpa"] li[data-series="mi-aplicacion-hpa ${series}"]`).getAttribute('data-value');
+    const served = () => page.locator('.chart[data-chart="requests"] li[data-series="mi-aplicacion-traffic served"]').getAttribute('data-value');
+    assert.equal(await hpa('current'), '3');
+    assert.equal(await served(), '90');
+    for (let i = 0; i < 3; i++) await click('#step-minute');
+    // The spike (300 more requests per second from 2m) took the HPA to its maximum.
+    assert.equal(await hpa('current'), '10');
+    assert.equal(await hpa('desired'), '10');
+    assert.equal(await served(), '390');
     noErrors();
   });
 });
@@ -330,12 +376,18 @@ const PROMISES = {
   resources: { seconds: 120, kubectl: ['get events', /OOMKilling|OOMKilled|BackOff/] },
   replicationcontroller: { seconds: 30, running: 3, kubectl: ['get rc', /nginx +3 +3 +3/] },
   workspaces: { seconds: 60, running: 2, kubectl: ['ws tree', /root/] },
-  // Checked against the core in web/src/scenario.rs (karpenter_scenarios_keep_their_gallery_promises).
+  // Checked against the core in web/src/scenario.rs (scenarios_keep_their_gallery_promises).
   'karpenter-scale-up': { seconds: 120, kubectl: ['get nodeclaims', / on-demand .* True /] },
   'karpenter-critical-web-service': { seconds: 120, kubectl: ['get pdb', /critical-web-service-pdb +50%/] },
   'karpenter-do-not-disrupt': { seconds: 120, kubectl: ['get nodeclaims', / on-demand .* True /] },
   'karpenter-max-pods': { seconds: 10, kubectl: ['get pods', /0\/1 +Pending/] },
   'karpenter-spot-interruption': { seconds: 120, kubectl: ['get nodeclaims', / spot .* True /] },
+  'hpa-spike': { seconds: 240, kubectl: ['get hpa', /mi-aplicacion-hpa +\S+ +cpu: \S+ +3 +10 +10 /] },
+  'keda-queue': { seconds: 180, kubectl: ['get deployments', /order-processor +10\/10 /] },
+  'vpa-recreate': { seconds: 180, kubectl: ['get vpa', /my-app-vpa +Auto +\S+ +256Mi +True /] },
+  'ebs-zonal': { seconds: 10, kubectl: ['get pods', /db-1 .* ContainerCreating /] },
+  'efs-shared': { seconds: 10, kubectl: ['get pvc', /shared-data +Bound +\S+ +5Gi +RWX /] },
+  'frontend-backend': { seconds: 5, kubectl: ['sim reach --matrix --port 8080', /default\/other +X +X +X +\. +\.\n/] },
 };
 
 describe('gallery', () => {

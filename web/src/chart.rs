@@ -28,6 +28,8 @@ pub fn value(unit: Unit, v: f64) -> String {
         Unit::Count => format!("{}", v.round() as i64),
         Unit::MilliCpu => format::cpu(v.round() as i64),
         Unit::Bytes => format::memory(v.round() as i64),
+        Unit::DollarsPerHour => format!("${v:.3}/h"),
+        Unit::PerSecond => format!("{}/s", (v * 10.0).round() / 10.0),
     }
 }
 

@@ -1,11 +1,13 @@
 //! What the side panels read from the API: a node's condition and taints, a pod's
 //! conditions, its Events and the scheduler's explanation, and the latest Events. Reads
 //! only; the view decides how they look.
+use crate::fleet::{self, CloudInfo};
 use kplane::api::{kinds, Object};
 use kplane::scheduler::Explanation;
 use kplane::server::ROOT;
 use kplane::{ControlPlane, NodeSummary, WatchOptions};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A node card's data: the summary plus what only the Node object says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,6 +24,9 @@ pub struct NodeView {
     /// When a NoExecute taint evicts the pods that tolerate it only for the default 300 s
     /// (the DefaultTolerationSeconds admission plugin): virtual ms from now (0: due).
     pub evicts_in_ms: Option<i64>,
+    /// Instance type, capacity type, zone, price and consolidation note, for a node with
+    /// the cloud's well-known labels.
+    pub cloud: Option<CloudInfo>,
 }
 
 /// DefaultTolerationSeconds: pods tolerate not-ready and unreachable NoExecute taints for
@@ -31,15 +36,25 @@ const DEFAULT_TOLERATION_MS: i64 = 300_000;
 /// The annotation the simulated kubelet keeps a failed or stopped machine's state in.
 const NODE_STATE: &str = "sim.kplane.dev/node-state";
 
-pub fn node_views(cp: &ControlPlane, nodes: &[NodeSummary], max: usize) -> Vec<NodeView> {
+/// The cards of the first `max` nodes; `notes` are consolidation notes by node name
+/// ([`fleet::consolidation_notes`]).
+pub fn node_views(
+    cp: &ControlPlane,
+    nodes: &[NodeSummary],
+    max: usize,
+    notes: &BTreeMap<String, String>,
+) -> Vec<NodeView> {
     let info = kinds::by_kind(Some("v1"), "Node");
     let now = cp.now_ms();
-    nodes
+    let shown = &nodes[..nodes.len().min(max)];
+    let prices = fleet::prices(cp, shown);
+    shown
         .iter()
-        .take(max)
         .map(|n| {
             let node = info.and_then(|i| cp.server().get(ROOT, i, "", &n.name));
-            node_view(n, node, now)
+            let mut v = node_view(n, node, now);
+            v.cloud = node.and_then(|o| fleet::cloud_info(o, &prices, notes));
+            v
         })
         .collect()
 }
@@ -89,6 +104,7 @@ fn node_view(n: &NodeSummary, node: Option<&Object>, now: i64) -> NodeView {
         machine,
         taints,
         evicts_in_ms,
+        cloud: None,
     }
 }
 
@@ -504,14 +520,14 @@ mod tests {
     #[test]
     fn nodes_show_conditions_and_taints() {
         let mut cp = cluster("gpu-taints", 5.0);
-        let views = node_views(&cp, &cp.nodes(), 10);
+        let views = node_views(&cp, &cp.nodes(), 10, &BTreeMap::new());
         let gpu = views.iter().find(|v| v.summary.name == "gpu-1").unwrap();
         assert_eq!(gpu.taints, vec!["gpu-enabled=true:NoSchedule"]);
         assert_eq!(gpu.ready_label, "Ready");
         assert_eq!(gpu.machine, None);
         cp.stop_node("general-1").unwrap();
         cp.advance(60.0).unwrap();
-        let views = node_views(&cp, &cp.nodes(), 10);
+        let views = node_views(&cp, &cp.nodes(), 10, &BTreeMap::new());
         let general = views
             .iter()
             .find(|v| v.summary.name == "general-1")

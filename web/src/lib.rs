@@ -3,7 +3,7 @@
 //! commands to the worker and draws the compact updates it gets back (see [`protocol`]).
 //!
 //! Worker side: [`session`] (the control plane, its timeline and diffs), [`history`],
-//! [`apply`], [`inspect`], [`workloads`], [`workspaces`] (the tree), [`series`] (samplers),
+//! [`apply`], [`inspect`], [`fleet`] (cloud and Karpenter on node cards), [`workloads`], [`workspaces`] (the tree), [`series`] (samplers),
 //! [`limits`].
 //! Page side: [`app`] (the component), [`client`] (the worker's handle), [`view`],
 //! [`panels`], [`why`], [`editor`], [`chart`], [`share`] (links), [`console`].
@@ -15,6 +15,7 @@ pub mod chart;
 pub mod client;
 pub mod console;
 pub mod editor;
+pub mod fleet;
 pub mod format;
 pub mod history;
 pub mod inspect;

@@ -1,7 +1,9 @@
 //! The scenarios the picker offers: manifests from the repository's examples (compiled in),
 //! a short description of what to do and what to watch, and console commands to try.
 
-/// Two 2-CPU nodes, for scenarios whose example brings no nodes of its own.
+/// Two nodes, for scenarios whose example brings no nodes of its own. node-a is twice
+/// node-b's size, so the scheduler's least-allocated score (not a random pick among equal
+/// scores) puts two of three equal pods on node-a.
 macro_rules! two_nodes {
     () => {
         "# Two worker nodes (added by the playground; the example itself brings none). node-a is
@@ -488,8 +490,8 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Spot interruption",
         summary: "EC2's two-minute notice: Karpenter drains the spot node and replaces it before EC2 takes it back.",
         steps: &[
-            "Apply and Play about 90 s: a spot node runs three web pods (`get nodeclaims` shows its capacity type).",
-            "Run `sim node spot-interrupt NODE` with the node's name: SpotInterrupted, the node is tainted and drained one pod at a time (PDB), a replacement launches.",
+            "Apply and Play about 90 s: a spot node runs three web pods (its card and `get nodeclaims` show its capacity type, instance type, zone and price; the Cost chart its $/hour).",
+            "Press Spot interrupt on its card (`sim node spot-interrupt NODE`): SpotInterrupted, the node is tainted and drained one pod at a time (PDB), a replacement launches.",
             "Two minutes after the notice EC2 reclaims the instance.",
         ],
         commands: &[
@@ -498,6 +500,130 @@ pub const SCENARIOS: &[Scenario] = &[
             ("get events", "get events"),
         ],
         manifest: include_str!("../../examples/karpenter/spot-interruption.yaml"),
+    },
+    Scenario {
+        id: "hpa-spike",
+        group: "Autoscaling",
+        title: "HPA under a traffic spike",
+        summary: "The seed's HorizontalPodAutoscaler (min 3, max 10, 75% CPU) meets a LoadProfile that spikes from 90 to 390 requests per second.",
+        steps: &[
+            "Apply and Play: 90 requests per second spread over three pods, 60% of their CPU requests; the HPA keeps its minimum of 3 (`get hpa`, `top pods`).",
+            "At 2 minutes the spike adds 300 requests per second: 260% of the requests. Without `behavior` a sync may at most double: 3 → 6, then 6 → 10 (the chart \"HPA replicas\" follows current and desired).",
+            "`describe hpa mi-aplicacion-hpa` lists the SuccessfulRescale Events (\"New size: 6; reason: cpu resource utilization (percentage of request) above target\").",
+            "The spike ends at 7 minutes: the HPA wants 3 at once but holds 10 for its 5-minute scale-down stabilization window, then scales to 3.",
+        ],
+        commands: &[
+            ("get hpa", "get hpa"),
+            ("describe hpa", "describe hpa mi-aplicacion-hpa"),
+            ("top pods", "top pods"),
+            ("get deployments", "get deployments"),
+            ("get loadprofiles", "get loadprofiles"),
+            ("get events", "get events"),
+        ],
+        manifest: include_str!("../../examples/autoscaling/hpa-spike.yaml"),
+    },
+    Scenario {
+        id: "keda-queue",
+        group: "Autoscaling",
+        title: "KEDA: from zero on a queue burst",
+        summary: "An order processor at zero replicas; KEDA wakes it when messages arrive and its HPA scales on the queue's depth.",
+        steps: &[
+            "Apply and Play: no order-processor pod runs. At 1 minute 600 messages arrive in 30 s (chart \"Queue depth\").",
+            "At KEDA's next poll (90 s) the trigger is active: KEDA scales 0 → 1 itself (KEDAScaleTargetActivated in the Events).",
+            "From 1 replica its HPA `keda-hpa-order-processor` asks for ceil(messages / 5) pods (`get hpa`): the queue drains.",
+            "Once it is empty the HPA holds its replicas for 5 minutes, then 1; KEDA goes back to 0 after the 300 s cooldown.",
+        ],
+        commands: &[
+            ("get scaledobjects", "get scaledobjects"),
+            ("get hpa", "get hpa"),
+            ("get queues", "get queues"),
+            ("get deployments", "get deployments"),
+            ("get events", "get events"),
+        ],
+        manifest: include_str!("../../examples/autoscaling/keda-queue.yaml"),
+    },
+    Scenario {
+        id: "vpa-recreate",
+        group: "Autoscaling",
+        title: "VPA recommends and recreates",
+        summary: "Three pods request 100m CPU and 128Mi but use 300m and 200Mi; the VerticalPodAutoscaler learns and resizes them.",
+        steps: &[
+            "Apply and Play a few minutes: every minute the recommender adds the containers' use to its histograms (`get vpa` shows the CPU and memory targets).",
+            "`describe vpa my-app-vpa` gives target, lower and upper bounds; memory's target is raised to minAllowed 256Mi.",
+            "In Recreate mode the updater evicts one pod at a time through the Eviction API (the PDB agrees); its replacement is admitted with the recommended requests (`get pods -o wide`, `describe pod`).",
+        ],
+        commands: &[
+            ("get vpa", "get vpa"),
+            ("describe vpa", "describe vpa my-app-vpa"),
+            ("top pods", "top pods"),
+            ("get pods", "get pods"),
+            ("get events", "get events"),
+        ],
+        manifest: include_str!("../../examples/autoscaling/vpa-recreate.yaml"),
+    },
+    Scenario {
+        id: "ebs-zonal",
+        group: "Storage",
+        title: "An EBS volume pins its pods to a zone",
+        summary: "A gp3 claim that binds on first consumer, shared by two pods that must not share a node.",
+        steps: &[
+            "Apply (three EKS nodes in three zones, and a second node in us-east-1a) and step a few seconds: db-0 is scheduled in us-east-1a, then the volume is provisioned there (`get pvc,pv`: the PV's node affinity names the zone).",
+            "db-1 shares the claim: Why? on it shows VolumeBinding keeping it out of us-east-1b and us-east-1c; on the other us-east-1a node it stays ContainerCreating with FailedAttachVolume \"Multi-Attach error\".",
+            "`delete pod db-0`: the volume detaches and moves to db-1's node, which starts.",
+        ],
+        commands: &[
+            ("get pvc,pv", "get pvc,pv"),
+            ("get pods -o wide", "get pods -o wide"),
+            ("describe pod db-1", "describe pod db-1"),
+            ("delete pod db-0", "delete pod db-0"),
+            ("get events", "get events"),
+        ],
+        manifest: concat!(
+            include_str!("../../examples/storage/eks-nodes.yaml"),
+            "---\n",
+            include_str!("../../examples/storage/ebs-zonal.yaml")
+        ),
+    },
+    Scenario {
+        id: "efs-shared",
+        group: "Storage",
+        title: "EFS shared across zones",
+        summary: "A ReadWriteMany EFS access point mounted by three writers spread over three zones.",
+        steps: &[
+            "Apply and step a few seconds: the claim is provisioned as an access point and Bound (`get pvc,pv`: 5Gi, RWX).",
+            "The three writers run on three nodes in three zones (topology spread), all mounting the same volume: EFS has no zone and needs no attach.",
+        ],
+        commands: &[
+            ("get pvc,pv", "get pvc,pv"),
+            ("get pods -o wide", "get pods -o wide"),
+            ("describe pvc", "describe pvc shared-data"),
+            ("get storageclass", "get storageclass"),
+        ],
+        manifest: concat!(
+            include_str!("../../examples/storage/eks-nodes.yaml"),
+            "---\n",
+            include_str!("../../examples/storage/efs-shared.yaml")
+        ),
+    },
+    Scenario {
+        id: "frontend-backend",
+        group: "Network",
+        title: "NetworkPolicy: only the frontend reaches the backend",
+        summary: "The seed's NetworkPolicy: backend pods accept traffic only from frontend pods; Services and their EndpointSlices.",
+        steps: &[
+            "Apply and step a few seconds, then `sim reach --matrix --port 8080`: every pod may reach every other, except into the backend pods (X) from anything but the frontend.",
+            "`sim reach other backend-canary --port 8080` names the policy that isolates the backend and finds no rule for `other`.",
+            "`get endpointslices`: the backend Service lists the backend pods on port 8080 (its named target port). From 30 s backend-canary's readiness probe fails: it stays in the slice as not ready, out of rotation.",
+        ],
+        commands: &[
+            ("reach matrix", "sim reach --matrix --port 8080"),
+            ("reach other → canary", "sim reach other backend-canary --port 8080"),
+            ("get netpol", "get networkpolicies"),
+            ("get endpointslices", "get endpointslices"),
+            ("get svc", "get services"),
+            ("get pods -o wide", "get pods -o wide"),
+        ],
+        manifest: include_str!("../../examples/network/frontend-backend.yaml"),
     },
 ];
 
@@ -589,11 +715,18 @@ mod tests {
                     out.messages
                 );
             }
-            // The learner plays before trying the commands (`top` needs a metrics scrape).
+            // A minute on: `top` needs the metrics pipeline's first scrape.
             c.advance(60.0).unwrap();
             for (_, command) in s.commands {
                 let o = c.kubectl(command, "");
-                assert_eq!(o.exit_code, 0, "{}: {command}: {}", s.id, o.stderr);
+                // `sim reach` exits 1 for traffic that is denied (as `auth can-i` for "no").
+                let denied = command.starts_with("sim reach ") && o.stdout.starts_with("denied:");
+                assert!(
+                    o.exit_code == 0 || denied,
+                    "{}: {command}: {}",
+                    s.id,
+                    o.stderr
+                );
             }
         }
     }
@@ -634,11 +767,12 @@ mod tests {
         assert_eq!(allowed.exit_code, 0, "{}", allowed.stderr);
     }
 
-    /// The gallery test's promises for the Karpenter scenarios (`PROMISES` in
-    /// tests/browser/features.test.mjs: play `seconds` as the page steps, then the kubectl
-    /// output matches), checked here against the control plane the worker runs.
+    /// The gallery test's promises for the Karpenter, autoscaling, storage and network
+    /// scenarios (`PROMISES` in tests/browser/features.test.mjs: play `seconds` as the page
+    /// steps, then the kubectl output matches), checked here against the control plane the
+    /// worker runs.
     #[test]
-    fn karpenter_scenarios_keep_their_gallery_promises() {
+    fn scenarios_keep_their_gallery_promises() {
         type Check = fn(&str) -> bool;
         let running_claim: Check = |l| l.contains(" on-demand ") && l.contains(" True ");
         let spot_claim: Check = |l| l.contains(" spot ") && l.contains(" True ");
@@ -664,6 +798,46 @@ mod tests {
                 120,
                 "get nodeclaims",
                 spot_claim,
+            ),
+            // hpa-spike.yaml: the spike at 2m takes the HPA 3 -> 6 -> 10 (max(2 x current, 4)
+            // per sync); at 4m it is at its maximum.
+            ("hpa-spike", 240, "get hpa", |l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                w.first() == Some(&"mi-aplicacion-hpa") && w.get(6) == Some(&"10")
+            }),
+            // keda-queue.yaml: 600 messages at 1m; KEDA activates at 90 s and the HPA goes on
+            // to ceil(messages / 5), capped at maxReplicaCount 10.
+            ("keda-queue", 180, "get deployments", |l| {
+                l.split_whitespace().take(2).collect::<Vec<_>>() == ["order-processor", "10/10"]
+            }),
+            // vpa-recreate.yaml: a recommendation is provided; memory's target is raised to
+            // minAllowed 256Mi.
+            ("vpa-recreate", 180, "get vpa", |l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                w.first() == Some(&"my-app-vpa")
+                    && w.get(3) == Some(&"256Mi")
+                    && w.get(4) == Some(&"True")
+            }),
+            // ebs-zonal.yaml: db-1 cannot attach the ReadWriteOnce volume db-0 holds.
+            ("ebs-zonal", 10, "get pods", |l| {
+                l.starts_with("db-1 ") && l.contains(" ContainerCreating ")
+            }),
+            // efs-shared.yaml: the claim is Bound to a 5Gi ReadWriteMany access point.
+            ("efs-shared", 10, "get pvc", |l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                w.first() == Some(&"shared-data")
+                    && w.get(1) == Some(&"Bound")
+                    && w.get(3..5) == Some(&["5Gi", "RWX"][..])
+            }),
+            // frontend-backend.yaml: `other` reaches the frontend but none of the backends.
+            (
+                "frontend-backend",
+                5,
+                "sim reach --matrix --port 8080",
+                |l| {
+                    let w: Vec<&str> = l.split_whitespace().collect();
+                    w == ["default/other", "X", "X", "X", ".", "."]
+                },
             ),
         ];
         for (id, seconds, command, check) in table {

@@ -27,7 +27,16 @@ pub struct SampleInput<'a> {
 pub type Sampler = fn(&SampleInput<'_>, &mut Vec<(String, f64)>);
 
 /// Every sampler, in chart order.
-pub const SAMPLERS: &[Sampler] = &[pods_by_phase, node_count, cpu_and_memory, replicas];
+pub const SAMPLERS: &[Sampler] = &[
+    pods_by_phase,
+    node_count,
+    cpu_and_memory,
+    replicas,
+    cost,
+    requests,
+    queue_depth,
+    hpa_replicas,
+];
 
 /// One sample of every series now.
 pub fn sample(input: &SampleInput<'_>, t: i64) -> Sample {
@@ -52,6 +61,10 @@ pub enum Unit {
     /// Millicores, shown as cores.
     MilliCpu,
     Bytes,
+    /// US dollars per hour.
+    DollarsPerHour,
+    /// Requests per second.
+    PerSecond,
 }
 
 /// The charts the built-in samplers fill, in order. Charts of unknown ids are drawn too,
@@ -85,6 +98,26 @@ pub const CHARTS: &[ChartSpec] = &[
     ChartSpec {
         id: "replicas",
         title: "Ready replicas per workload",
+        unit: Unit::Count,
+    },
+    ChartSpec {
+        id: "cost",
+        title: "Cost of the running nodes ($/hour)",
+        unit: Unit::DollarsPerHour,
+    },
+    ChartSpec {
+        id: "requests",
+        title: "Requests per second: served, dropped",
+        unit: Unit::PerSecond,
+    },
+    ChartSpec {
+        id: "queue",
+        title: "Queue depth (messages)",
+        unit: Unit::Count,
+    },
+    ChartSpec {
+        id: "hpa",
+        title: "HPA replicas: current and desired",
         unit: Unit::Count,
     },
 ];
@@ -136,6 +169,23 @@ fn cpu_and_memory(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
     out.push(("memory/allocatable".into(), sum(|n| n.allocatable_memory)));
 }
 
+/// How many objects of one kind a chart follows (the first ones, by workspace and name).
+const MAX_LINES: usize = 8;
+
+/// An object's line label: its name, prefixed by its workspace's base name outside `root`
+/// (`team-a/web`).
+fn label(key: &kplane::store::Key, o: &kplane::api::Value) -> String {
+    if key.workspace.as_str() == crate::workspaces::ROOT {
+        object::name(o).to_string()
+    } else {
+        format!(
+            "{}/{}",
+            crate::workspaces::base(key.workspace.as_str()),
+            object::name(o)
+        )
+    }
+}
+
 /// Ready replicas of each Deployment, StatefulSet and DaemonSet (at most the first 8), of
 /// every workspace: a workload outside `root` is labelled `team-a/web`.
 fn replicas(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
@@ -147,21 +197,73 @@ fn replicas(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
         ("daemonsets.apps", "numberReady"),
     ] {
         for (key, o) in store.list_all(resource) {
-            if n == 8 {
+            if n == MAX_LINES {
                 return;
             }
             n += 1;
             let v = object::i64_at(o, &["status", ready]).unwrap_or(0);
-            let label = if key.workspace.as_str() == crate::workspaces::ROOT {
-                object::name(o).to_string()
-            } else {
-                format!(
-                    "{}/{}",
-                    crate::workspaces::base(key.workspace.as_str()),
-                    object::name(o)
-                )
-            };
-            out.push((format!("replicas/{label}"), v as f64));
+            out.push((format!("replicas/{}", label(key, o)), v as f64));
+        }
+    }
+}
+
+/// What the running nodes cost, $/hour (`ControlPlane::cost`): the total and each capacity
+/// type's share. Nothing while no node is priced (no node names a catalog instance type).
+fn cost(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
+    let report = input.cp.cost();
+    if report.nodes.is_empty() {
+        return;
+    }
+    out.push(("cost/total".into(), report.price_per_hour));
+    let mut by_type: BTreeMap<&str, f64> = BTreeMap::new();
+    for p in &report.by_node_pool {
+        *by_type.entry(p.capacity_type.as_str()).or_default() += p.price_per_hour;
+    }
+    if by_type.len() > 1 {
+        out.extend(by_type.into_iter().map(|(ct, v)| (format!("cost/{ct}"), v)));
+    }
+}
+
+/// Each LoadProfile's requests per second (its status): served while its target has a
+/// ready endpoint, dropped while it has none.
+fn requests(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
+    let store = &input.cp.server().store;
+    for (key, o) in store
+        .list_all(kplane::sim::load::LOAD_PROFILES)
+        .take(MAX_LINES / 2)
+    {
+        let rps = object::path(o, &["status", "requestsPerSecond"])
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let ready = object::i64_at(o, &["status", "readyEndpoints"]).unwrap_or(0) > 0;
+        let name = label(key, o);
+        let (served, dropped) = if ready { (rps, 0.0) } else { (0.0, rps) };
+        out.push((format!("requests/{name} served"), served));
+        out.push((format!("requests/{name} dropped"), dropped));
+    }
+}
+
+/// Each Queue's depth (messages waiting, its status).
+fn queue_depth(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
+    let store = &input.cp.server().store;
+    for (key, o) in store.list_all(kplane::sim::queue::QUEUES).take(MAX_LINES) {
+        let v = object::i64_at(o, &["status", "messages"]).unwrap_or(0);
+        out.push((format!("queue/{}", label(key, o)), v as f64));
+    }
+}
+
+/// Each HorizontalPodAutoscaler's current and desired replicas (its status; KEDA's HPAs too).
+fn hpa_replicas(input: &SampleInput<'_>, out: &mut Vec<(String, f64)>) {
+    let store = &input.cp.server().store;
+    for (key, o) in store
+        .list_all("horizontalpodautoscalers.autoscaling")
+        .take(MAX_LINES / 2)
+    {
+        let name = label(key, o);
+        for field in ["currentReplicas", "desiredReplicas"] {
+            let v = object::i64_at(o, &["status", field]).unwrap_or(0);
+            let word = field.trim_end_matches("Replicas");
+            out.push((format!("hpa/{name} {word}"), v as f64));
         }
     }
 }
@@ -300,5 +402,70 @@ mod tests {
         assert!(get("cpu/allocatable").unwrap() > 2500.0);
         assert_eq!(get("replicas/web"), Some(5.0));
         assert_eq!(get("pending/unscheduled"), Some(0.0));
+    }
+
+    /// A sample of scenario `id` after `seconds` of virtual time.
+    fn sample_of(id: &str, seconds: u32) -> Vec<(String, f64)> {
+        let mut cp = crate::history::fresh(1).unwrap();
+        let out = crate::apply::apply_documents(
+            &mut cp,
+            crate::workspaces::ROOT,
+            crate::scenario::by_id(id).unwrap().manifest,
+            false,
+        );
+        assert!(out.messages.is_empty(), "{id}: {:?}", out.messages);
+        for _ in 0..seconds {
+            cp.advance(1.0).unwrap();
+        }
+        let nodes = cp.nodes();
+        let pending = cp.pending_pods();
+        sample(
+            &SampleInput {
+                cp: &cp,
+                nodes: &nodes,
+                pending: &pending,
+            },
+            i64::from(seconds) * 1000,
+        )
+        .values
+    }
+
+    fn get(values: &[(String, f64)], id: &str) -> Option<f64> {
+        values.iter().find(|(k, _)| k == id).map(|(_, v)| *v)
+    }
+
+    #[test]
+    fn cost_is_charted_only_for_priced_nodes() {
+        assert_eq!(
+            sample_of("three-nodes", 1)
+                .iter()
+                .filter(|(k, _)| k.starts_with("cost/"))
+                .count(),
+            0,
+            "nodes without an instance type have no price"
+        );
+        // Karpenter's first node runs by 2 minutes (scale-up-and-consolidation.yaml).
+        let v = sample_of("karpenter-scale-up", 120);
+        assert!(get(&v, "cost/total").is_some_and(|c| c > 0.0), "{v:?}");
+    }
+
+    #[test]
+    fn load_queue_and_hpa_series_follow_their_objects() {
+        // hpa-spike.yaml: 90 rps, plus 300 from 2m for 5m; the HPA goes 3 -> 6 -> 10.
+        let v = sample_of("hpa-spike", 60);
+        assert_eq!(get(&v, "requests/mi-aplicacion-traffic served"), Some(90.0));
+        assert_eq!(get(&v, "requests/mi-aplicacion-traffic dropped"), Some(0.0));
+        assert_eq!(get(&v, "hpa/mi-aplicacion-hpa current"), Some(3.0));
+        let v = sample_of("hpa-spike", 240);
+        assert_eq!(
+            get(&v, "requests/mi-aplicacion-traffic served"),
+            Some(390.0)
+        );
+        assert_eq!(get(&v, "hpa/mi-aplicacion-hpa current"), Some(10.0));
+        assert_eq!(get(&v, "hpa/mi-aplicacion-hpa desired"), Some(10.0));
+        // keda-queue.yaml: 20 messages per second from 1m and nobody consuming until KEDA's
+        // poll at 90 s.
+        assert_eq!(get(&sample_of("keda-queue", 30), "queue/orders"), Some(0.0));
+        assert!(get(&sample_of("keda-queue", 85), "queue/orders").is_some_and(|m| m > 0.0));
     }
 }

@@ -86,6 +86,8 @@ pub struct Session {
     ops_changed: bool,
     /// The Why? panel was closed: the next update says so.
     why_close: bool,
+    /// Consolidation notes on Karpenter's node cards (refreshed when idle).
+    notes: std::collections::BTreeMap<String, String>,
 }
 
 impl Session {
@@ -113,6 +115,7 @@ impl Session {
             samples_cut: None,
             ops_changed: true,
             why_close: false,
+            notes: Default::default(),
         })
     }
 
@@ -582,7 +585,11 @@ impl Session {
             );
             u.samples.push(s);
         }
-        let views = inspect::node_views(cp, &nodes, MAX_NODE_CARDS);
+        if idle {
+            let shown = &nodes[..nodes.len().min(MAX_NODE_CARDS)];
+            self.notes = crate::fleet::consolidation_notes(cp, shown);
+        }
+        let views = inspect::node_views(cp, &nodes, MAX_NODE_CARDS, &self.notes);
         let fresh = self.shown.fresh;
         u.nodes = diff(&self.shown.nodes, &views, fresh);
         self.shown.nodes = views;

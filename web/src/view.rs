@@ -4,6 +4,7 @@
 use crate::app::{SPEEDS, TICK_MS};
 use crate::apply::{Outcome, Severity};
 use crate::console::Console;
+use crate::fleet::CloudInfo;
 use crate::format;
 use crate::inspect::{EventRow, NodeView};
 use crate::protocol::{Clock, Counts, PodRef};
@@ -198,6 +199,8 @@ pub enum NodeAction {
     Fail,
     Stop,
     Restore,
+    /// EC2's two-minute spot interruption notice (spot nodes only).
+    SpotInterrupt,
 }
 
 impl NodeAction {
@@ -209,6 +212,7 @@ impl NodeAction {
             NodeAction::Fail => format!("sim node fail {node}"),
             NodeAction::Stop => format!("sim node stop {node}"),
             NodeAction::Restore => format!("sim node restore {node}"),
+            NodeAction::SpotInterrupt => format!("sim node spot-interrupt {node}"),
         }
     }
 
@@ -220,6 +224,7 @@ impl NodeAction {
             NodeAction::Fail => "fail",
             NodeAction::Stop => "stop",
             NodeAction::Restore => "restore",
+            NodeAction::SpotInterrupt => "spot-interrupt",
         }
     }
 
@@ -231,6 +236,7 @@ impl NodeAction {
             NodeAction::Fail => "Fail",
             NodeAction::Stop => "Stop",
             NodeAction::Restore => "Restore",
+            NodeAction::SpotInterrupt => "Spot interrupt",
         }
     }
 
@@ -242,6 +248,7 @@ impl NodeAction {
             NodeAction::Fail => "Simulate a failed kubelet: Ready=False, nothing new starts",
             NodeAction::Stop => "Simulate the machine powering off: the kubelet goes silent, the node turns Unknown after 50 s",
             NodeAction::Restore => "Bring the machine and its kubelet back",
+            NodeAction::SpotInterrupt => "Simulate EC2's two-minute spot interruption notice: Karpenter taints and drains the node and launches a replacement; EC2 reclaims the instance two minutes later",
         }
     }
 }
@@ -287,6 +294,9 @@ pub fn node_card(p: &NodeCardProps) -> Html {
     } else {
         actions.extend([NodeAction::Fail, NodeAction::Stop]);
     }
+    if v.cloud.as_ref().is_some_and(CloudInfo::is_spot) {
+        actions.push(NodeAction::SpotInterrupt);
+    }
     html! {
         <article class={classes!("node-card", (v.ready_label != "Ready").then_some("not-ready"), n.unschedulable.then_some("cordoned"),
                 v.machine.as_ref().map(|m| format!("machine-{}", m.to_ascii_lowercase())))}
@@ -297,6 +307,9 @@ pub fn node_card(p: &NodeCardProps) -> Html {
                 <h3 class="node-name" title={n.name.clone()}>{ n.name.clone() }</h3>
                 <span class={classes!("badge", "ready-badge", ready_class)}>{ v.ready_label.clone() }</span>
             </header>
+            if let Some(c) = &v.cloud {
+                { cloud_line(c) }
+            }
             if n.unschedulable || v.machine.is_some() || !v.taints.is_empty() || v.evicts_in_ms.is_some() {
                 <div class="node-flags">
                     if let Some(m) = &v.machine {
@@ -337,6 +350,34 @@ pub fn node_card(p: &NodeCardProps) -> Html {
                 }) }
             </footer>
         </article>
+    }
+}
+
+/// A node's instance type, capacity type, zone and price, and Karpenter's consolidation note.
+fn cloud_line(c: &CloudInfo) -> Html {
+    let price = c.price_per_hour.map(|p| format!("${p:.4}/h"));
+    html! {
+        <>
+            <div class="node-cloud" data-instance-type={c.instance_type.clone()} data-capacity-type={c.capacity_type.clone()}
+                data-zone={c.zone.clone()} data-price={c.price_per_hour.map(|p| p.to_string())}>
+                if !c.instance_type.is_empty() {
+                    <span class="instance-type" title="node.kubernetes.io/instance-type">{ c.instance_type.clone() }</span>
+                }
+                if !c.capacity_type.is_empty() {
+                    <span class={classes!("badge", "capacity", if c.is_spot() { "spot" } else { "on-demand" })}
+                        title="karpenter.sh/capacity-type">{ c.capacity_type.clone() }</span>
+                }
+                if !c.zone.is_empty() {
+                    <span class="zone" title="topology.kubernetes.io/zone">{ c.zone.clone() }</span>
+                }
+                if let Some(p) = price {
+                    <span class="price" title="what the instance costs, from the simulated EC2 price list">{ p }</span>
+                }
+            </div>
+            if let Some(note) = &c.consolidation {
+                <p class="consolidation-note" title="Karpenter's view of this node (explain_node)">{ note.clone() }</p>
+            }
+        </>
     }
 }
 
