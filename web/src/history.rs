@@ -169,7 +169,7 @@ pub struct History {
 
 /// A fresh control plane with `seed` (fails only on a bug: the default start is valid).
 pub fn fresh(seed: u64) -> Result<ControlPlane, Status> {
-    ControlPlane::new(Options { seed, start: None })
+    ControlPlane::new(Options { seed, start: None }).map(crate::limits::budgeted)
 }
 
 impl History {
@@ -317,7 +317,7 @@ impl History {
     pub fn rewind(&mut self, n: usize) -> Result<(ControlPlane, Vec<Op>), Status> {
         let n = n.min(self.ops.len());
         let (base, cp) = match self.snapshots.range(..=n).next_back() {
-            Some((k, s)) => (*k, ControlPlane::restore(s)?),
+            Some((k, s)) => (*k, crate::limits::budgeted(ControlPlane::restore(s)?)),
             None => (0, fresh(self.seed)?),
         };
         self.current = n;

@@ -6,6 +6,19 @@
 use kplane::api::{object, Value};
 use kplane::{Status, StatusCause, StatusDetails};
 
+/// How many writes one call may make in the playground before it stops with a 504
+/// (`ControlPlane::set_work_budget`). Larger than the library's default: the control plane
+/// runs in a Web Worker, long work shows progress and can be cancelled, so a call may work for
+/// several seconds. Every control plane of the playground (fresh, restored, replayed) gets the
+/// same budget, so a replay makes the same calls with the same outcome.
+pub const WORK_BUDGET: u64 = 200_000;
+
+/// A control plane with the playground's [`WORK_BUDGET`].
+pub fn budgeted(mut cp: kplane::ControlPlane) -> kplane::ControlPlane {
+    cp.set_work_budget(WORK_BUDGET);
+    cp
+}
+
 /// The most replicas (or parallel Job pods) one workload may ask for in the playground.
 pub const MAX_REPLICAS: i64 = 25_000;
 

@@ -179,7 +179,7 @@ impl Session {
                         Ok(cp) => {
                             let rest = ops.split_off(b.ops);
                             self.start_ms = b.points[0].now_ms;
-                            self.cp = cp;
+                            self.cp = crate::limits::budgeted(cp);
                             self.history = History::resume(seed, ops, b.points, b.snapshot);
                             ops = rest;
                         }
