@@ -118,6 +118,12 @@ kinds! {
     "sim.kplane.dev" "v1alpha1" "Queue" "queues" true true [];
 }
 
+/// A built-in kind every control plane serves (`builtin("v1", "Pod")`); a typo is a bug, so
+/// it panics on an unknown kind (never on user input).
+pub(crate) fn builtin(api_version: &str, kind: &str) -> &'static KindInfo {
+    by_kind(Some(api_version), kind).expect("built-in kind is served")
+}
+
 /// Finds a kind by its `apiVersion` (optional: the preferred version when absent) and `kind`.
 pub fn by_kind(api_version: Option<&str>, kind: &str) -> Option<&'static KindInfo> {
     KINDS

@@ -37,7 +37,6 @@ pub mod workload;
 pub mod workspace;
 pub mod workspace_initializer;
 
-use crate::api::kinds::{by_kind, KindInfo};
 use crate::runtime::Controller;
 
 /// The field manager of kube-controller-manager's loops.
@@ -87,8 +86,6 @@ pub fn all() -> Vec<Box<dyn Controller>> {
     ]
 }
 
-pub(crate) fn kind(api_version: &str, kind: &str) -> &'static KindInfo {
-    by_kind(Some(api_version), kind).expect("built-in kind is served")
-}
+pub(crate) use crate::api::kinds::builtin as kind;
 
 pub(crate) use crate::api::pod::{is_active as is_pod_active, is_ready as is_pod_ready};

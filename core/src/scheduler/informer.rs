@@ -4,8 +4,8 @@
 //! past what the informer saw, triggers a full relist (as a real informer's relist on 410).
 use super::PodInfo;
 use crate::api::object::{self, str_at};
+use crate::api::pod::is_active as is_pod_active;
 use crate::api::Value;
-use crate::controllers::is_pod_active;
 use crate::server::Server;
 use crate::store::EventType;
 use crate::store::Key;

@@ -20,9 +20,10 @@ pub use explain::{
 };
 pub use info::{AffinityTerm, HostPort, NodeInfo, PodInfo, Snapshot, Taint, Toleration};
 
+use crate::api::kinds::builtin as kind;
 use crate::api::object::{self, array_at, str_at};
+use crate::api::pod::is_active as is_pod_active;
 use crate::api::Value;
-use crate::controllers::{is_pod_active, kind};
 use crate::json;
 use crate::server::{EventType, Server, ROOT};
 use crate::store::EventType as WatchType;
@@ -430,7 +431,7 @@ pub fn schedule(s: &mut Server, state: &mut State) {
     }
     for (ws, p) in gated {
         let mut st = p.clone();
-        set_condition(
+        crate::api::condition::set_on(
             &mut st,
             json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null,
                 "lastTransitionTime": s.clock.rfc3339(), "reason": "SchedulingGated", "message": GATED_MESSAGE}),
@@ -691,7 +692,7 @@ fn preempt(
             continue;
         }
         let mut st = obj.clone();
-        set_condition(
+        crate::api::condition::set_on(
             &mut st,
             json!({"type": "DisruptionTarget", "status": "True", "lastProbeTime": null,
                 "lastTransitionTime": s.clock.rfc3339(), "reason": "PreemptionByScheduler",
@@ -752,7 +753,7 @@ fn mark_unschedulable(
         Some(n) => object::set_path(&mut st, &["status", "nominatedNodeName"], json!(n)),
         None => {}
     }
-    set_condition(
+    crate::api::condition::set_on(
         &mut st,
         json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}),
     );
@@ -773,11 +774,6 @@ fn mark_unschedulable(
         SCHEDULER_NAME,
     );
     rv
-}
-
-/// Sets a condition in a pod's `status.conditions` (see [`crate::api::condition::set`]).
-pub fn set_condition(pod: &mut Value, cond: Value) {
-    crate::api::condition::set_on(pod, cond);
 }
 
 #[cfg(test)]

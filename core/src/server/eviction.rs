@@ -4,8 +4,8 @@ use super::status::{Status, StatusCause, StatusDetails};
 use super::Server;
 use crate::api::kinds::by_kind;
 use crate::api::object::{self, path, set_path};
+use crate::api::pod::is_ready as is_pod_ready;
 use crate::api::Value;
-use crate::controllers::is_pod_ready;
 use crate::json;
 
 impl Server {

@@ -754,7 +754,7 @@ impl Server {
         // BindingREST does.
         let mut new = old.clone();
         set_path(&mut new, &["spec", "nodeName"], json!(node));
-        crate::scheduler::set_condition(
+        crate::api::condition::set_on(
             &mut new,
             json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": self.clock.rfc3339()}),
         );

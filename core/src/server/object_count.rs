@@ -127,7 +127,7 @@ mod tests {
             "configmaps \"c\" is forbidden: logical cluster \"root:small\" has reached its total object count limit (7/7 objects); delete objects to free up capacity"
         );
         // Events are exempt.
-        let info = crate::controllers::kind("v1", "ConfigMap");
+        let info = crate::api::kinds::builtin("v1", "ConfigMap");
         let a = s.get("root:small", info, "default", "a").unwrap().clone();
         s.event(
             "root:small",

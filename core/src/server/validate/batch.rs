@@ -736,7 +736,7 @@ fn parse_standard(spec: &str) -> Result<(), String> {
     } else {
         trimmed
     };
-    crate::controllers::cronjob::Schedule::parse(rest).map(|_| ())
+    crate::api::cron::Schedule::parse(rest).map(|_| ())
 }
 
 /// `time.LoadLocation`: "" and "UTC" are UTC, "Local" the machine's zone, else an IANA name.
