@@ -2,7 +2,7 @@
 # The end-to-end benchmarks natively and in wasm (the npm package under Node), side by side in
 # one run. Builds the release example and the npm package first (scripts/build-npm.sh).
 #
-#   scripts/bench.sh                          # schedule 5000 nodes / 10000 pods, deployments 1000 / 10000
+#   scripts/bench.sh                          # schedule 5000 nodes / 10000 pods; deployments 500 / 5000 and 1000 / 20000
 #   scripts/bench.sh deployments 500 5000     # one shape
 #
 # Prints one row per shape: wall and CPU seconds, pods/s (by CPU time), peak memory, and the
@@ -14,7 +14,7 @@ cd "$root"
 if [ $# -ge 3 ]; then
   cases=("$1 $2 $3")
 else
-  cases=("schedule 5000 10000" "deployments 1000 10000")
+  cases=("schedule 5000 10000" "deployments 500 5000" "deployments 1000 20000")
 fi
 
 cargo build --release -q -p kplane --example e2e
