@@ -243,6 +243,26 @@ pub(crate) mod testing {
         json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels}})
     }
 
+    /// A gp3 claim bound to `volume` (bind completed, phase Bound).
+    pub fn bound(claim: &str, volume: &str) -> Value {
+        let mut c = pvc(claim, "1Gi", &["ReadWriteOnce"], Some("gp3"));
+        c["spec"]["volumeName"] = json!(volume);
+        c["metadata"]["annotations"] = json!({super::ANN_BIND_COMPLETED: "yes"});
+        c["status"]["phase"] = json!("Bound");
+        c
+    }
+
+    /// A bound EBS volume in `zone` (its node affinity names the zone).
+    pub fn zonal(name: &str, zone: &str) -> Value {
+        let mut v = pv(name, "1Gi", &["ReadWriteOnce"], "gp3");
+        v["spec"]["csi"] =
+            json!({"driver": "ebs.csi.aws.com", "volumeHandle": format!("vol-{name}")});
+        v["spec"]["nodeAffinity"] = json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [
+            {"key": "topology.kubernetes.io/zone", "operator": "In", "values": [zone]}]}]}});
+        v["status"]["phase"] = json!("Bound");
+        v
+    }
+
     /// A pod in `default` using the claims named.
     pub fn pod(name: &str, claims: &[&str]) -> Value {
         let volumes: Vec<Value> = claims

@@ -351,27 +351,9 @@ pub fn volume_binding_pre_bind(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::volume::testing::{class, node, pod, pv, pvc};
-    use crate::api::volume::ANN_BIND_COMPLETED;
+    use crate::api::volume::testing::{bound, class, node, pod, pv, pvc, zonal};
     use crate::json;
     use crate::scheduler::plugins::Code;
-    fn bound(claim: &str, volume: &str) -> Value {
-        let mut c = pvc(claim, "1Gi", &["ReadWriteOnce"], Some("gp3"));
-        c["spec"]["volumeName"] = json!(volume);
-        c["metadata"]["annotations"] = json!({ANN_BIND_COMPLETED: "yes"});
-        c["status"]["phase"] = json!("Bound");
-        c
-    }
-
-    fn zonal(name: &str, zone: &str) -> Value {
-        let mut v = pv(name, "1Gi", &["ReadWriteOnce"], "gp3");
-        v["spec"]["csi"] =
-            json!({"driver": "ebs.csi.aws.com", "volumeHandle": format!("vol-{name}")});
-        v["spec"]["nodeAffinity"] = json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [
-            {"key": "topology.kubernetes.io/zone", "operator": "In", "values": [zone]}]}]}});
-        v["status"]["phase"] = json!("Bound");
-        v
-    }
 
     #[test]
     fn unbound_immediate_claims_keep_the_pod_pending() {
