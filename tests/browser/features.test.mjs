@@ -763,6 +763,8 @@ describe('measurements', { skip: process.env.KPLANE_MEASURE !== '1' }, () => {
     };
     await writeFile(resolve(here, 'measurements.json'), JSON.stringify(result, null, 2) + '\n');
     console.log(JSON.stringify(result, null, 2));
-    assert.equal(pods, 10000);
+    // The ReplicaSet controller creates pods at its client's rate (20 a second after a burst of
+    // 30), so the pods there are depends on how far virtual time got.
+    assert.ok(pods >= Math.min(10000, 20 * Math.floor(result.elapsedVirtualMs / 1000)), `${pods} pods`);
   });
 });
