@@ -314,20 +314,11 @@ struct Plane {
     /// Names the plane in [`PLANES`] for [`ControlPlane::recovery_snapshot`].
     id: u32,
     cp: RefCell<kplane::ControlPlane>,
-    /// A copy of `cp` as it was before a call that found it changed (an O(objects) copy of
-    /// shared, copy-on-write values). A call that traps leaves `cp` borrowed and half-written;
-    /// the checkpoint is its last consistent state.
+    /// A copy of `cp` as it was before the latest call that found it changed (an O(objects)
+    /// copy of shared, copy-on-write values, taken at most once per change). A call that traps
+    /// leaves `cp` borrowed and half-written; the checkpoint is its last consistent state.
     checkpoint: RefCell<Option<kplane::ControlPlane>>,
-    /// When the checkpoint was taken and how long taking it took (wall milliseconds): a new
-    /// one is taken only once `CHECKPOINT_SHARE` times its cost has passed, so checkpoints
-    /// cost at most about a tenth of the time (small clusters: before every changing call;
-    /// a large cluster advanced in many small steps: every few calls).
-    checkpoint_at: std::cell::Cell<f64>,
-    checkpoint_cost: std::cell::Cell<f64>,
 }
-
-/// Checkpoints are at least this many times their own cost apart (see [`Plane`]).
-const CHECKPOINT_SHARE: f64 = 10.0;
 
 thread_local! {
     /// Every live plane by id, for trap recovery.
@@ -347,8 +338,6 @@ impl Plane {
             id,
             cp: RefCell::new(cp),
             checkpoint: RefCell::new(None),
-            checkpoint_at: std::cell::Cell::new(f64::NEG_INFINITY),
-            checkpoint_cost: std::cell::Cell::new(0.0),
         });
         PLANES.with(|p| {
             if let Ok(mut p) = p.try_borrow_mut() {
@@ -358,7 +347,7 @@ impl Plane {
         plane
     }
 
-    /// Brings the checkpoint up to `cp` (at rest: no call is under way) when it is due.
+    /// Keeps the checkpoint equal to `cp` (at rest: no call is under way).
     fn checkpoint(&self, cp: &kplane::ControlPlane) {
         let Ok(mut c) = self.checkpoint.try_borrow_mut() else {
             return;
@@ -366,13 +355,8 @@ impl Plane {
         let same = c.as_ref().is_some_and(|c| {
             c.server().store.revision() == cp.server().store.revision() && c.now_ms() == cp.now_ms()
         });
-        let now = js_sys::Date::now();
-        let due = now - self.checkpoint_at.get() >= CHECKPOINT_SHARE * self.checkpoint_cost.get();
-        if !same && due {
+        if !same {
             *c = Some(cp.clone());
-            let done = js_sys::Date::now();
-            self.checkpoint_at.set(done);
-            self.checkpoint_cost.set(done - now);
         }
     }
 
