@@ -829,26 +829,7 @@ pub(crate) fn pv(env: &Env<'_>, pv: &Value) -> String {
         ),
     );
     w.w(0, &format!("StorageClass:\t{}\n", storage_class(pv)));
-    if pv["metadata"]
-        .get("deletionTimestamp")
-        .is_some_and(|t| !t.is_null())
-    {
-        w.w(
-            0,
-            &format!(
-                "Status:\tTerminating (lasts {})\n",
-                since(str_at(pv, &["metadata", "deletionTimestamp"]), env.now)
-            ),
-        );
-    } else {
-        w.w(
-            0,
-            &format!(
-                "Status:\t{}\n",
-                str_at(pv, &["status", "phase"]).unwrap_or("")
-            ),
-        );
-    }
+    volume_status(&mut w, pv, env.now);
     let claim = match spec.get("claimRef").filter(|c| !c.is_null()) {
         Some(c) => format!(
             "{}/{}",
@@ -992,26 +973,7 @@ pub(crate) fn pvc(env: &Env<'_>, c: &Value) -> String {
     w.w(0, &format!("Name:\t{name}\n"));
     w.w(0, &format!("Namespace:\t{}\n", object::namespace(c)));
     w.w(0, &format!("StorageClass:\t{}\n", storage_class(c)));
-    if c["metadata"]
-        .get("deletionTimestamp")
-        .is_some_and(|t| !t.is_null())
-    {
-        w.w(
-            0,
-            &format!(
-                "Status:\tTerminating (lasts {})\n",
-                since(str_at(c, &["metadata", "deletionTimestamp"]), env.now)
-            ),
-        );
-    } else {
-        w.w(
-            0,
-            &format!(
-                "Status:\t{}\n",
-                str_at(c, &["status", "phase"]).unwrap_or("")
-            ),
-        );
-    }
+    volume_status(&mut w, c, env.now);
     let volume = spec["volumeName"].as_str().unwrap_or("");
     w.w(0, &format!("Volume:\t{volume}\n"));
     labels(&mut w, "Labels", &object::labels(c));
@@ -1151,4 +1113,30 @@ pub(crate) fn priority_class(env: &Env<'_>, pc: &Value) -> String {
     );
     events_section(&mut w, env, pc, false);
     w.finish()
+}
+
+/// The `Status:` line of a PersistentVolume or claim: `Terminating (lasts AGE)` while it is
+/// being deleted, else its phase (describe.go describePersistentVolume and
+/// describePersistentVolumeClaim print it the same way).
+fn volume_status(w: &mut W, o: &Value, now: i64) {
+    if o["metadata"]
+        .get("deletionTimestamp")
+        .is_some_and(|t| !t.is_null())
+    {
+        w.w(
+            0,
+            &format!(
+                "Status:\tTerminating (lasts {})\n",
+                since(str_at(o, &["metadata", "deletionTimestamp"]), now)
+            ),
+        );
+    } else {
+        w.w(
+            0,
+            &format!(
+                "Status:\t{}\n",
+                str_at(o, &["status", "phase"]).unwrap_or("")
+            ),
+        );
+    }
 }

@@ -61,19 +61,13 @@ fn printer_of(group: &str, kind: &str) -> Option<Printer> {
                 ("Images", 1),
                 ("Selector", 1),
             ],
+            // printReplicationController: its selector is a plain map.
             |o, now| {
-                let (names, images) =
-                    container_cells(array_at(o, &["spec", "template", "spec", "containers"]));
-                vec![
-                    object::name(o).into(),
-                    replicas(o).to_string(),
-                    int(o, &["status", "replicas"]).to_string(),
-                    int(o, &["status", "readyReplicas"]).to_string(),
-                    age(o, now),
-                    names,
-                    images,
+                replica_row(
+                    o,
+                    now,
                     format_labels(&object::string_map(o, &["spec", "selector"])),
-                ]
+                )
             },
         ),
         ("apps", "ReplicaSet") => printer(
@@ -87,20 +81,8 @@ fn printer_of(group: &str, kind: &str) -> Option<Printer> {
                 ("Images", 1),
                 ("Selector", 1),
             ],
-            |o, now| {
-                let (names, images) =
-                    container_cells(array_at(o, &["spec", "template", "spec", "containers"]));
-                vec![
-                    object::name(o).into(),
-                    replicas(o).to_string(),
-                    int(o, &["status", "replicas"]).to_string(),
-                    int(o, &["status", "readyReplicas"]).to_string(),
-                    age(o, now),
-                    names,
-                    images,
-                    format_label_selector(o["spec"].get("selector")),
-                ]
-            },
+            // printReplicaSet: its selector is a LabelSelector.
+            |o, now| replica_row(o, now, format_label_selector(o["spec"].get("selector"))),
         ),
         ("apps", "Deployment") => printer(
             &[
@@ -649,4 +631,20 @@ fn pod_row(p: &Value, now: i64) -> Vec<String> {
 /// The STATUS column of `kubectl get pods` (`printPod` in pkg/printers/internalversion).
 pub fn pod_status(o: &Value) -> String {
     summarize(o, 0).reason
+}
+
+/// A ReplicationController's or ReplicaSet's row (printers.go printReplicationController and
+/// printReplicaSet print the same cells; only the selector's form differs).
+fn replica_row(o: &Value, now: i64, selector: String) -> Vec<String> {
+    let (names, images) = container_cells(array_at(o, &["spec", "template", "spec", "containers"]));
+    vec![
+        object::name(o).into(),
+        replicas(o).to_string(),
+        int(o, &["status", "replicas"]).to_string(),
+        int(o, &["status", "readyReplicas"]).to_string(),
+        age(o, now),
+        names,
+        images,
+        selector,
+    ]
 }
