@@ -1539,4 +1539,37 @@ fn huge_replica_counts_do_not_hang() {
     )
     .unwrap();
     cp.advance(1.0).unwrap();
+    // The ReplicaSet controller's client spends its burst of 30 and then 20 writes a second
+    // (kube-controller-manager's --kube-api-qps=20 --kube-api-burst=30): a running
+    // controller, a handful of pods, not two billion at one instant.
+    let pods = cp
+        .list_items(
+            "root",
+            &kplane::ListOptions {
+                kind: "Pod".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .len();
+    assert!((1..=60).contains(&pods), "{pods} pods after one second");
+    let rs = cp
+        .list_items(
+            "root",
+            &kplane::ListOptions {
+                kind: "ReplicaSet".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let huge: Vec<_> = rs
+        .iter()
+        .filter(|r| {
+            r["metadata"]["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("huge-"))
+        })
+        .collect();
+    assert_eq!(huge.len(), 1);
+    assert_eq!(huge[0]["spec"]["replicas"], 2_000_000_000);
 }
