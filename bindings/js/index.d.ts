@@ -734,6 +734,12 @@ export declare class ControlPlane {
   runUntilSettled(maxSeconds?: number): Settled;
   /** Runs a kubectl command line, e.g. `get pods -o wide`; `stdin` feeds `apply -f -`. */
   kubectl(commandLine: string, stdin?: string): KubectlOutput;
+  /**
+   * Runs a kubectl command line, then advances virtual time by `seconds` (as `advance`): what
+   * a streaming command (`get -w`, `get --watch-only`, `logs -f`) prints meanwhile is
+   * appended, each change at the instant it happens. Other commands print as `kubectl` does.
+   */
+  kubectlWatch(commandLine: string, seconds: number, stdin?: string): KubectlOutput;
   /** The virtual time, RFC 3339. */
   now(): string;
   /** The whole control plane as one JSON document. */

@@ -610,6 +610,29 @@ impl ControlPlane {
         to_js(&self.inner().kubectl(&line, &stdin))
     }
 
+    /// `kubectlWatch(commandLine, seconds, stdin?)` → `{ stdout, stderr, exitCode }`: runs the
+    /// command, then advances virtual time by `seconds`; what a streaming command (`get -w`,
+    /// `get --watch-only`, `logs -f`) prints meanwhile is appended, each change at the instant
+    /// it happens.
+    #[wasm_bindgen(js_name = kubectlWatch)]
+    pub fn kubectl_watch(
+        &mut self,
+        command_line: JsValue,
+        seconds: JsValue,
+        stdin: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        headroom();
+        let line = string_arg(&command_line, "commandLine")?;
+        let seconds = number_arg(&seconds, "seconds")?;
+        let stdin = optional_string_arg(&stdin, "stdin")?.unwrap_or_default();
+        to_js(
+            &self
+                .inner()
+                .kubectl_watch(&line, &stdin, seconds)
+                .map_err(fail)?,
+        )
+    }
+
     /// The virtual time, RFC 3339.
     pub fn now(&self) -> String {
         self.inner().now()

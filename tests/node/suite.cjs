@@ -916,6 +916,39 @@ spec:
     assert.deepEqual(thrown.result.errors.map((e) => [e.document, e.line, e.object, e.status.code]), [[2, 5, 'ConfigMap/Bad_Name', 422]]);
     assert.ok(cp.get('root', { kind: 'ConfigMap', name: 'third' }), 'the document after the failure was applied');
   });
+
+  test(`${entry}: kubectlWatch prints what get -w sees as virtual time passes`, () => {
+    const cp = new ControlPlane({ seed: 1 });
+    cp.apply('root', THREE_NODES);
+    const before = cp.now();
+    const out = cp.kubectlWatch('get pods -w', 60);
+    assert.equal(out.exitCode, 0, out.stderr);
+    assert.match(out.stdout, /^NAME +READY +STATUS +RESTARTS +AGE$/m);
+    const names = cp.list('root', { kind: 'Pod' }).items.map((p) => p.metadata.name);
+    assert.equal(names.length, 5);
+    for (const n of names) {
+      // Each pod is printed as it goes, ending Running.
+      assert.match(out.stdout, new RegExp(`^${n} +1/1 +Running +0 `, 'm'), `${n} reaches Running in the stream`);
+    }
+    assert.ok(out.stdout.split('\n').length > 6, 'more lines than the first listing');
+    assert.equal(Date.parse(cp.now()) - Date.parse(before), 60_000, 'the whole span passed');
+    expectError(() => cp.kubectlWatch('get pods -w', -1), 400);
+  });
+
+  test(`${entry}: setWorkBudget: a call that spends it stops with a 504 and the next goes on`, () => {
+    const cp = new ControlPlane({ seed: 1 });
+    cp.apply('root', THREE_NODES);
+    cp.setWorkBudget(5);
+    const err = expectError(() => cp.advance(60), 504);
+    assert.equal(err.reason, 'Timeout');
+    const stopped = Date.parse(cp.now());
+    assert.ok(stopped < Date.parse('2026-01-01T00:01:00Z'), 'time stopped early');
+    cp.setWorkBudget(Infinity);
+    cp.advance(60);
+    assert.equal(cp.list('root', { kind: 'Pod', fieldSelector: 'status.phase=Running' }).items.length, 5);
+    expectError(() => cp.setWorkBudget(0), 400);
+    expectError(() => cp.setWorkBudget('many'), 400);
+  });
 };
 
 module.exports.THREE_NODES = THREE_NODES;
